@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs, idempotently, on Debian/Ubuntu (as root, or through sudo).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+
+"$here/ensure-dotnet.sh"
