@@ -1,0 +1,298 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Ale.Speed.Worker.Journal;
+
+/// <summary>
+/// The durable log of accepted vehicles. A source is acknowledged only after its vehicles are appended and
+/// <see cref="Commit"/> has flushed them to disk (group commit: one fsync for everything appended since the last one).
+/// The log also serves as the spool in front of InfluxDB: records after the confirmed sequence (bins not yet stored)
+/// are kept whatever their age, and records younger than the late-data horizon are kept so that a late vehicle's bin
+/// can be rebuilt complete. Not thread-safe: one journal loop owns it.
+/// </summary>
+internal sealed class VehicleJournal : IDisposable
+{
+    private const string SegmentPrefix = "journal-";
+    private const string SegmentSuffix = ".log";
+    private const string CheckpointFileName = "checkpoint.json";
+
+    private readonly string _directory;
+    private readonly long _segmentBytes;
+    private readonly List<SegmentInfo> _segments = [];
+    private readonly byte[] _buffer = new byte[64 * 1024];
+    private readonly Queue<(long Sequence, long TotalBytes)> _commits = new();
+    private FileStream? _active;
+    private int _buffered;
+    private long _nextSequence = 1;
+    private long _totalBytes;
+    private long _confirmedTotalBytes;
+
+    private VehicleJournal(string directory, long segmentBytes)
+    {
+        _directory = directory;
+        _segmentBytes = segmentBytes;
+    }
+
+    /// <summary>Every vehicle with a sequence up to this one is in bins that InfluxDB has confirmed.</summary>
+    public long ConfirmedSequence { get; private set; }
+
+    /// <summary>The sequence of the last record appended (0 when empty).</summary>
+    public long LastSequence => _nextSequence - 1;
+
+    /// <summary>Bytes of records not yet confirmed stored: what the spool limit is measured against.</summary>
+    public long UnconfirmedBytes => _totalBytes - _confirmedTotalBytes;
+
+    /// <summary>Bytes dropped at open because a segment ended in a torn or corrupt record.</summary>
+    public long TruncatedBytes { get; private set; }
+
+    public int SegmentCount => _segments.Count;
+
+    /// <summary>
+    /// Opens (or creates) the journal in <paramref name="directory"/>, truncating a torn tail, and replays every intact
+    /// record in order to <paramref name="replay"/>.
+    /// </summary>
+    public static VehicleJournal Open(string directory, long segmentBytes, Action<JournalRecord> replay)
+    {
+        Directory.CreateDirectory(directory);
+        var journal = new VehicleJournal(directory, segmentBytes);
+        journal.ConfirmedSequence = ReadCheckpoint(directory);
+        journal.Recover(replay);
+        return journal;
+    }
+
+    private void Recover(Action<JournalRecord> replay)
+    {
+        string[] files = Directory.GetFiles(_directory, SegmentPrefix + "*" + SegmentSuffix);
+        Array.Sort(files, StringComparer.Ordinal);
+        byte[] content = [];
+        foreach (string path in files)
+        {
+            content = File.ReadAllBytes(path);
+            int version = JournalFormat.ReadHeaderVersion(content);
+            if (version != JournalFormat.Version)
+            {
+                throw new InvalidDataException(version < 0
+                    ? $"'{path}' is not an Ale.Speed journal segment."
+                    : $"'{path}' has journal format version {version}; this build reads version {JournalFormat.Version}.");
+            }
+
+            var segment = new SegmentInfo(path) { Length = JournalFormat.HeaderLength };
+            int offset = JournalFormat.HeaderLength;
+            while (JournalFormat.TryRead(content.AsSpan(offset), out JournalRecord record, out int length))
+            {
+                offset += length;
+                segment.Length = offset;
+                segment.FirstSequence = segment.FirstSequence == 0 ? record.Sequence : segment.FirstSequence;
+                segment.LastSequence = record.Sequence;
+                segment.MaxTimestampMs = Math.Max(segment.MaxTimestampMs, record.TimestampMs);
+                _nextSequence = record.Sequence + 1;
+                _totalBytes += length;
+                if (record.Sequence <= ConfirmedSequence)
+                {
+                    _confirmedTotalBytes += length;
+                }
+
+                replay(record);
+            }
+
+            if (offset < content.Length)
+            {
+                // A torn or corrupt record: what a power cut mid-write leaves. Everything after it is unreadable.
+                TruncatedBytes += content.Length - offset;
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+                stream.SetLength(offset);
+                stream.Flush(flushToDisk: true);
+            }
+
+            _segments.Add(segment);
+        }
+
+        _commits.Enqueue((LastSequence, _totalBytes));
+        if (_segments.Count > 0)
+        {
+            SegmentInfo last = _segments[^1];
+            _active = new FileStream(last.Path, FileMode.Open, FileAccess.Write, FileShare.Read, 1, FileOptions.None);
+            _active.Seek(0, SeekOrigin.End);
+        }
+    }
+
+    /// <summary>Appends a record to the write buffer; it is durable only after <see cref="Commit"/>. Returns its sequence.</summary>
+    public long Append(in Core.Vehicles.Vehicle vehicle)
+    {
+        if (_buffer.Length - _buffered < JournalFormat.MaxRecordLength)
+        {
+            WriteBuffered();
+        }
+
+        long sequence = _nextSequence++;
+        SegmentInfo segment = ActiveSegment(sequence);
+        var record = JournalRecord.From(sequence, vehicle);
+        int length = JournalFormat.Write(record, _buffer.AsSpan(_buffered));
+        _buffered += length;
+        _totalBytes += length;
+
+        segment.FirstSequence = segment.FirstSequence == 0 ? sequence : segment.FirstSequence;
+        segment.LastSequence = sequence;
+        segment.MaxTimestampMs = Math.Max(segment.MaxTimestampMs, vehicle.TimestampMs);
+        segment.Length += length;
+        return sequence;
+    }
+
+    /// <summary>Writes what was appended and flushes it to the disk (fsync). Throws <see cref="IOException"/> on a full disk.</summary>
+    public void Commit()
+    {
+        WriteBuffered();
+        _active?.Flush(flushToDisk: true);
+        _commits.Enqueue((LastSequence, _totalBytes));
+    }
+
+    /// <summary>
+    /// Records that every vehicle up to <paramref name="sequence"/> is in bins InfluxDB has stored, durably, and
+    /// removes segments that are both confirmed and older than <paramref name="retainAfterMs"/>.
+    /// </summary>
+    public void Confirm(long sequence, long retainAfterMs)
+    {
+        if (sequence <= ConfirmedSequence)
+        {
+            return;
+        }
+
+        WriteCheckpoint(_directory, sequence);
+        ConfirmedSequence = sequence;
+        while (_commits.Count > 0 && _commits.Peek().Sequence <= sequence)
+        {
+            _confirmedTotalBytes = _commits.Dequeue().TotalBytes;
+        }
+
+        // Never the active segment; never one holding unconfirmed or still-needed records.
+        while (_segments.Count > 1 && _segments[0].LastSequence <= sequence && _segments[0].MaxTimestampMs < retainAfterMs)
+        {
+            File.Delete(_segments[0].Path);
+            _segments.RemoveAt(0);
+        }
+    }
+
+    private SegmentInfo ActiveSegment(long sequence)
+    {
+        if (_active is null || _segments[^1].Length >= _segmentBytes)
+        {
+            WriteBuffered();
+            _active?.Flush(flushToDisk: true);
+            _active?.Dispose();
+            string path = Path.Combine(_directory, SegmentPrefix + sequence.ToString("D20", CultureInfo.InvariantCulture) + SegmentSuffix);
+            _active = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1, FileOptions.None);
+            Span<byte> header = stackalloc byte[JournalFormat.HeaderLength];
+            JournalFormat.WriteHeader(header);
+            _active.Write(header);
+            _segments.Add(new SegmentInfo(path) { Length = JournalFormat.HeaderLength });
+            FsyncDirectory(_directory);
+        }
+
+        return _segments[^1];
+    }
+
+    private void WriteBuffered()
+    {
+        if (_buffered == 0)
+        {
+            return;
+        }
+
+        _active!.Write(_buffer, 0, _buffered);
+        _buffered = 0;
+    }
+
+    private static long ReadCheckpoint(string directory)
+    {
+        string path = Path.Combine(directory, CheckpointFileName);
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        Checkpoint? checkpoint = JsonSerializer.Deserialize(File.ReadAllBytes(path), JournalJsonContext.Default.Checkpoint);
+        if (checkpoint is null || checkpoint.Version != JournalFormat.Version)
+        {
+            throw new InvalidDataException($"'{path}' is not a journal checkpoint of format version {JournalFormat.Version}.");
+        }
+
+        return checkpoint.ConfirmedSequence;
+    }
+
+    private static void WriteCheckpoint(string directory, long sequence)
+    {
+        // Write aside, fsync, rename over: a crash leaves the old checkpoint or the new one, never half of one.
+        string path = Path.Combine(directory, CheckpointFileName);
+        string temporary = path + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
+        {
+            JsonSerializer.Serialize(stream, new Checkpoint(JournalFormat.Version, sequence), JournalJsonContext.Default.Checkpoint);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+        FsyncDirectory(directory);
+    }
+
+    private static void FsyncDirectory(string directory)
+    {
+        // A new or renamed file survives a power cut only once its directory entry is flushed too;
+        // .NET cannot open a directory as a file, so this goes to libc.
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        int fd = NativeMethods.open(directory, NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY);
+        if (fd >= 0)
+        {
+            _ = NativeMethods.fsync(fd);
+            _ = NativeMethods.close(fd);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_active is not null)
+        {
+            WriteBuffered();
+            _active.Flush(flushToDisk: true);
+            _active.Dispose();
+            _active = null;
+        }
+    }
+
+    private sealed class SegmentInfo(string path)
+    {
+        public string Path { get; } = path;
+        public long Length { get; set; }
+        public long FirstSequence { get; set; }
+        public long LastSequence { get; set; }
+        public long MaxTimestampMs { get; set; } = long.MinValue;
+    }
+}
+
+internal static class NativeMethods
+{
+    public const int O_RDONLY = 0;
+    // O_DIRECTORY differs between architectures (asm-generic vs. x86).
+    public static readonly int O_DIRECTORY =
+        System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture is System.Runtime.InteropServices.Architecture.Arm64
+            or System.Runtime.InteropServices.Architecture.Arm ? 0x4000 : 0x10000;
+
+#pragma warning disable SYSLIB1054, CA2101, CA1401 // plain libc calls; no marshalling beyond an ANSI path
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    public static extern int open([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    public static extern int fsync(int fd);
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+    public static extern int close(int fd);
+#pragma warning restore SYSLIB1054, CA2101, CA1401
+}
+
+internal sealed record Checkpoint(int Version, long ConfirmedSequence);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(Checkpoint))]
+internal sealed partial class JournalJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
