@@ -1,0 +1,204 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Ale.Speed.Worker.Configuration;
+
+/// <summary>
+/// The <c>AleSpeed</c> configuration section: JSON file plus environment variables (<c>AleSpeed__Influx__Password</c>…).
+/// Only DataDirectory, Sites, Units, Influx.Url/Api/Database (or Org/Bucket) and, with MQTT units, Mqtt.Url are required;
+/// everything else has a default that works on a fresh machine. docs/configuration.md lists every key.
+/// </summary>
+public sealed class AleSpeedOptions
+{
+    public const string SectionName = "AleSpeed";
+
+    /// <summary>Journal, checkpoint, status file and quarantine live here; created if missing.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "";
+
+    /// <summary>Tag on every stored point; several workers merge when read. Default: the host name.</summary>
+    public string? WriterId { get; set; }
+
+    public List<SiteOptions> Sites { get; set; } = [];
+
+    public List<UnitOptions> Units { get; set; } = [];
+
+    public BinningSettings Binning { get; set; } = new();
+
+    public DetectorSettings Detector { get; set; } = new();
+
+    public JournalSettings Journal { get; set; } = new();
+
+    public InfluxSettings Influx { get; set; } = new();
+
+    public MqttSettings Mqtt { get; set; } = new();
+
+    public StatusSettings Status { get; set; } = new();
+}
+
+public sealed class SiteOptions
+{
+    public string Id { get; set; } = "";
+
+    public string? Name { get; set; }
+
+    /// <summary>The limit in force (when there is no history, or before its first entry).</summary>
+    public int? SpeedLimitKmh { get; set; }
+
+    /// <summary>Limits in force from a date (local time, Europe/Stockholm, midnight when no time is given).</summary>
+    public List<SpeedLimitChange> SpeedLimits { get; set; } = [];
+}
+
+public sealed class SpeedLimitChange
+{
+    public string From { get; set; } = "";
+
+    public int LimitKmh { get; set; }
+}
+
+public sealed class UnitOptions
+{
+    public string Id { get; set; } = "";
+
+    public string Site { get; set; } = "";
+
+    /// <summary><c>mqtt</c>, <c>serial</c>, <c>stdin</c> or <c>file</c>.</summary>
+    public string Transport { get; set; } = "";
+
+    /// <summary>A frame format name (see docs/device-formats.md).</summary>
+    public string Format { get; set; } = "";
+
+    /// <summary><c>kmh</c>, <c>mps</c> or <c>mph</c>: the unit set on the device. Default km/h (OPS243 units ship in m/s: set <c>mps</c> or provision <c>UK</c>).</summary>
+    public string SpeedUnit { get; set; } = "kmh";
+
+    public double MountingAngleDegrees { get; set; }
+
+    /// <summary><c>both</c>, <c>in</c> (approaching) or <c>out</c> (receding).</summary>
+    public string Directions { get; set; } = "both";
+
+    public double MinKmh { get; set; } = 3;
+
+    public double MaxKmh { get; set; } = 230;
+
+    /// <summary>Readings before this time are rejected (ISO 8601).</summary>
+    public string? InstalledAt { get; set; }
+
+    /// <summary><c>on</c> (drivers see their speed) or <c>stealth</c>.</summary>
+    public string DisplayMode { get; set; } = "on";
+
+    /// <summary>A unit without a vehicle for this long is flagged silent. Default 1 hour.</summary>
+    public TimeSpan SilentAfter { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>For <c>file</c>: the path to read (frames in the unit's format).</summary>
+    public string? Path { get; set; }
+
+    public SerialSettings Serial { get; set; } = new();
+}
+
+public sealed class SerialSettings
+{
+    public string? Port { get; set; }
+
+    public int BaudRate { get; set; } = 9600;
+
+    public string Parity { get; set; } = "none";
+
+    public int DataBits { get; set; } = 8;
+
+    public string StopBits { get; set; } = "one";
+}
+
+public sealed class BinningSettings
+{
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A changed bin is written within this time of its last change.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Vehicles older than this are rejected as too late; younger ones re-emit their complete bin.</summary>
+    public TimeSpan LateHorizon { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Allowed clock skew of units ahead of this machine.</summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+public sealed class DetectorSettings
+{
+    public int LostAfterMs { get; set; } = 700;
+
+    public int MinReadings { get; set; } = 2;
+
+    public int MaxBurstMs { get; set; } = 8000;
+}
+
+public sealed class JournalSettings
+{
+    public long SegmentBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>When vehicles not yet stored in InfluxDB take more than this, sources are no longer acknowledged.</summary>
+    public long MaxSpoolBytes { get; set; } = 1024L * 1024 * 1024;
+}
+
+public sealed class InfluxSettings
+{
+    public string Url { get; set; } = "";
+
+    /// <summary><c>v1</c> (<c>/write</c>, InfluxDB 1.x) or <c>v2</c> (<c>/api/v2/write</c>: InfluxDB 1.8+, 2.x, 3.x).</summary>
+    public string Api { get; set; } = "v1";
+
+    public string? Database { get; set; }
+
+    public string? RetentionPolicy { get; set; }
+
+    public string? Org { get; set; }
+
+    public string? Bucket { get; set; }
+
+    public string? User { get; set; }
+
+    /// <summary>Prefer <see cref="PasswordFile"/> or the environment (<c>AleSpeed__Influx__Password</c>); never logged.</summary>
+    public string? Password { get; set; }
+
+    public string? PasswordFile { get; set; }
+
+    public string? Token { get; set; }
+
+    public string? TokenFile { get; set; }
+
+    public int BatchLines { get; set; } = 5000;
+
+    public bool Gzip { get; set; } = true;
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed class MqttSettings
+{
+    public string? Url { get; set; }
+
+    public string? ClientId { get; set; }
+
+    public string? User { get; set; }
+
+    public string? Password { get; set; }
+
+    public string? PasswordFile { get; set; }
+
+    public string? CaFile { get; set; }
+
+    public string? ClientCertificateFile { get; set; }
+
+    public string? ClientKeyFile { get; set; }
+
+    public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Optional shared-subscription group for several workers (<c>$share/&lt;group&gt;/…</c>).</summary>
+    public string? SharedGroup { get; set; }
+
+    public string TopicPrefix { get; set; } = "ale/speed";
+}
+
+public sealed class StatusSettings
+{
+    /// <summary>How often the worker rewrites its status file (what <c>ale-speed status</c> reads).</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
+}
