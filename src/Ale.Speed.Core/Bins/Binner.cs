@@ -1,0 +1,137 @@
+using Ale.Speed.Core.Sites;
+using Ale.Speed.Core.Vehicles;
+
+namespace Ale.Speed.Core.Bins;
+
+/// <summary>
+/// Puts vehicles into bins by event time: site × direction × display mode × window. Every vehicle counts exactly once,
+/// however late it arrives; the bins it touched are reported by <see cref="DrainChanged"/> for storing.
+/// </summary>
+/// <remarks>
+/// <para>A vehicle usually lands in the same bin as the one before, so the last bin touched is cached and a run of
+/// vehicles into one bin does no dictionary lookup. Adding into an existing bin allocates nothing.</para>
+/// <para>Not thread-safe: one binner per ingest thread. Bins returned are live; <see cref="Bin.Clone"/> one before
+/// handing it to another thread while this binner keeps counting.</para>
+/// </remarks>
+public sealed class Binner : IVehicleSink
+{
+    private readonly Dictionary<BinKey, Bin> _bins = [];
+    private readonly List<Bin> _changed = [];
+    private readonly long _windowMs;
+
+    // The last bin touched, and what led to it: the same unit (so site and display mode), direction and window.
+    private Bin? _lastBin;
+    private Unit? _lastUnit;
+    private Direction _lastDirection;
+    private long _lastWindowStartMs;
+
+    public Binner(BinningOptions? options = null)
+    {
+        options ??= BinningOptions.Default;
+        options.Validate();
+        Options = options;
+        _windowMs = (long)options.Window.TotalMilliseconds;
+    }
+
+    public BinningOptions Options { get; }
+
+    public long WindowMs => _windowMs;
+
+    public IReadOnlyDictionary<BinKey, Bin> Bins => _bins;
+
+    /// <summary>The start (Unix ms UTC) of the window holding <paramref name="timestampMs"/>.</summary>
+    public long WindowStartOf(long timestampMs) => BinningOptions.WindowStartOf(timestampMs, _windowMs);
+
+    /// <summary>Counts <paramref name="vehicle"/> in its bin, creating the bin (with the site's limit at the window start) if needed.</summary>
+    public void Add(in Vehicle vehicle)
+    {
+        long windowStartMs = WindowStartOf(vehicle.TimestampMs);
+        Bin? bin = _lastBin;
+        if (bin is null
+            || !ReferenceEquals(vehicle.Unit, _lastUnit)
+            || vehicle.Direction != _lastDirection
+            || windowStartMs != _lastWindowStartMs)
+        {
+            bin = GetOrCreate(vehicle.Unit, vehicle.Direction, windowStartMs);
+            _lastBin = bin;
+            _lastUnit = vehicle.Unit;
+            _lastDirection = vehicle.Direction;
+            _lastWindowStartMs = windowStartMs;
+        }
+
+        bin.Add(vehicle);
+        if (!bin.IsChanged)
+        {
+            bin.IsChanged = true;
+            _changed.Add(bin);
+        }
+    }
+
+    void IVehicleSink.Accept(in Vehicle vehicle) => Add(vehicle);
+
+    public bool TryGetBin(BinKey key, out Bin bin)
+    {
+        if (_bins.TryGetValue(key, out Bin? found))
+        {
+            bin = found;
+            return true;
+        }
+
+        bin = null!;
+        return false;
+    }
+
+    /// <summary>Appends the bins changed since the last call (each once, in the order first changed) and forgets them as changed.</summary>
+    /// <returns>How many were appended.</returns>
+    public int DrainChanged(List<Bin> destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        int count = _changed.Count;
+        foreach (Bin bin in _changed)
+        {
+            bin.IsChanged = false;
+            destination.Add(bin);
+        }
+
+        _changed.Clear();
+        return count;
+    }
+
+    /// <summary>
+    /// Forgets bins whose window starts before <paramref name="windowStartMs"/> and that have no undrained change, to
+    /// bound memory. A vehicle arriving later for such a window starts a fresh bin holding only the late vehicles; whoever
+    /// stores bins must then add it to what is stored, not replace it.
+    /// </summary>
+    /// <returns>How many bins were forgotten.</returns>
+    public int EvictBefore(long windowStartMs)
+    {
+        int removed = 0;
+        foreach ((BinKey key, Bin bin) in _bins)
+        {
+            if (key.WindowStartMs < windowStartMs && !bin.IsChanged)
+            {
+                _bins.Remove(key); // removing during enumeration is allowed for Dictionary since .NET Core 3.0
+                removed++;
+                if (ReferenceEquals(bin, _lastBin))
+                {
+                    _lastBin = null;
+                    _lastUnit = null;
+                }
+            }
+        }
+
+        return removed;
+    }
+
+    private Bin GetOrCreate(Unit unit, Direction direction, long windowStartMs)
+    {
+        var key = new BinKey(unit.Site.Id, direction, unit.DisplayMode, windowStartMs);
+        if (!_bins.TryGetValue(key, out Bin? bin))
+        {
+            bin = new Bin(key, unit.Site.LimitAt(windowStartMs));
+            _bins.Add(key, bin);
+        }
+
+        return bin;
+    }
+}

@@ -1,0 +1,157 @@
+using System.Buffers;
+using Ale.Speed.Core.Frames;
+using Ale.Speed.Core.Sites;
+using Ale.Speed.Core.Vehicles;
+
+namespace Ale.Speed.Core.Ingest;
+
+/// <summary>
+/// One unit's hot path: <see cref="FrameParser"/> → <see cref="VehicleDetector"/> (only for formats that stream
+/// readings) → <see cref="VehicleFilter"/> → <see cref="IVehicleSink"/>. Every frame, reading, noise reading, vehicle
+/// and reject is counted in <see cref="Counters"/>.
+/// </summary>
+/// <remarks>
+/// <para>A reading's time is the time its frame carries, else the arrival time the caller passes. All frames in one
+/// <see cref="Ingest"/> call without their own time share that arrival time, so the caller should pass each buffer as it
+/// arrives: a backlog read in one go would squeeze the gaps the detector relies on.</para>
+/// <para>One instance per unit, used from one thread (the unit's read loop). Allocation-free once warm.</para>
+/// </remarks>
+public sealed class UnitIngest
+{
+    private readonly FrameParser _parser;
+    private readonly VehicleDetector? _detector;
+    private readonly VehicleFilter _filter;
+    private readonly Unit _unit;
+
+    public UnitIngest(FrameParser parser, VehicleFilter filter, DetectorOptions? detectorOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(parser);
+        ArgumentNullException.ThrowIfNull(filter);
+        _parser = parser;
+        _filter = filter;
+        _unit = filter.Unit;
+        _detector = parser.ReportsVehicles ? null : new VehicleDetector(_unit, detectorOptions);
+    }
+
+    public UnitIngest(Unit unit, FrameParser parser, TimeProvider timeProvider, DetectorOptions? detectorOptions = null, FilterOptions? filterOptions = null)
+        : this(parser, new VehicleFilter(unit, timeProvider, filterOptions), detectorOptions)
+    {
+    }
+
+    public Unit Unit => _unit;
+
+    public IngestCounters Counters { get; } = new();
+
+    /// <summary>The detector, or null for formats that report one frame per vehicle.</summary>
+    public VehicleDetector? Detector => _detector;
+
+    /// <summary>
+    /// Parses every complete frame in <paramref name="buffer"/> and passes the accepted vehicles to <paramref name="sink"/>.
+    /// Returns where parsing stopped: everything before it is consumed (for <c>PipeReader.AdvanceTo</c>).
+    /// </summary>
+    /// <param name="isFinalBlock">True at the end of a file or message: an unterminated last line counts as a frame.</param>
+    public SequencePosition Ingest(ReadOnlySequence<byte> buffer, long arrivalMs, IVehicleSink sink, bool isFinalBlock = false)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        Span<Reading> readings = stackalloc Reading[FrameParser.MaxReadingsPerFrame];
+        // scoped: the stackalloc'ed readings may not outlive this call, so neither may the reader they are passed with.
+        scoped var reader = new SequenceReader<byte>(buffer);
+        IngestCounters counters = Counters;
+        while (_parser.TryReadFrame(ref reader, readings, out FrameResult frame, isFinalBlock))
+        {
+            counters.Frames++;
+            if (frame.IsRejected)
+            {
+                counters.CountReject(frame.Reject);
+                continue;
+            }
+
+            int count = frame.ReadingCount;
+            counters.Readings += count;
+            if (count == 0)
+            {
+                counters.NoTargetFrames++;
+            }
+
+            if (_detector is null)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    ref readonly Reading reading = ref readings[i];
+                    Vehicle vehicle = ToVehicle(reading, reading.HasTimestamp ? reading.TimestampMs : arrivalMs);
+                    Deliver(vehicle, sink);
+                }
+            }
+            else
+            {
+                long timeMs = count > 0 && readings[0].HasTimestamp ? readings[0].TimestampMs : arrivalMs;
+                if (_detector.TryAddFrame(readings[..count], timeMs, out Vehicle completed, out int untracked))
+                {
+                    Deliver(completed, sink);
+                }
+
+                counters.UntrackedReadings += untracked;
+            }
+        }
+
+        SyncNoise();
+        return reader.Position;
+    }
+
+    /// <summary>Closes a burst idle for longer than the detector's lost-after time (call on a timer when the line is quiet).</summary>
+    public void FlushIdle(long nowMs, IVehicleSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        if (_detector is not null && _detector.TryFlush(nowMs, out Vehicle completed))
+        {
+            Deliver(completed, sink);
+        }
+
+        SyncNoise();
+    }
+
+    /// <summary>End of input: closes any open burst.</summary>
+    public void Complete(IVehicleSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        if (_detector is not null && _detector.TryComplete(out Vehicle completed))
+        {
+            Deliver(completed, sink);
+        }
+
+        SyncNoise();
+    }
+
+    private Vehicle ToVehicle(in Reading reading, long timeMs) => new()
+    {
+        Unit = _unit,
+        TimestampMs = timeMs,
+        SpeedKmh = reading.SpeedKmh,
+        Direction = reading.Direction,
+        Class = reading.Class,
+        LengthMetres = reading.LengthMetres,
+        Sequence = reading.Sequence,
+    };
+
+    private void Deliver(in Vehicle vehicle, IVehicleSink sink)
+    {
+        Counters.Vehicles++;
+        RejectReason reason = _filter.Apply(vehicle, out Vehicle accepted);
+        if (reason != RejectReason.None)
+        {
+            Counters.CountReject(reason);
+            return;
+        }
+
+        Counters.VehiclesAccepted++;
+        sink.Accept(accepted);
+    }
+
+    private void SyncNoise()
+    {
+        if (_detector is not null)
+        {
+            Counters.NoiseReadings = _detector.NoiseReadings;
+        }
+    }
+}

@@ -1,0 +1,245 @@
+using Ale.Speed.Core.Bins;
+
+namespace Ale.Speed.Core.Statistics;
+
+/// <summary>Whether a standard deviation describes the vehicles measured (population) or estimates traffic at large (sample).</summary>
+public enum StandardDeviationKind : byte
+{
+    /// <summary>Divisor n − 1: the estimate of the spread of traffic at the site. The default.</summary>
+    Sample = 0,
+    /// <summary>Divisor n: the spread of exactly these vehicles.</summary>
+    Population = 1,
+}
+
+/// <summary>
+/// The one implementation of every speed statistic, computed from a (merged) <see cref="Bin"/>. The CLI, reports and
+/// dashboard all call these. Formulas are documented in docs/statistics.md.
+/// </summary>
+public static class SpeedStatistics
+{
+    /// <summary>Mean speed (km/h), exact from the integer sum; NaN when empty.</summary>
+    public static double Mean(Bin bin)
+    {
+        ArgumentNullException.ThrowIfNull(bin);
+        return bin.Count == 0 ? double.NaN : bin.SumCentiKmh / (double)bin.Count / 100.0;
+    }
+
+    /// <summary>
+    /// Standard deviation (km/h) from the integer sums: the numerator n·Σx² − (Σx)² is computed exactly in 128-bit
+    /// integers, so there is no cancellation. Sample: NaN below two vehicles; population: NaN when empty.
+    /// </summary>
+    public static double StandardDeviation(Bin bin, StandardDeviationKind kind = StandardDeviationKind.Sample)
+    {
+        ArgumentNullException.ThrowIfNull(bin);
+        long n = bin.Count;
+        if (n == 0 || (kind == StandardDeviationKind.Sample && n < 2))
+        {
+            return double.NaN;
+        }
+
+        UInt128 sum = (UInt128)(ulong)bin.SumCentiKmh;
+        UInt128 numerator = (UInt128)(ulong)n * bin.SumOfSquaresCentiKmh - sum * sum;
+        double divisor = kind == StandardDeviationKind.Sample ? (double)n * (n - 1) : (double)n * n;
+        return Math.Sqrt((double)numerator / divisor) / 100.0;
+    }
+
+    /// <summary>
+    /// The speed that a share <paramref name="q"/> (0–1) of vehicles do not exceed, by linear interpolation within the
+    /// 1 km/h histogram: P = L + (q·n − F) / f · w, where the bucket is the lowest non-empty one whose cumulative count
+    /// reaches q·n, L its lower edge, F the count below it, f its count and w = 1 km/h. When q·n falls exactly on a bucket
+    /// boundary the result is the upper edge of the lower bucket. The result never exceeds the bin's maximum speed.
+    /// NaN when empty. Accurate to the bucket: within 1 km/h of any empirical definition.
+    /// </summary>
+    public static double Percentile(Bin bin, double q)
+    {
+        ArgumentNullException.ThrowIfNull(bin);
+        if (!(q >= 0 && q <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(q), q, "A percentile share lies in [0, 1].");
+        }
+
+        long n = bin.Count;
+        if (n == 0)
+        {
+            return double.NaN;
+        }
+
+        double target = q * n;
+        double nearest = Math.Round(target);
+        if (Math.Abs(target - nearest) <= 1e-9 * Math.Max(1.0, target))
+        {
+            // 0.85 * 100 is not exactly 85 in binary; snap, so that the boundary rule above holds as written.
+            target = nearest;
+        }
+
+        ReadOnlySpan<long> counts = bin.Histogram.Counts;
+        long below = 0;
+        for (int k = 0; k < counts.Length; k++)
+        {
+            long f = counts[k];
+            if (f == 0)
+            {
+                continue;
+            }
+
+            if (below + f >= target)
+            {
+                double p = k + (target - below) / f;
+                return Math.Min(p, bin.MaxKmh);
+            }
+
+            below += f;
+        }
+
+        return bin.MaxKmh; // not reached: the last non-empty bucket reaches n
+    }
+
+    public static double V50(Bin bin) => Percentile(bin, 0.50);
+
+    public static double V85(Bin bin) => Percentile(bin, 0.85);
+
+    public static double V95(Bin bin) => Percentile(bin, 0.95);
+
+    /// <summary>The highest speed, exact (0.01 km/h); NaN when empty.</summary>
+    public static double Max(Bin bin)
+    {
+        ArgumentNullException.ThrowIfNull(bin);
+        return bin.MaxKmh;
+    }
+
+    /// <summary>Share (0–1) of vehicles faster than their limit; NaN when empty.</summary>
+    public static double ShareOverLimit(Bin bin)
+    {
+        ArgumentNullException.ThrowIfNull(bin);
+        return Share(bin.CountOverLimit, bin.Count);
+    }
+
+    /// <summary>Trafikverket's hastighetsindex: mean; shares within the limit, within limit + 5, and more than 30 over. Exact.</summary>
+    public static SpeedIndex SpeedIndex(Bin bin)
+    {
+        ArgumentNullException.ThrowIfNull(bin);
+        long n = bin.Count;
+        return new SpeedIndex(
+            Mean(bin),
+            Share(bin.CountWithinLimit, n),
+            Share(bin.CountWithinLimitPlus(5), n),
+            Share(bin.CountOverLimitBy(30), n));
+    }
+
+    /// <summary>Vehicles per fine band, split by the column (limit ≤ 50 / &gt; 50) that applies to each.</summary>
+    public static FineBandCount[] FineBandCounts(Bin bin, PenaltySchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(bin);
+        ArgumentNullException.ThrowIfNull(schedule);
+        schedule.Validate();
+        int margin = schedule.ReportableMarginKmh;
+        var result = new FineBandCount[schedule.FineBands.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            FineBand fine = schedule.FineBands[i];
+            long atMost50 = Count(bin, LimitCategory.AtMost30, fine.Band, margin) + Count(bin, LimitCategory.From31To50, fine.Band, margin);
+            result[i] = new FineBandCount(fine, atMost50, Count(bin, LimitCategory.Over50, fine.Band, margin));
+        }
+
+        return result;
+    }
+
+    /// <summary>Vehicles per licence band on roads with a limit of 30 or lower.</summary>
+    public static LicenceBandCount[] LicenceBandCountsLimitAtMost30(Bin bin, PenaltySchedule schedule)
+        => LicenceBandCounts(bin, schedule, schedule?.LicenceBandsLimitAtMost30!, fromLimit40: false);
+
+    /// <summary>Vehicles per licence band on roads with a limit of 40 or higher.</summary>
+    public static LicenceBandCount[] LicenceBandCountsLimitFrom40(Bin bin, PenaltySchedule schedule)
+        => LicenceBandCounts(bin, schedule, schedule?.LicenceBandsLimitFrom40!, fromLimit40: true);
+
+    /// <summary>The 10 km/h band [k, k+10) holding the most vehicles, the lowest k on ties; null when empty.</summary>
+    public static PaceBand? Pace(Bin bin)
+    {
+        ArgumentNullException.ThrowIfNull(bin);
+        if (bin.Count == 0)
+        {
+            return null;
+        }
+
+        const int Width = 10;
+        ReadOnlySpan<long> counts = bin.Histogram.Counts;
+        long window = 0;
+        for (int k = 0; k < Width; k++)
+        {
+            window += counts[k];
+        }
+
+        long best = window;
+        int bestLower = 0;
+        for (int lower = 1; lower + Width <= counts.Length; lower++)
+        {
+            window += counts[lower + Width - 1] - counts[lower - 1];
+            if (window > best)
+            {
+                best = window;
+                bestLower = lower;
+            }
+        }
+
+        return new PaceBand(bestLower, best, Share(best, bin.Count));
+    }
+
+    /// <summary>Every figure at once.</summary>
+    public static SpeedSummary Summarize(Bin bin, StatisticsOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(bin);
+        options ??= StatisticsOptions.Default;
+        options.Validate();
+        return new SpeedSummary
+        {
+            Count = bin.Count,
+            IsBelowMinimumSample = IsBelowMinimumSample(bin, options.MinimumSample),
+            MinimumSample = options.MinimumSample,
+            LimitKmh = bin.LimitKmh,
+            MeanKmh = Mean(bin),
+            StandardDeviationKmh = StandardDeviation(bin),
+            V50Kmh = V50(bin),
+            V85Kmh = V85(bin),
+            V95Kmh = V95(bin),
+            MaxKmh = Max(bin),
+            SpeedIndex = SpeedIndex(bin),
+            CountOverLimit = bin.CountOverLimit,
+            ShareOverLimit = ShareOverLimit(bin),
+            FineBands = FineBandCounts(bin, options.Penalties),
+            LicenceBandsLimitAtMost30 = LicenceBandCountsLimitAtMost30(bin, options.Penalties),
+            LicenceBandsLimitFrom40 = LicenceBandCountsLimitFrom40(bin, options.Penalties),
+            Pace = Pace(bin),
+        };
+    }
+
+    /// <summary>True when the bin holds fewer than <paramref name="minimumSample"/> vehicles.</summary>
+    public static bool IsBelowMinimumSample(Bin bin, int minimumSample)
+    {
+        ArgumentNullException.ThrowIfNull(bin);
+        return bin.Count < minimumSample;
+    }
+
+    private static LicenceBandCount[] LicenceBandCounts(Bin bin, PenaltySchedule schedule, IReadOnlyList<LicenceBand> bands, bool fromLimit40)
+    {
+        ArgumentNullException.ThrowIfNull(bin);
+        ArgumentNullException.ThrowIfNull(schedule);
+        schedule.Validate();
+        int margin = schedule.ReportableMarginKmh;
+        var result = new LicenceBandCount[bands.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            SpeedingBand band = bands[i].Band;
+            long count = fromLimit40
+                ? Count(bin, LimitCategory.From31To50, band, margin) + Count(bin, LimitCategory.Over50, band, margin)
+                : Count(bin, LimitCategory.AtMost30, band, margin);
+            result[i] = new LicenceBandCount(bands[i], count);
+        }
+
+        return result;
+    }
+
+    private static long Count(Bin bin, LimitCategory category, SpeedingBand band, int margin)
+        => bin.CountOverLimitBy(category, band.OverFromExclusiveKmh + margin, band.OverToInclusiveKmh + margin);
+
+    private static double Share(long count, long total) => total == 0 ? double.NaN : count / (double)total;
+}

@@ -1,0 +1,149 @@
+using Ale.Speed.Core.Frames;
+using Ale.Speed.Core.Sites;
+
+namespace Ale.Speed.Core.Vehicles;
+
+/// <summary>Per-unit filter settings that are not properties of the unit itself.</summary>
+public sealed record FilterOptions
+{
+    /// <summary>How far a unit's clock may run ahead of ours before its vehicles count as from the future.</summary>
+    public TimeSpan ClockSkew { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How many recent vehicle identities the duplicate filter remembers per unit.</summary>
+    public int DuplicateCapacity { get; init; } = 4096;
+
+    public static FilterOptions Default { get; } = new();
+
+    public bool TryValidate(out string? error)
+    {
+        if (ClockSkew < TimeSpan.Zero)
+        {
+            error = $"{nameof(ClockSkew)} must not be negative (was {ClockSkew}).";
+        }
+        else if (DuplicateCapacity <= 0)
+        {
+            error = $"{nameof(DuplicateCapacity)} must be positive (was {DuplicateCapacity}).";
+        }
+        else
+        {
+            error = null;
+        }
+
+        return error is null;
+    }
+
+    public void Validate()
+    {
+        if (!TryValidate(out string? error))
+        {
+            throw new ArgumentException(error, nameof(FilterOptions));
+        }
+    }
+}
+
+/// <summary>
+/// Corrects and checks one unit's vehicles, in this order: cosine correction (true = measured / cos(angle)); quantising
+/// to 0.01 km/h, the resolution at which bins count; plausible range; direction selection; timestamps (future, clock
+/// reset, before installation); duplicates.
+/// </summary>
+/// <remarks>
+/// Only a vehicle that passes every other check is remembered by the duplicate filter, so a rejected record cannot
+/// shadow a later good one. One instance per unit, used from one thread. Allocation-free once warm.
+/// </remarks>
+public sealed class VehicleFilter
+{
+    /// <summary>2000-01-01T00:00:00Z: anything earlier is a unit clock that was reset, not a real time.</summary>
+    public const long ClockResetBeforeMs = 946_684_800_000;
+
+    private readonly Unit _unit;
+    private readonly TimeProvider _timeProvider;
+    private readonly double _cosine;
+    private readonly double _minKmh;
+    private readonly double _maxKmh;
+    private readonly long _skewMs;
+    private readonly DuplicateFilter _duplicates;
+
+    public VehicleFilter(Unit unit, TimeProvider timeProvider, FilterOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        options ??= FilterOptions.Default;
+        options.Validate();
+        double angle = unit.MountingAngleDegrees;
+        if (!double.IsFinite(angle) || Math.Abs(angle) >= 90)
+        {
+            throw new ArgumentException($"Unit '{unit.Id}': mounting angle {angle}° must be finite and below 90°.", nameof(unit));
+        }
+
+        if (!(unit.MinPlausibleKmh >= 0 && unit.MinPlausibleKmh <= unit.MaxPlausibleKmh && unit.MaxPlausibleKmh <= Unit.PlausibleKmhCeiling))
+        {
+            throw new ArgumentException(
+                $"Unit '{unit.Id}': plausible range [{unit.MinPlausibleKmh}, {unit.MaxPlausibleKmh}] km/h must lie within [0, {Unit.PlausibleKmhCeiling}].",
+                nameof(unit));
+        }
+
+        _unit = unit;
+        _timeProvider = timeProvider;
+        Options = options;
+        _cosine = angle == 0 ? 1.0 : Math.Cos(angle * Math.PI / 180.0);
+        _minKmh = unit.MinPlausibleKmh;
+        _maxKmh = unit.MaxPlausibleKmh;
+        _skewMs = (long)options.ClockSkew.TotalMilliseconds;
+        _duplicates = new DuplicateFilter(options.DuplicateCapacity);
+    }
+
+    public Unit Unit => _unit;
+
+    public FilterOptions Options { get; }
+
+    /// <summary>
+    /// Returns <see cref="RejectReason.None"/> and the corrected vehicle in <paramref name="accepted"/>, or why the vehicle
+    /// is rejected (then <paramref name="accepted"/> is the input with its speed corrected, for diagnostics).
+    /// </summary>
+    public RejectReason Apply(in Vehicle vehicle, out Vehicle accepted)
+    {
+        double corrected = Quantise(vehicle.SpeedKmh / _cosine);
+        accepted = vehicle with { SpeedKmh = corrected };
+
+        // Written so that NaN fails the range check.
+        if (!(corrected >= _minKmh && corrected <= _maxKmh))
+        {
+            return RejectReason.SpeedOutOfRange;
+        }
+
+        if (!IsSelected(vehicle.Direction, _unit.Directions))
+        {
+            return RejectReason.DirectionExcluded;
+        }
+
+        long timestampMs = vehicle.TimestampMs;
+        if (timestampMs > _timeProvider.GetUtcNow().ToUnixTimeMilliseconds() + _skewMs)
+        {
+            return RejectReason.TimestampInFuture;
+        }
+
+        if (timestampMs < ClockResetBeforeMs)
+        {
+            return RejectReason.TimestampClockReset;
+        }
+
+        if (timestampMs < _unit.InstalledAtMs)
+        {
+            return RejectReason.TimestampBeforeInstallation;
+        }
+
+        return _duplicates.TryRemember(VehicleIdentity.Of(accepted)) ? RejectReason.None : RejectReason.Duplicate;
+    }
+
+    /// <summary>Rounds to the nearest 0.01 km/h (midpoints away from zero): the resolution at which bins count speeds.</summary>
+    public static double Quantise(double speedKmh) => Math.Round(speedKmh * 100, MidpointRounding.AwayFromZero) / 100;
+
+    /// <summary><see cref="Direction.Unknown"/> passes only <see cref="DirectionSelection.Both"/>.</summary>
+    public static bool IsSelected(Direction direction, DirectionSelection selection) => selection switch
+    {
+        DirectionSelection.Both => true,
+        DirectionSelection.ApproachingOnly => direction == Direction.Approaching,
+        DirectionSelection.RecedingOnly => direction == Direction.Receding,
+        _ => false,
+    };
+}

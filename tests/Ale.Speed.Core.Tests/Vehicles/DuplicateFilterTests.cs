@@ -1,0 +1,63 @@
+using Ale.Speed.Core.Sites;
+using Ale.Speed.Core.Vehicles;
+
+namespace Ale.Speed.Core.Tests.Vehicles;
+
+public sealed class DuplicateFilterTests
+{
+    private static readonly Unit s_unit = new() { Id = "u1", Site = new Site("s1", "Road", 50) };
+
+    private static VehicleIdentity Id(long sequence) => VehicleIdentity.Of(new Vehicle
+    {
+        Unit = s_unit, TimestampMs = 1_700_000_000_000, SpeedKmh = 50, Direction = Direction.Approaching, Sequence = sequence,
+    });
+
+    [Fact]
+    public void TryRemember_ManyMoreThanCapacity_KeepsExactlyTheLastCapacity()
+    {
+        var filter = new DuplicateFilter(100);
+        for (long s = 0; s < 1000; s++)
+        {
+            Assert.True(filter.TryRemember(Id(s)));
+        }
+
+        Assert.Equal(100, filter.Count);
+        for (long s = 0; s < 900; s++)
+        {
+            Assert.False(filter.Contains(Id(s)));
+        }
+
+        for (long s = 900; s < 1000; s++)
+        {
+            Assert.True(filter.Contains(Id(s)));
+        }
+    }
+
+    [Fact]
+    public void TryRemember_SteadyState_AllocatesNothing()
+    {
+        var filter = new DuplicateFilter(64);
+        for (long s = 0; s < 200; s++)
+        {
+            filter.TryRemember(Id(s));
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (long s = 200; s < 10_200; s++)
+        {
+            filter.TryRemember(Id(s));
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Of_WithoutSequence_UsesTimeSpeedAndDirectionNotTimeAlone()
+    {
+        Vehicle a = new() { Unit = s_unit, TimestampMs = 1000, SpeedKmh = 50.00, Direction = Direction.Approaching };
+        Assert.NotEqual(VehicleIdentity.Of(a), VehicleIdentity.Of(a with { SpeedKmh = 50.01 }));
+        Assert.NotEqual(VehicleIdentity.Of(a), VehicleIdentity.Of(a with { Direction = Direction.Receding }));
+        Assert.NotEqual(VehicleIdentity.Of(a), VehicleIdentity.Of(a with { TimestampMs = 1001 }));
+        Assert.Equal(VehicleIdentity.Of(a), VehicleIdentity.Of(a with { Class = VehicleClass.Heavy }));
+    }
+}
