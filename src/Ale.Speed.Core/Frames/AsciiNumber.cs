@@ -15,7 +15,9 @@ internal static class AsciiNumber
     private const byte Plus = (byte)'+';
     private const byte Point = (byte)'.';
 
-    private static ReadOnlySpan<double> ExactPowersOfTen =>
+    // An array, not a ReadOnlySpan<double> property: without JIT optimisation (Debug builds) the span form goes
+    // through RuntimeHelpers.CreateSpan's slow path, which allocates on every access.
+    private static readonly double[] s_exactPowersOfTen =
     [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
@@ -105,7 +107,7 @@ internal static class AsciiNumber
             double magnitude = mantissa;
             if (fractionDigits > 0)
             {
-                magnitude /= ExactPowersOfTen[fractionDigits];
+                magnitude /= s_exactPowersOfTen[fractionDigits];
             }
 
             value = negative ? -magnitude : magnitude;

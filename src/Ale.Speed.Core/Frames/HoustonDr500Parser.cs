@@ -38,7 +38,8 @@ public sealed class HoustonDr500Parser : FrameParser
 
         if (!AsciiNumber.TryParseThreeDigits(text, out int speed))
         {
-            return FrameSyntax.IsNumberLike(text) ? RejectReason.InvalidNumber : RejectReason.Malformed;
+            // A fixed-width format: anything but three digits is a broken line, whatever it looks like.
+            return RejectReason.Malformed;
         }
 
         if (speed == 0)
@@ -57,7 +58,12 @@ public sealed class HoustonDr500Parser : FrameParser
             return RejectReason.TooManyTargets;
         }
 
-        destination[0] = new Reading { SpeedKmh = speed * _factor, Direction = Vehicles.Direction.Unknown };
+        if (!FrameSyntax.TryToKmh(speed, _factor, out double kmh))
+        {
+            return RejectReason.InvalidNumber;
+        }
+
+        destination[0] = new Reading { SpeedKmh = kmh, Direction = Vehicles.Direction.Unknown };
         count = 1;
         return RejectReason.None;
     }

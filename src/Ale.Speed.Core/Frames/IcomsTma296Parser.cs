@@ -55,13 +55,18 @@ public sealed class IcomsTma296Parser : FrameParser
             return reject;
         }
 
+        if (!FrameSyntax.TryToKmh(speed, factor, out double kmh))
+        {
+            return RejectReason.InvalidNumber;
+        }
+
         if (destination.IsEmpty)
         {
             return RejectReason.TooManyTargets;
         }
 
         // A per-vehicle record: even a zero speed is a vehicle record, left to the plausible-range filter to count.
-        destination[0] = new Reading { SpeedKmh = speed * factor, Direction = direction };
+        destination[0] = new Reading { SpeedKmh = kmh, Direction = direction };
         count = 1;
         return RejectReason.None;
     }
