@@ -31,6 +31,20 @@ public sealed class FrameParserTableTests
         Assert.True(parsed.Result == FrameResult.Rejected(frame.Reject), $"{frame}: expected {frame.Reject}, got {parsed.Result}");
     }
 
+    [Theory]
+    [InlineData(FrameFormat.Ops243Plain, "1.2,3.4")]
+    [InlineData(FrameFormat.Ops243Json, """{"speed":[1.2,3.4]}""")]
+    [InlineData(FrameFormat.Ops243Csv, "1,5,6,1.2,3.4")]
+    public void TryReadFrame_DestinationShorterThanTheTargets_RejectsInsteadOfThrowing(FrameFormat format, string line)
+    {
+        FrameParser parser = FrameParsers.Create(format, SpeedUnit.KilometresPerHour);
+        var reader = new System.Buffers.SequenceReader<byte>(Sequences.OneSegment(Ascii(line + "\n")));
+        var destination = new Reading[1];
+
+        Assert.True(parser.TryReadFrame(ref reader, destination, out FrameResult result));
+        Assert.Equal(FrameResult.Rejected(RejectReason.TooManyTargets), result);
+    }
+
     [Fact]
     public void Tables_CoverEveryFormat_WithValidAndInvalidFrames()
     {
