@@ -1,0 +1,275 @@
+using Ale.Speed.Core.Vehicles;
+
+namespace Ale.Speed.Core.Frames;
+
+/// <summary>
+/// The project's own vehicle record, one JSON object per line:
+/// <c>{"ts":"2026-11-25T18:03:12.345Z","kmh":57.3,"dir":"in","len":4.2,"seq":1234,"class":"car"}</c>.
+/// See docs/device-formats.md, "Device contract: the canonical vehicle record".
+/// </summary>
+/// <remarks>
+/// The object must be well-formed JSON (anything else is <see cref="RejectReason.Malformed"/>); then the fields are
+/// checked in the order ts, kmh, dir, len, seq, class and the first problem is the reject. Unknown keys are skipped,
+/// a repeated key's last value wins, keys written with escapes count as unknown, and string values are compared as
+/// written (an escaped <c>"\u0069n"</c> is not <c>"in"</c>). <c>null</c> is the same as an absent key.
+/// </remarks>
+public sealed class CanonicalParser : FrameParser
+{
+    public const int DefaultMaxFrameLength = 512;
+
+    /// <summary>Longer than any road vehicle combination; a bigger value is garbage.</summary>
+    public const double MaxLengthMetres = 100;
+
+    /// <summary>Epoch milliseconds of 9999-12-31T23:59:59.999Z, the end of what ISO 8601 text can say too.</summary>
+    private const long MaxEpochMilliseconds = 253_402_300_799_999;
+
+    public CanonicalParser()
+        : base(SpeedUnit.KilometresPerHour, DefaultMaxFrameLength)
+    {
+    }
+
+    public override FrameFormat Format => FrameFormat.Canonical;
+
+    public override bool ReportsVehicles => true;
+
+    protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
+    {
+        count = 0;
+        if (FrameSyntax.Trim(frame).IsEmpty)
+        {
+            return RejectReason.None;
+        }
+
+        JsonValue ts = default, kmh = default, dir = default, len = default, seq = default, vehicleClass = default;
+        var scanner = new JsonObjectScanner(frame);
+        while (true)
+        {
+            JsonStep step = scanner.Next(out ReadOnlySpan<byte> key, out bool keyHasEscapes, out JsonValue value);
+            if (step == JsonStep.End)
+            {
+                break;
+            }
+
+            if (step == JsonStep.Malformed)
+            {
+                return RejectReason.Malformed;
+            }
+
+            if (keyHasEscapes)
+            {
+                continue;
+            }
+
+            if (key.SequenceEqual("ts"u8))
+            {
+                ts = value;
+            }
+            else if (key.SequenceEqual("kmh"u8))
+            {
+                kmh = value;
+            }
+            else if (key.SequenceEqual("dir"u8))
+            {
+                dir = value;
+            }
+            else if (key.SequenceEqual("len"u8))
+            {
+                len = value;
+            }
+            else if (key.SequenceEqual("seq"u8))
+            {
+                seq = value;
+            }
+            else if (key.SequenceEqual("class"u8))
+            {
+                vehicleClass = value;
+            }
+        }
+
+        RejectReason reject;
+        if ((reject = ReadTimestamp(ts, out long timestampMs)) != RejectReason.None
+            || (reject = ReadSpeed(kmh, out double speedKmh)) != RejectReason.None
+            || (reject = ReadDirection(dir, out Direction direction)) != RejectReason.None
+            || (reject = ReadLength(len, out double lengthMetres)) != RejectReason.None
+            || (reject = ReadSequence(seq, out long sequence)) != RejectReason.None
+            || (reject = ReadClass(vehicleClass, out VehicleClass parsedClass)) != RejectReason.None)
+        {
+            return reject;
+        }
+
+        if (destination.IsEmpty)
+        {
+            return RejectReason.TooManyTargets;
+        }
+
+        destination[0] = new Reading
+        {
+            TimestampMs = timestampMs,
+            SpeedKmh = speedKmh,
+            Direction = direction,
+            LengthMetres = lengthMetres,
+            Sequence = sequence,
+            Class = parsedClass,
+        };
+        count = 1;
+        return RejectReason.None;
+    }
+
+    private static RejectReason ReadTimestamp(JsonValue value, out long timestampMs)
+    {
+        timestampMs = Reading.NoTimestamp;
+        switch (value.Kind)
+        {
+            case JsonKind.None or JsonKind.Null:
+                return RejectReason.MissingTimestamp;
+            case JsonKind.String when !value.HasEscapes && IsoTimestamp.TryParseUnixMs(value.Raw, out long parsed):
+                timestampMs = parsed;
+                return RejectReason.None;
+            case JsonKind.Number when AsciiNumber.TryParseNonNegativeInteger(value.Raw, 15, out long epochMs)
+                                      && epochMs <= MaxEpochMilliseconds:
+                timestampMs = epochMs;
+                return RejectReason.None;
+            default:
+                return RejectReason.InvalidTimestamp;
+        }
+    }
+
+    private static RejectReason ReadSpeed(JsonValue value, out double speedKmh)
+    {
+        speedKmh = 0;
+        switch (value.Kind)
+        {
+            case JsonKind.None or JsonKind.Null:
+                return RejectReason.MissingSpeed;
+            case JsonKind.Number:
+                if (!AsciiNumber.TryParse(value.Raw, out double parsed) || parsed > FrameSyntax.MaxSpeedKmh)
+                {
+                    return RejectReason.InvalidNumber;
+                }
+
+                if (parsed < 0)
+                {
+                    return RejectReason.InvalidField;
+                }
+
+                // + 0.0 turns -0 into 0.
+                speedKmh = parsed + 0.0;
+                return RejectReason.None;
+            default:
+                return RejectReason.InvalidField;
+        }
+    }
+
+    private static RejectReason ReadDirection(JsonValue value, out Direction direction)
+    {
+        direction = Direction.Unknown;
+        if (value.IsAbsentOrNull)
+        {
+            return RejectReason.None;
+        }
+
+        if (value.IsString("in"u8))
+        {
+            direction = Direction.Approaching;
+            return RejectReason.None;
+        }
+
+        if (value.IsString("out"u8))
+        {
+            direction = Direction.Receding;
+            return RejectReason.None;
+        }
+
+        return RejectReason.InvalidDirection;
+    }
+
+    private static RejectReason ReadLength(JsonValue value, out double lengthMetres)
+    {
+        lengthMetres = double.NaN;
+        if (value.IsAbsentOrNull)
+        {
+            return RejectReason.None;
+        }
+
+        if (value.Kind != JsonKind.Number)
+        {
+            return RejectReason.InvalidField;
+        }
+
+        if (!AsciiNumber.TryParse(value.Raw, out double parsed))
+        {
+            return RejectReason.InvalidNumber;
+        }
+
+        if (parsed is < 0 or > MaxLengthMetres)
+        {
+            return RejectReason.InvalidField;
+        }
+
+        lengthMetres = parsed + 0.0;
+        return RejectReason.None;
+    }
+
+    private static RejectReason ReadSequence(JsonValue value, out long sequence)
+    {
+        sequence = -1;
+        if (value.IsAbsentOrNull)
+        {
+            return RejectReason.None;
+        }
+
+        return value.Kind == JsonKind.Number && AsciiNumber.TryParseNonNegativeInteger(value.Raw, 18, out sequence)
+            ? RejectReason.None
+            : RejectReason.InvalidField;
+    }
+
+    private static RejectReason ReadClass(JsonValue value, out VehicleClass vehicleClass)
+    {
+        vehicleClass = VehicleClass.Unknown;
+        if (value.IsAbsentOrNull)
+        {
+            return RejectReason.None;
+        }
+
+        if (value.Kind != JsonKind.String || value.HasEscapes)
+        {
+            return RejectReason.InvalidField;
+        }
+
+        ReadOnlySpan<byte> name = value.Raw;
+        if (name.SequenceEqual("car"u8))
+        {
+            vehicleClass = VehicleClass.Car;
+        }
+        else if (name.SequenceEqual("heavy"u8))
+        {
+            vehicleClass = VehicleClass.Heavy;
+        }
+        else if (name.SequenceEqual("moped"u8))
+        {
+            vehicleClass = VehicleClass.Moped;
+        }
+        else if (name.SequenceEqual("atraktor"u8))
+        {
+            vehicleClass = VehicleClass.ATraktor;
+        }
+        else if (name.SequenceEqual("motorcycle"u8))
+        {
+            vehicleClass = VehicleClass.Motorcycle;
+        }
+        else if (name.SequenceEqual("bicycle"u8))
+        {
+            vehicleClass = VehicleClass.Bicycle;
+        }
+        else if (name.SequenceEqual("other"u8))
+        {
+            vehicleClass = VehicleClass.Other;
+        }
+        else if (!name.SequenceEqual("unknown"u8))
+        {
+            return RejectReason.InvalidField;
+        }
+
+        return RejectReason.None;
+    }
+}

@@ -1,0 +1,69 @@
+namespace Ale.Speed.Core.Frames;
+
+/// <summary>The format registry: configuration names to <see cref="FrameFormat"/>, and a parser per format.</summary>
+public static class FrameParsers
+{
+    private static readonly (string Name, FrameFormat Format)[] s_aliases =
+    [
+        ("ops243", FrameFormat.Ops243Plain),
+        ("ops243-plain", FrameFormat.Ops243Plain),
+        ("ops243-json", FrameFormat.Ops243Json),
+        ("ops243-csv", FrameFormat.Ops243Csv),
+        ("icoms", FrameFormat.IcomsTma296),
+        ("icoms-tma296", FrameFormat.IcomsTma296),
+        ("tma296", FrameFormat.IcomsTma296),
+        ("dr500", FrameFormat.HoustonDr500),
+        ("houston-dr500", FrameFormat.HoustonDr500),
+        ("ld2415h", FrameFormat.HlkLd2415h),
+        ("hlk-ld2415h", FrameFormat.HlkLd2415h),
+    ];
+
+    /// <summary>A new parser (one per stream: it keeps framing state) for the format.</summary>
+    /// <param name="speedUnit">The unit the device is set to; ignored by formats that name their unit on the wire.</param>
+    public static FrameParser Create(FrameFormat format, SpeedUnit speedUnit = SpeedUnit.KilometresPerHour) => format switch
+    {
+        FrameFormat.Canonical => new CanonicalParser(),
+        FrameFormat.Ops243Plain => new Ops243PlainParser(speedUnit),
+        FrameFormat.Ops243Json => new Ops243JsonParser(speedUnit),
+        FrameFormat.Ops243Csv => new Ops243CsvParser(speedUnit),
+        FrameFormat.IcomsTma296 => new IcomsTma296Parser(speedUnit),
+        FrameFormat.HoustonDr500 => new HoustonDr500Parser(speedUnit),
+        FrameFormat.HlkLd2415h => new HlkLd2415hParser(speedUnit),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown frame format."),
+    };
+
+    /// <summary>
+    /// Parses a configuration name: an enum name (<c>Ops243Json</c>, any case) or an alias (<c>ops243-json</c>,
+    /// <c>icoms</c>, <c>dr500</c>, <c>ld2415h</c>, …). Numbers and comma lists, which <see cref="Enum.TryParse{TEnum}(string?, bool, out TEnum)"/>
+    /// would accept, are rejected.
+    /// </summary>
+    public static bool TryParseFormat(string? name, out FrameFormat format)
+    {
+        format = default;
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> trimmed = name.AsSpan().Trim();
+        foreach (FrameFormat candidate in Enum.GetValues<FrameFormat>())
+        {
+            if (trimmed.Equals(candidate.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                format = candidate;
+                return true;
+            }
+        }
+
+        foreach ((string alias, FrameFormat aliased) in s_aliases)
+        {
+            if (trimmed.Equals(alias, StringComparison.OrdinalIgnoreCase))
+            {
+                format = aliased;
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,97 @@
+namespace Ale.Speed.Core.Frames;
+
+/// <summary>
+/// OPS243 with the time (<c>OT</c>) and magnitude (<c>OM</c>) reports on: <c>time,magnitude,speed</c>, e.g.
+/// <c>137.429,1234.5,-3.6</c>. With <c>On</c> (n reports) the sensor prints all magnitudes before all speeds:
+/// <c>time,mag1,…,magN,speed1,…,speedN</c>, so a line has 2n + 1 fields. The time is seconds since power-on.
+/// </summary>
+public sealed class Ops243CsvParser : FrameParser
+{
+    public const int DefaultMaxFrameLength = 256;
+
+    private const byte Comma = (byte)',';
+
+    private readonly double _factor;
+
+    public Ops243CsvParser(SpeedUnit speedUnit)
+        : base(speedUnit, DefaultMaxFrameLength)
+    {
+        _factor = FrameSyntax.KmhFactor(speedUnit);
+    }
+
+    public override FrameFormat Format => FrameFormat.Ops243Csv;
+
+    public override bool ReportsVehicles => false;
+
+    protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
+    {
+        count = 0;
+        ReadOnlySpan<byte> text = FrameSyntax.Trim(frame);
+        if (text.IsEmpty)
+        {
+            return RejectReason.None;
+        }
+
+        int fields = text.Count(Comma) + 1;
+        if (fields < 3 || fields % 2 == 0)
+        {
+            return RejectReason.Malformed;
+        }
+
+        int targets = (fields - 1) / 2;
+        if (targets > MaxReadingsPerFrame)
+        {
+            return RejectReason.TooManyTargets;
+        }
+
+        Span<double> magnitudes = stackalloc double[MaxReadingsPerFrame];
+        double time = 0;
+        int written = 0;
+        for (int field = 0; field < fields; field++)
+        {
+            int comma = text.IndexOf(Comma);
+            ReadOnlySpan<byte> token = FrameSyntax.Trim(comma < 0 ? text : text[..comma]);
+            text = comma < 0 ? default : text[(comma + 1)..];
+            RejectReason reject;
+            if (field == 0)
+            {
+                reject = FrameSyntax.ParseNumber(token, out time);
+                if (reject == RejectReason.None && time < 0)
+                {
+                    reject = RejectReason.InvalidNumber;
+                }
+            }
+            else if (field <= targets)
+            {
+                reject = FrameSyntax.ParseNumber(token, out magnitudes[field - 1]);
+            }
+            else
+            {
+                reject = FrameSyntax.ParseSignedSpeed(token, _factor, out double kmh, out var direction);
+                if (reject == RejectReason.None && kmh > 0)
+                {
+                    if ((uint)written >= (uint)destination.Length)
+                    {
+                        return RejectReason.TooManyTargets;
+                    }
+
+                    destination[written++] = new Reading
+                    {
+                        SpeedKmh = kmh,
+                        Direction = direction,
+                        DeviceClockSeconds = time,
+                        Magnitude = magnitudes[field - targets - 1],
+                    };
+                }
+            }
+
+            if (reject != RejectReason.None)
+            {
+                return reject;
+            }
+        }
+
+        count = written;
+        return RejectReason.None;
+    }
+}

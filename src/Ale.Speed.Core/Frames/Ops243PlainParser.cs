@@ -1,0 +1,72 @@
+namespace Ale.Speed.Core.Frames;
+
+/// <summary>
+/// OmniPreSense OPS243-A/C speed lines: <c>-12.3</c>, or with <c>On</c> (n = 2..9 reports) several speeds on one line,
+/// <c>12.3,-4.5</c>. Positive approaches, negative recedes; zero (the <c>BZ</c> blank report) and blank lines
+/// (<c>BL</c>, <c>BS</c>) mean no target.
+/// </summary>
+public sealed class Ops243PlainParser : FrameParser
+{
+    public const int DefaultMaxFrameLength = 128;
+
+    private const byte Comma = (byte)',';
+
+    private readonly double _factor;
+
+    public Ops243PlainParser(SpeedUnit speedUnit)
+        : base(speedUnit, DefaultMaxFrameLength)
+    {
+        _factor = FrameSyntax.KmhFactor(speedUnit);
+    }
+
+    public override FrameFormat Format => FrameFormat.Ops243Plain;
+
+    public override bool ReportsVehicles => false;
+
+    protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
+    {
+        count = 0;
+        ReadOnlySpan<byte> rest = FrameSyntax.Trim(frame);
+        if (rest.IsEmpty)
+        {
+            return RejectReason.None;
+        }
+
+        int fields = 0;
+        while (true)
+        {
+            int comma = rest.IndexOf(Comma);
+            ReadOnlySpan<byte> field = FrameSyntax.Trim(comma < 0 ? rest : rest[..comma]);
+            if (++fields > MaxReadingsPerFrame)
+            {
+                count = 0;
+                return RejectReason.TooManyTargets;
+            }
+
+            RejectReason reject = FrameSyntax.ParseSignedSpeed(field, _factor, out double kmh, out var direction);
+            if (reject != RejectReason.None)
+            {
+                count = 0;
+                return reject;
+            }
+
+            if (kmh > 0)
+            {
+                if ((uint)count >= (uint)destination.Length)
+                {
+                    count = 0;
+                    return RejectReason.TooManyTargets;
+                }
+
+                destination[count++] = new Reading { SpeedKmh = kmh, Direction = direction };
+            }
+
+            if (comma < 0)
+            {
+                return RejectReason.None;
+            }
+
+            rest = rest[(comma + 1)..];
+        }
+    }
+}

@@ -1,0 +1,292 @@
+using Ale.Speed.Core.Frames;
+using Ale.Speed.Core.Vehicles;
+using static Ale.Speed.Core.Tests.Frames.FrameTestKit;
+
+namespace Ale.Speed.Core.Tests.Frames;
+
+/// <summary>A line of a format (without its line end) and what it must give: readings, or one reject.</summary>
+public sealed record FrameCase(FrameFormat Format, SpeedUnit Unit, string Line, RejectReason Reject, Reading[] Readings)
+{
+    public bool IsValid => Reject == RejectReason.None;
+
+    public FrameParser CreateParser() => FrameParsers.Create(Format, Unit);
+
+    public override string ToString() => $"{Format}/{Unit}: {Line}";
+}
+
+/// <summary>The tables of valid and invalid frames, per format.</summary>
+public static class FrameCases
+{
+    private const Direction In = Direction.Approaching;
+    private const Direction Out = Direction.Receding;
+    private const Direction None = Direction.Unknown;
+    private const SpeedUnit Kmh = SpeedUnit.KilometresPerHour;
+    private const SpeedUnit Mps = SpeedUnit.MetresPerSecond;
+    private const SpeedUnit Mph = SpeedUnit.MilesPerHour;
+    private const double Mile = 1.609344;
+
+    private static readonly long s_ts = new DateTimeOffset(2026, 11, 25, 18, 3, 12, 345, TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+    public static IReadOnlyList<FrameCase> Valid { get; } =
+    [
+        // OPS243 plain: m/s is the factory default.
+        V(FrameFormat.Ops243Plain, Mps, "-12.3", Expect(12.3 * 3.6, Out)),
+        V(FrameFormat.Ops243Plain, Mps, "4.56", Expect(4.56 * 3.6, In)),
+        V(FrameFormat.Ops243Plain, Mps, "12", Expect(43.2, In)),
+        V(FrameFormat.Ops243Plain, Mps, "  3.5\t ", Expect(12.6, In)),
+        V(FrameFormat.Ops243Plain, Mps, "+2.5", Expect(9, In)),
+        V(FrameFormat.Ops243Plain, Mps, "007.25", Expect(7.25 * 3.6, In)),
+        V(FrameFormat.Ops243Plain, Mps, "0"),
+        V(FrameFormat.Ops243Plain, Mps, "-0.00"),
+        V(FrameFormat.Ops243Plain, Mps, ""),
+        V(FrameFormat.Ops243Plain, Mps, " "),
+        V(FrameFormat.Ops243Plain, Mps, "1.2,-3.4", Expect(1.2 * 3.6, In), Expect(3.4 * 3.6, Out)),
+        V(FrameFormat.Ops243Plain, Mps, "1.2, 0, -3.4", Expect(1.2 * 3.6, In), Expect(3.4 * 3.6, Out)),
+        V(FrameFormat.Ops243Plain, Mps, "1,2,3,4,5,6,7,8,9",
+            Expect(3.6, In), Expect(7.2, In), Expect(10.8, In), Expect(14.4, In), Expect(18, In), Expect(21.6, In),
+            Expect(25.2, In), Expect(28.8, In), Expect(32.4, In)),
+        V(FrameFormat.Ops243Plain, Kmh, "-57.3", Expect(57.3, Out)),
+        V(FrameFormat.Ops243Plain, Mph, "10", Expect(10 * Mile, In)),
+        V(FrameFormat.Ops243Plain, Mps, "2.5e1", Expect(90, In)),
+
+        // OPS243 JSON.
+        V(FrameFormat.Ops243Json, Mps, """{"speed":0.58, "direction":"inbound", "time":105, "tick":135}""", Expect(0.58 * 3.6, In, clock: 105)),
+        V(FrameFormat.Ops243Json, Mps, """{"speed":-1.5}""", Expect(5.4, Out)),
+        V(FrameFormat.Ops243Json, Mps, """{"speed":"-1.2"}""", Expect(1.2 * 3.6, Out)),
+        V(FrameFormat.Ops243Json, Mps, """{"speed":1.5,"direction":"outbound"}""", Expect(5.4, Out)),
+        V(FrameFormat.Ops243Json, Mps, """{"speed":-1.5,"direction":"inbound"}""", Expect(5.4, In)),
+        V(FrameFormat.Ops243Json, Mps, """{"time":"137.429","speed":"3.6","magnitude":"1234.5"}""", Expect(12.96, In, clock: 137.429, magnitude: 1234.5)),
+        V(FrameFormat.Ops243Json, Mps, """{"speed":[1.2,-3.4],"magnitude":[980,455],"time":12.5}""",
+            Expect(1.2 * 3.6, In, clock: 12.5, magnitude: 980), Expect(3.4 * 3.6, Out, clock: 12.5, magnitude: 455)),
+        V(FrameFormat.Ops243Json, Mps, """{"speed":["1.2","-3.4"],"magnitude":["980","455"]}""",
+            Expect(1.2 * 3.6, In, magnitude: 980), Expect(3.4 * 3.6, Out, magnitude: 455)),
+        V(FrameFormat.Ops243Json, Mps, """{"speed":[1.2,3.4],"direction":["inbound","outbound"]}""", Expect(1.2 * 3.6, In), Expect(3.4 * 3.6, Out)),
+        V(FrameFormat.Ops243Json, Mps, """{"speed":[1.2,-3.4],"direction":"outbound"}""", Expect(1.2 * 3.6, Out), Expect(3.4 * 3.6, Out)),
+        V(FrameFormat.Ops243Json, Mps, """{"speed":[]}"""),
+        V(FrameFormat.Ops243Json, Mps, """{"speed":0,"direction":"inbound"}"""),
+        V(FrameFormat.Ops243Json, Mps, """{"speed":[0,2],"magnitude":[5,6]}""", Expect(7.2, In, magnitude: 6)),
+        V(FrameFormat.Ops243Json, Mps, """ { "unknown" : {"a":[1,{"b":"x\"y"}],"c":[]}, "speed" : 2 , "flag":true, "n":null, "f":false } """, Expect(7.2, In)),
+        V(FrameFormat.Ops243Json, Mps, """{"speed":1,"speed":2}""", Expect(7.2, In)),
+        V(FrameFormat.Ops243Json, Mps, """{"sp\u0065ed":5,"speed":1}""", Expect(3.6, In)),
+        V(FrameFormat.Ops243Json, Mps, """{"speed":1,"time":null,"magnitude":null,"direction":null}""", Expect(3.6, In)),
+        V(FrameFormat.Ops243Json, Kmh, """{"speed":57.3}""", Expect(57.3, In)),
+        V(FrameFormat.Ops243Json, Mps, ""),
+
+        // OPS243 CSV: time, magnitudes, speeds.
+        V(FrameFormat.Ops243Csv, Mps, "137.429,1234.5,-3.6", Expect(12.96, Out, clock: 137.429, magnitude: 1234.5)),
+        V(FrameFormat.Ops243Csv, Mps, "137.429, 1234.5, 3.6", Expect(12.96, In, clock: 137.429, magnitude: 1234.5)),
+        V(FrameFormat.Ops243Csv, Mps, "1.5,100,200,1.0,-2.0", Expect(3.6, In, clock: 1.5, magnitude: 100), Expect(7.2, Out, clock: 1.5, magnitude: 200)),
+        V(FrameFormat.Ops243Csv, Mps, "1.5,100,200,0,-2.0", Expect(7.2, Out, clock: 1.5, magnitude: 200)),
+        V(FrameFormat.Ops243Csv, Mps, "1.5,100,0"),
+        V(FrameFormat.Ops243Csv, Kmh, "0.000,12,-50", Expect(50, Out, clock: 0, magnitude: 12)),
+        V(FrameFormat.Ops243Csv, Mps, ""),
+
+        // ICOMS TMA-296: configured unit matters only for types 3, 4 and 5.
+        V(FrameFormat.IcomsTma296, Kmh, "+057 km/h", Expect(57, In)),
+        V(FrameFormat.IcomsTma296, Mph, "-057 km/h", Expect(57, Out)),
+        V(FrameFormat.IcomsTma296, Kmh, "+057 mph", Expect(57 * Mile, In)),
+        V(FrameFormat.IcomsTma296, Kmh, "+057  mph", Expect(57 * Mile, In)),
+        V(FrameFormat.IcomsTma296, Kmh, "057KI", Expect(57, In)),
+        V(FrameFormat.IcomsTma296, Kmh, "057MO", Expect(57 * Mile, Out)),
+        V(FrameFormat.IcomsTma296, Kmh, "-057", Expect(57, Out)),
+        V(FrameFormat.IcomsTma296, Mph, "+031", Expect(31 * Mile, In)),
+        V(FrameFormat.IcomsTma296, Kmh, "+057 km/h 012 m", Expect(57, In)),
+        V(FrameFormat.IcomsTma296, Kmh, "-120 mph 150 m", Expect(120 * Mile, Out)),
+        V(FrameFormat.IcomsTma296, Kmh, "+057 mph  012 m", Expect(57 * Mile, In)),
+        V(FrameFormat.IcomsTma296, Kmh, "*S057", Expect(57, None)),
+        V(FrameFormat.IcomsTma296, Kmh, "s045", Expect(45, None)),
+        V(FrameFormat.IcomsTma296, Kmh, "+000 km/h", Expect(0, In)),
+        V(FrameFormat.IcomsTma296, Kmh, ""),
+
+        // Houston Radar DR500.
+        V(FrameFormat.HoustonDr500, Mph, "057", Expect(57 * Mile, None)),
+        V(FrameFormat.HoustonDr500, Kmh, "057", Expect(57, None)),
+        V(FrameFormat.HoustonDr500, Kmh, "+102", Expect(102, None)),
+        V(FrameFormat.HoustonDr500, Kmh, " 030 ", Expect(30, None)),
+        V(FrameFormat.HoustonDr500, Mph, "000"),
+        V(FrameFormat.HoustonDr500, Mph, "?000"),
+        V(FrameFormat.HoustonDr500, Mph, ""),
+
+        // HLK-LD2415H.
+        V(FrameFormat.HlkLd2415h, Kmh, "V+002.6", Expect(2.6, In)),
+        V(FrameFormat.HlkLd2415h, Kmh, "V-012.3", Expect(12.3, Out)),
+        V(FrameFormat.HlkLd2415h, Kmh, "V+240.0", Expect(240, In)),
+        V(FrameFormat.HlkLd2415h, Mph, "V+010.0", Expect(10 * Mile, In)),
+        V(FrameFormat.HlkLd2415h, Mps, "V-010.0", Expect(36, Out)),
+        V(FrameFormat.HlkLd2415h, Kmh, "V+000.0"),
+        V(FrameFormat.HlkLd2415h, Kmh, ""),
+
+        // Canonical record.
+        V(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":57.3,"dir":"in"}""", Expect(57.3, In, s_ts)),
+        V(FrameFormat.Canonical, Kmh, """{"ts":1795629792345,"kmh":57.3,"dir":"out","len":4.2,"seq":17,"class":"atraktor"}""",
+            Expect(57.3, Out, s_ts, length: 4.2, sequence: 17, vehicleClass: VehicleClass.ATraktor)),
+        V(FrameFormat.Canonical, Mph, """{"kmh":30,"ts":"2026-11-25T19:03:12.345+01:00"}""", Expect(30, None, s_ts)),
+        V(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T13:33:12.345-0430","kmh":30}""", Expect(30, None, s_ts)),
+        V(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-26T00:30:00.5+02:00","kmh":0}""",
+            Expect(0, None, new DateTimeOffset(2026, 11, 25, 22, 30, 0, 500, TimeSpan.Zero).ToUnixTimeMilliseconds())),
+        V(FrameFormat.Canonical, Kmh, """ {"ts":"2026-11-25T18:03:12.345987Z", "kmh":4.5e1, "extra":{"a":[1,2,{"b":null}]}, "class":"unknown", "len":null, "seq":0} """,
+            Expect(45, None, s_ts, sequence: 0)),
+        V(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":50,"class":"car"}""", Expect(50, None, s_ts, vehicleClass: VehicleClass.Car)),
+        V(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":50,"class":"heavy"}""", Expect(50, None, s_ts, vehicleClass: VehicleClass.Heavy)),
+        V(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":50,"class":"moped"}""", Expect(50, None, s_ts, vehicleClass: VehicleClass.Moped)),
+        V(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":50,"class":"motorcycle"}""", Expect(50, None, s_ts, vehicleClass: VehicleClass.Motorcycle)),
+        V(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":50,"class":"bicycle"}""", Expect(50, None, s_ts, vehicleClass: VehicleClass.Bicycle)),
+        V(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":50,"class":"other"}""", Expect(50, None, s_ts, vehicleClass: VehicleClass.Other)),
+        V(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":50,"kmh":60,"dir":"out"}""", Expect(60, Out, s_ts)),
+        V(FrameFormat.Canonical, Kmh, """{"ts":"2024-02-29T23:59:59.999Z","kmh":-0}""", Expect(0, None, 1_709_251_199_999)),
+        V(FrameFormat.Canonical, Kmh, """{"ts":0,"kmh":1}""", Expect(1, None, 0)),
+        V(FrameFormat.Canonical, Kmh, ""),
+    ];
+
+    public static IReadOnlyList<FrameCase> Invalid { get; } =
+    [
+        I(FrameFormat.Ops243Plain, Mps, "abc", RejectReason.Malformed),
+        I(FrameFormat.Ops243Plain, Mps, "1.2.3", RejectReason.InvalidNumber),
+        I(FrameFormat.Ops243Plain, Mps, "--1", RejectReason.InvalidNumber),
+        I(FrameFormat.Ops243Plain, Mps, ".5", RejectReason.InvalidNumber),
+        I(FrameFormat.Ops243Plain, Mps, "1e999", RejectReason.InvalidNumber),
+        I(FrameFormat.Ops243Plain, Mps, "NaN", RejectReason.InvalidNumber),
+        I(FrameFormat.Ops243Plain, Mps, "-inf", RejectReason.InvalidNumber),
+        I(FrameFormat.Ops243Plain, Mps, "300", RejectReason.InvalidNumber),
+        I(FrameFormat.Ops243Plain, Mph, "700", RejectReason.InvalidNumber),
+        I(FrameFormat.Ops243Plain, Mps, "1,2,3,4,5,6,7,8,9,10", RejectReason.TooManyTargets),
+        I(FrameFormat.Ops243Plain, Mps, "1.2,", RejectReason.Malformed),
+        I(FrameFormat.Ops243Plain, Mps, ",1.2", RejectReason.Malformed),
+        I(FrameFormat.Ops243Plain, Mps, "1.2 3.4", RejectReason.Malformed),
+        I(FrameFormat.Ops243Plain, Mps, "\"mps\",1.2", RejectReason.Malformed),
+        I(FrameFormat.Ops243Plain, Mps, """{"speed":1.2}""", RejectReason.Malformed),
+
+        I(FrameFormat.Ops243Json, Mps, """{"Units":"km-per-hr"}""", RejectReason.MissingSpeed),
+        I(FrameFormat.Ops243Json, Mps, """{}""", RejectReason.MissingSpeed),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":null}""", RejectReason.MissingSpeed),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":true}""", RejectReason.InvalidField),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":{"v":1}}""", RejectReason.InvalidField),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":"abc"}""", RejectReason.InvalidNumber),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":"1\u0030"}""", RejectReason.InvalidNumber),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":1e999}""", RejectReason.InvalidNumber),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":400}""", RejectReason.InvalidNumber),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":1,"direction":"up"}""", RejectReason.InvalidDirection),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":1,"direction":5}""", RejectReason.InvalidDirection),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":[1,2],"direction":["inbound"]}""", RejectReason.Malformed),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":1,"direction":["inbound"]}""", RejectReason.Malformed),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":[1,2],"magnitude":[1]}""", RejectReason.Malformed),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":1,"magnitude":[1]}""", RejectReason.Malformed),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":[1,2,3,4,5,6,7,8,9,10]}""", RejectReason.TooManyTargets),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":1,"time":-1}""", RejectReason.InvalidNumber),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":1,"time":[1]}""", RejectReason.InvalidField),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":1}x""", RejectReason.Malformed),
+        I(FrameFormat.Ops243Json, Mps, """{"speed" 1}""", RejectReason.Malformed),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":1 "time":2}""", RejectReason.Malformed),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":"1}""", RejectReason.Malformed),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":tru}""", RejectReason.Malformed),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":01}""", RejectReason.Malformed),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":1,}""", RejectReason.Malformed),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":1""", RejectReason.Malformed),
+        I(FrameFormat.Ops243Json, Mps, """{"speed":[1,2}""", RejectReason.Malformed),
+        I(FrameFormat.Ops243Json, Mps, """[1]""", RejectReason.Malformed),
+        I(FrameFormat.Ops243Json, Mps, "-1.2", RejectReason.Malformed),
+
+        I(FrameFormat.Ops243Csv, Mps, "1.5,100", RejectReason.Malformed),
+        I(FrameFormat.Ops243Csv, Mps, "3.6", RejectReason.Malformed),
+        I(FrameFormat.Ops243Csv, Mps, "1,2,3,4", RejectReason.Malformed),
+        I(FrameFormat.Ops243Csv, Mps, "a,b,c", RejectReason.Malformed),
+        I(FrameFormat.Ops243Csv, Mps, "1,,2", RejectReason.Malformed),
+        I(FrameFormat.Ops243Csv, Mps, "-1,100,2", RejectReason.InvalidNumber),
+        I(FrameFormat.Ops243Csv, Mps, "1,100,1e999", RejectReason.InvalidNumber),
+        I(FrameFormat.Ops243Csv, Mps, "1,100,300", RejectReason.InvalidNumber),
+        I(FrameFormat.Ops243Csv, Mps, "1," + string.Join(',', Enumerable.Repeat("5", 20)), RejectReason.TooManyTargets),
+
+        I(FrameFormat.IcomsTma296, Kmh, "+57 km/h", RejectReason.Malformed),
+        I(FrameFormat.IcomsTma296, Kmh, "+057 kmh", RejectReason.InvalidSpeedUnit),
+        I(FrameFormat.IcomsTma296, Kmh, "+057 km/hx", RejectReason.InvalidSpeedUnit),
+        I(FrameFormat.IcomsTma296, Kmh, "+057km/h", RejectReason.Malformed),
+        I(FrameFormat.IcomsTma296, Kmh, "+057   km/h", RejectReason.Malformed),
+        I(FrameFormat.IcomsTma296, Kmh, "057XI", RejectReason.InvalidSpeedUnit),
+        I(FrameFormat.IcomsTma296, Kmh, "057KX", RejectReason.InvalidDirection),
+        I(FrameFormat.IcomsTma296, Kmh, "057K", RejectReason.Malformed),
+        I(FrameFormat.IcomsTma296, Kmh, "+057 km/h 12 m", RejectReason.Malformed),
+        I(FrameFormat.IcomsTma296, Kmh, "+057 km/h 012", RejectReason.Malformed),
+        I(FrameFormat.IcomsTma296, Kmh, "+057 km/h 012 ft", RejectReason.Malformed),
+        I(FrameFormat.IcomsTma296, Kmh, "+05a", RejectReason.Malformed),
+        I(FrameFormat.IcomsTma296, Kmh, "*S57", RejectReason.Malformed),
+        I(FrameFormat.IcomsTma296, Kmh, "hello", RejectReason.Malformed),
+
+        I(FrameFormat.HoustonDr500, Mph, "57", RejectReason.Malformed),
+        I(FrameFormat.HoustonDr500, Mph, "0570", RejectReason.Malformed),
+        I(FrameFormat.HoustonDr500, Mph, "?057", RejectReason.Malformed),
+        I(FrameFormat.HoustonDr500, Mph, "-057", RejectReason.Malformed),
+        I(FrameFormat.HoustonDr500, Mph, "05.7", RejectReason.Malformed),
+        I(FrameFormat.HoustonDr500, Mph, "abc", RejectReason.Malformed),
+        I(FrameFormat.HoustonDr500, Mph, "OK", RejectReason.Malformed),
+
+        I(FrameFormat.HlkLd2415h, Kmh, "V+02.6", RejectReason.Malformed),
+        I(FrameFormat.HlkLd2415h, Kmh, "V*002.6", RejectReason.Malformed),
+        I(FrameFormat.HlkLd2415h, Kmh, "v+002.6", RejectReason.Malformed),
+        I(FrameFormat.HlkLd2415h, Kmh, "V+002,6", RejectReason.Malformed),
+        I(FrameFormat.HlkLd2415h, Kmh, "V+002.6x", RejectReason.Malformed),
+        I(FrameFormat.HlkLd2415h, Kmh, "+002.6", RejectReason.Malformed),
+        I(FrameFormat.HlkLd2415h, Kmh, "V+0a2.6", RejectReason.Malformed),
+
+        I(FrameFormat.Canonical, Kmh, """{"kmh":57.3,"dir":"in"}""", RejectReason.MissingTimestamp),
+        I(FrameFormat.Canonical, Kmh, """{"x":1}""", RejectReason.MissingTimestamp),
+        I(FrameFormat.Canonical, Kmh, """{"ts":null,"kmh":57.3}""", RejectReason.MissingTimestamp),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","dir":"in"}""", RejectReason.MissingSpeed),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":-1}""", RejectReason.InvalidField),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":"57"}""", RejectReason.InvalidField),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":1e999}""", RejectReason.InvalidNumber),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":1000.5}""", RejectReason.InvalidNumber),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":50,"dir":"up"}""", RejectReason.InvalidDirection),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":50,"dir":1}""", RejectReason.InvalidDirection),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":50,"dir":"IN"}""", RejectReason.InvalidDirection),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":50,"class":"truck"}""", RejectReason.InvalidField),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":50,"class":1}""", RejectReason.InvalidField),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":50,"len":-1}""", RejectReason.InvalidField),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":50,"len":"4"}""", RejectReason.InvalidField),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":50,"len":500}""", RejectReason.InvalidField),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":50,"seq":-1}""", RejectReason.InvalidField),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":50,"seq":1.5}""", RejectReason.InvalidField),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-02-29T00:00:00Z","kmh":50}""", RejectReason.InvalidTimestamp),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12","kmh":50}""", RejectReason.InvalidTimestamp),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T24:00:00Z","kmh":50}""", RejectReason.InvalidTimestamp),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:60Z","kmh":50}""", RejectReason.InvalidTimestamp),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25 18:03:12Z","kmh":50}""", RejectReason.InvalidTimestamp),
+        I(FrameFormat.Canonical, Kmh, """{"ts":-5,"kmh":50}""", RejectReason.InvalidTimestamp),
+        I(FrameFormat.Canonical, Kmh, """{"ts":1.5,"kmh":50}""", RejectReason.InvalidTimestamp),
+        I(FrameFormat.Canonical, Kmh, """{"ts":1e12,"kmh":50}""", RejectReason.InvalidTimestamp),
+        I(FrameFormat.Canonical, Kmh, """{"ts":true,"kmh":50}""", RejectReason.InvalidTimestamp),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":50}{}""", RejectReason.Malformed),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":50,"dir":"in\}""", RejectReason.Malformed),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z" "kmh":50}""", RejectReason.Malformed),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":nul}""", RejectReason.Malformed),
+        I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":+5}""", RejectReason.Malformed),
+        I(FrameFormat.Canonical, Kmh, """{ts:"2026-11-25T18:03:12.345Z","kmh":5}""", RejectReason.Malformed),
+        I(FrameFormat.Canonical, Kmh, "57.3", RejectReason.Malformed),
+    ];
+
+    public static IEnumerable<FrameCase> All => Valid.Concat(Invalid);
+
+    public static TheoryData<int> ValidIndexes() => Indexes(Valid.Count);
+
+    public static TheoryData<int> InvalidIndexes() => Indexes(Invalid.Count);
+
+    /// <summary>A representative non-empty valid line per format, for the stream and allocation tests.</summary>
+    public static FrameCase Representative(FrameFormat format) =>
+        Valid.First(c => c.Format == format && c.Readings.Length > 0);
+
+    private static TheoryData<int> Indexes(int count)
+    {
+        var data = new TheoryData<int>();
+        for (int i = 0; i < count; i++)
+        {
+            data.Add(i);
+        }
+
+        return data;
+    }
+
+    private static FrameCase V(FrameFormat format, SpeedUnit unit, string line, params Reading[] readings)
+        => new(format, unit, line, RejectReason.None, readings);
+
+    private static FrameCase I(FrameFormat format, SpeedUnit unit, string line, RejectReason reject)
+        => new(format, unit, line, reject, []);
+}
