@@ -18,6 +18,23 @@ public static class FrameParsers
         ("hlk-ld2415h", FrameFormat.HlkLd2415h),
     ];
 
+    /// <summary>The names configuration accepts, one per format (for messages; enum names work too).</summary>
+    public static IReadOnlyList<string> FormatNames { get; } =
+        ["canonical", "ops243-plain", "ops243-json", "ops243-csv", "icoms", "dr500", "ld2415h"];
+
+    /// <summary>The preferred configuration name of <paramref name="format"/>.</summary>
+    public static string NameOf(FrameFormat format) => format switch
+    {
+        FrameFormat.Canonical => "canonical",
+        FrameFormat.Ops243Plain => "ops243-plain",
+        FrameFormat.Ops243Json => "ops243-json",
+        FrameFormat.Ops243Csv => "ops243-csv",
+        FrameFormat.IcomsTma296 => "icoms",
+        FrameFormat.HoustonDr500 => "dr500",
+        FrameFormat.HlkLd2415h => "ld2415h",
+        _ => format.ToString(),
+    };
+
     /// <summary>A new parser (one per stream: it keeps framing state) for the format.</summary>
     /// <param name="speedUnit">The unit the device is set to; ignored by formats that name their unit on the wire.</param>
     public static FrameParser Create(FrameFormat format, SpeedUnit speedUnit = SpeedUnit.KilometresPerHour) => format switch

@@ -135,6 +135,6 @@ public sealed class FrameStreamTests
         Assert.Equal(9, consumed);
         Assert.Equal(2, final.Count);
         Assert.Equal(bytes.Length, consumedFinal);
-        AssertReadings([Expect(12.3, Vehicles.Direction.Receding)], final[1].Readings, "last line");
+        AssertReadings([Expect(12.3, Ale.Speed.Core.Vehicles.Direction.Receding)], final[1].Readings, "last line");
     }
 }
