@@ -43,4 +43,10 @@ public enum RejectReason : byte
     TimestampClockReset,
     /// <summary>Seen already: same unit and sequence number, or same unit, time, speed and direction.</summary>
     Duplicate,
+    /// <summary>Older than the late-data horizon: its bin can no longer be rebuilt complete.</summary>
+    TooLate,
+
+    // Routing (the worker).
+    /// <summary>From a unit that is not registered in the configuration; units are never created on the fly.</summary>
+    UnknownUnit,
 }

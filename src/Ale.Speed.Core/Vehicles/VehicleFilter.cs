@@ -12,6 +12,12 @@ public sealed record FilterOptions
     /// <summary>How many recent vehicle identities the duplicate filter remembers per unit.</summary>
     public int DuplicateCapacity { get; init; } = 4096;
 
+    /// <summary>
+    /// Vehicles older than this (against now) are rejected as <see cref="RejectReason.TooLate"/>; null accepts any age.
+    /// The worker sets it to its late-data horizon, beyond which a bin could no longer be rebuilt complete.
+    /// </summary>
+    public TimeSpan? LateHorizon { get; init; }
+
     public static FilterOptions Default { get; } = new();
 
     public bool TryValidate(out string? error)
@@ -19,6 +25,10 @@ public sealed record FilterOptions
         if (ClockSkew < TimeSpan.Zero)
         {
             error = $"{nameof(ClockSkew)} must not be negative (was {ClockSkew}).";
+        }
+        else if (LateHorizon is { } horizon && horizon <= TimeSpan.Zero)
+        {
+            error = $"{nameof(LateHorizon)} must be positive (was {horizon}).";
         }
         else if (DuplicateCapacity <= 0)
         {
@@ -61,6 +71,7 @@ public sealed class VehicleFilter
     private readonly double _minKmh;
     private readonly double _maxKmh;
     private readonly long _skewMs;
+    private readonly long _lateHorizonMs;
     private readonly DuplicateFilter _duplicates;
 
     public VehicleFilter(Unit unit, TimeProvider timeProvider, FilterOptions? options = null)
@@ -89,6 +100,7 @@ public sealed class VehicleFilter
         _minKmh = unit.MinPlausibleKmh;
         _maxKmh = unit.MaxPlausibleKmh;
         _skewMs = (long)options.ClockSkew.TotalMilliseconds;
+        _lateHorizonMs = options.LateHorizon is { } horizon ? (long)horizon.TotalMilliseconds : long.MaxValue;
         _duplicates = new DuplicateFilter(options.DuplicateCapacity);
     }
 
@@ -117,7 +129,8 @@ public sealed class VehicleFilter
         }
 
         long timestampMs = vehicle.TimestampMs;
-        if (timestampMs > _timeProvider.GetUtcNow().ToUnixTimeMilliseconds() + _skewMs)
+        long nowMs = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        if (timestampMs > nowMs + _skewMs)
         {
             return RejectReason.TimestampInFuture;
         }
@@ -132,8 +145,19 @@ public sealed class VehicleFilter
             return RejectReason.TimestampBeforeInstallation;
         }
 
+        if (nowMs - timestampMs > _lateHorizonMs)
+        {
+            return RejectReason.TooLate;
+        }
+
         return _duplicates.TryRemember(VehicleIdentity.Of(accepted)) ? RejectReason.None : RejectReason.Duplicate;
     }
+
+    /// <summary>
+    /// Remembers an already accepted vehicle's identity without checking it: how the worker restores duplicate
+    /// suppression from its journal after a restart, so that a redelivered message counts nothing twice.
+    /// </summary>
+    public void Remember(in Vehicle accepted) => _duplicates.TryRemember(VehicleIdentity.Of(accepted));
 
     /// <summary>Rounds to the nearest 0.01 km/h (midpoints away from zero): the resolution at which bins count speeds.</summary>
     public static double Quantise(double speedKmh) => Math.Round(speedKmh * 100, MidpointRounding.AwayFromZero) / 100;

@@ -200,4 +200,28 @@ public sealed class VehicleFilterTests
     [Fact]
     public void Constructor_RangeAboveHistogramCeiling_Throws()
         => Assert.Throws<ArgumentException>(() => MakeFilter(MakeUnit(max: 300)));
+
+    [Fact]
+    public void Apply_OlderThanLateHorizon_IsTooLateButExactlyAtTheHorizonCounts()
+    {
+        Unit unit = MakeUnit();
+        var horizon = TimeSpan.FromDays(7);
+        VehicleFilter filter = MakeFilter(unit, new FilterOptions { LateHorizon = horizon });
+        long horizonMs = (long)horizon.TotalMilliseconds;
+
+        Assert.Equal(RejectReason.TooLate, filter.Apply(V(unit, 50, NowMs - horizonMs - 1), out _));
+        Assert.Equal(RejectReason.None, filter.Apply(V(unit, 50, NowMs - horizonMs), out _));
+    }
+
+    [Fact]
+    public void Remember_RestoredIdentity_MakesARedeliveredVehicleADuplicate()
+    {
+        Unit unit = MakeUnit();
+        Vehicle vehicle = V(unit, 50, sequence: 42);
+        VehicleFilter afterRestart = MakeFilter(unit);
+
+        afterRestart.Remember(vehicle);
+
+        Assert.Equal(RejectReason.Duplicate, afterRestart.Apply(vehicle, out _));
+    }
 }
