@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 
 namespace Ale.Speed.Worker.Journal;
 
@@ -14,7 +13,7 @@ internal sealed class VehicleJournal : IDisposable
 {
     private const string SegmentPrefix = "journal-";
     private const string SegmentSuffix = ".log";
-    private const string CheckpointFileName = "checkpoint.json";
+    private const string CheckpointFileName = "checkpoint.bin";
 
     private readonly string _directory;
     private readonly long _segmentBytes;
@@ -26,6 +25,8 @@ internal sealed class VehicleJournal : IDisposable
     private long _nextSequence = 1;
     private long _totalBytes;
     private long _confirmedTotalBytes;
+    private int _committedSegments;
+    private long _committedActiveLength;
 
     private VehicleJournal(string directory, long segmentBytes)
     {
@@ -56,6 +57,8 @@ internal sealed class VehicleJournal : IDisposable
         Directory.CreateDirectory(directory);
         var journal = new VehicleJournal(directory, segmentBytes);
         journal.ConfirmedSequence = ReadCheckpoint(directory);
+        journal._checkpointGeneration = ReadCheckpointGeneration(directory);
+        journal.EnsureCheckpointFile();
         journal.Recover(replay);
         return journal;
     }
@@ -84,6 +87,7 @@ internal sealed class VehicleJournal : IDisposable
                 segment.Length = offset;
                 segment.FirstSequence = segment.FirstSequence == 0 ? record.Sequence : segment.FirstSequence;
                 segment.LastSequence = record.Sequence;
+                segment.MinTimestampMs = Math.Min(segment.MinTimestampMs, record.TimestampMs);
                 segment.MaxTimestampMs = Math.Max(segment.MaxTimestampMs, record.TimestampMs);
                 _nextSequence = record.Sequence + 1;
                 _totalBytes += length;
@@ -108,6 +112,8 @@ internal sealed class VehicleJournal : IDisposable
         }
 
         _commits.Enqueue((LastSequence, _totalBytes));
+        _committedSegments = _segments.Count;
+        _committedActiveLength = _segments.Count > 0 ? _segments[^1].Length : 0;
         if (_segments.Count > 0)
         {
             SegmentInfo last = _segments[^1];
@@ -133,17 +139,98 @@ internal sealed class VehicleJournal : IDisposable
 
         segment.FirstSequence = segment.FirstSequence == 0 ? sequence : segment.FirstSequence;
         segment.LastSequence = sequence;
+        segment.MinTimestampMs = Math.Min(segment.MinTimestampMs, vehicle.TimestampMs);
         segment.MaxTimestampMs = Math.Max(segment.MaxTimestampMs, vehicle.TimestampMs);
         segment.Length += length;
         return sequence;
     }
 
-    /// <summary>Writes what was appended and flushes it to the disk (fsync). Throws <see cref="IOException"/> on a full disk.</summary>
+    /// <summary>
+    /// Writes what was appended and flushes it to the disk (fsync). On failure (a full disk, an I/O error) everything
+    /// appended since the last commit is rolled back, on disk too, and the exception is rethrown: the caller keeps the
+    /// vehicles, does not acknowledge their source, and appends them again later.
+    /// </summary>
     public void Commit()
     {
-        WriteBuffered();
-        _active?.Flush(flushToDisk: true);
+        try
+        {
+            WriteBuffered();
+            _active?.Flush(flushToDisk: true);
+        }
+        catch (IOException)
+        {
+            RollBack();
+            throw;
+        }
+
         _commits.Enqueue((LastSequence, _totalBytes));
+        _committedSegments = _segments.Count;
+        _committedActiveLength = _segments.Count > 0 ? _segments[^1].Length : 0;
+    }
+
+    private void RollBack()
+    {
+        _buffered = 0;
+        _active?.Dispose();
+        _active = null;
+        for (int i = _segments.Count - 1; i >= Math.Max(_committedSegments, 1); i--)
+        {
+            File.Delete(_segments[i].Path);
+        }
+
+        if (_committedSegments > 0)
+        {
+            using var stream = new FileStream(_segments[_committedSegments - 1].Path, FileMode.Open, FileAccess.Write);
+            stream.SetLength(_committedActiveLength);
+        }
+        else if (_segments.Count > 0)
+        {
+            File.Delete(_segments[0].Path);
+        }
+
+        // Re-read the state from what is on disk now: simpler and surer than undoing each counter.
+        long confirmed = ConfirmedSequence;
+        _segments.Clear();
+        _commits.Clear();
+        _nextSequence = 1;
+        _totalBytes = 0;
+        _confirmedTotalBytes = 0;
+        ConfirmedSequence = confirmed;
+        Recover(static _ => { });
+    }
+
+    /// <summary>
+    /// Reads the records with a timestamp in [<paramref name="fromMs"/>, <paramref name="toMs"/>) and a sequence below
+    /// <paramref name="beforeSequence"/>, in journal order — how a bin that was let go from memory is rebuilt complete
+    /// when a late vehicle arrives for it. Only segments whose time span overlaps the range are read.
+    /// </summary>
+    public void Scan(long fromMs, long toMs, long beforeSequence, Action<JournalRecord> visit)
+    {
+        WriteBuffered();
+        foreach (SegmentInfo segment in _segments)
+        {
+            if (segment.MaxTimestampMs < fromMs || segment.MinTimestampMs >= toMs || segment.FirstSequence >= beforeSequence)
+            {
+                continue;
+            }
+
+            byte[] content = File.ReadAllBytes(segment.Path);
+            int offset = JournalFormat.HeaderLength;
+            int end = (int)Math.Min(content.Length, segment.Length);
+            while (offset < end && JournalFormat.TryRead(content.AsSpan(offset, end - offset), out JournalRecord record, out int length))
+            {
+                offset += length;
+                if (record.Sequence >= beforeSequence)
+                {
+                    break;
+                }
+
+                if (record.TimestampMs >= fromMs && record.TimestampMs < toMs)
+                {
+                    visit(record);
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -157,7 +244,7 @@ internal sealed class VehicleJournal : IDisposable
             return;
         }
 
-        WriteCheckpoint(_directory, sequence);
+        WriteCheckpoint(sequence);
         ConfirmedSequence = sequence;
         while (_commits.Count > 0 && _commits.Peek().Sequence <= sequence)
         {
@@ -169,6 +256,7 @@ internal sealed class VehicleJournal : IDisposable
         {
             File.Delete(_segments[0].Path);
             _segments.RemoveAt(0);
+            _committedSegments--;
         }
     }
 
@@ -202,7 +290,8 @@ internal sealed class VehicleJournal : IDisposable
         _buffered = 0;
     }
 
-    private static long ReadCheckpoint(string directory)
+    /// <summary>The confirmed sequence recorded in <paramref name="directory"/> (0 when there is none yet).</summary>
+    public static long ReadCheckpoint(string directory)
     {
         string path = Path.Combine(directory, CheckpointFileName);
         if (!File.Exists(path))
@@ -210,28 +299,86 @@ internal sealed class VehicleJournal : IDisposable
             return 0;
         }
 
-        Checkpoint? checkpoint = JsonSerializer.Deserialize(File.ReadAllBytes(path), JournalJsonContext.Default.Checkpoint);
-        if (checkpoint is null || checkpoint.Version != JournalFormat.Version)
+        byte[] content = File.ReadAllBytes(path);
+        CheckpointSlot best = default;
+        bool any = false;
+        for (int slot = 0; slot < 2; slot++)
         {
-            throw new InvalidDataException($"'{path}' is not a journal checkpoint of format version {JournalFormat.Version}.");
+            if (CheckpointSlot.TryRead(content.AsSpan(Math.Min(content.Length, slot * CheckpointSlot.Length)), out CheckpointSlot read, out int version))
+            {
+                if (version != JournalFormat.Version)
+                {
+                    throw new InvalidDataException($"'{path}' has checkpoint format version {version}; this build reads version {JournalFormat.Version}.");
+                }
+
+                if (!any || read.Generation > best.Generation)
+                {
+                    best = read;
+                    any = true;
+                }
+            }
         }
 
-        return checkpoint.ConfirmedSequence;
+        if (!any && content.Length > 0)
+        {
+            throw new InvalidDataException($"'{path}' holds no valid journal checkpoint.");
+        }
+
+        return best.Sequence;
     }
 
-    private static void WriteCheckpoint(string directory, long sequence)
+    private long _checkpointGeneration;
+
+    private static long ReadCheckpointGeneration(string directory)
     {
-        // Write aside, fsync, rename over: a crash leaves the old checkpoint or the new one, never half of one.
         string path = Path.Combine(directory, CheckpointFileName);
-        string temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
+        if (!File.Exists(path))
         {
-            JsonSerializer.Serialize(stream, new Checkpoint(JournalFormat.Version, sequence), JournalJsonContext.Default.Checkpoint);
-            stream.Flush(flushToDisk: true);
+            return 0;
         }
 
-        File.Move(temporary, path, overwrite: true);
-        FsyncDirectory(directory);
+        byte[] content = File.ReadAllBytes(path);
+        long generation = 0;
+        for (int slot = 0; slot < 2; slot++)
+        {
+            if (CheckpointSlot.TryRead(content.AsSpan(Math.Min(content.Length, slot * CheckpointSlot.Length)), out CheckpointSlot read, out _))
+            {
+                generation = Math.Max(generation, read.Generation);
+            }
+        }
+
+        return generation;
+    }
+
+    private void WriteCheckpoint(long sequence)
+    {
+        // Two fixed slots written in place, alternately, each with a CRC: a crash mid-write spoils at most the slot
+        // being written, and in-place writes need no free blocks, so a full disk can still record what frees space.
+        string path = Path.Combine(_directory, CheckpointFileName);
+        _checkpointGeneration++;
+        Span<byte> slot = stackalloc byte[CheckpointSlot.Length];
+        new CheckpointSlot(sequence, _checkpointGeneration).Write(slot);
+        using var handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite);
+        RandomAccess.Write(handle, slot, (_checkpointGeneration % 2) * CheckpointSlot.Length);
+        RandomAccess.FlushToDisk(handle);
+    }
+
+    private void EnsureCheckpointFile()
+    {
+        string path = Path.Combine(_directory, CheckpointFileName);
+        if (!File.Exists(path))
+        {
+            Span<byte> slots = stackalloc byte[2 * CheckpointSlot.Length];
+            slots.Clear();
+            new CheckpointSlot(0, 0).Write(slots);
+            using (var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write))
+            {
+                RandomAccess.Write(handle, slots, 0);
+                RandomAccess.FlushToDisk(handle);
+            }
+
+            FsyncDirectory(_directory);
+        }
     }
 
     private static void FsyncDirectory(string directory)
@@ -268,6 +415,7 @@ internal sealed class VehicleJournal : IDisposable
         public long Length { get; set; }
         public long FirstSequence { get; set; }
         public long LastSequence { get; set; }
+        public long MinTimestampMs { get; set; } = long.MaxValue;
         public long MaxTimestampMs { get; set; } = long.MinValue;
     }
 }
@@ -292,7 +440,37 @@ internal static class NativeMethods
 #pragma warning restore SYSLIB1054, CA2101, CA1401
 }
 
-internal sealed record Checkpoint(int Version, long ConfirmedSequence);
+/// <summary>One checkpoint slot: <c>"ALEC" | u32 version | i64 confirmed sequence | i64 generation | u32 CRC-32 of the preceding 24 bytes</c>.</summary>
+internal readonly record struct CheckpointSlot(long Sequence, long Generation)
+{
+    public const int Length = 32;
 
-[System.Text.Json.Serialization.JsonSerializable(typeof(Checkpoint))]
-internal sealed partial class JournalJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
+    private static ReadOnlySpan<byte> Magic => "ALEC"u8;
+
+    public void Write(Span<byte> destination)
+    {
+        Magic.CopyTo(destination);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(destination[4..], JournalFormat.Version);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(destination[8..], Sequence);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(destination[16..], Generation);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(destination[24..], System.IO.Hashing.Crc32.HashToUInt32(destination[..24]));
+        destination[28..Length].Clear();
+    }
+
+    public static bool TryRead(ReadOnlySpan<byte> source, out CheckpointSlot slot, out int version)
+    {
+        slot = default;
+        version = 0;
+        if (source.Length < Length || !source[..4].SequenceEqual(Magic)
+            || System.IO.Hashing.Crc32.HashToUInt32(source[..24]) != System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(source[24..]))
+        {
+            return false;
+        }
+
+        version = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(source[4..]);
+        slot = new CheckpointSlot(
+            System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(source[8..]),
+            System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(source[16..]));
+        return true;
+    }
+}

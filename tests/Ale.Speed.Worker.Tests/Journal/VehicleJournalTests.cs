@@ -1,6 +1,7 @@
 using Ale.Speed.Core.Sites;
 using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Worker.Journal;
+using Ale.Speed.Worker.Tests.Support;
 
 namespace Ale.Speed.Worker.Tests.Journal;
 
@@ -10,7 +11,13 @@ public sealed class VehicleJournalTests : IDisposable
     private static readonly Unit s_unit = new() { Id = "u-0001", Site = s_site };
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "ale-speed-journal-" + Guid.NewGuid().ToString("N"));
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
 
     private static Vehicle MakeVehicle(int i) => new()
     {
@@ -168,5 +175,71 @@ public sealed class VehicleJournalTests : IDisposable
         Assert.Equal(501, reopened.ConfirmedSequence);
         Assert.Equal(1000, replayed[^1].Sequence);
         Assert.True(replayed[0].Sequence <= 502);
+    }
+
+    [Fact]
+    public void Scan_ReturnsOnlyRecordsInTheTimeRangeAndBeforeTheSequence()
+    {
+        using VehicleJournal journal = Open([], segmentBytes: 4096);
+        for (int i = 0; i < 2000; i++)
+        {
+            journal.Append(MakeVehicle(i));
+        }
+
+        journal.Commit();
+        long from = MakeVehicle(100).TimestampMs;
+        long to = MakeVehicle(300).TimestampMs;
+
+        var seen = new List<long>();
+        journal.Scan(from, to, beforeSequence: 251, record => seen.Add(record.Sequence));
+
+        // Vehicle i has sequence i + 1: time range [100, 300) is sequences 101..300, cut below 251.
+        Assert.Equal(Enumerable.Range(101, 150).Select(i => (long)i), seen);
+    }
+
+    [Fact]
+    public void Commit_OnAFullDisk_RollsBackSoNothingUnacknowledgedIsEverReplayed()
+    {
+        using SmallDisk? disk = SmallDisk.TryMount(256 * 1024);
+        Assert.True(disk is not null, "mounting a tmpfs needs root (CI and ./test.sh run as root)");
+        string directory = Path.Combine(disk!.Path, "journal");
+
+        long committed = 0;
+        bool failed = false;
+        using (VehicleJournal journal = VehicleJournal.Open(directory, 64 * 1024, _ => { }))
+        {
+            for (int batch = 0; batch < 10_000 && !failed; batch++)
+            {
+                for (int i = 0; i < 50; i++)
+                {
+                    journal.Append(MakeVehicle(batch * 50 + i));
+                }
+
+                try
+                {
+                    journal.Commit();
+                    committed = journal.LastSequence;
+                }
+                catch (IOException)
+                {
+                    failed = true;
+                    Assert.Equal(committed, journal.LastSequence);
+                }
+            }
+
+            Assert.True(failed, "the small disk never filled up");
+
+            // Space comes back (the confirmed segments are removed) and appending continues after the rollback.
+            journal.Confirm(committed, retainAfterMs: long.MaxValue);
+            journal.Append(MakeVehicle(999_999));
+            journal.Commit();
+            Assert.Equal(committed + 1, journal.LastSequence);
+        }
+
+        var replayed = new List<JournalRecord>();
+        using VehicleJournal reopened = VehicleJournal.Open(directory, 64 * 1024, replayed.Add);
+        Assert.Equal(committed + 1, reopened.LastSequence);
+        Assert.Equal(replayed.Select(r => r.Sequence), replayed.Select(r => r.Sequence).Distinct());
+        Assert.Equal(MakeVehicle(999_999).TimestampMs, replayed[^1].TimestampMs);
     }
 }
