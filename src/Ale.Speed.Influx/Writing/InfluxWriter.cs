@@ -32,6 +32,9 @@ public sealed class InfluxWriter : IDisposable
     /// <summary>Set on each attempt's <see cref="ResilienceContext"/>: lines in the request (for test fault injection).</summary>
     internal static readonly ResiliencePropertyKey<int> LineCountKey = new("Ale.Speed.Influx.LineCount");
 
+    /// <summary>Set on each attempt's <see cref="ResilienceContext"/>: the uncompressed lines (for test fault injection).</summary>
+    internal static readonly ResiliencePropertyKey<ReadOnlyMemory<byte>> BodyKey = new("Ale.Speed.Influx.Body");
+
     private const int MaxReasonLength = 2000;
 
     private readonly HttpClient _http;
@@ -198,6 +201,7 @@ public sealed class InfluxWriter : IDisposable
 
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(LineCountKey, count);
+        context.Properties.Set(BodyKey, body);
         var started = _time.GetTimestamp();
         try
         {
