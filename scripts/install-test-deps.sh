@@ -4,3 +4,5 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
 "$here/ensure-dotnet.sh"
+"$here/influxdb.sh" install
+"$here/victoria-metrics.sh" install
