@@ -224,6 +224,58 @@ public sealed class Bin
         return merged;
     }
 
+    /// <summary>
+    /// Rebuilds a bin from its stored parts (what the InfluxDB sink writes), checking that they agree with each other.
+    /// </summary>
+    /// <param name="overLimit">The over-limit buckets of every <see cref="LimitCategory"/>, category after category
+    /// (<see cref="LimitCategories.Count"/> × <see cref="OverLimitBucketCount"/>).</param>
+    /// <exception cref="InvalidDataException">The parts contradict each other (a damaged or foreign point).</exception>
+    public static Bin Restore(BinKey key, int limitKmh, long count, long sumCentiKmh, UInt128 sumOfSquaresCentiKmh, int maxCentiKmh,
+        ReadOnlySpan<long> histogram, ReadOnlySpan<long> overLimit, ReadOnlySpan<long> classCounts)
+    {
+        if (histogram.Length != SpeedHistogram.BucketCount || overLimit.Length != LimitCategories.Count * OverLimitBucketCount
+            || classCounts.Length != ClassCount)
+        {
+            throw new InvalidDataException("A stored bin has parts of the wrong size.");
+        }
+
+        if (count < 0 || Sum(histogram) != count || Sum(classCounts) != count || Sum(overLimit) > count
+            || maxCentiKmh < 0 || sumCentiKmh < 0 || (count == 0 && (sumCentiKmh != 0 || maxCentiKmh != 0)))
+        {
+            throw new InvalidDataException($"A stored bin's counts do not agree (count {count}).");
+        }
+
+        var bin = new Bin(key);
+        bin._count = count;
+        bin._sumCentiKmh = sumCentiKmh;
+        bin._sumOfSquaresCentiKmh = sumOfSquaresCentiKmh;
+        bin._maxCentiKmh = maxCentiKmh;
+        histogram.CopyTo(bin._histogram.CountsForRestore);
+        overLimit.CopyTo(bin._overLimit);
+        classCounts.CopyTo(bin._classCounts);
+        bin.SetLimit(limitKmh);
+        return bin;
+
+        static long Sum(ReadOnlySpan<long> values)
+        {
+            long total = 0;
+            foreach (long value in values)
+            {
+                if (value < 0)
+                {
+                    return -1;
+                }
+
+                total += value;
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>All over-limit buckets, category after category (what <see cref="Restore"/> takes).</summary>
+    public ReadOnlySpan<long> AllOverLimitBuckets => _overLimit;
+
     /// <summary>A copy, for handing a bin to another thread while this one keeps counting.</summary>
     public Bin Clone() => CloneWithKey(Key);
 

@@ -20,6 +20,8 @@ public sealed class SpeedHistogram
 
     internal void Increment(int bucket) => _counts[bucket]++;
 
+    internal Span<long> CountsForRestore => _counts;
+
     internal void MergeFrom(SpeedHistogram other)
     {
         for (int i = 0; i < BucketCount; i++)

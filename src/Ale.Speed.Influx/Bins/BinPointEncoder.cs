@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text;
+using Ale.Speed.Core.Bins;
+using Ale.Speed.Core.Statistics;
+using Ale.Speed.Core.Vehicles;
+using Ale.Speed.Influx.LineProtocol;
+
+namespace Ale.Speed.Influx.Bins;
+
+/// <summary>Writes bins as <see cref="BinSchema"/> points. Runs on the flush path (every few seconds), not per vehicle.</summary>
+public sealed class BinPointEncoder
+{
+    private static readonly VehicleClass[] s_classes = Enum.GetValues<VehicleClass>();
+    private readonly StatisticsOptions _statistics;
+    private readonly string[] _fineFields;
+    private readonly string[] _classFields;
+    private readonly StringBuilder _text = new();
+
+    public BinPointEncoder(StatisticsOptions? statistics = null)
+    {
+        _statistics = statistics ?? StatisticsOptions.Default;
+        _fineFields = [.. _statistics.Penalties.FineBands.Select(b => BinSchema.FineFieldName(b.Band.Label))];
+        _classFields = [.. s_classes.Select(c => BinSchema.ClassFieldPrefix + BinSchema.ClassName(c))];
+    }
+
+    /// <summary>One point for <paramref name="bin"/> (which must have a key and a single limit).</summary>
+    public void Write(LineProtocolWriter writer, Bin bin, string writerId, long windowMs, TimestampPrecision precision)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(bin);
+        if (bin.LimitKmh <= 0 || bin.Count == 0)
+        {
+            throw new ArgumentException("Only a binner's bins (one limit, at least one vehicle) are stored.", nameof(bin));
+        }
+
+        BinKey key = bin.Key;
+        SpeedSummary summary = SpeedStatistics.Summarize(bin, _statistics);
+        writer.Measurement(BinSchema.Measurement)
+            .Tag(BinSchema.SiteTag, key.SiteId)
+            .Tag(BinSchema.DirectionTag, BinSchema.DirectionName(key.Direction))
+            .Tag(BinSchema.DisplayTag, BinSchema.DisplayName(key.DisplayMode))
+            .Tag(BinSchema.WriterTag, writerId)
+            .Field(BinSchema.WindowSecondsField, windowMs / 1000)
+            .Field(BinSchema.CountField, bin.Count)
+            .Field(BinSchema.LimitField, bin.LimitKmh)
+            .Field(BinSchema.MeanField, summary.MeanKmh)
+            .Field(BinSchema.V50Field, summary.V50Kmh)
+            .Field(BinSchema.V85Field, summary.V85Kmh)
+            .Field(BinSchema.V95Field, summary.V95Kmh)
+            .Field(BinSchema.MaxField, bin.MaxKmh)
+            .Field(BinSchema.WithinLimitField, bin.CountWithinLimit)
+            .Field(BinSchema.WithinLimitPlus5Field, bin.CountWithinLimitPlus(5))
+            .Field(BinSchema.OverLimitField, bin.CountOverLimit)
+            .Field(BinSchema.Over30Field, bin.CountOverLimitBy(30))
+            .Field(BinSchema.ShareOverLimitField, summary.ShareOverLimit);
+        if (bin.Count > 1)
+        {
+            writer.Field(BinSchema.StandardDeviationField, summary.StandardDeviationKmh);
+        }
+
+        for (int i = 0; i < _fineFields.Length; i++)
+        {
+            writer.Field(_fineFields[i], summary.FineBands[i].Count);
+        }
+
+        for (int i = 0; i < s_classes.Length; i++)
+        {
+            writer.Field(_classFields[i], bin.CountOf(s_classes[i]));
+        }
+
+        if (bin.SumOfSquaresCentiKmh > long.MaxValue)
+        {
+            throw new InvalidOperationException("A bin's sum of squares exceeds what an integer field holds.");
+        }
+
+        writer.Field(BinSchema.SumField, bin.SumCentiKmh)
+            .Field(BinSchema.SumOfSquaresField, (long)bin.SumOfSquaresCentiKmh)
+            .Field(BinSchema.MaxCentiField, bin.MaxCentiKmh)
+            .Field(BinSchema.HistogramField, SparseText(bin.Histogram.Counts, categoryLength: 0))
+            .Field(BinSchema.OverLimitBucketsField, SparseText(bin.AllOverLimitBuckets, Bin.OverLimitBucketCount))
+            .Timestamp(key.WindowStartMs, precision);
+    }
+
+    /// <summary>Non-zero buckets as <c>k:n</c> (or <c>c.k:n</c> per category), comma-separated, ascending.</summary>
+    private string SparseText(ReadOnlySpan<long> buckets, int categoryLength)
+    {
+        _text.Clear();
+        for (int i = 0; i < buckets.Length; i++)
+        {
+            if (buckets[i] == 0)
+            {
+                continue;
+            }
+
+            if (_text.Length > 0)
+            {
+                _text.Append(',');
+            }
+
+            if (categoryLength > 0)
+            {
+                _text.Append(CultureInfo.InvariantCulture, $"{i / categoryLength}.{i % categoryLength}:{buckets[i]}");
+            }
+            else
+            {
+                _text.Append(CultureInfo.InvariantCulture, $"{i}:{buckets[i]}");
+            }
+        }
+
+        return _text.ToString();
+    }
+}

@@ -1,0 +1,71 @@
+namespace Ale.Speed.Influx.Bins;
+
+/// <summary>
+/// The stored form of a bin (docs/schema.md). One point per bin in measurement <c>speed_bin</c>, tagged with site,
+/// direction, display mode and writer, timestamped with the window's start; fields a planner can chart directly
+/// (count, mean, V85, share over the limit, band counts…) and the exact parts (<c>hist</c>, <c>over</c>, sums, max,
+/// class counts) from which any statistic over any set of bins is recomputed exactly.
+/// </summary>
+public static class BinSchema
+{
+    public const string Measurement = "speed_bin";
+
+    public const string SiteTag = "site";
+    public const string DirectionTag = "direction";
+    public const string DisplayTag = "display";
+    public const string WriterTag = "writer";
+
+    public const string WindowSecondsField = "window_s";
+    public const string CountField = "count";
+    public const string LimitField = "limit_kmh";
+    public const string MeanField = "mean_kmh";
+    public const string StandardDeviationField = "sd_kmh";
+    public const string V50Field = "v50_kmh";
+    public const string V85Field = "v85_kmh";
+    public const string V95Field = "v95_kmh";
+    public const string MaxField = "max_kmh";
+    public const string WithinLimitField = "within_limit";
+    public const string WithinLimitPlus5Field = "within_limit_5";
+    public const string OverLimitField = "over_limit";
+    public const string Over30Field = "over_limit_30";
+    public const string ShareOverLimitField = "share_over_limit";
+    public const string FineFieldPrefix = "fine_";
+    public const string ClassFieldPrefix = "class_";
+
+    // The exact parts.
+    public const string SumField = "sum_centi";
+    public const string SumOfSquaresField = "sumsq_centi2";
+    public const string MaxCentiField = "max_centi";
+    public const string HistogramField = "hist";
+    public const string OverLimitBucketsField = "over";
+
+    public static string DirectionName(Core.Vehicles.Direction direction) => direction switch
+    {
+        Core.Vehicles.Direction.Approaching => "in",
+        Core.Vehicles.Direction.Receding => "out",
+        _ => "unknown",
+    };
+
+    public static bool TryParseDirection(string? name, out Core.Vehicles.Direction direction)
+    {
+        direction = name switch
+        {
+            "in" => Core.Vehicles.Direction.Approaching,
+            "out" => Core.Vehicles.Direction.Receding,
+            "unknown" => Core.Vehicles.Direction.Unknown,
+            _ => (Core.Vehicles.Direction)255,
+        };
+        return (byte)direction != 255;
+    }
+
+    public static string DisplayName(Core.Sites.DisplayMode mode) => mode == Core.Sites.DisplayMode.Stealth ? "stealth" : "on";
+
+    public static string ClassName(Core.Vehicles.VehicleClass vehicleClass) => vehicleClass switch
+    {
+        Core.Vehicles.VehicleClass.ATraktor => "atraktor",
+        _ => vehicleClass.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>"11-15" → <c>fine_11_15</c>, "over 40" → <c>fine_over_40</c>.</summary>
+    public static string FineFieldName(string bandLabel) => FineFieldPrefix + bandLabel.Replace('-', '_').Replace(' ', '_');
+}

@@ -1,0 +1,158 @@
+using Ale.Speed.Core.Bins;
+using Ale.Speed.Core.Sites;
+using Ale.Speed.Core.Vehicles;
+using Ale.Speed.Influx.Bins;
+using Ale.Speed.Influx.Querying;
+using Ale.Speed.Influx.Tests.Support;
+using Ale.Speed.Influx.Writing;
+
+namespace Ale.Speed.Influx.Tests.Bins;
+
+/// <summary>Bins written as points to a real InfluxDB 1.6 come back exactly, and the chartable fields are right.</summary>
+[Collection(InfluxCollection.Name)]
+public sealed class StoredBinRoundTripTests(InfluxFixture fixture)
+{
+    private const long WindowMs = 5 * 60_000;
+    private static readonly long s_start = DateTimeOffset.Parse("2026-11-02T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+
+    private static List<Bin> MakeBins(int seed, string siteId, int limit, int windows)
+    {
+        var random = new Random(seed);
+        var site = new Site(siteId, siteId, limit);
+        var units = new[]
+        {
+            new Unit { Id = siteId + "-a", Site = site },
+            new Unit { Id = siteId + "-b", Site = site, DisplayMode = DisplayMode.Stealth },
+        };
+        var binner = new Binner();
+        for (int i = 0; i < windows * 40; i++)
+        {
+            binner.Add(new Vehicle
+            {
+                Unit = units[random.Next(2)],
+                TimestampMs = s_start + (long)(random.NextDouble() * windows * WindowMs),
+                SpeedKmh = Math.Round(Math.Clamp(limit + random.NextDouble() * 60 - 25, 3, 249), 2),
+                Direction = random.Next(3) switch { 0 => Direction.Approaching, 1 => Direction.Receding, _ => Direction.Unknown },
+                Class = (VehicleClass)random.Next(8),
+            });
+        }
+
+        var bins = new List<Bin>();
+        binner.DrainChanged(bins);
+        return bins;
+    }
+
+    private async Task WriteAsync(IEnumerable<Bin> bins, string writerId)
+    {
+        using var http = new HttpClient();
+        using var writer = new InfluxWriter(http, fixture.Server.Options() with { MaxRetryAttempts = 0 });
+        using var batch = writer.CreateBatch();
+        var encoder = new BinPointEncoder();
+        foreach (Bin bin in bins)
+        {
+            encoder.Write(batch.Writer, bin, writerId, WindowMs, batch.Precision);
+        }
+
+        InfluxWriteResult result = await writer.WriteAsync(batch);
+        Assert.True(result.IsComplete, $"{result.Failure} {result.StatusCode} {result.Message}");
+    }
+
+    private static void AssertSameBin(Bin expected, Bin actual, bool compareKeys = true)
+    {
+        if (compareKeys)
+        {
+            Assert.Equal(expected.Key, actual.Key);
+        }
+
+        Assert.Equal(expected.Count, actual.Count);
+        Assert.Equal(expected.LimitKmh, actual.LimitKmh);
+        Assert.Equal(expected.SumCentiKmh, actual.SumCentiKmh);
+        Assert.Equal(expected.SumOfSquaresCentiKmh, actual.SumOfSquaresCentiKmh);
+        Assert.Equal(expected.MaxCentiKmh, actual.MaxCentiKmh);
+        Assert.Equal(expected.Histogram.Counts.ToArray(), actual.Histogram.Counts.ToArray());
+        Assert.Equal(expected.AllOverLimitBuckets.ToArray(), actual.AllOverLimitBuckets.ToArray());
+        Assert.Equal(expected.ClassCounts.ToArray(), actual.ClassCounts.ToArray());
+    }
+
+    [Fact]
+    public async Task WrittenBins_ReadBack_EqualFieldByField()
+    {
+        List<Bin> bins = MakeBins(seed: 1, "rt-bins-one, Nödinge", limit: 40, windows: 12);
+        await WriteAsync(bins, "w1");
+
+        var reader = new BinReader(fixture.Server.QueryClient());
+        IReadOnlyList<StoredBin> stored = await reader.ReadAsync(s_start, s_start + 12 * WindowMs, "rt-bins-one, Nödinge");
+
+        Assert.Equal(bins.Count, stored.Count);
+        foreach (Bin bin in bins)
+        {
+            StoredBin match = Assert.Single(stored, s => s.Key == bin.Key);
+            Assert.Equal("w1", match.WriterId);
+            Assert.Equal(WindowMs, match.WindowMs);
+            AssertSameBin(bin, match.Bin);
+        }
+    }
+
+    [Fact]
+    public async Task TwoWriters_MergeWhenRead_AsIfOneBinnerSawEveryVehicle()
+    {
+        List<Bin> first = MakeBins(seed: 2, "rt-bins-two", limit: 50, windows: 6);
+        List<Bin> second = MakeBins(seed: 3, "rt-bins-two", limit: 50, windows: 6);
+        await WriteAsync(first, "cabinet-1");
+        await WriteAsync(second, "cabinet-2");
+
+        IReadOnlyList<StoredBin> merged = BinReader.MergeWriters(
+            await new BinReader(fixture.Server.QueryClient()).ReadAsync(s_start, s_start + 6 * WindowMs, "rt-bins-two"));
+
+        foreach (IGrouping<BinKey, Bin> group in first.Concat(second).GroupBy(b => b.Key))
+        {
+            StoredBin match = Assert.Single(merged, s => s.Key == group.Key);
+            AssertSameBin(Bin.Merge(group), match.Bin, compareKeys: false);
+        }
+
+        Assert.Equal(first.Concat(second).Select(b => b.Key).Distinct().Count(), merged.Count);
+    }
+
+    [Fact]
+    public async Task RewrittenBin_ReplacesThePointInsteadOfAddingOne()
+    {
+        List<Bin> bins = MakeBins(seed: 4, "rt-bins-rewrite", limit: 30, windows: 2);
+        await WriteAsync(bins, "w1");
+        await WriteAsync(bins, "w1");
+
+        IReadOnlyList<StoredBin> stored = await new BinReader(fixture.Server.QueryClient()).ReadAsync(s_start, s_start + 2 * WindowMs, "rt-bins-rewrite");
+
+        Assert.Equal(bins.Count, stored.Count);
+        Assert.Equal(bins.Sum(b => b.Count), stored.Sum(s => s.Bin.Count));
+    }
+
+    [Fact]
+    public async Task ChartableFields_MatchFiguresComputedFromTheVehicles()
+    {
+        var site = new Site("rt-bins-chart", "Chart", 40);
+        var unit = new Unit { Id = "u", Site = site };
+        var binner = new Binner();
+        double[] speeds = [31.5, 38.2, 40.0, 40.01, 44.99, 45.0, 47.3, 52.8, 71.2, 35.0];
+        foreach (double speed in speeds)
+        {
+            binner.Add(new Vehicle { Unit = unit, TimestampMs = s_start + 1000, SpeedKmh = speed, Direction = Direction.Approaching });
+        }
+
+        var bins = new List<Bin>();
+        binner.DrainChanged(bins);
+        await WriteAsync(bins, "w1");
+
+        IReadOnlyList<InfluxSeries> series = await fixture.Server.QueryClient().QueryAsync(
+            "SELECT \"count\", over_limit, within_limit_5, over_limit_30, share_over_limit, max_kmh, fine_1_10, fine_over_40, limit_kmh FROM speed_bin WHERE site = 'rt-bins-chart'");
+        System.Text.Json.JsonElement[] row = Assert.Single(Assert.Single(series).Values);
+        Assert.Equal(speeds.Length, row[1].GetInt64());
+        Assert.Equal(speeds.Count(s => s > 40), row[2].GetInt64());
+        Assert.Equal(speeds.Count(s => s <= 45), row[3].GetInt64());
+        Assert.Equal(speeds.Count(s => s > 70), row[4].GetInt64());
+        Assert.Equal(speeds.Count(s => s > 40) / (double)speeds.Length, row[5].GetDouble(), 12);
+        Assert.Equal(speeds.Max(), row[6].GetDouble(), 12);
+        Assert.Equal(speeds.Count(s => s > 40 && s <= 50), row[7].GetInt64());
+        Assert.Equal(speeds.Count(s => s > 80), row[8].GetInt64());
+        Assert.Equal(40, row[9].GetInt64());
+    }
+}
