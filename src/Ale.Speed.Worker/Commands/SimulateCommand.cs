@@ -1,0 +1,80 @@
+using Ale.Speed.Core.Frames;
+using Ale.Speed.Core.Sites;
+using Ale.Speed.Devices.Simulation;
+using Ale.Speed.Worker.Configuration;
+
+namespace Ale.Speed.Worker.Commands;
+
+/// <summary>
+/// <c>ale-speed simulate</c> into files: realistic traffic for each configured unit with Transport <c>file</c>, in the
+/// unit's format, written to the unit's Path — what the demo's worker then reads. Deterministic for a seed.
+/// </summary>
+internal static class SimulateCommand
+{
+    public static int WriteFiles(WorkerSettings settings, DateTimeOffset start, TimeSpan duration, ulong seed, TextWriter output)
+    {
+        int units = 0;
+        foreach (UnitRegistration unit in settings.Units.Where(u => u.Transport == Transport.File).OrderBy(u => u.Unit.Id, StringComparer.Ordinal))
+        {
+            Site site = unit.Unit.Site;
+            int limit = site.LimitAt(start.ToUnixTimeMilliseconds());
+            var profile = new SiteProfile(site.Id, RoadTypeFor(limit), limit);
+            ulong unitSeed = DeterministicSeed(seed, unit.Unit.Id);
+            var simulator = new TrafficSimulator(profile, unitSeed);
+            FrameEncoder encoder = FrameEncoder.Create(unit.Unit.Format, new FrameEncoderOptions { SpeedUnit = unit.Unit.SpeedUnit, Seed = unitSeed });
+            string path = unit.Path!;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            long vehicles = 0;
+            using (FileStream file = File.Create(path))
+            {
+                foreach (FrameChunk chunk in encoder.Encode(Count(simulator.Simulate(start, duration), () => vehicles++)))
+                {
+                    file.Write(chunk.Bytes.Span);
+                }
+            }
+
+            output.WriteLine($"{unit.Unit.Id}: {vehicles:N0} simulated vehicles at {site.Id} ({profile.RoadType}, {limit} km/h) → {path} ({FrameParsers.NameOf(unit.Unit.Format)})");
+            units++;
+        }
+
+        if (units == 0)
+        {
+            output.WriteLine("No unit with Transport 'file' to simulate into.");
+            return 1;
+        }
+
+        return 0;
+    }
+
+    public static RoadType RoadTypeFor(int limitKmh) => limitKmh switch
+    {
+        <= 30 => RoadType.VillageStreet30,
+        <= 40 => RoadType.TownCentre40,
+        <= 50 => RoadType.MainRoad50,
+        <= 60 => RoadType.Rural60,
+        <= 70 => RoadType.Rural70,
+        <= 80 => RoadType.Road80,
+        _ => RoadType.Road90,
+    };
+
+    /// <summary>A per-unit seed that does not depend on string hashing (randomised per process in .NET).</summary>
+    private static ulong DeterministicSeed(ulong seed, string unitId)
+    {
+        ulong hash = 1469598103934665603UL;
+        foreach (char c in unitId)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return seed ^ hash;
+    }
+
+    private static IEnumerable<SimulatedVehicle> Count(IEnumerable<SimulatedVehicle> vehicles, Action counted)
+    {
+        foreach (SimulatedVehicle vehicle in vehicles)
+        {
+            counted();
+            yield return vehicle;
+        }
+    }
+}

@@ -1,0 +1,166 @@
+using Ale.Speed.Core.Bins;
+using Ale.Speed.Core.Vehicles;
+using Ale.Speed.Devices.Ingestion;
+using Ale.Speed.Influx.Bins;
+using Ale.Speed.Influx.Querying;
+using Ale.Speed.Influx.Writing;
+using Ale.Speed.Worker.Configuration;
+using Ale.Speed.Worker.Pipeline;
+using Ale.Speed.Worker.Sources;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ale.Speed.Worker.Hosting;
+
+/// <summary>The composition root: configuration → validated settings → pipeline, sources and sinks under one host.</summary>
+internal static class WorkerApp
+{
+    /// <summary>Loads the configuration file and the environment, and validates it. Errors name their key.</summary>
+    public static WorkerSettings? LoadSettings(string configPath, TextWriter errors)
+    {
+        if (!File.Exists(configPath))
+        {
+            errors.WriteLine($"error: configuration file '{configPath}' does not exist.");
+            return null;
+        }
+
+        IConfigurationRoot configuration;
+        try
+        {
+            configuration = new ConfigurationBuilder()
+                .AddJsonFile(Path.GetFullPath(configPath), optional: false, reloadOnChange: false)
+                .AddEnvironmentVariables()
+                .Build();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or System.Text.Json.JsonException)
+        {
+            errors.WriteLine($"error: configuration file '{configPath}' is not valid JSON: {ex.InnerException?.Message ?? ex.Message}");
+            return null;
+        }
+
+        var options = new AleSpeedOptions();
+        try
+        {
+            configuration.GetSection(AleSpeedOptions.SectionName).Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The binder names the key it could not convert (e.g. a TimeSpan written as "5 minutes").
+            errors.WriteLine($"error: {ex.Message}");
+            return null;
+        }
+
+        WorkerSettings? settings = WorkerSettings.TryCreate(options, Environment.MachineName, out List<string> problems);
+        foreach (string problem in problems)
+        {
+            errors.WriteLine($"error: {problem}");
+        }
+
+        return settings;
+    }
+
+    public static InfluxOptions InfluxOptionsFrom(WorkerSettings settings)
+    {
+        InfluxSettings influx = settings.Options.Influx;
+        return new InfluxOptions
+        {
+            Url = new Uri(influx.Url),
+            Api = string.Equals(influx.Api, "v2", StringComparison.OrdinalIgnoreCase) ? InfluxApi.V2 : InfluxApi.V1,
+            Database = influx.Database,
+            RetentionPolicy = influx.RetentionPolicy,
+            Organization = influx.Org,
+            Bucket = influx.Bucket,
+            UserName = settings.InfluxCredentials.User,
+            Password = settings.InfluxCredentials.Password,
+            Token = settings.InfluxCredentials.Token,
+            Gzip = influx.Gzip,
+            BatchSize = influx.BatchLines,
+            AttemptTimeout = influx.Timeout,
+            QuarantinePath = Path.Combine(settings.DataDirectory, "quarantine.ndjson"),
+        };
+    }
+
+    /// <summary>A reader of stored bins for the read commands (they never start sources).</summary>
+    public static BinReader CreateBinReader(WorkerSettings settings, HttpClient http)
+        => new(new InfluxQueryClient(http, InfluxOptionsFrom(settings)));
+
+    /// <summary>Builds the worker's host. <paramref name="exitWhenDone"/>: stop once every file source is read and stored.</summary>
+    public static IHost Build(WorkerSettings settings, bool exitWhenDone, TimeProvider? timeProvider = null, Action<ILoggingBuilder>? logging = null)
+    {
+        timeProvider ??= TimeProvider.System;
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSystemd();
+        builder.Logging.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss ");
+        // Logs go to standard error; standard output is for what commands print.
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        logging?.Invoke(builder.Logging);
+        builder.Services.AddMetrics();
+
+        Directory.CreateDirectory(settings.DataDirectory);
+        AleSpeedOptions options = settings.Options;
+        var filterOptions = new FilterOptions { ClockSkew = options.Binning.MaxClockSkew, LateHorizon = options.Binning.LateHorizon };
+        var detectorOptions = new DetectorOptions
+        {
+            LostAfterMs = options.Detector.LostAfterMs,
+            MinReadings = options.Detector.MinReadings,
+            MaxBurstMs = options.Detector.MaxBurstMs,
+        };
+        detectorOptions.Validate();
+
+        var router = new UnitRouter(settings.Units.Select(u => u.Unit), timeProvider, detectorOptions, filterOptions);
+        var activity = new UnitActivity(settings.Units, timeProvider);
+        var binner = new Binner(new BinningOptions { Window = options.Binning.Window });
+
+        IServiceCollection services = builder.Services;
+        services.AddSingleton(settings);
+        services.AddSingleton(timeProvider);
+        services.AddSingleton(router);
+        services.AddSingleton(activity);
+        services.AddSingleton(sp => VehiclePipeline.Open(
+            Path.Combine(settings.DataDirectory, "journal"), options.Journal.SegmentBytes, options.Journal.MaxSpoolBytes, options.Binning.LateHorizon,
+            binner, router, activity, timeProvider, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Ale.Speed.Worker.Journal")));
+        services.AddSingleton<IDurableVehicleSink>(sp => sp.GetRequiredService<VehiclePipeline>());
+        services.AddSingleton(sp => new WorkerMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), router, sp.GetRequiredService<VehiclePipeline>(), activity));
+        services.AddSingleton(_ => new HttpClient { Timeout = Timeout.InfiniteTimeSpan });
+        services.AddSingleton(sp => new InfluxWriter(sp.GetRequiredService<HttpClient>(), InfluxOptionsFrom(settings), timeProvider,
+            sp.GetRequiredService<ILogger<InfluxWriter>>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton(sp => new BinFlusher(sp.GetRequiredService<VehiclePipeline>(), sp.GetRequiredService<InfluxWriter>(), new BinPointEncoder(),
+            settings.WriterId, options.Influx.BatchLines, sp.GetRequiredService<WorkerMetrics>(), timeProvider, sp.GetRequiredService<ILogger<BinFlusher>>()));
+        services.AddSingleton<StatusReporter>();
+        services.AddSingleton<IReadOnlyList<StreamSource>>(sp => CreateStreamSources(settings, router, sp, timeProvider));
+
+        services.AddHostedService<JournalService>();
+        services.AddHostedService<FlushService>();
+        services.AddHostedService<StatusService>();
+        services.AddHostedService<StreamSourcesService>();
+        if (exitWhenDone)
+        {
+            services.AddHostedService<ExitWhenDoneService>();
+        }
+
+        return builder.Build();
+    }
+
+    private static List<StreamSource> CreateStreamSources(WorkerSettings settings, UnitRouter router, IServiceProvider services, TimeProvider timeProvider)
+    {
+        var sink = services.GetRequiredService<IDurableVehicleSink>();
+        var logger = services.GetRequiredService<ILogger<StreamSource>>();
+        var sources = new List<StreamSource>();
+        foreach (UnitRegistration unit in settings.Units)
+        {
+            if (unit.Transport is not (Transport.File or Transport.Stdin) || !router.TryGetRoute(unit.Unit.Id, out UnitRoute route))
+            {
+                continue;
+            }
+
+            sources.Add(unit.Transport == Transport.File
+                ? new StreamSource(route, () => File.OpenRead(unit.Path!), unit.Path!, sink, timeProvider, logger)
+                : new StreamSource(route, Console.OpenStandardInput, "standard input", sink, timeProvider, logger));
+        }
+
+        return sources;
+    }
+}

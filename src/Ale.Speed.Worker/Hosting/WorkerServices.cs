@@ -1,0 +1,195 @@
+using Ale.Speed.Core.Vehicles;
+using Ale.Speed.Devices.Ingestion;
+using Ale.Speed.Worker.Configuration;
+using Ale.Speed.Worker.Pipeline;
+using Ale.Speed.Worker.Sources;
+using Ale.Speed.Worker.Status;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ale.Speed.Worker.Hosting;
+
+/// <summary>The journal loop: batches from sources → journal (fsync) → acknowledgement → bins.</summary>
+internal sealed class JournalService(VehiclePipeline pipeline) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => pipeline.RunAsync(stoppingToken);
+}
+
+/// <summary>Writes changed bins every flush interval, and once more on the way out.</summary>
+internal sealed class FlushService(BinFlusher flusher, WorkerSettings settings, TimeProvider timeProvider, ILogger<FlushService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(settings.Options.Binning.FlushInterval, timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await flusher.FlushOnceAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        // What is not stored now stays in the journal and is written after the next start.
+        using var last = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await flusher.FlushOnceAsync(last.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Log.FinalFlushTimedOut(logger);
+        }
+    }
+}
+
+/// <summary>Runs the file and standard-input sources.</summary>
+internal sealed class StreamSourcesService(IReadOnlyList<StreamSource> sources) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+        => Task.WhenAll(sources.Select(s => s.RunAsync(stoppingToken)));
+}
+
+/// <summary>Keeps status.json current for <c>ale-speed status</c>.</summary>
+internal sealed class StatusService(StatusReporter reporter, WorkerSettings settings, TimeProvider timeProvider) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(settings.Options.Status.Interval, timeProvider);
+        do
+        {
+            reporter.WriteNow();
+        }
+        while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false));
+
+        reporter.WriteNow();
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken token)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>
+/// For runs over finite input (<c>--exit-when-done</c>, the demo and tests): stops the worker once every file source is
+/// read and everything it produced is stored.
+/// </summary>
+internal sealed class ExitWhenDoneService(IReadOnlyList<StreamSource> sources, VehiclePipeline pipeline, BinFlusher flusher,
+    IHostApplicationLifetime lifetime, TimeProvider timeProvider, ILogger<ExitWhenDoneService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.WhenAll(sources.Select(s => s.Completed)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Already logged by the source; stop anyway so the run does not hang.
+        }
+
+        while (!stoppingToken.IsCancellationRequested && (pipeline.JournalLag > 0 || flusher.UnwrittenBins > 0))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), timeProvider, stoppingToken).ConfigureAwait(false);
+        }
+
+        Log.AllInputStored(logger);
+        lifetime.StopApplication();
+    }
+}
+
+/// <summary>Builds the status file's content from the live pipeline.</summary>
+internal sealed class StatusReporter(WorkerSettings settings, UnitRouter router, VehiclePipeline pipeline, BinFlusher flusher,
+    WorkerMetrics metrics, UnitActivity activity, TimeProvider timeProvider)
+{
+    private readonly DateTimeOffset _startedAt = timeProvider.GetUtcNow();
+    private readonly string _path = Path.Combine(settings.DataDirectory, WorkerStatus.FileName);
+
+    public WorkerStatus Snapshot()
+    {
+        Dictionary<string, bool> silence = activity.Silence().ToDictionary(s => s.UnitId, s => s.Silent);
+        var units = new List<UnitStatus>();
+        foreach (UnitRegistration registration in settings.Units)
+        {
+            router.TryGetRoute(registration.Unit.Id, out UnitRoute route);
+            var rejects = new Dictionary<string, long>();
+            foreach (Core.Frames.RejectReason reason in Enum.GetValues<Core.Frames.RejectReason>())
+            {
+                long count = route.Counters.Sum(c => c.RejectCount(reason));
+                if (count > 0)
+                {
+                    rejects[reason.ToString()] = count;
+                }
+            }
+
+            units.Add(new UnitStatus
+            {
+                Id = registration.Unit.Id,
+                Site = registration.Unit.Site.Id,
+                Transport = registration.Transport.ToString().ToLowerInvariant(),
+                Format = Core.Frames.FrameParsers.NameOf(registration.Unit.Format),
+                Frames = route.Counters.Sum(c => c.Frames),
+                VehiclesAccepted = route.Counters.Sum(c => c.VehiclesAccepted),
+                NoiseReadings = route.Counters.Sum(c => c.NoiseReadings),
+                Rejects = rejects,
+                LastVehicleAt = activity.LastVehicle(registration.Unit.Id),
+                Silent = silence.GetValueOrDefault(registration.Unit.Id),
+            });
+        }
+
+        return new WorkerStatus
+        {
+            WriterId = settings.WriterId,
+            ProcessId = Environment.ProcessId,
+            StartedAt = _startedAt,
+            UpdatedAt = timeProvider.GetUtcNow(),
+            IntervalSeconds = settings.Options.Status.Interval.TotalSeconds,
+            SpoolBytes = pipeline.SpoolBytes,
+            MaxSpoolBytes = settings.Options.Journal.MaxSpoolBytes,
+            SpoolFull = pipeline.SpoolFull,
+            DiskFull = pipeline.DiskFull,
+            JournalLag = pipeline.JournalLag,
+            VehiclesJournaled = pipeline.VehiclesJournaled,
+            LateBinsRebuilt = pipeline.LateBinsRebuilt,
+            JournalTruncatedBytes = pipeline.JournalTruncatedBytes,
+            UnwrittenBins = flusher.UnwrittenBins,
+            BinsWritten = metrics.TotalBinsWritten,
+            LastWriteSuccess = flusher.LastSuccess,
+            LastWriteFailureAt = flusher.LastFailureAt,
+            LastWriteFailure = flusher.LastFailure is { } f ? $"{f.Failure} (HTTP {f.StatusCode})" : null,
+            Units = units,
+            UnknownUnits = router.UnknownUnits.ToDictionary(),
+        };
+    }
+
+    public void WriteNow()
+    {
+        try
+        {
+            Snapshot().Write(_path);
+        }
+        catch (IOException)
+        {
+            // A full disk must not stop the worker; the metrics still tell.
+        }
+    }
+}
+
+internal static partial class Log
+{
+    [LoggerMessage(60, LogLevel.Warning, "The last flush on shutdown did not finish in time; the journal keeps the bins for the next start")]
+    public static partial void FinalFlushTimedOut(ILogger logger);
+
+    [LoggerMessage(61, LogLevel.Information, "All input read and stored; stopping")]
+    public static partial void AllInputStored(ILogger logger);
+}

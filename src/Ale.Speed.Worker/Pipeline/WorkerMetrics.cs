@@ -1,0 +1,76 @@
+using System.Diagnostics.Metrics;
+using Ale.Speed.Core.Frames;
+using Ale.Speed.Core.Ingest;
+using Ale.Speed.Devices.Ingestion;
+using Ale.Speed.Influx.Writing;
+
+namespace Ale.Speed.Worker.Pipeline;
+
+/// <summary>
+/// The worker's figures as System.Diagnostics.Metrics instruments (meter <c>Ale.Speed.Worker</c>), so dotnet-counters
+/// and OpenTelemetry can read them: frames, vehicles, rejects by reason and unit, bins written, spool, write failures,
+/// journal lag, and each unit's last vehicle and silence.
+/// </summary>
+internal sealed class WorkerMetrics : IDisposable
+{
+    public const string MeterName = "Ale.Speed.Worker";
+
+    private static readonly RejectReason[] s_reasons = [.. Enum.GetValues<RejectReason>().Where(r => r != RejectReason.None)];
+    private readonly Meter _meter;
+    private readonly Counter<long> _binsWritten;
+    private readonly Counter<long> _writeFailures;
+
+    public WorkerMetrics(IMeterFactory? meterFactory, UnitRouter router, VehiclePipeline pipeline, UnitActivity activity)
+    {
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _binsWritten = _meter.CreateCounter<long>("ale.speed.bins.written", "{bin}", "Bins written to InfluxDB (a rewritten bin counts again).");
+        _writeFailures = _meter.CreateCounter<long>("ale.speed.write.failures", "{failure}", "Flushes that failed, by kind; the bins are kept.");
+
+        _meter.CreateObservableCounter("ale.speed.frames", () => PerUnit(router, c => c.Frames), "{frame}", "Frames read, per unit.");
+        _meter.CreateObservableCounter("ale.speed.vehicles.accepted", () => PerUnit(router, c => c.VehiclesAccepted), "{vehicle}", "Vehicles accepted, per unit.");
+        _meter.CreateObservableCounter("ale.speed.rejects", () => Rejects(router), "{reject}", "Frames and vehicles rejected, per unit and reason.");
+        _meter.CreateObservableCounter("ale.speed.unknown_unit.messages", () => router.UnknownUnits.Select(
+            u => new Measurement<long>(u.Value, new KeyValuePair<string, object?>("unit", u.Key))), "{message}", "Input from units that are not registered.");
+        _meter.CreateObservableGauge("ale.speed.spool.bytes", () => pipeline.SpoolBytes, "By", "Journal bytes of vehicles not yet stored in InfluxDB.");
+        _meter.CreateObservableGauge("ale.speed.spool.full", () => pipeline.SpoolFull ? 1 : 0, "{flag}", "1 while the spool is full and sources are not acknowledged.");
+        _meter.CreateObservableGauge("ale.speed.disk.full", () => pipeline.DiskFull ? 1 : 0, "{flag}", "1 while journal writes fail (disk full).");
+        _meter.CreateObservableGauge("ale.speed.journal.lag", () => pipeline.JournalLag, "{vehicle}", "Journaled vehicles whose bins are not yet confirmed stored.");
+        _meter.CreateObservableGauge("ale.speed.unit.last_vehicle", () => activity.LastVehicleTimes().Select(
+            u => new Measurement<long>(u.UnixSeconds, new KeyValuePair<string, object?>("unit", u.UnitId))), "s", "Unix time of each unit's last accepted vehicle.");
+        _meter.CreateObservableGauge("ale.speed.unit.silent", () => activity.Silence().Select(
+            u => new Measurement<int>(u.Silent ? 1 : 0, new KeyValuePair<string, object?>("unit", u.UnitId))), "{flag}", "1 for a unit silent longer than its SilentAfter.");
+    }
+
+    private long _totalBinsWritten;
+
+    public long TotalBinsWritten => Interlocked.Read(ref _totalBinsWritten);
+
+    public void BinsWritten(int count)
+    {
+        _binsWritten.Add(count);
+        Interlocked.Add(ref _totalBinsWritten, count);
+    }
+
+    public void WriteFailed(InfluxWriteFailure failure) => _writeFailures.Add(1, new KeyValuePair<string, object?>("kind", failure.ToString()));
+
+    private static IEnumerable<Measurement<long>> PerUnit(UnitRouter router, Func<IngestCounters, long> value)
+        => router.Routes.Select(r => new Measurement<long>(r.Counters.Sum(value), new KeyValuePair<string, object?>("unit", r.Unit.Id)));
+
+    private static IEnumerable<Measurement<long>> Rejects(UnitRouter router)
+    {
+        foreach (UnitRoute route in router.Routes)
+        {
+            foreach (RejectReason reason in s_reasons)
+            {
+                long count = route.Counters.Sum(c => c.RejectCount(reason));
+                if (count > 0)
+                {
+                    yield return new Measurement<long>(count,
+                        new KeyValuePair<string, object?>("unit", route.Unit.Id), new KeyValuePair<string, object?>("reason", reason.ToString()));
+                }
+            }
+        }
+    }
+
+    public void Dispose() => _meter.Dispose();
+}

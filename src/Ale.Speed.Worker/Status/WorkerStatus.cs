@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Ale.Speed.Worker.Status;
+
+/// <summary>
+/// The running worker's live figures, rewritten every few seconds to <c>status.json</c> in the data directory; what
+/// <c>ale-speed status</c> shows. A file older than a few intervals means the worker is not running.
+/// </summary>
+public sealed record WorkerStatus
+{
+    public const string FileName = "status.json";
+
+    public required string WriterId { get; init; }
+    public required int ProcessId { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+    public required double IntervalSeconds { get; init; }
+    public required long SpoolBytes { get; init; }
+    public required long MaxSpoolBytes { get; init; }
+    public required bool SpoolFull { get; init; }
+    public required bool DiskFull { get; init; }
+    public required long JournalLag { get; init; }
+    public required long VehiclesJournaled { get; init; }
+    public required long LateBinsRebuilt { get; init; }
+    public required long JournalTruncatedBytes { get; init; }
+    public required int UnwrittenBins { get; init; }
+    public required long BinsWritten { get; init; }
+    public DateTimeOffset? LastWriteSuccess { get; init; }
+    public DateTimeOffset? LastWriteFailureAt { get; init; }
+    public string? LastWriteFailure { get; init; }
+    public required IReadOnlyList<UnitStatus> Units { get; init; }
+    public required IReadOnlyDictionary<string, long> UnknownUnits { get; init; }
+
+    public static WorkerStatus? Read(string path)
+        => File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), StatusJsonContext.Default.WorkerStatus) : null;
+
+    /// <summary>Written aside and renamed over, so a reader never sees half a file.</summary>
+    public void Write(string path)
+    {
+        string temporary = path + ".tmp";
+        File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(this, StatusJsonContext.Default.WorkerStatus));
+        File.Move(temporary, path, overwrite: true);
+    }
+}
+
+public sealed record UnitStatus
+{
+    public required string Id { get; init; }
+    public required string Site { get; init; }
+    public required string Transport { get; init; }
+    public required string Format { get; init; }
+    public required long Frames { get; init; }
+    public required long VehiclesAccepted { get; init; }
+    public required long NoiseReadings { get; init; }
+    public required IReadOnlyDictionary<string, long> Rejects { get; init; }
+    public DateTimeOffset? LastVehicleAt { get; init; }
+    public required bool Silent { get; init; }
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(WorkerStatus))]
+internal sealed partial class StatusJsonContext : JsonSerializerContext;
