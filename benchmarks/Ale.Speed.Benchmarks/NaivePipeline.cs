@@ -15,12 +15,12 @@ public readonly record struct PipelineResult(int Vehicles, int Rejected, int Bin
 /// <see cref="StreamReader"/>, <c>double.Parse</c>/<c>string.Split</c>/<c>int.Parse</c>, <see cref="JsonSerializer"/>
 /// into records for the JSON formats, the same burst-to-vehicle rule as the project (a vehicle is readings of one sign
 /// without a gap over a second; DR500 <c>000</c> ends it), range and direction filters, speeds kept per
-/// (site, direction, 15-minute window) in lists and V85 from each list sorted once at the end. Nothing deliberately
+/// (site, direction, 5-minute window, as the project bins by default) in lists and V85 from each list sorted once at the end. Nothing deliberately
 /// slow: no regex, no exceptions for control flow, no LINQ per line.
 /// </summary>
 public static class NaivePipeline
 {
-    public const long WindowMs = 15 * 60 * 1000;
+    public const long WindowMs = 5 * 60 * 1000;
     public const long BurstGapMs = 1000;
     public const double MinPlausibleKmh = 3;
     public const double MaxPlausibleKmh = 230;

@@ -68,7 +68,7 @@ public sealed class Bin
     }
 
     /// <summary>The window this bin belongs to, when it came from a <see cref="Binner"/>; default otherwise.</summary>
-    public BinKey Key { get; }
+    public BinKey Key { get; private set; }
 
     public long Count => _count;
 
@@ -275,6 +275,21 @@ public sealed class Bin
 
     /// <summary>All over-limit buckets, category after category (what <see cref="Restore"/> takes).</summary>
     public ReadOnlySpan<long> AllOverLimitBuckets => _overLimit;
+
+    /// <summary>Empties a pooled bin for reuse under another key (the binner reuses bins it let go of).</summary>
+    internal void Reinitialize(BinKey key, int limitKmh)
+    {
+        Key = key;
+        _count = 0;
+        _sumCentiKmh = 0;
+        _sumOfSquaresCentiKmh = 0;
+        _maxCentiKmh = 0;
+        _histogram.CountsForRestore.Clear();
+        Array.Clear(_overLimit);
+        Array.Clear(_classCounts);
+        IsChanged = false;
+        SetLimit(limitKmh);
+    }
 
     /// <summary>A copy, for handing a bin to another thread while this one keeps counting.</summary>
     public Bin Clone() => CloneWithKey(Key);

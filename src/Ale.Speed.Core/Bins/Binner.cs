@@ -17,6 +17,8 @@ public sealed class Binner : IVehicleSink
 {
     private readonly Dictionary<BinKey, Bin> _bins = [];
     private readonly List<Bin> _changed = [];
+    // Bins let go of (evicted, cleared) are reused: a new window then allocates nothing.
+    private readonly Stack<Bin> _pool = new();
     private readonly long _windowMs;
 
     // The last bin touched, and what led to it: the same unit (so site and display mode), direction and window.
@@ -97,6 +99,20 @@ public sealed class Binner : IVehicleSink
         return count;
     }
 
+    /// <summary>Forgets every bin (they are reused for new windows). Bins handed out before must no longer be used.</summary>
+    public void Clear()
+    {
+        foreach (Bin bin in _bins.Values)
+        {
+            _pool.Push(bin);
+        }
+
+        _bins.Clear();
+        _changed.Clear();
+        _lastBin = null;
+        _lastUnit = null;
+    }
+
     /// <summary>
     /// Forgets bins whose window starts before <paramref name="windowStartMs"/> and that have no undrained change, to
     /// bound memory. A vehicle arriving later for such a window starts a fresh bin holding only the late vehicles; whoever
@@ -111,6 +127,7 @@ public sealed class Binner : IVehicleSink
             if (key.WindowStartMs < windowStartMs && !bin.IsChanged)
             {
                 _bins.Remove(key); // removing during enumeration is allowed for Dictionary since .NET Core 3.0
+                _pool.Push(bin);
                 removed++;
                 if (ReferenceEquals(bin, _lastBin))
                 {
@@ -128,7 +145,16 @@ public sealed class Binner : IVehicleSink
         var key = new BinKey(unit.Site.Id, direction, unit.DisplayMode, windowStartMs);
         if (!_bins.TryGetValue(key, out Bin? bin))
         {
-            bin = new Bin(key, unit.Site.LimitAt(windowStartMs));
+            int limitKmh = unit.Site.LimitAt(windowStartMs);
+            if (_pool.TryPop(out bin))
+            {
+                bin.Reinitialize(key, limitKmh);
+            }
+            else
+            {
+                bin = new Bin(key, limitKmh);
+            }
+
             _bins.Add(key, bin);
         }
 

@@ -24,6 +24,9 @@ public abstract class FrameParser
 
     private bool _skippingOverlongLine;
 
+    /// <summary>Forgets a partly skipped overlong line: the state of a new parser.</summary>
+    internal void Reset() => _skippingOverlongLine = false;
+
     protected FrameParser(SpeedUnit speedUnit, int maxFrameLength)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxFrameLength);

@@ -54,4 +54,10 @@ public sealed class IngestCounters
     }
 
     internal void CountReject(RejectReason reason) => _rejects[(int)reason]++;
+
+    internal void Reset()
+    {
+        Array.Clear(_rejects);
+        Frames = NoTargetFrames = Readings = UntrackedReadings = NoiseReadings = Vehicles = VehiclesAccepted = 0;
+    }
 }

@@ -22,6 +22,7 @@ public sealed class UnitIngest
     private readonly VehicleDetector? _detector;
     private readonly VehicleFilter _filter;
     private readonly Unit _unit;
+    private readonly Reading[] _readings = new Reading[FrameParser.MaxReadingsPerFrame];
 
     public UnitIngest(FrameParser parser, VehicleFilter filter, DetectorOptions? detectorOptions = null)
     {
@@ -53,9 +54,9 @@ public sealed class UnitIngest
     public SequencePosition Ingest(ReadOnlySequence<byte> buffer, long arrivalMs, IVehicleSink sink, bool isFinalBlock = false)
     {
         ArgumentNullException.ThrowIfNull(sink);
-        Span<Reading> readings = stackalloc Reading[FrameParser.MaxReadingsPerFrame];
-        // scoped: the stackalloc'ed readings may not outlive this call, so neither may the reader they are passed with.
-        scoped var reader = new SequenceReader<byte>(buffer);
+        // A field, not stackalloc: a serial read is often one frame, and zeroing nine readings per call would cost more than parsing.
+        Span<Reading> readings = _readings;
+        var reader = new SequenceReader<byte>(buffer);
         IngestCounters counters = Counters;
         while (_parser.TryReadFrame(ref reader, readings, out FrameResult frame, isFinalBlock))
         {
@@ -96,6 +97,15 @@ public sealed class UnitIngest
 
         SyncNoise();
         return reader.Position;
+    }
+
+    /// <summary>The state of a new instance (no open burst, nothing remembered, counters zero) without allocating one.</summary>
+    internal void Reset()
+    {
+        _parser.Reset();
+        _detector?.Reset();
+        _filter.Reset();
+        Counters.Reset();
     }
 
     /// <summary>Closes a burst idle for longer than the detector's lost-after time (call on a timer when the line is quiet).</summary>

@@ -80,4 +80,12 @@ public sealed class DuplicateFilter
     }
 
     public bool Contains(in VehicleIdentity identity) => _seen.Contains(identity);
+
+    /// <summary>Forgets every identity, keeping the memory for reuse.</summary>
+    internal void Clear()
+    {
+        _seen.Clear();
+        _next = 0;
+        _count = 0;
+    }
 }

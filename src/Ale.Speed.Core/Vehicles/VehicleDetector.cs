@@ -180,4 +180,12 @@ public sealed class VehicleDetector
         };
         return true;
     }
+
+    /// <summary>Drops any open burst and the noise counts: the state of a new detector, without allocating one.</summary>
+    internal void Reset()
+    {
+        _count = 0;
+        NoiseReadings = 0;
+        NoiseBursts = 0;
+    }
 }

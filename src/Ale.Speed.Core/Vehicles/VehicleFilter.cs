@@ -159,6 +159,9 @@ public sealed class VehicleFilter
     /// </summary>
     public void Remember(in Vehicle accepted) => _duplicates.TryRemember(VehicleIdentity.Of(accepted));
 
+    /// <summary>Forgets every remembered identity (benchmarks reuse one filter for many runs).</summary>
+    internal void Reset() => _duplicates.Clear();
+
     /// <summary>Rounds to the nearest 0.01 km/h (midpoints away from zero): the resolution at which bins count speeds.</summary>
     public static double Quantise(double speedKmh) => Math.Round(speedKmh * 100, MidpointRounding.AwayFromZero) / 100;
 
