@@ -119,6 +119,9 @@ public sealed class BinningSettings
 
     /// <summary>Allowed clock skew of units ahead of this machine.</summary>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Recent vehicle identities remembered per unit to reject duplicates (restored from the journal at start).</summary>
+    public int DuplicateMemory { get; set; } = 16_384;
 }
 
 public sealed class DetectorSettings

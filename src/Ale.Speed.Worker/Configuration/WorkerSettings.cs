@@ -283,6 +283,11 @@ public sealed class WorkerSettings
             e.Add($"{Key}:LateHorizon {binning.LateHorizon} must be at least one window and at most 400 days.");
         }
 
+        if (binning.DuplicateMemory is < 16 or > 10_000_000)
+        {
+            e.Add($"{Key}:DuplicateMemory {binning.DuplicateMemory} must be between 16 and 10000000.");
+        }
+
         if (binning.MaxClockSkew < TimeSpan.Zero || binning.MaxClockSkew > TimeSpan.FromDays(1))
         {
             e.Add($"{Key}:MaxClockSkew {binning.MaxClockSkew} must be between 0 and 1 day.");

@@ -101,7 +101,12 @@ internal static class WorkerApp
 
         Directory.CreateDirectory(settings.DataDirectory);
         AleSpeedOptions options = settings.Options;
-        var filterOptions = new FilterOptions { ClockSkew = options.Binning.MaxClockSkew, LateHorizon = options.Binning.LateHorizon };
+        var filterOptions = new FilterOptions
+        {
+            ClockSkew = options.Binning.MaxClockSkew,
+            LateHorizon = options.Binning.LateHorizon,
+            DuplicateCapacity = options.Binning.DuplicateMemory,
+        };
         var detectorOptions = new DetectorOptions
         {
             LostAfterMs = options.Detector.LostAfterMs,
@@ -156,8 +161,10 @@ internal static class WorkerApp
                 continue;
             }
 
+            string cursors = Path.Combine(settings.DataDirectory, "cursors");
+            Directory.CreateDirectory(cursors);
             sources.Add(unit.Transport == Transport.File
-                ? new StreamSource(route, () => File.OpenRead(unit.Path!), unit.Path!, sink, timeProvider, logger)
+                ? new StreamSource(route, () => File.OpenRead(unit.Path!), unit.Path!, sink, timeProvider, logger, new FileCursor(Path.Combine(cursors, unit.Unit.Id + ".pos")))
                 : new StreamSource(route, Console.OpenStandardInput, "standard input", sink, timeProvider, logger));
         }
 

@@ -11,7 +11,7 @@ namespace Ale.Speed.Worker.Sources;
 /// Frames without their own timestamp get the time they were read.
 /// </summary>
 internal sealed class StreamSource(UnitRoute route, Func<Stream> open, string description, IDurableVehicleSink sink,
-    TimeProvider timeProvider, ILogger logger)
+    TimeProvider timeProvider, ILogger logger, FileCursor? cursor = null)
 {
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -26,6 +26,17 @@ internal sealed class StreamSource(UnitRoute route, Func<Stream> open, string de
         try
         {
             await using Stream stream = open();
+            long position = 0;
+            if (cursor is not null && stream.CanSeek)
+            {
+                position = cursor.ReadOffset(stream.Length);
+                stream.Seek(position, SeekOrigin.Begin);
+                if (position > 0)
+                {
+                    Log.SourceResumed(logger, route.Unit.Id, description, position);
+                }
+            }
+
             PipeReader reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: false));
             Log.SourceStarted(logger, route.Unit.Id, description);
             while (true)
@@ -40,9 +51,12 @@ internal sealed class StreamSource(UnitRoute route, Func<Stream> open, string de
                 }
 
                 // Everything before `consumed` is parsed; what follows is an incomplete line.
-                reader.AdvanceTo(read.IsCompleted ? buffer.End : consumed, buffer.End);
+                SequencePosition done = read.IsCompleted ? buffer.End : consumed;
+                position += buffer.Slice(0, done).Length;
+                reader.AdvanceTo(done, buffer.End);
                 await sink.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
                 batch.Clear();
+                cursor?.Write(position, stream.CanSeek ? stream.Length : 0);
                 if (read.IsCompleted)
                 {
                     break;
@@ -72,6 +86,9 @@ internal static partial class Log
 
     [LoggerMessage(41, LogLevel.Information, "Unit {Unit}: {Source} read to its end ({Accepted} vehicles accepted, {Rejects} rejects)")]
     public static partial void SourceFinished(ILogger logger, string unit, string source, long accepted, long rejects);
+
+    [LoggerMessage(43, LogLevel.Information, "Unit {Unit}: resuming {Source} at byte {Offset} (read before a restart)")]
+    public static partial void SourceResumed(ILogger logger, string unit, string source, long offset);
 
     [LoggerMessage(42, LogLevel.Error, "Unit {Unit}: cannot read {Source}: {Reason}")]
     public static partial void SourceFailed(ILogger logger, string unit, string source, string reason);
