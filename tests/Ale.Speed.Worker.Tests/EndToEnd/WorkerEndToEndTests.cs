@@ -15,6 +15,7 @@ namespace Ale.Speed.Worker.Tests.EndToEnd;
 /// Simulated units → the real worker → a real InfluxDB 1.6: what is stored is every vehicle exactly once, with the right
 /// figures, through an InfluxDB outage, a SIGKILL, a torn journal record and a full spool.
 /// </summary>
+[Collection(ProcessEnvironmentCollection.Name)]
 public sealed class WorkerEndToEndTests
 {
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(60);

@@ -1,0 +1,187 @@
+using Ale.Speed.Worker.Configuration;
+using Ale.Speed.Worker.Hosting;
+using Ale.Speed.Worker.Tests.Support;
+
+namespace Ale.Speed.Worker.Tests.Configuration;
+
+/// <summary>A wrong configuration stops the start with a message that names the key and says what is wrong.</summary>
+/// <remarks>In the environment collection: one test sets an environment variable that child processes would inherit.</remarks>
+[Collection(ProcessEnvironmentCollection.Name)]
+public sealed class WorkerSettingsTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "ale-speed-config-" + Guid.NewGuid().ToString("N"));
+
+    public WorkerSettingsTests() => Directory.CreateDirectory(_directory);
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    /// <summary>The issue's minimal example: only the required keys.</summary>
+    private static AleSpeedOptions Minimal() => new()
+    {
+        DataDirectory = "/var/lib/ale-speed",
+        Sites = [new SiteOptions { Id = "nodinge-ale-torg", Name = "Ale torg, Nödinge", SpeedLimitKmh = 40 }],
+        Units = [new UnitOptions { Id = "u-0001", Site = "nodinge-ale-torg", Transport = "mqtt", Format = "canonical" }],
+        Influx = new InfluxSettings { Url = "http://127.0.0.1:8086", Api = "v1", Database = "ale_speed" },
+        Mqtt = new MqttSettings { Url = "mqtt://127.0.0.1:1883" },
+    };
+
+    private static string SingleError(AleSpeedOptions options)
+    {
+        WorkerSettings? settings = WorkerSettings.TryCreate(options, "host-1", out List<string> errors);
+        Assert.Null(settings);
+        return Assert.Single(errors);
+    }
+
+    [Fact]
+    public void MinimalExample_IsValid_WithDocumentedDefaults()
+    {
+        WorkerSettings? settings = WorkerSettings.TryCreate(Minimal(), "host-1", out List<string> errors);
+
+        Assert.Empty(errors);
+        Assert.NotNull(settings);
+        Assert.Equal("host-1", settings.WriterId);
+        Core.Sites.Unit unit = Assert.Single(settings.Units).Unit;
+        Assert.Equal(0, unit.MountingAngleDegrees);
+        Assert.Equal(Core.Vehicles.DirectionSelection.Both, unit.Directions);
+        Assert.True(unit.MinPlausibleKmh <= 5 && unit.MaxPlausibleKmh >= 200);
+        Assert.Equal(Core.Sites.DisplayMode.DisplayOn, unit.DisplayMode);
+        Assert.Equal(40, unit.Site.LimitAt(0));
+    }
+
+    [Fact]
+    public void UnknownFrameFormat_NamesTheUnitsFormatKey()
+    {
+        AleSpeedOptions options = Minimal();
+        options.Units[0].Format = "ops999";
+        string error = SingleError(options);
+        Assert.StartsWith("AleSpeed:Units[0]:Format 'ops999' is not a known frame format", error, StringComparison.Ordinal);
+        Assert.Contains("ops243-json", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SiteWithoutSpeedLimit_NamesTheSite()
+    {
+        AleSpeedOptions options = Minimal();
+        options.Sites[0].SpeedLimitKmh = null;
+        Assert.StartsWith("AleSpeed:Sites[0] ('nodinge-ale-torg') has no speed limit", SingleError(options), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("htp:/127.0.0.1")]
+    [InlineData("127.0.0.1:8086")]
+    [InlineData("")]
+    public void BadInfluxUrl_NamesTheKey(string url)
+    {
+        AleSpeedOptions options = Minimal();
+        options.Influx.Url = url;
+        Assert.StartsWith($"AleSpeed:Influx:Url '{url}' is not an http:// or https:// URL", SingleError(options), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BadMqttUrl_WhenUnitsUseMqtt_NamesTheKey()
+    {
+        AleSpeedOptions options = Minimal();
+        options.Mqtt.Url = "http://broker";
+        Assert.StartsWith("AleSpeed:Mqtt:Url 'http://broker' is not an mqtt:// or mqtts:// URL", SingleError(options), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnreadableSecretFile_NamesTheKeyButNeverTheSecret()
+    {
+        AleSpeedOptions options = Minimal();
+        options.Influx.PasswordFile = Path.Combine(_directory, "missing-password");
+        options.Influx.Password = "hunter2-inline";
+        string error = SingleError(options);
+        Assert.StartsWith("AleSpeed:Influx:PasswordFile", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SecretFile_IsReadWithoutItsLineEnd_AndNeverShownByToString()
+    {
+        string file = Path.Combine(_directory, "token");
+        File.WriteAllText(file, "s3cr3t-token\n");
+        AleSpeedOptions options = Minimal();
+        options.Influx.Api = "v2";
+        options.Influx.Bucket = "ale";
+        options.Influx.TokenFile = file;
+
+        WorkerSettings? settings = WorkerSettings.TryCreate(options, "h", out _);
+
+        Assert.Equal("s3cr3t-token", settings!.InfluxCredentials.Token);
+        Assert.DoesNotContain("s3cr3t", settings.InfluxCredentials.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnitOfAnUnknownSite_NamesTheUnitAndTheConfiguredSites()
+    {
+        AleSpeedOptions options = Minimal();
+        options.Units[0].Site = "alafors";
+        Assert.Equal("AleSpeed:Units[0]:Site 'alafors' is not one of the configured sites (nodinge-ale-torg).", SingleError(options));
+    }
+
+    [Theory]
+    [InlineData("Transport", "carrier-pigeon", "AleSpeed:Units[0]:Transport 'carrier-pigeon' is not one of mqtt, serial, stdin, file.")]
+    [InlineData("Directions", "up", "AleSpeed:Units[0]:Directions 'up' is not one of both, in, out.")]
+    [InlineData("DisplayMode", "blink", "AleSpeed:Units[0]:DisplayMode 'blink' is not one of on, stealth.")]
+    [InlineData("SpeedUnit", "knots", "AleSpeed:Units[0]:SpeedUnit 'knots' is not one of kmh, mps, mph.")]
+    [InlineData("InstalledAt", "yesterday", "AleSpeed:Units[0]:InstalledAt 'yesterday' is not a date/time (ISO 8601).")]
+    public void BadUnitValue_NamesTheKey(string property, string value, string expected)
+    {
+        AleSpeedOptions options = Minimal();
+        typeof(UnitOptions).GetProperty(property)!.SetValue(options.Units[0], value);
+        Assert.Equal(expected, SingleError(options));
+    }
+
+    [Fact]
+    public void BinWindowThatDoesNotDivideADay_NamesTheKey()
+    {
+        AleSpeedOptions options = Minimal();
+        options.Binning.Window = TimeSpan.FromMinutes(7);
+        Assert.StartsWith("AleSpeed:Binning:Window 00:07:00 must be at least one minute and divide a day", SingleError(options), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ConfigurationFile_WithAWrongValue_IsRefusedBeforeAnythingStarts()
+    {
+        string path = Path.Combine(_directory, "ale-speed.json");
+        File.WriteAllText(path, """
+            { "AleSpeed": {
+                "DataDirectory": "/tmp/x",
+                "Sites": [ { "Id": "s", "SpeedLimitKmh": 40 } ],
+                "Units": [ { "Id": "u", "Site": "s", "Transport": "file", "Format": "canonical" } ],
+                "Influx": { "Url": "http://127.0.0.1:8086", "Api": "v3", "Database": "d" } } }
+            """);
+        var errors = new StringWriter();
+
+        WorkerSettings? settings = WorkerApp.LoadSettings(path, errors);
+
+        Assert.Null(settings);
+        Assert.Contains("AleSpeed:Units[0]:Path is required with Transport 'file'.", errors.ToString(), StringComparison.Ordinal);
+        Assert.Contains("AleSpeed:Influx:Api 'v3' is not one of", errors.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EnvironmentVariable_OverridesTheFile_WithTheStandardBinding()
+    {
+        string path = Path.Combine(_directory, "ale-speed.json");
+        File.WriteAllText(path, """
+            { "AleSpeed": {
+                "DataDirectory": "/tmp/x",
+                "Sites": [ { "Id": "s", "SpeedLimitKmh": 40 } ],
+                "Units": [ { "Id": "u", "Site": "s", "Transport": "stdin", "Format": "canonical" } ],
+                "Influx": { "Url": "http://127.0.0.1:8086", "Api": "v1", "Database": "d" } } }
+            """);
+        Environment.SetEnvironmentVariable("AleSpeed__Units__0__Format", "no-such-format");
+        try
+        {
+            var errors = new StringWriter();
+            Assert.Null(WorkerApp.LoadSettings(path, errors));
+            Assert.Contains("AleSpeed:Units[0]:Format 'no-such-format'", errors.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AleSpeed__Units__0__Format", null);
+        }
+    }
+}
