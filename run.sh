@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The main job on a fresh Debian/Ubuntu machine: a local InfluxDB, a week of simulated traffic from four radar units in
+# Ale, the real edge worker storing it, then what planners and police look at. Everything lands in .data/ (git-ignored).
+# Options after the script name go to nothing; set DAYS=14 for more traffic.
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+scripts/install-demo-deps.sh
+dotnet build Ale.Speed.sln -c Release -nologo -v quiet
+
+config=scripts/demo/ale-speed.demo.json
+ale() { dotnet src/Ale.Speed.Worker/bin/Release/net10.0/ale-speed.dll "$@"; }
+days=${DAYS:-7}
+
+# A local InfluxDB 1.x on a loopback port, data in .data/influxdb; the demo starts from an empty database each time.
+scripts/influxdb.sh start .data/influxdb 18086
+influx_query() { curl -sf -XPOST "http://127.0.0.1:18086/query" --data-urlencode "q=$1" >/dev/null; }
+influx_query 'DROP DATABASE "ale_speed_demo"'
+influx_query 'CREATE DATABASE "ale_speed_demo"'
+rm -rf .data/demo
+
+echo "== Simulating ${days} days of traffic at four sites"
+ale simulate --config "$config" --days "$days"
+
+echo "== Running the worker: frames → vehicles → journal → bins → InfluxDB"
+ale run --config "$config" --exit-when-done
+
+echo "== ale-speed status"
+ale status --config "$config" || true
+
+to=$(date +%Y-%m-%d)
+from=$(date -d "${days} days ago" +%Y-%m-%d)
+echo "== ale-speed report --from $from --to $to"
+ale report --config "$config" --from "$from" --to "$to"

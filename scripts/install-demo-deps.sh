@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs what the main job (./run.sh) needs, idempotently, on Debian/Ubuntu (as root).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+
+"$here/ensure-dotnet.sh"
+"$here/influxdb.sh" install
+command -v curl >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q curl; }
