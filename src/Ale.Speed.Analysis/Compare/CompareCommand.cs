@@ -1,0 +1,139 @@
+using System.Text.Json;
+using Ale.Speed.Analysis.Catalog;
+using Ale.Speed.Analysis.Data;
+using Ale.Speed.Analysis.Output;
+using Ale.Speed.Analysis.Reports;
+using Ale.Speed.Analysis.Time;
+using Ale.Speed.Influx.Bins;
+
+namespace Ale.Speed.Analysis.Compare;
+
+/// <summary>What <c>ale-speed compare</c> asks for.</summary>
+public sealed record CompareRequest
+{
+    public required string SiteId { get; init; }
+
+    public required Period Before { get; init; }
+
+    public required Period After { get; init; }
+
+    public CompareOptions Options { get; init; } = new();
+
+    /// <summary>Table, CSV or JSON.</summary>
+    public OutputFormat Format { get; init; } = OutputFormat.Table;
+}
+
+#pragma warning disable CA1819 // DTOs for JSON.
+
+/// <summary>The JSON document of a comparison. Intervals are of after − before; null where not computed.</summary>
+public sealed record CompareDocument(string Site, string Name, string Direction, PeriodDto Before, PeriodDto After, double ConfidenceLevel,
+    string Verdict, string PrimaryFigure, string Summary, long BeforeVehicles, long AfterVehicles, long BeforeVehiclesCompared, long AfterVehiclesCompared,
+    FigureChangeDto[] Changes, double MixDifference, UnweightedDto AfterUnweighted, DroppedStratumDto[] DroppedStrata,
+    int[] BeforeLimitsKmh, int[] AfterLimitsKmh, bool LimitChanged, string[] BeforeDisplays, string[] AfterDisplays, bool DisplayChanged, string[] Notes);
+
+public sealed record FigureChangeDto(string Figure, double? Before, double? After, double? Change, double? Lower, double? Upper, string Verdict, string Method);
+
+public sealed record UnweightedDto(double? MeanKmh, double? V85Kmh, double? ShareOverLimit);
+
+public sealed record DroppedStratumDto(string Stratum, long BeforeVehicles, long AfterVehicles);
+
+#pragma warning restore CA1819
+
+/// <summary>The entry point of <c>ale-speed compare</c>.</summary>
+public static class CompareCommand
+{
+    /// <summary>Reads both periods of the site, compares, writes to <paramref name="output"/>. Returns 0; throws <see cref="AnalysisRequestException"/> for a bad request.</summary>
+    public static async Task<int> RunAsync(CompareRequest request, BinReader reader, SiteCatalog catalog, TextWriter output, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(catalog);
+        if (!catalog.TryGetSite(request.SiteId, out _))
+        {
+            throw new AnalysisRequestException($"Unknown site '{request.SiteId}'. Known sites: {string.Join(", ", catalog.Sites.Select(s => s.Id).Order(StringComparer.Ordinal))}.");
+        }
+
+        if (!request.Options.TryValidate(out string? error))
+        {
+            throw new AnalysisRequestException(error!);
+        }
+
+        if (request.Format == OutputFormat.Html)
+        {
+            throw new AnalysisRequestException("compare writes table, csv or json (html is offered by report).");
+        }
+
+        IReadOnlyList<StoredBin> before = await StoredBins.ReadMergedAsync(reader, request.Before, request.SiteId, ct).ConfigureAwait(false);
+        IReadOnlyList<StoredBin> after = await StoredBins.ReadMergedAsync(reader, request.After, request.SiteId, ct).ConfigureAwait(false);
+        CompareResult result = BeforeAfterComparer.Compare(before, after, request.SiteId, request.Before, request.After, catalog, request.Options);
+        Write(result, request.Format, output);
+        return 0;
+    }
+
+    public static void Write(CompareResult result, OutputFormat format, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(output);
+        switch (format)
+        {
+            case OutputFormat.Json:
+                output.Write(JsonSerializer.Serialize(ToDocument(result), AnalysisJsonContext.Default.CompareDocument));
+                output.WriteLine();
+                break;
+            case OutputFormat.Csv:
+                var csv = new CsvWriter(output);
+                csv.Field("site").Field("name").Field("direction").Field("figure").Field("before").Field("after").Field("change").Field("lower").Field("upper")
+                    .Field("verdict").Field("confidenceLevel").Field("method").EndLine();
+                foreach (FigureChange c in result.Changes)
+                {
+                    csv.Field(result.SiteId).Field(result.SiteName).Field(result.Direction).Field(c.Figure).Field(c.Before).Field(c.After).Field(c.Change)
+                        .Field(c.Lower).Field(c.Upper).Field(BeforeAfterComparer.Text(c.Verdict)).Field(result.ConfidenceLevel).Field(c.Method).EndLine();
+                }
+
+                break;
+            default:
+                WriteTable(result, output);
+                break;
+        }
+    }
+
+    public static CompareDocument ToDocument(CompareResult r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return new CompareDocument(r.SiteId, r.SiteName, r.Direction,
+            new PeriodDto(Format.Local(r.Before.FromMs), Format.Local(r.Before.ToMs), r.Before.HourCount),
+            new PeriodDto(Format.Local(r.After.FromMs), Format.Local(r.After.ToMs), r.After.HourCount),
+            r.ConfidenceLevel, BeforeAfterComparer.Text(r.Verdict), r.Changes[(int)r.Primary].Figure, r.Summary,
+            r.BeforeVehicles, r.AfterVehicles, r.BeforeVehiclesCompared, r.AfterVehiclesCompared,
+            [.. r.Changes.Select(c => new FigureChangeDto(c.Figure, Format.Finite(c.Before), Format.Finite(c.After), Format.Finite(c.Change),
+                Format.Finite(c.Lower), Format.Finite(c.Upper), BeforeAfterComparer.Text(c.Verdict), c.Method))],
+            r.MixDifference,
+            new UnweightedDto(Format.Finite(r.AfterMeanUnweighted), Format.Finite(r.AfterV85Unweighted), Format.Finite(r.AfterShareOverLimitUnweighted)),
+            [.. r.DroppedStrata.Select(d => new DroppedStratumDto(d.Stratum, d.BeforeVehicles, d.AfterVehicles))],
+            [.. r.BeforeLimitsKmh], [.. r.AfterLimitsKmh], r.LimitChanged, [.. r.BeforeDisplays], [.. r.AfterDisplays], r.DisplayChanged, [.. r.Notes]);
+    }
+
+    private static void WriteTable(CompareResult r, TextWriter output)
+    {
+        output.WriteLine($"Before/after at {r.SiteName} ({r.SiteId}), direction {r.Direction}");
+        output.WriteLine($"  before {Format.LocalShort(r.Before.FromMs)} – {Format.LocalShort(r.Before.ToMs)}: {r.BeforeVehicles} vehicles");
+        output.WriteLine($"  after  {Format.LocalShort(r.After.FromMs)} – {Format.LocalShort(r.After.ToMs)}: {r.AfterVehicles} vehicles");
+        output.WriteLine();
+        var table = new TextTable("figure", "before", "after", "change", $"{r.ConfidenceLevel:P0} CI", "verdict");
+        foreach (FigureChange c in r.Changes)
+        {
+            bool share = c.Figure == "shareOverLimit";
+            string V(double v) => share ? Format.Percent(v) : Format.Number(v);
+            string D(double v) => share ? Format.Signed(v * 100) + " pp" : Format.Signed(v);
+            table.Add(c.Figure, V(c.Before), V(c.After), D(c.Change), double.IsFinite(c.Lower) ? $"{D(c.Lower)} .. {D(c.Upper)}" : "-", BeforeAfterComparer.Text(c.Verdict));
+        }
+
+        table.WriteTo(output);
+        output.WriteLine();
+        output.WriteLine(r.Summary);
+        foreach (string note in r.Notes)
+        {
+            output.WriteLine("note: " + note);
+        }
+    }
+}

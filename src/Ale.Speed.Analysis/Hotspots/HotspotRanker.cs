@@ -1,0 +1,298 @@
+using System.Globalization;
+using Ale.Speed.Analysis.Catalog;
+using Ale.Speed.Analysis.Data;
+using Ale.Speed.Analysis.Time;
+using Ale.Speed.Core.Bins;
+using Ale.Speed.Core.Statistics;
+using Ale.Speed.Core.Vehicles;
+using Ale.Speed.Influx.Bins;
+
+namespace Ale.Speed.Analysis.Hotspots;
+
+/// <summary>
+/// Ranks site × hour-of-week windows for enforcement (speeding) or for A-traktor/moped activity. Methods and weights:
+/// docs/analysis.md.
+/// </summary>
+public static class HotspotRanker
+{
+    private sealed class Slot
+    {
+        public Bin Bin { get; } = new();
+
+        public SortedSet<int> Limits { get; } = [];
+
+        public SortedSet<string> Displays { get; } = new(StringComparer.Ordinal);
+
+        public int ObservedHours { get; set; }
+    }
+
+    /// <param name="bins">Stored bins with writers merged; bins outside the period are ignored.</param>
+    public static HotspotRanking Rank(IReadOnlyList<StoredBin> bins, Period period, SiteCatalog catalog, HotspotOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(bins);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!options.TryValidate(out string? error))
+        {
+            throw new ArgumentException(error, nameof(options));
+        }
+
+        var candidates = new List<HotspotWindow>();
+        var notAssessed = new List<SiteNotAssessed>();
+        foreach (IGrouping<string, StoredBin> site in bins.Where(b => period.Contains(b.Key.WindowStartMs)).GroupBy(b => b.Key.SiteId).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            Slot[] slots = Slots([.. site], period, catalog.SilentAfter(site.Key));
+            string name = catalog.NameOf(site.Key);
+            if (options.Kind == HotspotKind.Speeding)
+            {
+                candidates.AddRange(SpeedingWindows(site.Key, name, slots, options));
+            }
+            else
+            {
+                candidates.AddRange(ATraktorWindows(site.Key, name, [.. site], slots, options, notAssessed));
+            }
+        }
+
+        int minimum = options.EffectiveMinimumVehicles;
+        List<HotspotWindow> ranked = [.. candidates.Where(w => w.Vehicles >= minimum)
+            .OrderByDescending(w => w.Score).ThenBy(w => w.SiteId, StringComparer.Ordinal).ThenBy(w => w.HourOfWeek)
+            .Take(options.Top)
+            .Select((w, i) => w with { Rank = i + 1 })];
+        double bar = ranked.Count == options.Top ? ranked[^1].Score : 0;
+        var insufficient = candidates.Where(w => w.Vehicles < minimum).ToList();
+        return new HotspotRanking
+        {
+            Period = period,
+            Options = options,
+            Ranked = ranked,
+            InsufficientData = [.. insufficient.Where(w => w.Score > bar).OrderByDescending(w => w.Score).Take(options.Top)],
+            InsufficientWindowCount = insufficient.Count,
+            NotAssessed = notAssessed,
+            Method = Method(options),
+        };
+    }
+
+    public static string Method(HotspotOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        int margin = options.Statistics.Penalties.ReportableMarginKmh;
+        return options.Kind == HotspotKind.Speeding
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"Score = expected reportable offences per hour of control, weighted by severity: vehicles in a fine band only ×{options.FineWeight}, in a licence-warning band ×{options.LicenceWarningWeight}, in a licence-revocation band ×{options.LicenceRevocationWeight} (each vehicle counted once, at its most serious band; bands on measured speed minus a {margin} km/h margin), summed over the period and divided by the hours of that hour of the week with the site working (likely outages excluded). Both directions merged. Windows with fewer than {options.EffectiveMinimumVehicles} vehicles are not ranked.")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"Where units report a class: vehicles classified A-traktor or moped per observed hour. Elsewhere a speed-pattern heuristic: in evening ({options.EveningFromHour}-{options.EveningToHour}) and weekend windows, vehicles in [{options.ClusterFromKmh}, {options.ClusterToKmh}) km/h beyond the share seen on weekday daytimes ({options.BaselineFromHour}-{options.BaselineToHour}) at the same site, per observed hour; only at sites whose weekday-daytime median is at least {Math.Max(options.MinimumBaselineMedianKmh, options.ClusterToKmh + 15)} km/h, and only when the excess is at least {options.MinimumExcessShare:P0}, {options.MinimumExcessVehicles} vehicles and z >= {options.MinimumZ}. A likelihood of activity, never a statement about any vehicle.");
+    }
+
+    /// <summary>Merged bins per local hour of the week, and the hours each was observed (outages excluded).</summary>
+    private static Slot[] Slots(List<StoredBin> siteBins, Period period, TimeSpan silentAfter)
+    {
+        var slots = new Slot[StockholmTime.HoursPerWeek];
+        for (int i = 0; i < slots.Length; i++)
+        {
+            slots[i] = new Slot();
+        }
+
+        foreach (StoredBin stored in siteBins)
+        {
+            Slot slot = slots[StockholmTime.HourOfWeek(stored.Key.WindowStartMs)];
+            slot.Bin.MergeFrom(stored.Bin);
+            slot.Limits.Add(stored.Bin.LimitKmh);
+            slot.Displays.Add(StoredBins.DisplayName(stored.Key.DisplayMode));
+        }
+
+        var outage = new HashSet<long>();
+        foreach (HourGap gap in StoredBins.Gaps(period, StoredBins.CoveredHours(siteBins), silentAfter))
+        {
+            if (gap.LikelyOutage)
+            {
+                for (long h = gap.FromMs; h < gap.ToMs; h += StockholmTime.HourMs)
+                {
+                    outage.Add(h);
+                }
+            }
+        }
+
+        foreach (long hour in period.HourStarts())
+        {
+            if (!outage.Contains(hour))
+            {
+                slots[StockholmTime.HourOfWeek(hour)].ObservedHours++;
+            }
+        }
+
+        return slots;
+    }
+
+    private static IEnumerable<HotspotWindow> SpeedingWindows(string siteId, string name, Slot[] slots, HotspotOptions options)
+    {
+        for (int h = 0; h < slots.Length; h++)
+        {
+            Slot slot = slots[h];
+            if (slot.Bin.Count == 0 || slot.ObservedHours == 0)
+            {
+                continue;
+            }
+
+            SpeedSummary s = SpeedStatistics.Summarize(slot.Bin, options.Statistics);
+            (long fineOnly, long warnings, long revocations) = Severity(s);
+            double hours = slot.ObservedHours;
+            double score = (options.FineWeight * fineOnly + options.LicenceWarningWeight * warnings + options.LicenceRevocationWeight * revocations) / hours;
+            string explanation = string.Create(CultureInfo.InvariantCulture,
+                $"{score:F2} weighted offences per hour of control: {fineOnly / hours:F2}/h in fine bands only (x{options.FineWeight}), {warnings / hours:F2}/h in licence-warning bands (x{options.LicenceWarningWeight}), {revocations / hours:F2}/h in revocation bands (x{options.LicenceRevocationWeight}); {s.Count / hours:F1} vehicles/h over {slot.ObservedHours} observed hours, {s.ShareOverLimit:P0} over the limit, V85 {s.V85Kmh:F1} km/h.");
+            yield return Window(siteId, name, h, slot, s, fineOnly, warnings, revocations, score, explanation);
+        }
+    }
+
+    private static IEnumerable<HotspotWindow> ATraktorWindows(string siteId, string name, List<StoredBin> siteBins, Slot[] slots, HotspotOptions options, List<SiteNotAssessed> notAssessed)
+    {
+        var classes = new Bin();
+        foreach (StoredBin stored in siteBins)
+        {
+            classes.MergeFrom(stored.Bin);
+        }
+
+        bool reportsClass = classes.Count > classes.CountOf(VehicleClass.Unknown);
+        var windows = new List<HotspotWindow>();
+        if (reportsClass)
+        {
+            for (int h = 0; h < slots.Length; h++)
+            {
+                Slot slot = slots[h];
+                long flagged = slot.Bin.CountOf(VehicleClass.ATraktor) + slot.Bin.CountOf(VehicleClass.Moped);
+                if (flagged == 0 || slot.ObservedHours == 0)
+                {
+                    continue;
+                }
+
+                SpeedSummary s = SpeedStatistics.Summarize(slot.Bin, options.Statistics);
+                (long fineOnly, long warnings, long revocations) = Severity(s);
+                double score = flagged / (double)slot.ObservedHours;
+                string explanation = string.Create(CultureInfo.InvariantCulture,
+                    $"The units classify {flagged} of {s.Count} vehicles as A-traktor or moped ({score:F2} per observed hour, {slot.ObservedHours} hours); the class is the device's estimate.");
+                windows.Add(Window(siteId, name, h, slot, s, fineOnly, warnings, revocations, score, explanation) with
+                {
+                    Basis = "reported class",
+                    Likelihood = "possible A-traktor/moped activity (classified by the unit)",
+                    ClusterVehicles = flagged,
+                    ClusterShare = flagged / (double)s.Count,
+                });
+            }
+
+            return windows;
+        }
+
+        var baseline = new Bin();
+        for (int h = 0; h < slots.Length; h++)
+        {
+            int day = h / 24;
+            int hour = h % 24;
+            if (day < 5 && hour >= options.BaselineFromHour && hour < options.BaselineToHour)
+            {
+                baseline.MergeFrom(slots[h].Bin);
+            }
+        }
+
+        double medianFloor = Math.Max(options.MinimumBaselineMedianKmh, options.ClusterToKmh + 15);
+        double baselineMedian = SpeedStatistics.V50(baseline);
+        if (baseline.Count < options.MinimumBaselineVehicles)
+        {
+            notAssessed.Add(new SiteNotAssessed(siteId, name, string.Create(CultureInfo.InvariantCulture,
+                $"Too little weekday daytime traffic for a baseline ({baseline.Count} vehicles, at least {options.MinimumBaselineVehicles} needed) and the units report no vehicle class.")));
+            return windows;
+        }
+
+        if (!(baselineMedian >= medianFloor))
+        {
+            notAssessed.Add(new SiteNotAssessed(siteId, name, string.Create(CultureInfo.InvariantCulture,
+                $"Weekday daytime traffic is not much faster than {options.ClusterToKmh} km/h here (median {baselineMedian:F1} km/h, at least {medianFloor:F0} needed), so vehicles at {options.ClusterFromKmh}-{options.ClusterToKmh} km/h say nothing about A-traktors or mopeds; the units report no vehicle class.")));
+            return windows;
+        }
+
+        long baselineCluster = ClusterCount(baseline, options);
+        double b = baselineCluster / (double)baseline.Count;
+        // A baseline share of 0 would make any single vehicle significant: never assume it below one vehicle in the baseline.
+        double bVariance = Math.Max(b, 1.0 / baseline.Count);
+        for (int h = 0; h < slots.Length; h++)
+        {
+            Slot slot = slots[h];
+            int day = h / 24;
+            int hour = h % 24;
+            bool candidate = day >= 5 || (hour >= options.EveningFromHour && hour < options.EveningToHour);
+            if (!candidate || slot.Bin.Count == 0 || slot.ObservedHours == 0)
+            {
+                continue;
+            }
+
+            long n = slot.Bin.Count;
+            long c = ClusterCount(slot.Bin, options);
+            double share = c / (double)n;
+            double excess = c - b * n;
+            double z = excess / Math.Sqrt(n * bVariance * (1 - bVariance));
+            if (share - b < options.MinimumExcessShare || excess < options.MinimumExcessVehicles || z < options.MinimumZ)
+            {
+                continue;
+            }
+
+            SpeedSummary s = SpeedStatistics.Summarize(slot.Bin, options.Statistics);
+            (long fineOnly, long warnings, long revocations) = Severity(s);
+            double score = excess / slot.ObservedHours;
+            string strength = z >= 2 * options.MinimumZ && share >= 2 * b + 0.1 ? "strong" : "moderate";
+            string explanation = string.Create(CultureInfo.InvariantCulture,
+                $"{share:P0} of {n} vehicles drove {options.ClusterFromKmh}-{options.ClusterToKmh} km/h against {b:P1} on weekday daytimes (median then {baselineMedian:F0} km/h): about {excess:F0} more than expected, {score:F2} per observed hour (z = {z:F1}). A pattern typical of legal A-traktors and mopeds; not a measurement of any vehicle.");
+            windows.Add(Window(siteId, name, h, slot, s, fineOnly, warnings, revocations, score, explanation) with
+            {
+                Basis = "speed pattern",
+                Likelihood = $"possible A-traktor/moped activity ({strength} pattern)",
+                ClusterVehicles = c,
+                ClusterShare = share,
+                BaselineClusterShare = b,
+                Z = z,
+            });
+        }
+
+        return windows;
+    }
+
+    private static long ClusterCount(Bin bin, HotspotOptions options)
+    {
+        // Bucket k holds [k, k+1) km/h, so [from, to) is buckets from … to−1: exact at integer edges.
+        ReadOnlySpan<long> counts = bin.Histogram.Counts;
+        long total = 0;
+        for (int k = options.ClusterFromKmh; k < options.ClusterToKmh && k < counts.Length; k++)
+        {
+            total += counts[k];
+        }
+
+        return total;
+    }
+
+    /// <summary>Each vehicle once, at its most serious band: revocation, warning, or a fine band only.</summary>
+    private static (long FineOnly, long Warnings, long Revocations) Severity(SpeedSummary s)
+    {
+        long fines = s.FineBands.Sum(f => f.Count);
+        long warnings = s.LicenceBandsLimitAtMost30.Concat(s.LicenceBandsLimitFrom40).Where(l => l.Licence.IsWarning).Sum(l => l.Count);
+        long revocations = s.LicenceBandsLimitAtMost30.Concat(s.LicenceBandsLimitFrom40).Where(l => !l.Licence.IsWarning).Sum(l => l.Count);
+        return (Math.Max(0, fines - warnings - revocations), warnings, revocations);
+    }
+
+    private static HotspotWindow Window(string siteId, string name, int hourOfWeek, Slot slot, SpeedSummary s, long fineOnly, long warnings, long revocations, double score, string explanation)
+        => new()
+        {
+            SiteId = siteId,
+            SiteName = name,
+            HourOfWeek = hourOfWeek,
+            Displays = [.. slot.Displays],
+            LimitsKmh = [.. slot.Limits],
+            Vehicles = s.Count,
+            ObservedHours = slot.ObservedHours,
+            VehiclesPerHour = s.Count / (double)slot.ObservedHours,
+            OverLimit = s.CountOverLimit,
+            ShareOverLimit = s.ShareOverLimit,
+            V85Kmh = s.V85Kmh,
+            FineOnly = fineOnly,
+            LicenceWarnings = warnings,
+            LicenceRevocations = revocations,
+            Score = score,
+            Explanation = explanation,
+        };
+}

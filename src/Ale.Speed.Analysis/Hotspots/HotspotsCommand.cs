@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text.Json;
+using Ale.Speed.Analysis.Catalog;
+using Ale.Speed.Analysis.Data;
+using Ale.Speed.Analysis.Output;
+using Ale.Speed.Analysis.Reports;
+using Ale.Speed.Analysis.Time;
+using Ale.Speed.Influx.Bins;
+
+namespace Ale.Speed.Analysis.Hotspots;
+
+/// <summary>What <c>ale-speed hotspots</c> asks for.</summary>
+public sealed record HotspotRequest
+{
+    public required Period Period { get; init; }
+
+    public HotspotOptions Options { get; init; } = new();
+
+    /// <summary>Table, CSV or JSON.</summary>
+    public OutputFormat Format { get; init; } = OutputFormat.Table;
+}
+
+#pragma warning disable CA1819 // DTOs for JSON.
+
+/// <summary>The JSON document of a hotspot ranking.</summary>
+public sealed record HotspotDocument(PeriodDto Period, string Kind, string Method, HotspotWeightsDto Weights, int MinimumVehicles,
+    HotspotWindowDto[] Ranked, HotspotWindowDto[] InsufficientData, int InsufficientWindowCount, NotAssessedDto[] NotAssessed);
+
+public sealed record HotspotWeightsDto(double Fine, double LicenceWarning, double LicenceRevocation, int ReportableMarginKmh);
+
+public sealed record HotspotWindowDto(int? Rank, string Site, string Name, int HourOfWeek, string Window, string[] Displays, int[] LimitsKmh,
+    long Vehicles, int ObservedHours, double VehiclesPerHour, long OverLimit, double? ShareOverLimit, double? V85Kmh,
+    long FineOnly, long LicenceWarnings, long LicenceRevocations, double Score, string Explanation,
+    string? Basis, string? Likelihood, long? ClusterVehicles, double? ClusterShare, double? BaselineClusterShare, double? Z);
+
+public sealed record NotAssessedDto(string Site, string Name, string Reason);
+
+#pragma warning restore CA1819
+
+/// <summary>The entry point of <c>ale-speed hotspots</c>.</summary>
+public static class HotspotsCommand
+{
+    /// <summary>Reads the bins of the period, ranks, writes to <paramref name="output"/>. Returns 0; throws <see cref="AnalysisRequestException"/> for a bad request.</summary>
+    public static async Task<int> RunAsync(HotspotRequest request, BinReader reader, SiteCatalog catalog, TextWriter output, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(reader);
+        if (!request.Options.TryValidate(out string? error))
+        {
+            throw new AnalysisRequestException(error!);
+        }
+
+        if (request.Format == OutputFormat.Html)
+        {
+            throw new AnalysisRequestException("hotspots writes table, csv or json (html is offered by report).");
+        }
+
+        IReadOnlyList<StoredBin> bins = await StoredBins.ReadMergedAsync(reader, request.Period, null, ct).ConfigureAwait(false);
+        Write(HotspotRanker.Rank(bins, request.Period, catalog, request.Options), request.Format, output);
+        return 0;
+    }
+
+    public static void Write(HotspotRanking ranking, OutputFormat format, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(ranking);
+        ArgumentNullException.ThrowIfNull(output);
+        switch (format)
+        {
+            case OutputFormat.Json:
+                output.Write(JsonSerializer.Serialize(ToDocument(ranking), AnalysisJsonContext.Default.HotspotDocument));
+                output.WriteLine();
+                break;
+            case OutputFormat.Csv:
+                WriteCsv(ranking, output);
+                break;
+            default:
+                WriteTable(ranking, output);
+                break;
+        }
+    }
+
+    public static HotspotDocument ToDocument(HotspotRanking ranking)
+    {
+        ArgumentNullException.ThrowIfNull(ranking);
+        HotspotOptions o = ranking.Options;
+        return new HotspotDocument(
+            new PeriodDto(Format.Local(ranking.Period.FromMs), Format.Local(ranking.Period.ToMs), ranking.Period.HourCount),
+            o.Kind == HotspotKind.ATraktor ? "atraktor" : "speeding", ranking.Method,
+            new HotspotWeightsDto(o.FineWeight, o.LicenceWarningWeight, o.LicenceRevocationWeight, o.Statistics.Penalties.ReportableMarginKmh),
+            o.EffectiveMinimumVehicles,
+            [.. ranking.Ranked.Select(ToDto)], [.. ranking.InsufficientData.Select(ToDto)], ranking.InsufficientWindowCount,
+            [.. ranking.NotAssessed.Select(n => new NotAssessedDto(n.SiteId, n.SiteName, n.Reason))]);
+    }
+
+    private static HotspotWindowDto ToDto(HotspotWindow w) => new(
+        w.Rank, w.SiteId, w.SiteName, w.HourOfWeek, w.Label, [.. w.Displays], [.. w.LimitsKmh], w.Vehicles, w.ObservedHours, w.VehiclesPerHour,
+        w.OverLimit, Format.Finite(w.ShareOverLimit), Format.Finite(w.V85Kmh), w.FineOnly, w.LicenceWarnings, w.LicenceRevocations, w.Score, w.Explanation,
+        w.Basis, w.Likelihood, w.ClusterVehicles, w.ClusterShare, w.BaselineClusterShare, w.Z);
+
+    private static void WriteCsv(HotspotRanking ranking, TextWriter output)
+    {
+        var csv = new CsvWriter(output);
+        foreach (string h in (string[])["rank", "status", "site", "name", "hourOfWeek", "window", "displays", "limitsKmh", "vehicles", "observedHours",
+            "vehiclesPerHour", "overLimit", "shareOverLimit", "v85Kmh", "fineOnly", "licenceWarnings", "licenceRevocations", "score", "basis", "likelihood", "explanation"])
+        {
+            csv.Field(h);
+        }
+
+        csv.EndLine();
+        foreach ((HotspotWindow w, string status) in ranking.Ranked.Select(w => (w, "ranked")).Concat(ranking.InsufficientData.Select(w => (w, "insufficient data"))))
+        {
+            csv.Field(w.Rank).Field(status).Field(w.SiteId).Field(w.SiteName).Field(w.HourOfWeek).Field(w.Label)
+                .Field(string.Join(';', w.Displays)).Field(string.Join(';', w.LimitsKmh.Select(l => l.ToString(CultureInfo.InvariantCulture))))
+                .Field(w.Vehicles).Field(w.ObservedHours).Field(w.VehiclesPerHour).Field(w.OverLimit).Field(w.ShareOverLimit).Field(w.V85Kmh)
+                .Field(w.FineOnly).Field(w.LicenceWarnings).Field(w.LicenceRevocations).Field(w.Score).Field(w.Basis).Field(w.Likelihood).Field(w.Explanation);
+            csv.EndLine();
+        }
+    }
+
+    private static void WriteTable(HotspotRanking ranking, TextWriter output)
+    {
+        bool atraktor = ranking.Options.Kind == HotspotKind.ATraktor;
+        output.WriteLine($"{(atraktor ? "A-traktor/moped" : "Speeding")} hotspots {Format.LocalShort(ranking.Period.FromMs)} – {Format.LocalShort(ranking.Period.ToMs)} (Europe/Stockholm)");
+        output.WriteLine();
+        var table = new TextTable("#", "site", "window", "vehicles", "hours", "veh/h", ">limit", "V85", "fine", "warn", "revoc", "score", atraktor ? "likelihood" : "");
+        foreach (HotspotWindow w in ranking.Ranked)
+        {
+            table.Add(Format.Integer(w.Rank ?? 0), w.SiteId, w.Label, Format.Integer(w.Vehicles), Format.Integer(w.ObservedHours), Format.Number(w.VehiclesPerHour),
+                Format.Percent(w.ShareOverLimit), Format.Number(w.V85Kmh), Format.Integer(w.FineOnly), Format.Integer(w.LicenceWarnings), Format.Integer(w.LicenceRevocations),
+                Format.Number(w.Score, 2), w.Likelihood ?? "");
+        }
+
+        if (table.Count == 0)
+        {
+            output.WriteLine("No window has enough data to rank.");
+        }
+        else
+        {
+            table.WriteTo(output);
+        }
+
+        output.WriteLine();
+        foreach (HotspotWindow w in ranking.Ranked)
+        {
+            output.WriteLine($"{w.Rank}. {w.SiteName} ({w.SiteId}), {w.Label}: {w.Explanation}");
+        }
+
+        if (ranking.InsufficientData.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine($"Insufficient data (fewer than {ranking.Options.EffectiveMinimumVehicles} vehicles; not ranked, measure longer):");
+            foreach (HotspotWindow w in ranking.InsufficientData)
+            {
+                output.WriteLine($"  {w.SiteId} {w.Label}: {w.Vehicles} vehicles, score {Format.Number(w.Score, 2)}");
+            }
+        }
+
+        foreach (SiteNotAssessed n in ranking.NotAssessed)
+        {
+            output.WriteLine($"Not assessed: {n.SiteId} ({n.SiteName}): {n.Reason}");
+        }
+
+        output.WriteLine();
+        output.WriteLine("Method: " + ranking.Method);
+    }
+}

@@ -1,0 +1,29 @@
+using System.Globalization;
+using Ale.Speed.Analysis.Time;
+
+namespace Ale.Speed.Analysis.Output;
+
+/// <summary>Number and time formatting shared by the renderers (invariant culture; NaN shown as "–" or left empty).</summary>
+internal static class Format
+{
+    public static string Number(double value, int decimals = 1)
+        => double.IsFinite(value) ? value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : "-";
+
+    public static string Percent(double share, int decimals = 1)
+        => double.IsFinite(share) ? (share * 100).ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + "%" : "-";
+
+    public static string Integer(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static string Signed(double value, int decimals = 1)
+        => double.IsFinite(value) ? (value >= 0 ? "+" : "") + Number(value, decimals) : "-";
+
+    /// <summary>ISO 8601 local time with its offset, e.g. 2026-03-02T07:00:00+01:00.</summary>
+    public static string LocalIso(long unixMs) => StockholmTime.ToLocal(unixMs).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    /// <summary>Short local time for people: 2026-03-02 07:00.</summary>
+    public static string LocalShort(long unixMs) => StockholmTime.ToLocal(unixMs).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset Local(long unixMs) => StockholmTime.ToLocal(unixMs);
+
+    public static double? Finite(double value) => double.IsFinite(value) ? value : null;
+}

@@ -1,0 +1,286 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Ale.Speed.Analysis.Data;
+using Ale.Speed.Analysis.Output;
+using Ale.Speed.Core.Bins;
+using Ale.Speed.Core.Statistics;
+
+namespace Ale.Speed.Analysis.Reports;
+
+/// <summary>
+/// A printable, self-contained HTML report per site (inline CSS with print styles, inline SVG charts, Swedish headings)
+/// for the municipality's written follow-up; print it to PDF from a browser. The markup is well-formed XML (XHTML
+/// syntax), so it can also be processed as XML.
+/// </summary>
+public static class HtmlReportRenderer
+{
+    private const string Css = """
+        body { font-family: "Segoe UI", Helvetica, Arial, sans-serif; color: #222; margin: 2em; max-width: 60em; }
+        h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+        h2 { font-size: 1.3em; border-bottom: 2px solid #1f5fa8; padding-bottom: 0.2em; margin-top: 2em; }
+        h3 { font-size: 1.05em; margin-top: 1.4em; }
+        table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.9em; }
+        th, td { border: 1px solid #bbb; padding: 0.25em 0.6em; }
+        th { background: #eef3fa; text-align: left; }
+        td.n { text-align: right; font-variant-numeric: tabular-nums; }
+        .muted { color: #666; font-size: 0.85em; }
+        .note { background: #fff7e0; border-left: 4px solid #e0a800; padding: 0.3em 0.6em; margin: 0.4em 0; }
+        svg { max-width: 100%; height: auto; }
+        @media print {
+          body { margin: 0; max-width: none; }
+          section.site { page-break-before: always; break-before: page; }
+          section.site:first-of-type { page-break-before: auto; break-before: auto; }
+          table, svg, .note { page-break-inside: avoid; break-inside: avoid; }
+        }
+        @page { size: A4; margin: 15mm; }
+        """;
+
+    /// <summary>Writes the page.</summary>
+    /// <param name="total">The report by <see cref="ReportGrouping.Total"/>: key figures and the speed distribution.</param>
+    /// <param name="series">The same period by <see cref="ReportGrouping.HourOfWeek"/> or <see cref="ReportGrouping.Day"/>: the V85 and volume chart.</param>
+    public static void Write(Report total, Report series, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(total);
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(output);
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\" />\n<title>")
+            .Append(E($"Uppföljning av medborgarlöftet – hastighetsmätningar {Format.LocalShort(total.Period.FromMs)} – {Format.LocalShort(total.Period.ToMs)}"))
+            .Append("</title>\n<style>\n").Append(Css).Append("</style>\n</head>\n<body>\n");
+        html.Append("<header>\n<h1>Uppföljning av medborgarlöftet</h1>\n<p>Hastighetsmätningar med radarskyltar, Ale kommun. Period: ")
+            .Append(E(Format.LocalShort(total.Period.FromMs))).Append(" – ").Append(E(Format.LocalShort(total.Period.ToMs)))
+            .Append(" (svensk tid).</p>\n</header>\n");
+
+        foreach (SiteCoverage coverage in total.Coverage)
+        {
+            WriteSite(html, total, series, coverage);
+        }
+
+        html.Append("<footer class=\"muted\">\n<h3>Om siffrorna</h3>\n<p>")
+            .Append(E("V85 är den hastighet som 85 % av fordonen inte överskrider (V50, V95 på samma sätt), beräknad ur ett histogram med 1 km/h klasser och linjär interpolation inom klassen. "
+                + "Andelar och antal per bötes- och körkortsintervall är exakta: varje fordon jämförs med den hastighetsgräns som gällde när det passerade. "
+                + "Körkortsintervallen är vägledande och säger inget om ett enskilt fordon. "
+                + string.Create(CultureInfo.InvariantCulture, $"Grupper med färre än {total.MinimumSample} fordon är markerade och ska inte dras slutsatser av. ")
+                + "Timmar utan data kan vara timmar utan trafik eller avbrott; långa luckor redovisas som troliga avbrott."))
+            .Append("</p>\n</footer>\n</body>\n</html>\n");
+        output.Write(html.ToString());
+    }
+
+    private static void WriteSite(StringBuilder html, Report total, Report series, SiteCoverage coverage)
+    {
+        ReportRow[] rows = [.. total.Rows.Where(r => r.SiteId == coverage.SiteId)];
+        html.Append("<section class=\"site\" id=\"").Append(E("site-" + coverage.SiteId)).Append("\">\n<h2>")
+            .Append(E(coverage.SiteName)).Append(" <span class=\"muted\">(").Append(E(coverage.SiteId)).Append(")</span></h2>\n");
+        int[] limits = [.. rows.SelectMany(r => r.LimitsKmh).Distinct().Order()];
+        html.Append("<p>Hastighetsgräns: ").Append(E(limits.Length == 0 ? "okänd (inga data)" : string.Join(", ", limits) + " km/h"))
+            .Append(". Timmar med data: ").Append(coverage.HoursWithData).Append(" av ").Append(coverage.HoursInPeriod).Append(".</p>\n");
+        foreach (string note in coverage.Notes)
+        {
+            html.Append("<p class=\"note\">").Append(E(note)).Append("</p>\n");
+        }
+
+        html.Append("<h3>Nyckeltal</h3>\n<table>\n<thead><tr><th>Riktning</th><th>Skylt</th><th>Antal fordon</th><th>Medel (km/h)</th><th>V50</th><th>V85</th><th>V95</th>")
+            .Append("<th>Andel över gränsen</th><th>Inom gräns + 5</th><th>Mer än 30 över</th><th>Timmar med data</th></tr></thead>\n<tbody>\n");
+        foreach (ReportRow row in rows)
+        {
+            SpeedSummary s = row.Summary;
+            html.Append("<tr><td>").Append(E(DirectionSv(row.Direction))).Append("</td><td>").Append(E(DisplaySv(row.Display))).Append("</td>")
+                .Append(Td(Format.Integer(s.Count) + (s.IsBelowMinimumSample ? " *" : ""))).Append(Td(Format.Number(s.MeanKmh)))
+                .Append(Td(Format.Number(s.V50Kmh))).Append(Td(Format.Number(s.V85Kmh))).Append(Td(Format.Number(s.V95Kmh)))
+                .Append(Td(Format.Percent(s.ShareOverLimit))).Append(Td(Format.Percent(s.SpeedIndex.ShareWithinLimitPlus5)))
+                .Append(Td(Format.Percent(s.SpeedIndex.ShareMoreThan30Over))).Append(Td($"{row.HoursWithData} / {row.HoursInGroup}"))
+                .Append("</tr>\n");
+        }
+
+        html.Append("</tbody>\n</table>\n");
+
+        foreach (ReportRow all in rows.Where(r => r.Direction == ReportBuilder.AllDirections && r.Summary.Count > 0))
+        {
+            string mode = rows.Select(r => r.Display).Distinct().Count() > 1 ? $" – {DisplaySv(all.Display)}" : "";
+            html.Append("<h3>Böter och körkortsingripanden (antal fordon, båda riktningarna").Append(E(mode)).Append(")</h3>\n<table>\n<thead><tr><th>km/h över gränsen</th>");
+            foreach (FineBandCount f in all.Summary.FineBands)
+            {
+                html.Append("<th>").Append(E(f.Label)).Append("</th>");
+            }
+
+            html.Append("</tr></thead>\n<tbody><tr><td>Böter (ordningsbot)</td>");
+            foreach (FineBandCount f in all.Summary.FineBands)
+            {
+                html.Append(Td(Format.Integer(f.Count)));
+            }
+
+            html.Append("</tr></tbody>\n</table>\n<table>\n<thead><tr><th>Körkort (vägledande)</th><th>km/h över</th><th>Följd</th><th>Antal fordon</th></tr></thead>\n<tbody>\n");
+            foreach (LicenceBandDto l in ReportJson.LicenceBands(all))
+            {
+                string consequence = l.Months == 0 ? "varning" : $"återkallelse ca {l.Months}{(l.MonthsAtLeast ? "+" : "")} mån";
+                html.Append("<tr><td>").Append(E(l.Roads == "limit<=30" ? "gräns 30 eller lägre" : "gräns 40 eller högre")).Append("</td><td>")
+                    .Append(E(l.Band)).Append("</td><td>").Append(E(consequence)).Append("</td>").Append(Td(Format.Integer(l.Vehicles))).Append("</tr>\n");
+            }
+
+            html.Append("</tbody>\n</table>\n");
+
+            html.Append("<h3>Hastighetsfördelning").Append(E(mode)).Append("</h3>\n");
+            Histogram(html, all.Bin, all.LimitsKmh);
+
+            ReportRow[] points = [.. series.Rows.Where(r => r.SiteId == all.SiteId && r.Display == all.Display && r.Direction == ReportBuilder.AllDirections)];
+            html.Append("<h3>V85 och antal fordon per ").Append(series.Grouping == ReportGrouping.Day ? "dag" : "timme i veckan").Append(E(mode)).Append("</h3>\n");
+            SeriesChart(html, points, series.Grouping, series.MinimumSample);
+        }
+
+        if (coverage.Gaps.Any(g => g.LikelyOutage) || coverage.SilentUnits.Count > 0)
+        {
+            html.Append("<h3>Troliga avbrott</h3>\n<ul>\n");
+            foreach (HourGap gap in coverage.Gaps.Where(g => g.LikelyOutage))
+            {
+                html.Append("<li>Inga data ").Append(E(Format.LocalShort(gap.FromMs))).Append(" – ").Append(E(Format.LocalShort(gap.ToMs)))
+                    .Append(" (").Append(gap.Hours).Append(" h)</li>\n");
+            }
+
+            foreach (SilentStretch s in coverage.SilentUnits)
+            {
+                html.Append("<li>Tyst enhet ").Append(E(string.Join(", ", s.UnitIds))).Append(" (").Append(E(DisplaySv(s.Display))).Append("): ")
+                    .Append(E(Format.LocalShort(s.FromMs))).Append(" – ").Append(E(Format.LocalShort(s.ToMs))).Append("</li>\n");
+            }
+
+            html.Append("</ul>\n");
+        }
+
+        html.Append("</section>\n");
+    }
+
+    /// <summary>Bars per 1 km/h bucket, the limit as a dashed red line.</summary>
+    private static void Histogram(StringBuilder html, Bin bin, IReadOnlyList<int> limits)
+    {
+        ReadOnlySpan<long> counts = bin.Histogram.Counts;
+        int lo = 0;
+        int hi = counts.Length - 1;
+        while (lo < hi && counts[lo] == 0)
+        {
+            lo++;
+        }
+
+        while (hi > lo && counts[hi] == 0)
+        {
+            hi--;
+        }
+
+        foreach (int limit in limits)
+        {
+            lo = Math.Min(lo, limit);
+            hi = Math.Max(hi, limit);
+        }
+
+        lo = Math.Max(0, lo / 10 * 10);
+        hi = Math.Min(counts.Length - 1, (hi / 10 + 1) * 10);
+        long max = 1;
+        for (int k = lo; k <= hi; k++)
+        {
+            max = Math.Max(max, counts[k]);
+        }
+
+        const double Width = 720, Height = 240, Left = 50, Bottom = 30, Top = 10;
+        double plotWidth = Width - Left - 10;
+        double plotHeight = Height - Bottom - Top;
+        double barWidth = plotWidth / (hi - lo + 1);
+        var svg = new StringBuilder();
+        svg.Append(Inv($"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {Width} {Height}\" width=\"{Width}\" height=\"{Height}\" role=\"img\" aria-label=\"Hastighetsfördelning\">\n"));
+        svg.Append(Inv($"<line x1=\"{Left}\" y1=\"{Top + plotHeight}\" x2=\"{Width - 10}\" y2=\"{Top + plotHeight}\" stroke=\"#444\" />\n"));
+        for (int k = lo; k <= hi; k++)
+        {
+            if (counts[k] > 0)
+            {
+                double h = counts[k] / (double)max * plotHeight;
+                svg.Append(Inv($"<rect x=\"{Left + (k - lo) * barWidth:F1}\" y=\"{Top + plotHeight - h:F1}\" width=\"{Math.Max(barWidth - 0.5, 0.5):F1}\" height=\"{h:F1}\" fill=\"#1f5fa8\"><title>{k}–{k + 1} km/h: {counts[k]}</title></rect>\n"));
+            }
+
+            if (k % 10 == 0)
+            {
+                svg.Append(Inv($"<text x=\"{Left + (k - lo) * barWidth:F1}\" y=\"{Height - 10}\" font-size=\"11\" text-anchor=\"middle\">{k}</text>\n"));
+            }
+        }
+
+        svg.Append(Inv($"<text x=\"{Left - 5}\" y=\"{Top + 10}\" font-size=\"11\" text-anchor=\"end\">{max}</text>\n"));
+        svg.Append(Inv($"<text x=\"{Left - 5}\" y=\"{Top + plotHeight}\" font-size=\"11\" text-anchor=\"end\">0</text>\n"));
+        foreach (int limit in limits)
+        {
+            double x = Left + (limit - lo) * barWidth;
+            svg.Append(Inv($"<line x1=\"{x:F1}\" y1=\"{Top}\" x2=\"{x:F1}\" y2=\"{Top + plotHeight}\" stroke=\"#c00\" stroke-width=\"2\" stroke-dasharray=\"6 3\" />\n"));
+            svg.Append(Inv($"<text x=\"{x + 4:F1}\" y=\"{Top + 12}\" font-size=\"12\" fill=\"#c00\">gräns {limit} km/h</text>\n"));
+        }
+
+        svg.Append("</svg>\n");
+        html.Append(svg).Append("<p class=\"muted\">Antal fordon per km/h. Streckad linje: hastighetsgränsen.</p>\n");
+    }
+
+    /// <summary>Vehicles as bars and V85 as a line, per hour of the week or per day.</summary>
+    private static void SeriesChart(StringBuilder html, ReportRow[] points, ReportGrouping grouping, int minimumSample)
+    {
+        if (points.Length == 0)
+        {
+            return;
+        }
+
+        const double Width = 720, Height = 260, Left = 50, Right = 50, Bottom = 30, Top = 10;
+        double plotWidth = Width - Left - Right;
+        double plotHeight = Height - Bottom - Top;
+        double step = plotWidth / points.Length;
+        long maxCount = Math.Max(1, points.Max(p => p.Summary.Count));
+        double maxV85 = Math.Max(10, points.Where(p => double.IsFinite(p.Summary.V85Kmh)).Select(p => p.Summary.V85Kmh).DefaultIfEmpty(10).Max());
+        maxV85 = Math.Ceiling(maxV85 / 10) * 10;
+        var svg = new StringBuilder();
+        svg.Append(Inv($"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {Width} {Height}\" width=\"{Width}\" height=\"{Height}\" role=\"img\" aria-label=\"V85 och antal fordon\">\n"));
+        svg.Append(Inv($"<line x1=\"{Left}\" y1=\"{Top + plotHeight}\" x2=\"{Width - Right}\" y2=\"{Top + plotHeight}\" stroke=\"#444\" />\n"));
+        var line = new StringBuilder();
+        for (int i = 0; i < points.Length; i++)
+        {
+            SpeedSummary s = points[i].Summary;
+            double h = s.Count / (double)maxCount * plotHeight;
+            svg.Append(Inv($"<rect x=\"{Left + i * step:F1}\" y=\"{Top + plotHeight - h:F1}\" width=\"{Math.Max(step - 0.5, 0.5):F1}\" height=\"{h:F1}\" fill=\"#b9cde5\"><title>{E(points[i].Group.Label)}: {s.Count} fordon</title></rect>\n"));
+            if (s.Count >= minimumSample && double.IsFinite(s.V85Kmh))
+            {
+                double y = Top + plotHeight - s.V85Kmh / maxV85 * plotHeight;
+                line.Append(line.Length == 0 ? "M" : " L").Append(Inv($"{Left + (i + 0.5) * step:F1} {y:F1}"));
+            }
+            else if (line.Length > 0 && line[^1] != 'M')
+            {
+                // A group below the minimum sample breaks the line rather than drawing a noisy point.
+                svg.Append(Inv($"<path d=\"{line}\" fill=\"none\" stroke=\"#c00\" stroke-width=\"1.5\" />\n"));
+                line.Clear();
+            }
+
+            bool label = grouping == ReportGrouping.HourOfWeek ? points[i].Group.HourOfWeek % 24 == 0 : points.Length <= 16 || i % 7 == 0;
+            if (label)
+            {
+                string text = grouping == ReportGrouping.HourOfWeek ? points[i].Group.Label[..3] : points[i].Group.Label[5..];
+                svg.Append(Inv($"<text x=\"{Left + i * step:F1}\" y=\"{Height - 10}\" font-size=\"11\">{E(text)}</text>\n"));
+            }
+        }
+
+        if (line.Length > 0)
+        {
+            svg.Append(Inv($"<path d=\"{line}\" fill=\"none\" stroke=\"#c00\" stroke-width=\"1.5\" />\n"));
+        }
+
+        svg.Append(Inv($"<text x=\"{Left - 5}\" y=\"{Top + 10}\" font-size=\"11\" text-anchor=\"end\">{maxCount}</text>\n"));
+        svg.Append(Inv($"<text x=\"{Width - Right + 5}\" y=\"{Top + 10}\" font-size=\"11\" fill=\"#c00\">{maxV85} km/h</text>\n"));
+        svg.Append("</svg>\n");
+        html.Append(svg).Append("<p class=\"muted\">Staplar: antal fordon (vänster skala). Röd linje: V85 (höger skala); utelämnad där underlaget är för litet.</p>\n");
+    }
+
+    private static string DirectionSv(string direction) => direction switch
+    {
+        "in" => "mot skylten",
+        "out" => "från skylten",
+        "unknown" => "okänd",
+        _ => "båda",
+    };
+
+    private static string DisplaySv(string display) => display == "stealth" ? "dold (mäter utan att visa)" : "visar hastighet";
+
+    private static string Td(string text) => "<td class=\"n\">" + E(text) + "</td>";
+
+    private static string E(string text) => WebUtility.HtmlEncode(text);
+
+    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,259 @@
+using System.Globalization;
+using Ale.Speed.Analysis.Catalog;
+using Ale.Speed.Analysis.Data;
+using Ale.Speed.Analysis.Time;
+using Ale.Speed.Core.Bins;
+using Ale.Speed.Core.Sites;
+using Ale.Speed.Core.Statistics;
+using Ale.Speed.Core.Vehicles;
+using Ale.Speed.Influx.Bins;
+
+namespace Ale.Speed.Analysis.Reports;
+
+/// <summary>
+/// Builds a <see cref="Report"/> from stored bins: per site, display mode and direction (plus <c>all</c>), per time
+/// group; figures from <see cref="SpeedStatistics"/> on exactly merged bins; coverage per row and per site.
+/// </summary>
+/// <remarks>
+/// Display modes are reported separately, never merged: a site with both in the period gets rows for each and a note
+/// (drivers who see their speed drive slower, so a merged figure would describe neither).
+/// </remarks>
+public static class ReportBuilder
+{
+    public const string AllDirections = "all";
+
+    private static readonly Direction[] s_directionOrder = [Direction.Approaching, Direction.Receding, Direction.Unknown];
+
+    /// <param name="bins">Stored bins, writers already merged (<see cref="BinReader.MergeWriters"/>); bins outside the period or site are ignored.</param>
+    /// <param name="siteId">One site, or null for every site in the catalog or the data.</param>
+    public static Report Build(IReadOnlyList<StoredBin> bins, Period period, SiteCatalog catalog, ReportGrouping grouping,
+        StatisticsOptions? statistics = null, string? siteId = null)
+    {
+        ArgumentNullException.ThrowIfNull(bins);
+        ArgumentNullException.ThrowIfNull(catalog);
+        statistics ??= StatisticsOptions.Default;
+        statistics.Validate();
+
+        List<ReportGroup> groups = Groups(period, grouping);
+        long[] hours = [.. period.HourStarts()];
+        int[] hourGroup = [.. hours.Select(h => GroupIndex(h, period, grouping, groups))];
+
+        var inScope = bins.Where(b => period.Contains(b.Key.WindowStartMs) && (siteId is null || b.Key.SiteId == siteId)).ToList();
+        var siteIds = new SortedSet<string>(inScope.Select(b => b.Key.SiteId), StringComparer.Ordinal);
+        foreach (Site site in catalog.Sites)
+        {
+            if (siteId is null || site.Id == siteId)
+            {
+                siteIds.Add(site.Id);
+            }
+        }
+
+        var rows = new List<ReportRow>();
+        var coverage = new List<SiteCoverage>();
+        foreach (string id in siteIds)
+        {
+            var siteBins = inScope.Where(b => b.Key.SiteId == id).ToList();
+            string name = catalog.NameOf(id);
+            DisplayMode[] modes = [.. siteBins.Select(b => b.Key.DisplayMode).Distinct().Order()];
+            if (modes.Length == 0)
+            {
+                // No data at all: still one row per display mode of its units, so the absence shows.
+                modes = [.. catalog.UnitsAt(id).Select(u => u.DisplayMode).DefaultIfEmpty(DisplayMode.DisplayOn).Distinct().Order()];
+            }
+
+            foreach (DisplayMode mode in modes)
+            {
+                var modeBins = siteBins.Where(b => b.Key.DisplayMode == mode).ToList();
+                foreach (Direction direction in s_directionOrder)
+                {
+                    var directionBins = modeBins.Where(b => b.Key.Direction == direction).ToList();
+                    if (directionBins.Count > 0)
+                    {
+                        AddRows(rows, id, name, StoredBins.DirectionName(direction), StoredBins.DisplayName(mode), directionBins, groups, grouping, period, hours, hourGroup, statistics);
+                    }
+                }
+
+                AddRows(rows, id, name, AllDirections, StoredBins.DisplayName(mode), modeBins, groups, grouping, period, hours, hourGroup, statistics);
+            }
+
+            coverage.Add(Coverage(id, name, siteBins, period, catalog, hours.Length));
+        }
+
+        return new Report
+        {
+            Period = period,
+            Grouping = grouping,
+            MinimumSample = statistics.MinimumSample,
+            Rows = rows,
+            Coverage = coverage,
+        };
+    }
+
+    /// <summary>The time groups of a period, in order.</summary>
+    public static List<ReportGroup> Groups(Period period, ReportGrouping grouping)
+    {
+        switch (grouping)
+        {
+            case ReportGrouping.Total:
+                return [new ReportGroup("total", period.FromMs, period.ToMs, null)];
+            case ReportGrouping.Day:
+                var days = new List<ReportGroup>();
+                DateOnly last = StockholmTime.LocalDate(period.ToMs - 1);
+                for (DateOnly day = StockholmTime.LocalDate(period.FromMs); day <= last; day = day.AddDays(1))
+                {
+                    long from = Math.Max(period.FromMs, StockholmTime.StartOfDay(day));
+                    long to = Math.Min(period.ToMs, StockholmTime.StartOfDay(day.AddDays(1)));
+                    days.Add(new ReportGroup(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), from, to, null));
+                }
+
+                return days;
+            case ReportGrouping.HourOfWeek:
+                var first = new long[StockholmTime.HoursPerWeek];
+                var end = new long[StockholmTime.HoursPerWeek];
+                Array.Fill(first, long.MaxValue);
+                foreach (long hour in period.HourStarts())
+                {
+                    int slot = StockholmTime.HourOfWeek(hour);
+                    first[slot] = Math.Min(first[slot], Math.Max(hour, period.FromMs));
+                    end[slot] = Math.Max(end[slot], Math.Min(hour + StockholmTime.HourMs, period.ToMs));
+                }
+
+                return [.. Enumerable.Range(0, StockholmTime.HoursPerWeek).Where(s => first[s] != long.MaxValue)
+                    .Select(s => new ReportGroup(StockholmTime.HourOfWeekLabel(s), first[s], end[s], s))];
+            default:
+                throw new ArgumentOutOfRangeException(nameof(grouping), grouping, null);
+        }
+    }
+
+    private static int GroupIndex(long unixMs, Period period, ReportGrouping grouping, List<ReportGroup> groups)
+    {
+        switch (grouping)
+        {
+            case ReportGrouping.Total:
+                return 0;
+            case ReportGrouping.Day:
+                // The hour holding the period's start may begin before it; it belongs to the first day.
+                long t = Math.Max(unixMs, period.FromMs);
+                for (int i = 0; i < groups.Count; i++)
+                {
+                    if (t >= groups[i].FromMs && t < groups[i].ToMs)
+                    {
+                        return i;
+                    }
+                }
+
+                return -1;
+            default:
+                int slot = StockholmTime.HourOfWeek(unixMs);
+                return groups.FindIndex(g => g.HourOfWeek == slot);
+        }
+    }
+
+    private static void AddRows(List<ReportRow> rows, string siteId, string name, string direction, string display, List<StoredBin> bins,
+        List<ReportGroup> groups, ReportGrouping grouping, Period period, long[] hours, int[] hourGroup, StatisticsOptions statistics)
+    {
+        var merged = new Bin[groups.Count];
+        var limits = new SortedSet<int>[groups.Count];
+        for (int g = 0; g < groups.Count; g++)
+        {
+            merged[g] = new Bin();
+            limits[g] = [];
+        }
+
+        foreach (StoredBin stored in bins)
+        {
+            int g = GroupIndex(stored.Key.WindowStartMs, period, grouping, groups);
+            merged[g].MergeFrom(stored.Bin);
+            limits[g].Add(stored.Bin.LimitKmh);
+        }
+
+        HashSet<long> covered = StoredBins.CoveredHours(bins);
+        var withData = new int[groups.Count];
+        var inGroup = new int[groups.Count];
+        for (int i = 0; i < hours.Length; i++)
+        {
+            int g = hourGroup[i];
+            if (g >= 0)
+            {
+                inGroup[g]++;
+                if (covered.Contains(hours[i]))
+                {
+                    withData[g]++;
+                }
+            }
+        }
+
+        for (int g = 0; g < groups.Count; g++)
+        {
+            rows.Add(new ReportRow
+            {
+                SiteId = siteId,
+                SiteName = name,
+                Direction = direction,
+                Display = display,
+                Group = groups[g],
+                LimitsKmh = [.. limits[g]],
+                Summary = SpeedStatistics.Summarize(merged[g], statistics),
+                HoursWithData = withData[g],
+                HoursInGroup = inGroup[g],
+                Bin = merged[g],
+            });
+        }
+    }
+
+    private static SiteCoverage Coverage(string siteId, string name, List<StoredBin> siteBins, Period period, SiteCatalog catalog, int hoursInPeriod)
+    {
+        HashSet<long> covered = StoredBins.CoveredHours(siteBins);
+        List<HourGap> gaps = StoredBins.Gaps(period, covered, catalog.SilentAfter(siteId));
+
+        var silent = new List<SilentStretch>();
+        foreach (IGrouping<DisplayMode, CatalogUnit> stream in catalog.UnitsAt(siteId).GroupBy(u => u.DisplayMode).OrderBy(g => g.Key))
+        {
+            TimeSpan threshold = stream.Min(u => u.SilentAfter);
+            HashSet<long> streamHours = StoredBins.CoveredHours(siteBins.Where(b => b.Key.DisplayMode == stream.Key));
+            foreach (HourGap gap in StoredBins.Gaps(period, streamHours, threshold))
+            {
+                if (gap.LikelyOutage)
+                {
+                    silent.Add(new SilentStretch([.. stream.Select(u => u.Id).Order(StringComparer.Ordinal)], StoredBins.DisplayName(stream.Key), gap.FromMs, gap.ToMs));
+                }
+            }
+        }
+
+        string[] modes = [.. siteBins.Select(b => b.Key.DisplayMode).Distinct().Order().Select(StoredBins.DisplayName)];
+        var notes = new List<string>();
+        if (!catalog.TryGetSite(siteId, out _))
+        {
+            notes.Add("The site is not in the configuration; its name is unknown.");
+        }
+
+        if (siteBins.Count == 0)
+        {
+            notes.Add("No data in the period.");
+        }
+
+        if (modes.Length > 1)
+        {
+            notes.Add("Both display modes (on and stealth) have data in the period; they are reported separately, never merged.");
+        }
+
+        int[] limits = [.. siteBins.Select(b => b.Bin.LimitKmh).Distinct().Order()];
+        if (limits.Length > 1)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"The speed limit changed in the period ({string.Join(", ", limits)} km/h); each vehicle is compared with the limit in force when it passed."));
+        }
+
+        return new SiteCoverage
+        {
+            SiteId = siteId,
+            SiteName = name,
+            HoursInPeriod = hoursInPeriod,
+            HoursWithData = covered.Count(period.HourStarts().ToHashSet().Contains),
+            Gaps = gaps,
+            SilentUnits = silent,
+            DisplayModes = modes,
+            Notes = notes,
+        };
+    }
+}

@@ -1,0 +1,97 @@
+using Ale.Speed.Analysis.Catalog;
+using Ale.Speed.Analysis.Data;
+using Ale.Speed.Analysis.Output;
+using Ale.Speed.Analysis.Time;
+using Ale.Speed.Core.Statistics;
+using Ale.Speed.Influx.Bins;
+
+namespace Ale.Speed.Analysis.Reports;
+
+/// <summary>What <c>ale-speed report</c> asks for.</summary>
+public sealed record ReportRequest
+{
+    public required Period Period { get; init; }
+
+    /// <summary>One site, or null for all.</summary>
+    public string? SiteId { get; init; }
+
+    public ReportGrouping By { get; init; } = ReportGrouping.Total;
+
+    public OutputFormat Format { get; init; } = OutputFormat.Table;
+
+    public StatisticsOptions Statistics { get; init; } = StatisticsOptions.Default;
+}
+
+/// <summary>A request the analysis cannot answer (unknown site, format not offered…); the message is for the user.</summary>
+public sealed class AnalysisRequestException : Exception
+{
+    public AnalysisRequestException()
+    {
+    }
+
+    public AnalysisRequestException(string message) : base(message)
+    {
+    }
+
+    public AnalysisRequestException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>The entry point of <c>ale-speed report</c>.</summary>
+public static class ReportCommand
+{
+    /// <summary>
+    /// Reads the bins of the period, builds the report and writes it to <paramref name="output"/> (nothing else is
+    /// written there). Returns 0. Throws <see cref="AnalysisRequestException"/> for a request that cannot be answered.
+    /// </summary>
+    /// <remarks>HTML: the key figures of the whole period, and charts by hour of the week (or by day with <c>--by day</c>).</remarks>
+    public static async Task<int> RunAsync(ReportRequest request, BinReader reader, SiteCatalog catalog, TextWriter output, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(output);
+        if (request.SiteId is not null && !catalog.TryGetSite(request.SiteId, out _))
+        {
+            throw new AnalysisRequestException($"Unknown site '{request.SiteId}'. Known sites: {string.Join(", ", catalog.Sites.Select(s => s.Id).Order(StringComparer.Ordinal))}.");
+        }
+
+        if (!request.Statistics.TryValidate(out string? error))
+        {
+            throw new AnalysisRequestException(error!);
+        }
+
+        IReadOnlyList<StoredBin> bins = await StoredBins.ReadMergedAsync(reader, request.Period, request.SiteId, ct).ConfigureAwait(false);
+        Write(bins, request, catalog, output);
+        return 0;
+    }
+
+    /// <summary>The rendering half of <see cref="RunAsync"/>, for bins already read.</summary>
+    public static void Write(IReadOnlyList<StoredBin> bins, ReportRequest request, SiteCatalog catalog, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Format == OutputFormat.Html)
+        {
+            Report total = ReportBuilder.Build(bins, request.Period, catalog, ReportGrouping.Total, request.Statistics, request.SiteId);
+            ReportGrouping seriesBy = request.By == ReportGrouping.Day ? ReportGrouping.Day : ReportGrouping.HourOfWeek;
+            Report series = ReportBuilder.Build(bins, request.Period, catalog, seriesBy, request.Statistics, request.SiteId);
+            HtmlReportRenderer.Write(total, series, output);
+            return;
+        }
+
+        Report report = ReportBuilder.Build(bins, request.Period, catalog, request.By, request.Statistics, request.SiteId);
+        switch (request.Format)
+        {
+            case OutputFormat.Csv:
+                ReportRenderer.WriteCsv(report, output);
+                break;
+            case OutputFormat.Json:
+                ReportRenderer.WriteJson(report, output);
+                break;
+            default:
+                ReportRenderer.WriteTable(report, output);
+                break;
+        }
+    }
+}

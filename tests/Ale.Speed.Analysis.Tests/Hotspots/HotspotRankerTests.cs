@@ -1,0 +1,184 @@
+using Ale.Speed.Analysis.Catalog;
+using Ale.Speed.Analysis.Hotspots;
+using Ale.Speed.Analysis.Tests.Support;
+using Ale.Speed.Analysis.Time;
+using Ale.Speed.Core.Sites;
+using Ale.Speed.Core.Vehicles;
+using Ale.Speed.Influx.Bins;
+
+namespace Ale.Speed.Analysis.Tests.Hotspots;
+
+/// <summary>Rankings on constructed traffic whose right answer is known.</summary>
+public sealed class HotspotRankerTests
+{
+    // Three whole weeks, Monday to Monday, before the spring DST change.
+    private static readonly Period s_period = new(Traffic.Local(2026, 3, 2), Traffic.Local(2026, 3, 23));
+
+    private const int Fri = 4 * 24;
+    private const int Sat = 5 * 24;
+
+    /// <summary>Traffic for every hour of the period: <paramref name="perHour"/> gives the vehicles of one hour (its start, hour of week).</summary>
+    private static IEnumerable<Vehicle> Hours(Func<long, int, Random, IEnumerable<Vehicle>> perHour, int seed)
+    {
+        var random = new Random(seed);
+        for (long hour = s_period.FromMs; hour < s_period.ToMs; hour += Traffic.HourMs)
+        {
+            foreach (Vehicle v in perHour(hour, Traffic.HourOfWeek(hour), random))
+            {
+                yield return v;
+            }
+        }
+    }
+
+    private static IEnumerable<Vehicle> Many(Unit unit, long hour, Random random, int count, Func<double> speed, VehicleClass vehicleClass = VehicleClass.Unknown)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            yield return Traffic.Vehicle(unit, hour + random.NextInt64(Traffic.HourMs), speed(), random.Next(2) == 0 ? Direction.Approaching : Direction.Receding, vehicleClass);
+        }
+    }
+
+    private static (Unit Unit, CatalogUnit Entry) UnitAt(string siteId, int limit)
+    {
+        var site = new Site(siteId, siteId + " road", limit);
+        return (new Unit { Id = "u-" + siteId, Site = site }, new CatalogUnit("u-" + siteId, siteId, DisplayMode.DisplayOn, TimeSpan.FromHours(1)));
+    }
+
+    private static SiteCatalog Catalog(params (Unit Unit, CatalogUnit Entry)[] units)
+        => new([.. units.Select(u => u.Unit.Site)], [.. units.Select(u => u.Entry)]);
+
+    [Fact]
+    public void Rank_Speeding_TopsTheWindowWithMostOffencesPerHour_NotAThreeVehicleWindow()
+    {
+        var a = UnitAt("hs-a", 40);
+        var b = UnitAt("hs-b", 50);
+        List<StoredBin> bins = Traffic.Bin(Hours((hour, how, r) =>
+        {
+            IEnumerable<Vehicle> vehicles = Many(a.Unit, hour, r, 10, () => Traffic.Normal(r, 36, 2));
+            if (how == Fri + 22)
+            {
+                vehicles = vehicles.Concat(Many(a.Unit, hour, r, 8, () => 55 + r.NextDouble()));
+            }
+
+            // Site B: calm, except three vehicles at 150 km/h in one Saturday 03 hour, and no traffic in that hour of the other weeks.
+            if (how == Sat + 3)
+            {
+                return hour < s_period.FromMs + 7 * 24 * Traffic.HourMs ? vehicles.Concat(Many(b.Unit, hour, r, 3, () => 150)) : vehicles;
+            }
+
+            return vehicles.Concat(Many(b.Unit, hour, r, 10, () => Traffic.Normal(r, 42, 2)));
+        }, seed: 1));
+
+        HotspotRanking ranking = HotspotRanker.Rank(bins, s_period, Catalog(a, b), new HotspotOptions { Top = 5 });
+
+        HotspotWindow top = ranking.Ranked[0];
+        Assert.Equal(("hs-a", Fri + 22), (top.SiteId, top.HourOfWeek));
+        Assert.Equal(1, top.Rank);
+        Assert.Equal(3, top.ObservedHours);
+        Assert.Contains("weighted offences per hour", top.Explanation, StringComparison.Ordinal);
+        Assert.Equal(5, ranking.Ranked.Count);
+        Assert.True(ranking.Ranked.Zip(ranking.Ranked.Skip(1)).All(p => p.First.Score >= p.Second.Score));
+
+        // The three-vehicle window scores higher (15 weighted offences in its one observed hour) but is not ranked.
+        Assert.DoesNotContain(ranking.Ranked, w => w.SiteId == "hs-b" && w.HourOfWeek == Sat + 3);
+        HotspotWindow thin = Assert.Single(ranking.InsufficientData, w => w.SiteId == "hs-b" && w.HourOfWeek == Sat + 3);
+        Assert.Equal(3, thin.Vehicles);
+        Assert.Equal(1, thin.ObservedHours);
+        Assert.True(thin.Score > top.Score);
+        Assert.Null(thin.Rank);
+    }
+
+    [Fact]
+    public void Rank_Speeding_LicenceBandsWeighMoreThanFineBands_AndTheWeightsAreOptions()
+    {
+        var c = UnitAt("hs-c", 40);
+        // Monday 08: 20 vehicles/h at 45 (fine band only). Monday 09: 10 vehicles/h at 75 (35 over: licence revocation on a 40 road).
+        List<StoredBin> bins = Traffic.Bin(Hours((hour, how, r) => how switch
+        {
+            8 => Many(c.Unit, hour, r, 20, () => 45),
+            9 => Many(c.Unit, hour, r, 10, () => 75),
+            _ => Many(c.Unit, hour, r, 12, () => 30),
+        }, seed: 2));
+        SiteCatalog catalog = Catalog(c);
+
+        HotspotRanking byDefault = HotspotRanker.Rank(bins, s_period, catalog, new HotspotOptions { Top = 2 });
+        Assert.Equal([9, 8], byDefault.Ranked.Select(w => w.HourOfWeek));
+        Assert.Equal(50, byDefault.Ranked[0].Score, 9);   // 10/h x 5
+        Assert.Equal(20, byDefault.Ranked[1].Score, 9);   // 20/h x 1
+        Assert.Equal(30, byDefault.Ranked[0].LicenceRevocations);
+        Assert.Equal(60, byDefault.Ranked[1].FineOnly);
+
+        HotspotRanking flat = HotspotRanker.Rank(bins, s_period, catalog, new HotspotOptions { Top = 2, LicenceRevocationWeight = 1 });
+        Assert.Equal([8, 9], flat.Ranked.Select(w => w.HourOfWeek));
+    }
+
+    [Fact]
+    public void Rank_Speeding_MinimumVehiclesIsAnOption()
+    {
+        var c = UnitAt("hs-d", 40);
+        List<StoredBin> bins = Traffic.Bin(Hours((hour, how, r) => how == 8 ? Many(c.Unit, hour, r, 4, () => 90) : Many(c.Unit, hour, r, 12, () => 45), seed: 3));
+
+        Assert.NotEqual(8, HotspotRanker.Rank(bins, s_period, Catalog(c), new HotspotOptions { Top = 1 }).Ranked[0].HourOfWeek);
+        Assert.Equal(8, HotspotRanker.Rank(bins, s_period, Catalog(c), new HotspotOptions { Top = 1, MinimumVehicles = 12 }).Ranked[0].HourOfWeek);
+    }
+
+    [Fact]
+    public void Rank_ATraktor_FlagsAnEveningClusterOnAFastRoad_NotASlowRoadOrAnOrdinaryFastRoad()
+    {
+        var rural = UnitAt("at-rural", 70);
+        var quiet = UnitAt("at-quiet", 70);
+        var slow = UnitAt("at-slow", 30);
+        int[] cluster = [Fri + 19, Fri + 20, Fri + 21, Sat + 19, Sat + 20, Sat + 21];
+        List<StoredBin> bins = Traffic.Bin(Hours((hour, how, r) =>
+        {
+            IEnumerable<Vehicle> vehicles = Many(rural.Unit, hour, r, 20, () => Traffic.Normal(r, 72, 8))
+                .Concat(Many(quiet.Unit, hour, r, 20, () => Traffic.Normal(r, 72, 8)))
+                // Everyone drives about 30 here, evenings included, plus a few more in the evenings than by day.
+                .Concat(Many(slow.Unit, hour, r, how % 24 is >= 18 and < 23 ? 25 : 15, () => Traffic.Normal(r, 30, 3)));
+            return cluster.Contains(how) ? vehicles.Concat(Many(rural.Unit, hour, r, 6, () => 26 + r.NextDouble() * 8)) : vehicles;
+        }, seed: 4));
+
+        HotspotRanking ranking = HotspotRanker.Rank(bins, s_period, Catalog(rural, quiet, slow), new HotspotOptions { Kind = HotspotKind.ATraktor, Top = 10 });
+
+        Assert.Equal(cluster.Order(), ranking.Ranked.Where(w => w.SiteId == "at-rural").Select(w => w.HourOfWeek).Order());
+        Assert.Equal(6, ranking.Ranked.Count);
+        Assert.All(ranking.Ranked, w =>
+        {
+            Assert.Equal("speed pattern", w.Basis);
+            Assert.StartsWith("possible A-traktor/moped activity", w.Likelihood, StringComparison.Ordinal);
+            Assert.InRange(w.Score, 4, 8); // about 6 extra vehicles per hour
+        });
+        SiteNotAssessed notAssessed = Assert.Single(ranking.NotAssessed);
+        Assert.Equal("at-slow", notAssessed.SiteId);
+        Assert.Contains("not much faster", notAssessed.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rank_ATraktor_UsesTheReportedClassWhereUnitsReportIt()
+    {
+        var classed = UnitAt("at-class", 40);
+        List<StoredBin> bins = Traffic.Bin(Hours((hour, how, r) =>
+        {
+            IEnumerable<Vehicle> vehicles = Many(classed.Unit, hour, r, 15, () => Traffic.Normal(r, 40, 5), VehicleClass.Car);
+            return how == Sat + 22 ? vehicles.Concat(Many(classed.Unit, hour, r, 4, () => 45, VehicleClass.ATraktor)) : vehicles;
+        }, seed: 5));
+
+        HotspotRanking ranking = HotspotRanker.Rank(bins, s_period, Catalog(classed), new HotspotOptions { Kind = HotspotKind.ATraktor });
+
+        HotspotWindow window = Assert.Single(ranking.Ranked);
+        Assert.Equal(Sat + 22, window.HourOfWeek);
+        Assert.Equal("reported class", window.Basis);
+        Assert.Equal(12, window.ClusterVehicles);
+        Assert.Equal(4, window.Score, 9);
+        Assert.Empty(ranking.NotAssessed);
+    }
+
+    [Fact]
+    public void Options_RejectNonsense()
+    {
+        Assert.False(new HotspotOptions { Top = 0 }.TryValidate(out _));
+        Assert.False(new HotspotOptions { LicenceWarningWeight = -1 }.TryValidate(out _));
+        Assert.False(new HotspotOptions { ClusterFromKmh = 35, ClusterToKmh = 25 }.TryValidate(out _));
+        Assert.True(new HotspotOptions().TryValidate(out string? error), error);
+    }
+}
