@@ -33,3 +33,12 @@ to=$(date +%Y-%m-%d)
 from=$(date -d "${days} days ago" +%Y-%m-%d)
 echo "== ale-speed report --from $from --to $to"
 ale report --config "$config" --from "$from" --to "$to"
+
+echo "== ale-speed hotspots --kind speeding --top 5 (where an hour of enforcement catches the most serious speeding)"
+ale hotspots --config "$config" --from "$from" --to "$to" --kind speeding --top 5
+
+echo "== ale-speed hotspots --kind atraktor --top 5"
+ale hotspots --config "$config" --from "$from" --to "$to" --kind atraktor --top 5
+
+ale report --config "$config" --from "$from" --to "$to" --site nodinge-ale-torg --by day --format html > .data/demo/report-nodinge.html
+echo "== Printable report for the follow-up: .data/demo/report-nodinge.html"

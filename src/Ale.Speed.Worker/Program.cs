@@ -68,6 +68,11 @@ internal static class Program
         });
 
         var root = new RootCommand("Ale.Speed: radar speed-sign measurements into decisions.") { run, status, simulate };
+        foreach (Command command in AnalysisCommands.Create(config))
+        {
+            root.Subcommands.Add(command);
+        }
+
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
 }
