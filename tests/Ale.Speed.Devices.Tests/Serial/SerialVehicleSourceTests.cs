@@ -1,0 +1,131 @@
+using System.IO.Ports;
+using Ale.Speed.Core.Frames;
+using Ale.Speed.Core.Sites;
+using Ale.Speed.Core.Vehicles;
+using Ale.Speed.Devices.Ingestion;
+using Ale.Speed.Devices.Serial;
+using Ale.Speed.Devices.Simulation;
+using Ale.Speed.Devices.Tests.Support;
+using static Ale.Speed.Devices.Tests.Support.TestUnits;
+
+namespace Ale.Speed.Devices.Tests.Serial;
+
+/// <summary>The serial source on real pseudo-terminals (socat).</summary>
+public sealed class SerialVehicleSourceTests : IAsyncLifetime
+{
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
+    private PtyPair _pty = null!;
+
+    public async Task InitializeAsync() => _pty = await PtyPair.StartAsync();
+
+    public async Task DisposeAsync() => await _pty.DisposeAsync();
+
+    [Fact]
+    public async Task RunAsync_SimulatedOps243JsonThroughAPty_ArriveAsTheRadarsVehicles()
+    {
+        // A weekday morning peak, a dozen vehicles; paced at twice real time with quiet gaps cut to 0.8 s.
+        var start = new DateTimeOffset(2026, 3, 10, 6, 30, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        SimulatedVehicle[] traffic = [.. new TrafficSimulator(AleSites.NodingeGoteborgsvagen, seed: 11).Simulate(start, 3_600_000).Take(12)];
+        FrameEncoder encoder = FrameEncoder.Create(FrameFormat.Ops243Json, new FrameEncoderOptions { Seed = 11 });
+        EncodedFrames expected = encoder.EncodeAll(traffic);
+        Unit unit = Unit("ops1", FrameFormat.Ops243Json, encoder.SpeedUnit);
+        var router = new UnitRouter([unit], TimeProvider.System, new DetectorOptions { LostAfterMs = 400 });
+        var sink = new RecordingSink();
+        await using var running = await RunningSerial.StartAsync(_pty.PathB, router, sink, "ops1");
+
+        using var device = OpenPort(_pty.PathA);
+        await SimulationPublisher.WriteSerialAsync(device.BaseStream, encoder.Encode(traffic), new SimulationPacing(2, TimeSpan.FromMilliseconds(800)));
+
+        UnitRoute route = router.TryGetRoute("ops1", out UnitRoute r) ? r : throw new InvalidOperationException();
+        await WaitUntilAsync(() => route.Native.Counters.Vehicles == expected.Targets.Count, s_wait, () => $"{expected.Targets.Count} vehicles, have {route.Native.Counters.Vehicles}");
+        Assert.Equal(expected.LineCount, route.Native.Counters.Frames);
+        Assert.Equal(0, route.Native.Counters.TotalRejects);
+        Assert.Equal(expected.Targets.Count, sink.Count);
+        for (int i = 0; i < expected.Targets.Count; i++)
+        {
+            Assert.Equal(expected.Targets[i].Direction, sink.Vehicles[i].Direction);
+            Assert.InRange(sink.Vehicles[i].SpeedKmh, expected.Targets[i].PeakKmh - 0.2, expected.Targets[i].PeakKmh + 0.2);
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_PtyUnpluggedAndReplugged_ReopensAndCountsExactly()
+    {
+        var router = new UnitRouter([Unit("c1")], TimeProvider.System);
+        var sink = new RecordingSink();
+        await using var running = await RunningSerial.StartAsync(_pty.PathB, router, sink, "c1");
+
+        using (var device = OpenPort(_pty.PathA))
+        {
+            await device.BaseStream.WriteAsync(CanonicalLines(1, 200));
+            await WaitUntilAsync(() => sink.Count == 200, s_wait, () => $"200 vehicles, have {sink.Count}");
+        }
+
+        await _pty.KillAsync();
+        await WaitUntilAsync(() => !running.Source.IsOpen, s_wait, () => "the source to notice the device is gone");
+        await Task.Delay(1500); // a few failed reopen attempts while the device is away
+        await _pty.RecreateAsync();
+        await WaitUntilAsync(() => running.Source.IsOpen && running.Source.Opens == 2, s_wait, () => "the source to reopen the port");
+
+        using (var device = OpenPort(_pty.PathA))
+        {
+            await device.BaseStream.WriteAsync(CanonicalLines(201, 300));
+            await WaitUntilAsync(() => sink.Count >= 500, s_wait, () => $"500 vehicles, have {sink.Count}");
+        }
+
+        await Task.Delay(300);
+        Assert.Equal(Enumerable.Range(1, 500).Select(i => (long)i), sink.Vehicles.Select(v => v.Sequence));
+        Assert.True(running.Source.ReopenAttempts >= 2, $"reopen attempts {running.Source.ReopenAttempts}");
+        Assert.True(running.Source.BytesRead >= CanonicalLines(1, 500).Length);
+    }
+
+    [Fact]
+    public void Backoff_Doubles_CappedAtTenSeconds()
+    {
+        var source = new SerialVehicleSource(
+            new SerialUnitOptions { UnitId = "c1", PortPath = "/dev/null" },
+            new UnitRouter([Unit("c1")], TimeProvider.System).Routes.Single(),
+            new RecordingSink());
+
+        Assert.Equal(TimeSpan.FromMilliseconds(250), source.Backoff(0));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), source.Backoff(1));
+        Assert.Equal(TimeSpan.FromSeconds(10), source.Backoff(10));
+        Assert.Equal(TimeSpan.FromSeconds(10), source.Backoff(1000));
+    }
+
+    internal static SerialPort OpenPort(string path)
+    {
+        var port = new SerialPort(path, 115200, Parity.None, 8, StopBits.One);
+        port.Open();
+        return port;
+    }
+}
+
+internal sealed class RunningSerial : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private Task _run = Task.CompletedTask;
+
+    private RunningSerial(SerialVehicleSource source) => Source = source;
+
+    public SerialVehicleSource Source { get; }
+
+    public static async Task<RunningSerial> StartAsync(string path, UnitRouter router, IDurableVehicleSink sink, string unitId)
+    {
+        UnitRoute route = router.TryGetRoute(unitId, out UnitRoute r) ? r : throw new InvalidOperationException(unitId);
+        var running = new RunningSerial(new SerialVehicleSource(
+            new SerialUnitOptions { UnitId = unitId, PortPath = path, BaudRate = 115200, ReopenDelay = TimeSpan.FromMilliseconds(100), MaxReopenDelay = TimeSpan.FromMilliseconds(500) },
+            route,
+            sink));
+        running._run = running.Source.RunAsync(running._stop.Token);
+        await WaitUntilAsync(() => running.Source.IsOpen || running._run.IsCompleted, TimeSpan.FromSeconds(10), () => "the port to open");
+        return running;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _run.WaitAsync(TimeSpan.FromSeconds(10));
+        _stop.Dispose();
+    }
+}
