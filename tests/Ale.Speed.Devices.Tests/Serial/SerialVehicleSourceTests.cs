@@ -25,31 +25,45 @@ public sealed class SerialVehicleSourceTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_SimulatedOps243JsonThroughAPty_ArriveAsTheRadarsVehicles()
     {
-        // A weekday morning peak, eight vehicles, in real time with quiet gaps cut to 1.5 s (the radar's own minimum
-        // between separate bursts), so a reading must be 0.6 s late to split a burst and 0.8 s late to merge two.
+        // A weekday morning peak, six vehicles, at half real time with quiet gaps cut to 3 s: readings of a burst come
+        // 100–132 ms apart and separate bursts at least 3 s apart, and the detector's lost-after time is 1.5 s, so a line
+        // must be held up for more than 1.3 s (a busy shared machine can stall for a second) to split or merge a vehicle.
         var start = new DateTimeOffset(2026, 3, 10, 6, 30, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
-        SimulatedVehicle[] traffic = [.. new TrafficSimulator(AleSites.NodingeGoteborgsvagen, seed: 11).Simulate(start, 3_600_000).Take(8)];
+        SimulatedVehicle[] traffic = [.. new TrafficSimulator(AleSites.NodingeGoteborgsvagen, seed: 11).Simulate(start, 3_600_000).Take(6)];
         FrameEncoder encoder = FrameEncoder.Create(FrameFormat.Ops243Json, new FrameEncoderOptions { Seed = 11 });
         EncodedFrames expected = encoder.EncodeAll(traffic);
         Unit unit = Unit("ops1", FrameFormat.Ops243Json, encoder.SpeedUnit);
-        var router = new UnitRouter([unit], TimeProvider.System, new DetectorOptions { LostAfterMs = 700 });
+        var router = new UnitRouter([unit], TimeProvider.System, new DetectorOptions { LostAfterMs = 1500 });
         var sink = new RecordingSink();
         await using var running = await RunningSerial.StartAsync(_pty.PathB, router, sink, "ops1");
 
         using var device = OpenPort(_pty.PathA);
-        await SimulationPublisher.WriteSerialAsync(device.BaseStream, encoder.Encode(traffic), new SimulationPacing(1, TimeSpan.FromMilliseconds(1500)));
-
         UnitRoute route = router.TryGetRoute("ops1", out UnitRoute r) ? r : throw new InvalidOperationException();
-        await WaitUntilAsync(() => route.Native.Counters.Vehicles == expected.Targets.Count, s_wait, () => $"{expected.Targets.Count} vehicles, have {route.Native.Counters.Vehicles}");
+
+        // Warm both ends (JIT, the ports' I/O loops) with one vehicle first: a first-call stall inside a burst would
+        // look like the end of a vehicle, and on a shared 2-core machine that is not rare.
+        FrameChunk[] warmUp = [.. encoder.Encode(traffic.Take(1))];
+        await SimulationPublisher.WriteSerialAsync(device.BaseStream, warmUp, new SimulationPacing(0.5));
+        await WaitUntilAsync(() => sink.Count >= 1, s_wait, () => "the warm-up vehicle");
+        await Task.Delay(2000);
+        long framesBefore = route.Native.Counters.Frames;
+        long vehiclesBefore = route.Native.Counters.Vehicles;
+        long rejectsBefore = route.Native.Counters.TotalRejects;
+
+        FrameChunk[] frames = [.. encoder.Encode(traffic)];
+        await SimulationPublisher.WriteSerialAsync(device.BaseStream, frames, new SimulationPacing(0.5, TimeSpan.FromSeconds(3)));
+
+        await WaitUntilAsync(() => route.Native.Counters.Vehicles - vehiclesBefore >= expected.Targets.Count, s_wait, () => $"{expected.Targets.Count} vehicles, have {route.Native.Counters.Vehicles - vehiclesBefore}");
         await Task.Delay(1000);
-        Assert.Equal(expected.Targets.Count, route.Native.Counters.Vehicles);
-        Assert.Equal(expected.LineCount, route.Native.Counters.Frames);
-        Assert.Equal(0, route.Native.Counters.TotalRejects);
-        Assert.Equal(expected.Targets.Count, sink.Count);
+        Assert.Equal(expected.Targets.Count, route.Native.Counters.Vehicles - vehiclesBefore);
+        Assert.Equal(expected.LineCount, route.Native.Counters.Frames - framesBefore);
+        Assert.Equal(rejectsBefore, route.Native.Counters.TotalRejects);
+        Vehicle[] vehicles = [.. sink.Vehicles.Skip(sink.Count - expected.Targets.Count)];
+        Assert.Equal(expected.Targets.Count, vehicles.Length);
         for (int i = 0; i < expected.Targets.Count; i++)
         {
-            Assert.Equal(expected.Targets[i].Direction, sink.Vehicles[i].Direction);
-            Assert.InRange(sink.Vehicles[i].SpeedKmh, expected.Targets[i].PeakKmh - 0.2, expected.Targets[i].PeakKmh + 0.2);
+            Assert.Equal(expected.Targets[i].Direction, vehicles[i].Direction);
+            Assert.InRange(vehicles[i].SpeedKmh, expected.Targets[i].PeakKmh - 0.2, expected.Targets[i].PeakKmh + 0.2);
         }
     }
 
