@@ -6,3 +6,5 @@ here=$(cd "$(dirname "$0")" && pwd)
 "$here/ensure-dotnet.sh"
 "$here/influxdb.sh" install
 "$here/victoria-metrics.sh" install
+"$here/mosquitto.sh" install
+"$here/socat.sh" install

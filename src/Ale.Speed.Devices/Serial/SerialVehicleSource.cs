@@ -1,0 +1,320 @@
+using System.Buffers;
+using System.IO.Ports;
+using Ale.Speed.Core.Ingest;
+using Ale.Speed.Devices.Ingestion;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Ale.Speed.Devices.Serial;
+
+/// <summary>One unit on a serial line (RS-232, USB serial, or a pseudo-terminal in tests).</summary>
+public sealed record SerialUnitOptions
+{
+    /// <summary>The registered unit this line belongs to (its format and filters come from the unit).</summary>
+    public required string UnitId { get; init; }
+
+    /// <summary>Device path, e.g. <c>/dev/ttyUSB0</c> or a stable <c>/dev/serial/by-id/…</c> link.</summary>
+    public required string PortPath { get; init; }
+
+    public int BaudRate { get; init; } = 9600;
+
+    public Parity Parity { get; init; } = Parity.None;
+
+    public int DataBits { get; init; } = 8;
+
+    public StopBits StopBits { get; init; } = StopBits.One;
+
+    /// <summary>First delay before reopening a port that failed or disappeared; doubles up to <see cref="MaxReopenDelay"/>.</summary>
+    public TimeSpan ReopenDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    public TimeSpan MaxReopenDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long the line must be quiet before an open burst is checked for completion.</summary>
+    public TimeSpan IdleFlushInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(UnitId))
+        {
+            errors.Add("Serial:UnitId must be set.");
+        }
+
+        if (string.IsNullOrWhiteSpace(PortPath))
+        {
+            errors.Add($"Serial unit '{UnitId}': PortPath must be set.");
+        }
+
+        if (BaudRate is < 50 or > 4_000_000)
+        {
+            errors.Add($"Serial unit '{UnitId}': BaudRate {BaudRate} is out of range.");
+        }
+
+        if (DataBits is < 5 or > 8)
+        {
+            errors.Add($"Serial unit '{UnitId}': DataBits must be 5–8.");
+        }
+
+        if (StopBits == StopBits.None)
+        {
+            errors.Add($"Serial unit '{UnitId}': StopBits None is not supported by serial ports.");
+        }
+
+        if (ReopenDelay <= TimeSpan.Zero || MaxReopenDelay < ReopenDelay || IdleFlushInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"Serial unit '{UnitId}': ReopenDelay and IdleFlushInterval must be positive, ReopenDelay not above MaxReopenDelay.");
+        }
+
+        return errors;
+    }
+}
+
+/// <summary>
+/// Reads one unit's serial line: one long-lived read loop on <see cref="SerialPort.BaseStream"/>, each read parsed
+/// with the read's arrival time and committed to the journal before the next read (so a full journal stops reading).
+/// When the device disappears or errors, the port is closed and reopened with exponential backoff (capped).
+/// </summary>
+/// <remarks>
+/// Never uses <see cref="SerialPort.DataReceived"/>. When the line is quiet the unit's open burst is closed on a timer
+/// (<see cref="UnitIngest.FlushIdle"/>) so the last vehicle of a burst is not held back until the next one.
+/// </remarks>
+public sealed class SerialVehicleSource
+{
+    /// <summary>Read buffer; larger than the longest frame so that a partial frame always fits after compaction.</summary>
+    internal const int BufferSize = 4 * 1024;
+
+    private readonly SerialUnitOptions _options;
+    private readonly UnitRoute _route;
+    private readonly IDurableVehicleSink _sink;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly KeyValuePair<string, object?> _sourceTag;
+    private readonly VehicleBatch _batch = new();
+    private readonly byte[] _buffer = new byte[BufferSize];
+
+    private int _open;
+    private long _bytesRead;
+    private long _reopenAttempts;
+    private long _opens;
+
+    public SerialVehicleSource(SerialUnitOptions options, UnitRoute route, IDurableVehicleSink sink, TimeProvider? timeProvider = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(route);
+        ArgumentNullException.ThrowIfNull(sink);
+        IReadOnlyList<string> errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(options));
+        }
+
+        if (!string.Equals(route.Unit.Id, options.UnitId, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Serial unit '{options.UnitId}' was given the route of unit '{route.Unit.Id}'.", nameof(route));
+        }
+
+        _options = options;
+        _route = route;
+        _sink = sink;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _sourceTag = DevicesMetrics.Source(options.UnitId);
+    }
+
+    public SerialUnitOptions Options => _options;
+
+    public bool IsOpen => Volatile.Read(ref _open) == 1;
+
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
+
+    /// <summary>Times the port was opened successfully (the first open included).</summary>
+    public long Opens => Interlocked.Read(ref _opens);
+
+    /// <summary>Open attempts after a failure or a lost device.</summary>
+    public long ReopenAttempts => Interlocked.Read(ref _reopenAttempts);
+
+    /// <summary>Reads until cancelled, reopening the port whenever it fails.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        int failures = 0;
+        bool reopening = false;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (reopening)
+            {
+                Interlocked.Increment(ref _reopenAttempts);
+                DevicesMetrics.ReopenAttempts.Add(1, _sourceTag);
+            }
+
+            SerialPort? port = TryOpen(out Exception? openError);
+            if (port is null)
+            {
+                TimeSpan delay = Backoff(failures++);
+                Log.SerialOpenFailed(_logger, openError!, _options.UnitId, _options.PortPath, (long)delay.TotalMilliseconds);
+                reopening = true;
+                if (!await DelayAsync(delay, cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            failures = 0;
+            Exception? lost = null;
+            try
+            {
+                await ReadLoopAsync(port.BaseStream, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException or EndOfStreamException or TimeoutException)
+            {
+                lost = exception;
+            }
+            finally
+            {
+                Close(port);
+            }
+
+            Log.SerialLost(_logger, lost, _options.UnitId, _options.PortPath);
+            reopening = true;
+            if (!await DelayAsync(Backoff(failures++), cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    internal TimeSpan Backoff(int failures)
+    {
+        double ms = _options.ReopenDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failures, 16));
+        return TimeSpan.FromMilliseconds(Math.Min(ms, _options.MaxReopenDelay.TotalMilliseconds));
+    }
+
+    /// <summary>Reads <paramref name="stream"/> until it ends or fails; every read is parsed and committed before the next.</summary>
+    internal async Task ReadLoopAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        UnitIngest ingest = _route.Native;
+        int filled = 0;
+        Task<int>? read = null;
+        Task? idle = null;
+        try
+        {
+            while (true)
+            {
+                read ??= stream.ReadAsync(_buffer.AsMemory(filled), cancellationToken).AsTask();
+                if (!read.IsCompleted && ingest.Detector is not null)
+                {
+                    // The read stays outstanding while the quiet line is checked; nothing else touches the buffer.
+                    idle ??= Task.Delay(_options.IdleFlushInterval, _timeProvider, cancellationToken);
+                    if (await Task.WhenAny(read, idle).ConfigureAwait(false) == idle)
+                    {
+                        idle = null;
+                        cancellationToken.ThrowIfCancellationRequested();
+                        ingest.FlushIdle(_timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), _batch);
+                        await CommitAsync(cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+
+                int count = await read.ConfigureAwait(false);
+                read = null;
+                if (count == 0)
+                {
+                    throw new EndOfStreamException($"{_options.PortPath} reported end of stream.");
+                }
+
+                long arrivalMs = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+                Interlocked.Add(ref _bytesRead, count);
+                DevicesMetrics.BytesRead.Add(count, _sourceTag);
+                filled += count;
+
+                var sequence = new ReadOnlySequence<byte>(_buffer, 0, filled);
+                SequencePosition consumed = ingest.Ingest(sequence, arrivalMs, _batch);
+                int used = (int)sequence.Slice(0, consumed).Length;
+                // The parser consumes or skips everything but a partial frame, which is shorter than the buffer.
+                Buffer.BlockCopy(_buffer, used, _buffer, 0, filled - used);
+                filled -= used;
+                await CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (read is { IsCompleted: false })
+            {
+                // Closing the port fails the read; observe it so it is not reported as unobserved.
+                _ = read.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private async ValueTask CommitAsync(CancellationToken cancellationToken)
+    {
+        if (_batch.Count > 0)
+        {
+            await _sink.CommitAsync(_batch, cancellationToken).ConfigureAwait(false);
+            _batch.Clear();
+        }
+    }
+
+    private SerialPort? TryOpen(out Exception? error)
+    {
+        var port = new SerialPort(_options.PortPath, _options.BaudRate, _options.Parity, _options.DataBits, _options.StopBits)
+        {
+            Handshake = Handshake.None,
+            ReadBufferSize = BufferSize,
+        };
+        try
+        {
+            port.Open();
+            error = null;
+            Interlocked.Increment(ref _opens);
+            if (Interlocked.Exchange(ref _open, 1) == 0)
+            {
+                DevicesMetrics.Open.Add(1, _sourceTag);
+            }
+
+            Log.SerialOpened(_logger, _options.UnitId, _options.PortPath, _options.BaudRate);
+            return port;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+        {
+            port.Dispose();
+            error = exception;
+            return null;
+        }
+    }
+
+    private void Close(SerialPort port)
+    {
+        if (Interlocked.Exchange(ref _open, 0) == 1)
+        {
+            DevicesMetrics.Open.Add(-1, _sourceTag);
+        }
+
+        try
+        {
+            port.Dispose();
+        }
+        catch (IOException)
+        {
+            // The device is gone; there is nothing left to close cleanly.
+        }
+    }
+
+    private async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,270 @@
+using System.Text;
+using Ale.Speed.Core.Frames;
+using Ale.Speed.Devices.Ingestion;
+using Ale.Speed.Devices.Mqtt;
+using Ale.Speed.Devices.Simulation;
+using Ale.Speed.Devices.Tests.Support;
+using MQTTnet;
+using static Ale.Speed.Devices.Tests.Support.TestUnits;
+
+namespace Ale.Speed.Devices.Tests.Mqtt;
+
+/// <summary>The MQTT source against a real Mosquitto on loopback.</summary>
+public sealed class MqttVehicleSourceTests : IAsyncLifetime
+{
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
+    private MosquittoBroker _broker = null!;
+
+    public async Task InitializeAsync() => _broker = await MosquittoBroker.StartAsync();
+
+    public async Task DisposeAsync() => await _broker.DisposeAsync();
+
+    [Fact]
+    public async Task RunAsync_MessagesWithSeveralLines_EachLineOnItsOwnAndABadLineCostsOnlyItself()
+    {
+        var router = new UnitRouter([Unit("u1")], TimeProvider.System);
+        var sink = new RecordingSink();
+        await using var running = await RunningSource.StartAsync(_broker, router, sink);
+        using IMqttClient unit = await SimulationPublisher.ConnectAsync(_broker.Uri, "unit-u1");
+
+        await Publish(unit, "ale/speed/u1/vehicle", CanonicalLines(1, 3));
+        await Publish(unit, "ale/speed/u1/vehicle", Encoding.UTF8.GetBytes(CanonicalLine(4) + "{\"ts\":\"not a time\",\"kmh\":50}\n" + CanonicalLine(5)));
+
+        await WaitUntilAsync(() => running.Source.MessagesAcknowledged == 2, s_wait, () => $"2 acks, have {running.Source.MessagesAcknowledged}");
+        Assert.Equal([1L, 2, 3, 4, 5], sink.Vehicles.Select(v => v.Sequence));
+        UnitRoute route = Route(router, "u1");
+        Assert.Equal(6, route.Canonical.Counters.Frames);
+        Assert.Equal(1, route.Canonical.Counters.TotalRejects);
+    }
+
+    [Fact]
+    public async Task RunAsync_UnknownUnit_CountedAcknowledgedAndSubscriptionContinues()
+    {
+        var router = new UnitRouter([Unit("u1")], TimeProvider.System);
+        var sink = new RecordingSink();
+        await using var running = await RunningSource.StartAsync(_broker, router, sink);
+        using IMqttClient unit = await SimulationPublisher.ConnectAsync(_broker.Uri, "unit-ghost");
+
+        await Publish(unit, "ale/speed/ghost/vehicle", CanonicalLines(1, 2));
+        await Publish(unit, "ale/speed/ghost/raw", "12.5\n"u8.ToArray());
+        await Publish(unit, "ale/speed/u1/vehicle", CanonicalLines(7, 1));
+
+        await WaitUntilAsync(() => running.Source.MessagesAcknowledged == 3, s_wait, () => $"3 acks, have {running.Source.MessagesAcknowledged}");
+        Assert.Equal(2, router.UnknownUnits["ghost"]);
+        Assert.Equal(2, running.Source.UnknownUnitMessages);
+        Assert.Equal([7L], sink.Vehicles.Select(v => v.Sequence));
+    }
+
+    [Fact]
+    public async Task RunAsync_CommitNotCompleted_NoPubackAndMessageRedeliveredToTheNextSource()
+    {
+        var blocked = new RecordingSink(gated: true);
+        var first = await RunningSource.StartAsync(_broker, new UnitRouter([Unit("u1")], TimeProvider.System), blocked, clientId: "worker-redelivery");
+        using IMqttClient unit = await SimulationPublisher.ConnectAsync(_broker.Uri, "unit-u1");
+        await Publish(unit, "ale/speed/u1/vehicle", CanonicalLines(42, 2));
+
+        await blocked.CommitEntered.Task.WaitAsync(s_wait);
+        await Task.Delay(300);
+        Assert.Equal(0, first.Source.MessagesAcknowledged);
+        await first.DisposeAsync(); // the worker stops while its journal still holds the commit: no PUBACK was sent
+        Assert.Empty(blocked.Vehicles);
+
+        var sink = new RecordingSink();
+        await using var second = await RunningSource.StartAsync(_broker, new UnitRouter([Unit("u1")], TimeProvider.System), sink, clientId: "worker-redelivery");
+        await WaitUntilAsync(() => second.Source.MessagesAcknowledged == 1, s_wait, () => "the redelivered message to be acknowledged");
+        Assert.Equal([42L, 43], sink.Vehicles.Select(v => v.Sequence));
+    }
+
+    [Fact]
+    public async Task RunAsync_BrokerRestartsAndWorkerOffline_PersistentSessionLosesNothing()
+    {
+        const string clientId = "worker-restart";
+        var sink = new RecordingSink();
+        var router = new UnitRouter([Unit("u1")], TimeProvider.System);
+        var running = await RunningSource.StartAsync(_broker, router, sink, clientId);
+        IMqttClient unit = await SimulationPublisher.ConnectAsync(_broker.Uri, "unit-u1");
+        await PublishRange(unit, 1, 300);
+        await WaitUntilAsync(() => sink.Count == 300, s_wait, () => $"300 vehicles, have {sink.Count}");
+
+        // Broker restart while the worker is connected: it reconnects by itself.
+        await _broker.RestartAsync();
+        await WaitUntilAsync(() => running.Source.IsConnected && running.Source.Reconnects >= 1, s_wait, () => "the source to reconnect");
+        unit.Dispose();
+        unit = await SimulationPublisher.ConnectAsync(_broker.Uri, "unit-u1");
+        await PublishRange(unit, 301, 300);
+        await WaitUntilAsync(() => sink.Count == 600, s_wait, () => $"600 vehicles, have {sink.Count}");
+
+        // Worker offline: the broker queues for its persistent session, across another broker restart.
+        await running.DisposeAsync();
+        await PublishRange(unit, 601, 300);
+        unit.Dispose();
+        await _broker.RestartAsync();
+
+        await using var again = await RunningSource.StartAsync(_broker, router, sink, clientId);
+        await WaitUntilAsync(() => sink.Count >= 900, s_wait, () => $"900 vehicles, have {sink.Count}");
+        await Task.Delay(500);
+        Assert.Equal(900, sink.Count);
+        Assert.Equal(Enumerable.Range(1, 900).Select(i => (long)i), sink.Vehicles.Select(v => v.Sequence).Order());
+    }
+
+    [Fact]
+    public async Task RunAsync_BurstOf100000Vehicles_ExactTotalsInBoundedTime()
+    {
+        const int total = 100_000;
+        const int perMessage = 50;
+        var router = new UnitRouter([Unit("u1")], TimeProvider.System, filterOptions: new Core.Vehicles.FilterOptions { DuplicateCapacity = 1024 });
+        var sink = new RecordingSink();
+        await using var running = await RunningSource.StartAsync(_broker, router, sink);
+        using IMqttClient unit = await SimulationPublisher.ConnectAsync(_broker.Uri, "unit-u1");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        for (int first = 1; first <= total; first += perMessage)
+        {
+            await Publish(unit, "ale/speed/u1/vehicle", CanonicalLines(first, perMessage));
+        }
+
+        await WaitUntilAsync(() => sink.Count == total, TimeSpan.FromSeconds(90), () => $"{total} vehicles, have {sink.Count}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90));
+        Assert.Equal(total / perMessage, running.Source.MessagesReceived);
+        await WaitUntilAsync(() => running.Source.MessagesAcknowledged == total / perMessage, s_wait, () => "every message acknowledged");
+        Assert.Equal(total, Route(router, "u1").Canonical.Counters.VehiclesAccepted);
+        Assert.Equal(total, sink.Vehicles.Select(v => v.Sequence).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task RunAsync_GarbagePayloads_CountedAndTheSubscriptionContinues()
+    {
+        var router = new UnitRouter([Unit("u1"), Unit("d1", FrameFormat.HoustonDr500)], TimeProvider.System);
+        var sink = new RecordingSink();
+        await using var running = await RunningSource.StartAsync(_broker, router, sink);
+        using IMqttClient unit = await SimulationPublisher.ConnectAsync(_broker.Uri, "unit-u1");
+        var random = new Random(4);
+        int messages = 0;
+        for (int i = 0; i < 20; i++)
+        {
+            byte[] junk = new byte[random.Next(1, 3000)];
+            random.NextBytes(junk);
+            await Publish(unit, i % 2 == 0 ? "ale/speed/u1/vehicle" : "ale/speed/d1/raw", junk);
+            messages++;
+        }
+
+        byte[] huge = new byte[300_000];
+        huge.AsSpan().Fill((byte)'7');
+        await Publish(unit, "ale/speed/u1/vehicle", huge);
+        await Publish(unit, "ale/speed/d1/raw", huge);
+        await Publish(unit, "ale/speed/u1/vehicle", []);
+        messages += 3;
+        await Publish(unit, "ale/speed/u1/vehicle", CanonicalLines(1, 3));
+        messages++;
+
+        await WaitUntilAsync(() => running.Source.MessagesAcknowledged == messages, s_wait, () => $"{messages} acks, have {running.Source.MessagesAcknowledged}");
+        Assert.Equal([1L, 2, 3], sink.Vehicles.Select(v => v.Sequence));
+        Assert.True(Route(router, "u1").Canonical.Counters.TotalRejects >= 11);
+        Assert.True(Route(router, "u1").Canonical.Counters.RejectCount(RejectReason.FrameTooLong) >= 1);
+        Assert.True(Route(router, "d1").Native.Counters.RejectCount(RejectReason.FrameTooLong) >= 1);
+        Assert.True(running.Source.IsConnected);
+    }
+
+    [Fact]
+    public async Task RunAsync_SharedSubscription_TwoWorkersSplitTheMessagesExactly()
+    {
+        const int total = 1000;
+        var sinkA = new RecordingSink();
+        var sinkB = new RecordingSink();
+        await using var a = await RunningSource.StartAsync(_broker, new UnitRouter([Unit("u1")], TimeProvider.System), sinkA, "worker-a", group: "workers");
+        await using var b = await RunningSource.StartAsync(_broker, new UnitRouter([Unit("u1")], TimeProvider.System), sinkB, "worker-b", group: "workers");
+        using IMqttClient unit = await SimulationPublisher.ConnectAsync(_broker.Uri, "unit-u1");
+
+        await PublishRange(unit, 1, total, perMessage: 1);
+
+        await WaitUntilAsync(() => sinkA.Count + sinkB.Count >= total, s_wait, () => $"{total} vehicles, have {sinkA.Count + sinkB.Count}");
+        await Task.Delay(500);
+        Assert.Equal(total, sinkA.Count + sinkB.Count);
+        Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), sinkA.Vehicles.Concat(sinkB.Vehicles).Select(v => v.Sequence).Order());
+        Assert.True(sinkA.Count > 0 && sinkB.Count > 0, $"both workers should get a share: {sinkA.Count} / {sinkB.Count}");
+    }
+
+    [Fact]
+    public async Task RunAsync_RawDopplerMessages_AcknowledgedOnlyOnceTheirBurstIsCommitted()
+    {
+        var router = new UnitRouter([Unit("d1", FrameFormat.HlkLd2415h)], TimeProvider.System, new Core.Vehicles.DetectorOptions { LostAfterMs = 700 });
+        var sink = new RecordingSink();
+        await using var running = await RunningSource.StartAsync(_broker, router, sink);
+        using IMqttClient unit = await SimulationPublisher.ConnectAsync(_broker.Uri, "unit-d1");
+
+        // One burst, one reading per message: the vehicle exists only when the line goes quiet.
+        foreach (string reading in new[] { "V+045.0", "V+048.0", "V+051.0", "V+050.0" })
+        {
+            await Publish(unit, "ale/speed/d1/raw", Encoding.ASCII.GetBytes(reading + "\r\n"));
+        }
+
+        await WaitUntilAsync(() => running.Source.MessagesReceived == 4, s_wait, () => "4 messages");
+        await Task.Delay(200);
+        Assert.Equal(0, running.Source.MessagesAcknowledged);
+        Assert.Equal(0, sink.Count);
+
+        await WaitUntilAsync(() => running.Source.MessagesAcknowledged == 4, s_wait, () => "the burst to close and its messages to be acknowledged");
+        Assert.Single(sink.Vehicles);
+        Assert.Equal(51.0, sink.Vehicles[0].SpeedKmh);
+    }
+
+    private static UnitRoute Route(UnitRouter router, string id) => router.TryGetRoute(id, out UnitRoute route) ? route : throw new InvalidOperationException(id);
+
+    private static async Task Publish(IMqttClient client, string topic, byte[] payload)
+    {
+        MqttClientPublishResult result = await SimulationPublisher.TryPublishOneAsync(client, topic, payload);
+        Assert.True(result.IsSuccess, $"publish to {topic}: {result.ReasonCode}");
+    }
+
+    private static async Task PublishRange(IMqttClient client, int first, int count, int perMessage = 10)
+    {
+        for (int s = first; s < first + count; s += perMessage)
+        {
+            await Publish(client, "ale/speed/u1/vehicle", CanonicalLines(s, Math.Min(perMessage, first + count - s)));
+        }
+    }
+}
+
+/// <summary>A source running in the background as the worker hosts it; disposing stops it (no PUBACK for what is in flight).</summary>
+internal sealed class RunningSource : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private Task _run = Task.CompletedTask;
+
+    private RunningSource(MqttVehicleSource source) => Source = source;
+
+    public MqttVehicleSource Source { get; }
+
+    public static async Task<RunningSource> StartAsync(MosquittoBroker broker, UnitRouter router, IDurableVehicleSink sink, string? clientId = null, string? group = null, string? user = null, string? password = null)
+    {
+        var options = new MqttSourceOptions
+        {
+            BrokerUri = broker.Uri,
+            ClientId = clientId ?? "worker-" + Guid.NewGuid().ToString("N")[..8],
+            SharedSubscriptionGroup = group,
+            UserName = user,
+            Password = password,
+            ReconnectDelay = TimeSpan.FromMilliseconds(100),
+            MaxReconnectDelay = TimeSpan.FromSeconds(1),
+            ConnectionCheckInterval = TimeSpan.FromMilliseconds(200),
+        };
+        var running = new RunningSource(new MqttVehicleSource(options, router, sink));
+        running._run = running.Source.RunAsync(running._stop.Token);
+        // The worker must be subscribed within a couple of seconds of starting.
+        await WaitUntilAsync(() => running.Source.IsConnected || running._run.IsCompleted, TimeSpan.FromSeconds(3), () => "the source to subscribe");
+        if (running._run.IsFaulted)
+        {
+            await running._run;
+        }
+
+        return running;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _run;
+        await Source.DisposeAsync();
+        _stop.Dispose();
+    }
+}
