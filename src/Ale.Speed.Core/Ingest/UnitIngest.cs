@@ -88,6 +88,7 @@ public sealed class UnitIngest
                 long timeMs = count > 0 && readings[0].HasTimestamp ? readings[0].TimestampMs : arrivalMs;
                 if (_detector.TryAddFrame(readings[..count], timeMs, out Vehicle completed, out int untracked))
                 {
+                    // No streaming format carries wall-clock time: its vehicles are stamped with arrival times.
                     Deliver(completed, sink);
                 }
 
@@ -134,6 +135,7 @@ public sealed class UnitIngest
 
     private Vehicle ToVehicle(in Reading reading, long timeMs) => new()
     {
+        HasDeviceTime = reading.HasTimestamp,
         Unit = _unit,
         TimestampMs = timeMs,
         SpeedKmh = reading.SpeedKmh,

@@ -26,6 +26,12 @@ public readonly record struct Vehicle
     /// <summary>From first to last reading of the burst (0 for per-vehicle records).</summary>
     public int DurationMs { get; init; }
 
+    /// <summary>
+    /// True when <see cref="TimestampMs"/> came from the unit (canonical <c>ts</c>), false when the worker stamped the
+    /// frame's arrival. Only a unit's own time can tell a redelivered record from a new vehicle.
+    /// </summary>
+    public bool HasDeviceTime { get; init; }
+
     /// <summary>Readings consolidated into this vehicle (1 for per-vehicle records).</summary>
     public int ReadingCount { get; init; } = 1;
 

@@ -150,6 +150,13 @@ public sealed class VehicleFilter
             return RejectReason.TooLate;
         }
 
+        // Without a sequence number or the unit's own time there is no identity to recognise a repeat by: the time is
+        // ours, and two vehicles at one speed can arrive in one read.
+        if (!accepted.HasDeviceTime && accepted.Sequence < 0)
+        {
+            return RejectReason.None;
+        }
+
         return _duplicates.TryRemember(VehicleIdentity.Of(accepted)) ? RejectReason.None : RejectReason.Duplicate;
     }
 
@@ -157,7 +164,13 @@ public sealed class VehicleFilter
     /// Remembers an already accepted vehicle's identity without checking it: how the worker restores duplicate
     /// suppression from its journal after a restart, so that a redelivered message counts nothing twice.
     /// </summary>
-    public void Remember(in Vehicle accepted) => _duplicates.TryRemember(VehicleIdentity.Of(accepted));
+    public void Remember(in Vehicle accepted)
+    {
+        if (accepted.HasDeviceTime || accepted.Sequence >= 0)
+        {
+            _duplicates.TryRemember(VehicleIdentity.Of(accepted));
+        }
+    }
 
     /// <summary>Forgets every remembered identity (benchmarks reuse one filter for many runs).</summary>
     internal void Reset() => _duplicates.Clear();

@@ -46,6 +46,63 @@ internal static class SimulateCommand
         return 0;
     }
 
+    /// <summary>
+    /// Publishes simulated traffic for every unit with Transport <c>mqtt</c> to the configured broker: canonical records to
+    /// <c>…/vehicle</c>, or with <paramref name="raw"/> the unit's native frames to <c>…/raw</c>. Awaits every PUBACK.
+    /// </summary>
+    public static async Task<int> PublishMqttAsync(WorkerSettings settings, DateTimeOffset start, TimeSpan duration, ulong seed, bool raw,
+        int linesPerMessage, SimulationPacing pacing, TextWriter output, CancellationToken cancellationToken)
+    {
+        MqttSettings mqtt = settings.Options.Mqtt;
+        List<UnitRegistration> units = [.. settings.Units.Where(u => u.Transport == Transport.Mqtt).OrderBy(u => u.Unit.Id, StringComparer.Ordinal)];
+        if (units.Count == 0 || mqtt.Url is null)
+        {
+            output.WriteLine("No unit with Transport 'mqtt' to simulate.");
+            return 1;
+        }
+
+        using MQTTnet.IMqttClient client = await SimulationPublisher.ConnectAsync(new Uri(mqtt.Url), $"ale-speed-simulator-{seed}", mqtt.User, settings.MqttPassword, cancellationToken).ConfigureAwait(false);
+        // Units publish side by side, as in the field.
+        long[] published = await Task.WhenAll(units.Select(unit =>
+        {
+            Site site = unit.Unit.Site;
+            int limit = site.LimitAt(start.ToUnixTimeMilliseconds());
+            var profile = new SiteProfile(site.Id, RoadTypeFor(limit), limit);
+            FrameFormat format = raw ? unit.Unit.Format : FrameFormat.Canonical;
+            IEnumerable<FrameChunk> frames = SimulationPublisher.Frames(profile, format, DeterministicSeed(seed, unit.Unit.Id), start.ToUnixTimeMilliseconds(),
+                (long)duration.TotalMilliseconds, new FrameEncoderOptions { SpeedUnit = unit.Unit.SpeedUnit });
+            return SimulationPublisher.PublishAsync(client, SimulationPublisher.TopicFor(unit.Unit.Id, raw, mqtt.TopicPrefix), frames, linesPerMessage, pacing,
+                cancellationToken: cancellationToken);
+        })).ConfigureAwait(false);
+
+        for (int i = 0; i < units.Count; i++)
+        {
+            output.WriteLine($"{units[i].Unit.Id}: {published[i]:N0} messages published to {SimulationPublisher.TopicFor(units[i].Unit.Id, raw, mqtt.TopicPrefix)}");
+        }
+
+        return 0;
+    }
+
+    /// <summary>Writes one unit's simulated native frames to a serial device (a pty in demos and tests).</summary>
+    public static async Task<int> WriteSerialAsync(WorkerSettings settings, string unitId, string device, DateTimeOffset start, TimeSpan duration, ulong seed,
+        SimulationPacing pacing, TextWriter output, CancellationToken cancellationToken)
+    {
+        if (!settings.TryGetUnit(unitId, out UnitRegistration unit))
+        {
+            output.WriteLine($"Unit '{unitId}' is not configured.");
+            return 2;
+        }
+
+        Site site = unit.Unit.Site;
+        int limit = site.LimitAt(start.ToUnixTimeMilliseconds());
+        IEnumerable<FrameChunk> frames = SimulationPublisher.Frames(new SiteProfile(site.Id, RoadTypeFor(limit), limit), unit.Unit.Format,
+            DeterministicSeed(seed, unitId), start.ToUnixTimeMilliseconds(), (long)duration.TotalMilliseconds, new FrameEncoderOptions { SpeedUnit = unit.Unit.SpeedUnit });
+        await using FileStream stream = new(device, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1);
+        long lines = await SimulationPublisher.WriteSerialAsync(stream, frames, pacing, cancellationToken: cancellationToken).ConfigureAwait(false);
+        output.WriteLine($"{unitId}: {lines:N0} {FrameParsers.NameOf(unit.Unit.Format)} lines written to {device}");
+        return 0;
+    }
+
     public static RoadType RoadTypeFor(int limitKmh) => limitKmh switch
     {
         <= 30 => RoadType.VillageStreet30,

@@ -219,9 +219,32 @@ public sealed class WorkerSettings
                 e.Add($"{key}:Path is required with Transport 'file'.");
             }
 
-            if (transport == Transport.Serial && string.IsNullOrWhiteSpace(unit.Serial.Port))
+            if (transport == Transport.Serial)
             {
-                e.Add($"{key}:Serial:Port is required with Transport 'serial' (e.g. /dev/ttyUSB0).");
+                if (string.IsNullOrWhiteSpace(unit.Serial.Port))
+                {
+                    e.Add($"{key}:Serial:Port is required with Transport 'serial' (e.g. /dev/ttyUSB0).");
+                }
+
+                if (unit.Serial.BaudRate is < 300 or > 4_000_000)
+                {
+                    e.Add($"{key}:Serial:BaudRate {unit.Serial.BaudRate} is not a serial line speed (300 to 4000000).");
+                }
+
+                if (Hosting.DeviceSources.ParseParity(unit.Serial.Parity) is null)
+                {
+                    e.Add($"{key}:Serial:Parity '{unit.Serial.Parity}' is not one of none, odd, even, mark, space.");
+                }
+
+                if (unit.Serial.DataBits is < 5 or > 8)
+                {
+                    e.Add($"{key}:Serial:DataBits {unit.Serial.DataBits} must be 5 to 8.");
+                }
+
+                if (Hosting.DeviceSources.ParseStopBits(unit.Serial.StopBits) is null)
+                {
+                    e.Add($"{key}:Serial:StopBits '{unit.Serial.StopBits}' is not one of one, onepointfive, two.");
+                }
             }
 
             if (e.Count == before && site is not null)

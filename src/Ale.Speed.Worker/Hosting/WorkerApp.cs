@@ -141,6 +141,20 @@ internal static class WorkerApp
         services.AddHostedService<FlushService>();
         services.AddHostedService<StatusService>();
         services.AddHostedService<StreamSourcesService>();
+        if (settings.Units.Any(u => u.Transport == Transport.Mqtt))
+        {
+            services.AddSingleton(sp => new Devices.Mqtt.MqttVehicleSource(DeviceSources.MqttOptions(settings), router,
+                sp.GetRequiredService<IDurableVehicleSink>(), timeProvider, sp.GetRequiredService<ILoggerFactory>().CreateLogger<Devices.Mqtt.MqttVehicleSource>()));
+            services.AddHostedService<MqttSourceService>();
+        }
+
+        if (settings.Units.Any(u => u.Transport == Transport.Serial))
+        {
+            services.AddSingleton<IReadOnlyList<Devices.Serial.SerialVehicleSource>>(sp => DeviceSources.Serial(settings, router,
+                sp.GetRequiredService<IDurableVehicleSink>(), timeProvider, sp.GetRequiredService<ILoggerFactory>()));
+            services.AddHostedService<SerialSourcesService>();
+        }
+
         if (exitWhenDone)
         {
             services.AddHostedService<ExitWhenDoneService>();

@@ -19,7 +19,8 @@ internal readonly record struct JournalRecord(
     int LengthCentimetres,
     long UnitSequence,
     int DurationMs,
-    int ReadingCount)
+    int ReadingCount,
+    bool HasDeviceTime)
 {
     public static JournalRecord From(long sequence, in Vehicle vehicle) => new(
         sequence,
@@ -31,7 +32,8 @@ internal readonly record struct JournalRecord(
         double.IsNaN(vehicle.LengthMetres) ? -1 : (int)Math.Round(vehicle.LengthMetres * 100),
         vehicle.Sequence,
         vehicle.DurationMs,
-        vehicle.ReadingCount);
+        vehicle.ReadingCount,
+        vehicle.HasDeviceTime);
 
     public Vehicle ToVehicle(Core.Sites.Unit unit) => new()
     {
@@ -44,13 +46,15 @@ internal readonly record struct JournalRecord(
         Sequence = UnitSequence,
         DurationMs = DurationMs,
         ReadingCount = ReadingCount,
+        HasDeviceTime = HasDeviceTime,
     };
 }
 
 /// <summary>
 /// The journal's on-disk format, version 1. A segment starts with a 16-byte header (magic <c>ALESPDJ\0</c>,
 /// format version, reserved); then records, each <c>u32 payload length | u32 CRC-32 of payload | payload</c>,
-/// little-endian. A record whose length runs past the end of the file or whose CRC does not match ends the valid
+/// little-endian. The payload: kind, sequence, timestamp, speed (0.01 km/h), direction, class, length (cm), unit sequence,
+/// duration, reading count, flags (1 = the time is the unit's own), unit id length and UTF-8 unit id. A record whose length runs past the end of the file or whose CRC does not match ends the valid
 /// part of a segment: that is what a power cut in the middle of a write leaves.
 /// </summary>
 internal static class JournalFormat
@@ -61,11 +65,12 @@ internal static class JournalFormat
     public const int MaxUnitIdBytes = 255;
 
     /// <summary>Payload bytes before the unit id.</summary>
-    private const int FixedPayloadLength = 1 + 8 + 8 + 4 + 1 + 1 + 4 + 8 + 4 + 4 + 1;
+    private const int FixedPayloadLength = 1 + 8 + 8 + 4 + 1 + 1 + 4 + 8 + 4 + 4 + 1 + 1;
 
     public const int MaxRecordLength = RecordPrefixLength + FixedPayloadLength + MaxUnitIdBytes;
 
     private const byte VehicleRecordKind = 1;
+    private const byte DeviceTimeFlag = 1;
 
     private static ReadOnlySpan<byte> Magic => "ALESPDJ\0"u8;
 
@@ -97,7 +102,8 @@ internal static class JournalFormat
         BinaryPrimitives.WriteInt64LittleEndian(payload[27..], record.UnitSequence);
         BinaryPrimitives.WriteInt32LittleEndian(payload[35..], record.DurationMs);
         BinaryPrimitives.WriteInt32LittleEndian(payload[39..], record.ReadingCount);
-        payload[43] = (byte)unitIdLength;
+        payload[43] = record.HasDeviceTime ? DeviceTimeFlag : (byte)0;
+        payload[44] = (byte)unitIdLength;
         int payloadLength = FixedPayloadLength + unitIdLength;
         BinaryPrimitives.WriteInt32LittleEndian(destination, payloadLength);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], Crc32.HashToUInt32(payload[..payloadLength]));
@@ -130,7 +136,7 @@ internal static class JournalFormat
             return false;
         }
 
-        int unitIdLength = payload[43];
+        int unitIdLength = payload[44];
         if (FixedPayloadLength + unitIdLength != payloadLength)
         {
             return false;
@@ -146,7 +152,8 @@ internal static class JournalFormat
             LengthCentimetres: BinaryPrimitives.ReadInt32LittleEndian(payload[23..]),
             UnitSequence: BinaryPrimitives.ReadInt64LittleEndian(payload[27..]),
             DurationMs: BinaryPrimitives.ReadInt32LittleEndian(payload[35..]),
-            ReadingCount: BinaryPrimitives.ReadInt32LittleEndian(payload[39..]));
+            ReadingCount: BinaryPrimitives.ReadInt32LittleEndian(payload[39..]),
+            HasDeviceTime: (payload[43] & DeviceTimeFlag) != 0);
         length = RecordPrefixLength + payloadLength;
         return true;
     }

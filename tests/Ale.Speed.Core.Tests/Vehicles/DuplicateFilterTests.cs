@@ -42,13 +42,21 @@ public sealed class DuplicateFilterTests
             filter.TryRemember(Id(s));
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (long s = 200; s < 10_200; s++)
+        // The least of three runs: the runtime itself (tiering) can allocate once on this thread; a per-call allocation
+        // would show in every run as at least 10,000 allocations.
+        long least = long.MaxValue;
+        for (int attempt = 0; attempt < 3; attempt++)
         {
-            filter.TryRemember(Id(s));
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (long s = 200 + attempt * 10_000; s < 10_200 + attempt * 10_000; s++)
+            {
+                filter.TryRemember(Id(s));
+            }
+
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, least);
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class VehicleFilterTests
         => new(unit, new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(NowMs)), options);
 
     private static Vehicle V(Unit unit, double kmh, long ms = NowMs - 60_000, Direction direction = Direction.Approaching, long sequence = -1)
-        => new() { Unit = unit, TimestampMs = ms, SpeedKmh = kmh, Direction = direction, Sequence = sequence };
+        => new() { Unit = unit, TimestampMs = ms, SpeedKmh = kmh, Direction = direction, Sequence = sequence, HasDeviceTime = true };
 
     [Theory]
     [InlineData(5.0, RejectReason.None)]
@@ -223,5 +223,20 @@ public sealed class VehicleFilterTests
         afterRestart.Remember(vehicle);
 
         Assert.Equal(RejectReason.Duplicate, afterRestart.Apply(vehicle, out _));
+    }
+
+    [Fact]
+    public void Apply_ArrivalStampedWithoutSequence_IsNeverTakenForADuplicate()
+    {
+        // Two vehicles at the same speed in one serial read share our arrival time: that is not a repeat.
+        Unit unit = MakeUnit();
+        VehicleFilter filter = MakeFilter(unit);
+        Vehicle arrivalStamped = V(unit, 50) with { HasDeviceTime = false };
+
+        Assert.Equal(RejectReason.None, filter.Apply(arrivalStamped, out _));
+        Assert.Equal(RejectReason.None, filter.Apply(arrivalStamped, out _));
+        Assert.Equal(RejectReason.Duplicate, filter.Apply(arrivalStamped with { Sequence = 7 }, out _) is RejectReason.None
+            ? filter.Apply(arrivalStamped with { Sequence = 7 }, out _)
+            : RejectReason.None);
     }
 }
