@@ -110,8 +110,10 @@ internal sealed class ExitWhenDoneService(IReadOnlyList<StreamSource> sources, V
 
 /// <summary>Builds the status file's content from the live pipeline.</summary>
 internal sealed class StatusReporter(WorkerSettings settings, UnitRouter router, VehiclePipeline pipeline, BinFlusher flusher,
-    WorkerMetrics metrics, UnitActivity activity, TimeProvider timeProvider)
+    WorkerMetrics metrics, UnitActivity activity, TimeProvider timeProvider, IServiceProvider services)
 {
+    private readonly Devices.Mqtt.MqttVehicleSource? _mqtt = services.GetService(typeof(Devices.Mqtt.MqttVehicleSource)) as Devices.Mqtt.MqttVehicleSource;
+
     private readonly DateTimeOffset _startedAt = timeProvider.GetUtcNow();
     private readonly string _path = Path.Combine(settings.DataDirectory, WorkerStatus.FileName);
 
@@ -169,6 +171,7 @@ internal sealed class StatusReporter(WorkerSettings settings, UnitRouter router,
             LastWriteFailure = flusher.LastFailure is { } f ? $"{f.Failure} (HTTP {f.StatusCode})" : null,
             Units = units,
             UnknownUnits = router.UnknownUnits.ToDictionary(),
+            Mqtt = _mqtt is null ? null : new MqttStatus(_mqtt.IsConnected, _mqtt.MessagesReceived, _mqtt.MessagesAcknowledged, _mqtt.UnknownUnitMessages, _mqtt.Reconnects),
         };
     }
 

@@ -25,6 +25,11 @@ internal static class StatusPrinter
         output.WriteLine(string.Create(c, $"Spool: {status.SpoolBytes:N0} of {status.MaxSpoolBytes:N0} bytes{(status.SpoolFull ? "  ** FULL: sources not acknowledged **" : "")}{(status.DiskFull ? "  ** DISK FULL **" : "")}"));
         output.WriteLine(string.Create(c, $"Journal: {status.VehiclesJournaled:N0} vehicles journaled since start, {status.JournalLag:N0} not yet confirmed stored, {status.JournalTruncatedBytes} torn bytes dropped at start"));
         output.WriteLine(string.Create(c, $"InfluxDB: {status.BinsWritten:N0} bins written, {status.UnwrittenBins} waiting; last success {Time(status.LastWriteSuccess)}; last failure {Time(status.LastWriteFailureAt)} {status.LastWriteFailure}"));
+        if (status.Mqtt is { } mqtt)
+        {
+            output.WriteLine(string.Create(c, $"MQTT: {(mqtt.Connected ? "connected" : "** NOT CONNECTED **")}, {mqtt.MessagesReceived:N0} messages received, {mqtt.MessagesAcknowledged:N0} acknowledged, {mqtt.UnknownUnitMessages:N0} from unknown units, {mqtt.Reconnects:N0} reconnects"));
+        }
+
         output.WriteLine();
         output.WriteLine($"{"unit",-14} {"site",-24} {"transport",-9} {"frames",10} {"vehicles",10} {"rejects",8} {"last vehicle",-22} state");
         foreach (UnitStatus unit in status.Units)

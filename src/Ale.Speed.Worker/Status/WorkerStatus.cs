@@ -31,6 +31,7 @@ public sealed record WorkerStatus
     public string? LastWriteFailure { get; init; }
     public required IReadOnlyList<UnitStatus> Units { get; init; }
     public required IReadOnlyDictionary<string, long> UnknownUnits { get; init; }
+    public MqttStatus? Mqtt { get; init; }
 
     public static WorkerStatus? Read(string path)
         => File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), StatusJsonContext.Default.WorkerStatus) : null;
@@ -57,6 +58,8 @@ public sealed record UnitStatus
     public DateTimeOffset? LastVehicleAt { get; init; }
     public required bool Silent { get; init; }
 }
+
+public sealed record MqttStatus(bool Connected, long MessagesReceived, long MessagesAcknowledged, long UnknownUnitMessages, long Reconnects);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(WorkerStatus))]
