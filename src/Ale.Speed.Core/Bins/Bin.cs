@@ -250,7 +250,7 @@ public sealed class Bin
         bin._sumCentiKmh = sumCentiKmh;
         bin._sumOfSquaresCentiKmh = sumOfSquaresCentiKmh;
         bin._maxCentiKmh = maxCentiKmh;
-        histogram.CopyTo(bin._histogram.CountsForRestore);
+        bin._histogram.Restore(histogram);
         overLimit.CopyTo(bin._overLimit);
         classCounts.CopyTo(bin._classCounts);
         bin.SetLimit(limitKmh);
@@ -284,8 +284,8 @@ public sealed class Bin
         _sumCentiKmh = 0;
         _sumOfSquaresCentiKmh = 0;
         _maxCentiKmh = 0;
-        _histogram.CountsForRestore.Clear();
-        Array.Clear(_overLimit);
+        _histogram.Clear();
+        Array.Clear(_overLimit); // 303 longs; bins are reused far less often than vehicles are added
         Array.Clear(_classCounts);
         IsChanged = false;
         SetLimit(limitKmh);

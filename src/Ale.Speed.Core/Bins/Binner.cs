@@ -21,11 +21,16 @@ public sealed class Binner : IVehicleSink
     private readonly Stack<Bin> _pool = new();
     private readonly long _windowMs;
 
-    // The last bin touched, and what led to it: the same unit (so site and display mode), direction and window.
-    private Bin? _lastBin;
-    private Unit? _lastUnit;
-    private Direction _lastDirection;
-    private long _lastWindowStartMs;
+    // The last bin touched per direction, and what led to it: the same unit (so site and display mode) and window.
+    // Per direction, because traffic both ways interleaves.
+    private readonly LastBin[] _last = new LastBin[3];
+
+    private struct LastBin
+    {
+        public Bin? Bin;
+        public Unit? Unit;
+        public long WindowStartMs;
+    }
 
     public Binner(BinningOptions? options = null)
     {
@@ -48,17 +53,14 @@ public sealed class Binner : IVehicleSink
     public void Add(in Vehicle vehicle)
     {
         long windowStartMs = WindowStartOf(vehicle.TimestampMs);
-        Bin? bin = _lastBin;
-        if (bin is null
-            || !ReferenceEquals(vehicle.Unit, _lastUnit)
-            || vehicle.Direction != _lastDirection
-            || windowStartMs != _lastWindowStartMs)
+        ref LastBin last = ref _last[(int)vehicle.Direction % 3];
+        Bin? bin = last.Bin;
+        if (bin is null || !ReferenceEquals(vehicle.Unit, last.Unit) || windowStartMs != last.WindowStartMs)
         {
             bin = GetOrCreate(vehicle.Unit, vehicle.Direction, windowStartMs);
-            _lastBin = bin;
-            _lastUnit = vehicle.Unit;
-            _lastDirection = vehicle.Direction;
-            _lastWindowStartMs = windowStartMs;
+            last.Bin = bin;
+            last.Unit = vehicle.Unit;
+            last.WindowStartMs = windowStartMs;
         }
 
         bin.Add(vehicle);
@@ -109,8 +111,18 @@ public sealed class Binner : IVehicleSink
 
         _bins.Clear();
         _changed.Clear();
-        _lastBin = null;
-        _lastUnit = null;
+        Array.Clear(_last);
+    }
+
+    private void ForgetCached(Bin bin)
+    {
+        for (int i = 0; i < _last.Length; i++)
+        {
+            if (ReferenceEquals(_last[i].Bin, bin))
+            {
+                _last[i] = default;
+            }
+        }
     }
 
     /// <summary>
@@ -129,11 +141,7 @@ public sealed class Binner : IVehicleSink
                 _bins.Remove(key); // removing during enumeration is allowed for Dictionary since .NET Core 3.0
                 _pool.Push(bin);
                 removed++;
-                if (ReferenceEquals(bin, _lastBin))
-                {
-                    _lastBin = null;
-                    _lastUnit = null;
-                }
+                ForgetCached(bin);
             }
         }
 

@@ -72,11 +72,12 @@ public static class SpeedStatistics
             target = nearest;
         }
 
-        ReadOnlySpan<long> counts = bin.Histogram.Counts;
+        ReadOnlySpan<long> counts = bin.Histogram.UsedCounts;
+        int first = bin.Histogram.FirstUsedBucket;
         long below = 0;
-        for (int k = 0; k < counts.Length; k++)
+        for (int i = 0; i < counts.Length; i++)
         {
-            long f = counts[k];
+            long f = counts[i];
             if (f == 0)
             {
                 continue;
@@ -84,7 +85,7 @@ public static class SpeedStatistics
 
             if (below + f >= target)
             {
-                double p = k + (target - below) / f;
+                double p = first + i + (target - below) / f;
                 return Math.Min(p, bin.MaxKmh);
             }
 

@@ -79,6 +79,12 @@ public sealed class DeviceEndToEndTests
         }
         finally
         {
+            if (!worker.HasExited)
+            {
+                worker.Kill();
+                await worker.WaitForExitAsync();
+            }
+
             worker.Dispose();
         }
 
