@@ -52,24 +52,7 @@ stop_influxdb() {
 }
 
 install_influxdb() {
-  if command -v influxd >/dev/null 2>&1; then
-    return 0
-  fi
-  if ! command -v apt-get >/dev/null 2>&1; then
-    echo "error: influxd is missing and apt-get is not available; install InfluxDB 1.x by hand." >&2
-    exit 1
-  fi
-  if ! apt-cache show influxdb >/dev/null 2>&1; then
-    apt-get update -q
-  fi
-  # policy-rc.d refuses service starts during installation (no daemon is wanted, and there may be no init).
-  local policy=/usr/sbin/policy-rc.d created=0
-  if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created=1
-  fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q influxdb || { [ "$created" = 1 ] && rm -f "$policy"; exit 1; }
-  [ "$created" = 1 ] && rm -f "$policy"
-  command -v influxd >/dev/null 2>&1 || { echo "error: influxdb installed but influxd is not on PATH." >&2; exit 1; }
+  "$(dirname "$0")/apt-install.sh" influxd influxdb
 }
 
 case "${1:-}" in

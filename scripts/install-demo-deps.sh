@@ -5,4 +5,4 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 "$here/ensure-dotnet.sh"
 "$here/influxdb.sh" install
-command -v curl >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q curl; }
+"$here/apt-install.sh" curl curl

@@ -7,29 +7,8 @@ set -euo pipefail
 
 usage() { echo "usage: $0 install" >&2; exit 2; }
 
-find_mosquitto() {
-  command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ]
-}
-
 install_mosquitto() {
-  if find_mosquitto; then
-    return 0
-  fi
-  if ! command -v apt-get >/dev/null 2>&1; then
-    echo "error: mosquitto is missing and apt-get is not available; install Mosquitto 2.x by hand." >&2
-    exit 1
-  fi
-  if ! apt-cache show mosquitto >/dev/null 2>&1; then
-    apt-get update -q
-  fi
-  # policy-rc.d refuses service starts during installation (no daemon is wanted, and there may be no init).
-  local policy=/usr/sbin/policy-rc.d created=0
-  if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created=1
-  fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q mosquitto mosquitto-clients || { [ "$created" = 1 ] && rm -f "$policy"; exit 1; }
-  [ "$created" = 1 ] && rm -f "$policy"
-  find_mosquitto || { echo "error: mosquitto installed but not found on PATH or in /usr/sbin." >&2; exit 1; }
+  "$(dirname "$0")/apt-install.sh" mosquitto mosquitto mosquitto-clients
 }
 
 case "${1:-}" in

@@ -7,18 +7,7 @@ set -euo pipefail
 usage() { echo "usage: $0 install" >&2; exit 2; }
 
 install_socat() {
-  if command -v socat >/dev/null 2>&1; then
-    return 0
-  fi
-  if ! command -v apt-get >/dev/null 2>&1; then
-    echo "error: socat is missing and apt-get is not available; install socat by hand." >&2
-    exit 1
-  fi
-  if ! apt-cache show socat >/dev/null 2>&1; then
-    apt-get update -q
-  fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q socat
-  command -v socat >/dev/null 2>&1 || { echo "error: socat installed but not on PATH." >&2; exit 1; }
+  "$(dirname "$0")/apt-install.sh" socat socat
 }
 
 case "${1:-}" in
