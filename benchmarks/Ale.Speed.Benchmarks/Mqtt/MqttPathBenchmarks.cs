@@ -12,6 +12,9 @@ using Ale.Speed.Devices.Mqtt;
 using Ale.Speed.Devices.Simulation;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
+using Ale.Speed.Worker.Configuration;
+using Ale.Speed.Worker.Pipeline;
+using Microsoft.Extensions.Logging.Abstractions;
 using MQTTnet;
 
 namespace Ale.Speed.Benchmarks.Mqtt;
@@ -19,7 +22,7 @@ namespace Ale.Speed.Benchmarks.Mqtt;
 /// <summary>
 /// Vehicles per second through the MQTT path on loopback: a unit client publishing canonical NDJSON at QoS 1 (awaiting
 /// every PUBACK, 32 messages in flight) → a real Mosquitto (persistence on) → <see cref="MqttVehicleSource"/> → a sink
-/// that appends each batch to a file and fsyncs it before the PUBACK (a stand-in for the worker's journal) → a
+/// → the worker's journal loop (<see cref="VehiclePipeline"/>: group commit with fsync before the PUBACK) → its
 /// <see cref="Binner"/>. One operation = one vehicle. Needs Mosquitto (scripts/mosquitto.sh install).
 /// </summary>
 /// <remarks>
@@ -38,7 +41,8 @@ public class MqttPathBenchmarks
     private CancellationTokenSource _stop = null!;
     private Task _run = null!;
     private IMqttClient _unit = null!;
-    private JournalStandInSink _sink = null!;
+    private VehiclePipeline _sink = null!;
+    private Task _journalLoop = null!;
     private byte[][] _messages = [];
     private long _nextSeq = 1;
     private readonly long _baseMs = DateTimeOffset.UtcNow.AddHours(-3).ToUnixTimeMilliseconds();
@@ -63,10 +67,14 @@ public class MqttPathBenchmarks
         WaitForPort(port);
 
         var unit = new Unit { Id = "bench-1", Site = new Site("bench", "Bench", 50), Format = FrameFormat.Canonical };
-        var router = new UnitRouter([unit], TimeProvider.System, filterOptions: new FilterOptions { DuplicateCapacity = 1024 });
-        _sink = new JournalStandInSink(Path.Combine(_directory, "journal.bin"));
+        var router = new UnitRouter([unit], TimeProvider.System, filterOptions: new FilterOptions { DuplicateCapacity = 16_384 });
+        // The worker's own journal loop (group commit with fsync, then bins), not a stand-in.
+        var activity = new UnitActivity([new UnitRegistration(unit, Transport.Mqtt, TimeSpan.FromHours(1), null, new SerialSettings())], TimeProvider.System);
+        _sink = VehiclePipeline.Open(Path.Combine(_directory, "journal"), 64L * 1024 * 1024, long.MaxValue, TimeSpan.FromDays(7),
+            new Binner(), router, activity, TimeProvider.System, NullLogger.Instance);
         _source = new MqttVehicleSource(new MqttSourceOptions { BrokerUri = new Uri($"mqtt://127.0.0.1:{port}"), ClientId = "bench-worker" }, router, _sink);
         _stop = new CancellationTokenSource();
+        _journalLoop = _sink.RunAsync(_stop.Token);
         _run = _source.RunAsync(_stop.Token);
         SpinWait.SpinUntil(() => _source.IsConnected, TimeSpan.FromSeconds(10));
         _unit = SimulationPublisher.ConnectAsync(new Uri($"mqtt://127.0.0.1:{port}"), "bench-unit").GetAwaiter().GetResult();
@@ -97,7 +105,7 @@ public class MqttPathBenchmarks
     [Benchmark(OperationsPerInvoke = VehiclesPerInvoke)]
     public long PublishToBins()
     {
-        long target = _sink.Count + VehiclesPerInvoke;
+        long target = _sink.VehiclesJournaled + VehiclesPerInvoke;
         var inFlight = new Queue<Task<MqttClientPublishResult>>(InFlight);
         foreach (byte[] message in _messages)
         {
@@ -114,12 +122,12 @@ public class MqttPathBenchmarks
             Check(inFlight.Dequeue().GetAwaiter().GetResult());
         }
 
-        if (!SpinWait.SpinUntil(() => _sink.Count >= target, TimeSpan.FromSeconds(120)))
+        if (!SpinWait.SpinUntil(() => _sink.VehiclesJournaled >= target, TimeSpan.FromSeconds(120)))
         {
-            throw new TimeoutException($"{_sink.Count} of {target} vehicles arrived.");
+            throw new TimeoutException($"{_sink.VehiclesJournaled} of {target} vehicles arrived.");
         }
 
-        return _sink.Bins;
+        return _sink.VehiclesJournaled;
     }
 
     [GlobalCleanup]
@@ -131,6 +139,14 @@ public class MqttPathBenchmarks
         _stop.Cancel();
         _run.GetAwaiter().GetResult();
         _source.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        try
+        {
+            _journalLoop.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
         _sink.Dispose();
         _broker.Kill();
         _broker.WaitForExit();
@@ -172,48 +188,4 @@ public class MqttPathBenchmarks
 
         throw new TimeoutException("mosquitto did not listen");
     }
-}
-
-/// <summary>
-/// Stand-in for the worker's journal until it is wired in: appends each vehicle (32 bytes) to a file and fsyncs once
-/// per batch before the commit completes, then bins the batch.
-/// </summary>
-internal sealed class JournalStandInSink : IDurableVehicleSink, IDisposable
-{
-    private readonly FileStream _file;
-    private readonly Binner _binner = new();
-    private readonly byte[] _record = new byte[32];
-    private long _count;
-
-    public JournalStandInSink(string path)
-    {
-        _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 64 * 1024);
-    }
-
-    public long Count => Interlocked.Read(ref _count);
-
-    public long Bins => _binner.Bins.Count;
-
-    public ValueTask CommitAsync(VehicleBatch batch, CancellationToken cancellationToken)
-    {
-        foreach (Vehicle vehicle in batch.Vehicles)
-        {
-            BitConverter.TryWriteBytes(_record.AsSpan(0, 8), vehicle.TimestampMs);
-            BitConverter.TryWriteBytes(_record.AsSpan(8, 8), vehicle.SpeedKmh);
-            BitConverter.TryWriteBytes(_record.AsSpan(16, 8), vehicle.Sequence);
-            _record[24] = (byte)vehicle.Direction;
-            _file.Write(_record);
-        }
-
-        _file.Flush(flushToDisk: true);
-        foreach (Vehicle vehicle in batch.Vehicles)
-        {
-            _binner.Add(vehicle);
-        }
-
-        Interlocked.Add(ref _count, batch.Count);
-        return ValueTask.CompletedTask;
-    }
-
-    public void Dispose() => _file.Dispose();
 }
