@@ -34,6 +34,141 @@ public sealed class CanonicalParser : FrameParser
 
     protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {
+        if (!destination.IsEmpty && TryParseCompact(frame, out destination[0]))
+        {
+            count = 1;
+            return RejectReason.None;
+        }
+
+        return ParseGeneral(frame, destination, out count);
+    }
+
+    /// <summary>
+    /// The shape our own units and simulator write, read in one pass: <c>{"ts":"…","kmh":…,"dir":"in"|"out"</c>, then
+    /// optionally <c>,"seq":…</c>, <c>,"class":"…"</c>, <c>,"len":…</c> (each at most once, in any order), then <c>}</c>,
+    /// no whitespace, no escapes. Returns false on ANY deviation or problem, and the caller falls back to
+    /// <see cref="ParseGeneral"/>; when it returns true, the reading is exactly the one the general path gives (a test
+    /// feeds both the same inputs), because it accepts only well-formed JSON and validates with the same methods.
+    /// </summary>
+    internal static bool TryParseCompact(ReadOnlySpan<byte> frame, out Reading reading)
+    {
+        reading = default;
+        if (!frame.StartsWith("{\"ts\":\""u8))
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> rest = frame[7..];
+        int quote = rest.IndexOf((byte)'"');
+
+        // A timestamp that IsoTimestamp accepts holds only digits and -:.+TZ, so it is a well-formed JSON string.
+        if (quote < 0 || !IsoTimestamp.TryParseUnixMs(rest[..quote], out long timestampMs))
+        {
+            return false;
+        }
+
+        rest = rest[(quote + 1)..];
+        if (!rest.StartsWith(",\"kmh\":"u8) || !TryCompactNumber(ref rest, 7, out ReadOnlySpan<byte> kmh)
+            || ReadSpeed(new JsonValue(JsonKind.Number, kmh, false), out double speedKmh) != RejectReason.None)
+        {
+            return false;
+        }
+
+        Direction direction;
+        if (rest.StartsWith(",\"dir\":\"in\""u8))
+        {
+            direction = Direction.Approaching;
+            rest = rest[11..];
+        }
+        else if (rest.StartsWith(",\"dir\":\"out\""u8))
+        {
+            direction = Direction.Receding;
+            rest = rest[12..];
+        }
+        else
+        {
+            return false;
+        }
+
+        long sequence = -1;
+        double lengthMetres = double.NaN;
+        VehicleClass vehicleClass = VehicleClass.Unknown;
+        bool hasSequence = false, hasLength = false, hasClass = false;
+        while (rest.Length > 1)
+        {
+            if (!hasSequence && rest.StartsWith(",\"seq\":"u8))
+            {
+                hasSequence = true;
+                if (!TryCompactNumber(ref rest, 7, out ReadOnlySpan<byte> seq)
+                    || ReadSequence(new JsonValue(JsonKind.Number, seq, false), out sequence) != RejectReason.None)
+                {
+                    return false;
+                }
+            }
+            else if (!hasClass && rest.StartsWith(",\"class\":\""u8))
+            {
+                hasClass = true;
+                rest = rest[10..];
+                quote = rest.IndexOf((byte)'"');
+
+                // ReadClass accepts only plain lower-case names, so an accepted name is a well-formed JSON string.
+                if (quote < 0 || ReadClass(new JsonValue(JsonKind.String, rest[..quote], false), out vehicleClass) != RejectReason.None)
+                {
+                    return false;
+                }
+
+                rest = rest[(quote + 1)..];
+            }
+            else if (!hasLength && rest.StartsWith(",\"len\":"u8))
+            {
+                hasLength = true;
+                if (!TryCompactNumber(ref rest, 7, out ReadOnlySpan<byte> len)
+                    || ReadLength(new JsonValue(JsonKind.Number, len, false), out lengthMetres) != RejectReason.None)
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (rest.Length != 1 || rest[0] != (byte)'}')
+        {
+            return false;
+        }
+
+        reading = new Reading
+        {
+            TimestampMs = timestampMs,
+            SpeedKmh = speedKmh,
+            Direction = direction,
+            LengthMetres = lengthMetres,
+            Sequence = sequence,
+            Class = vehicleClass,
+        };
+        return true;
+    }
+
+    /// <summary>Skips <paramref name="prefix"/> bytes, then reads a JSON number that must be followed by ',' or '}'.</summary>
+    private static bool TryCompactNumber(ref ReadOnlySpan<byte> rest, int prefix, out ReadOnlySpan<byte> number)
+    {
+        int position = prefix;
+        if (!JsonSyntax.TryScanNumber(rest, ref position) || position >= rest.Length || rest[position] is not ((byte)',' or (byte)'}'))
+        {
+            number = default;
+            return false;
+        }
+
+        number = rest[prefix..position];
+        rest = rest[position..];
+        return true;
+    }
+
+    /// <summary>The strict general path: any well-formed JSON object, fields checked in the documented order.</summary>
+    internal static RejectReason ParseGeneral(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
+    {
         count = 0;
         if (FrameSyntax.Trim(frame).IsEmpty)
         {

@@ -380,7 +380,7 @@ internal static class JsonSyntax
     }
 
     /// <summary><c>-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?</c></summary>
-    private static bool TryScanNumber(ReadOnlySpan<byte> json, scoped ref int position)
+    internal static bool TryScanNumber(ReadOnlySpan<byte> json, scoped ref int position)
     {
         TryConsume(json, ref position, (byte)'-');
         if ((uint)position >= (uint)json.Length || !AsciiNumber.IsDigit(json[position]))
