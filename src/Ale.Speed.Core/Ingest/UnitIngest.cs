@@ -24,6 +24,8 @@ public sealed class UnitIngest
     private readonly Unit _unit;
     private readonly Reading[] _readings = new Reading[FrameParser.MaxReadingsPerFrame];
 
+    private const long NoTime = long.MinValue;
+
     public UnitIngest(FrameParser parser, VehicleFilter filter, DetectorOptions? detectorOptions = null)
     {
         ArgumentNullException.ThrowIfNull(parser);
@@ -56,48 +58,76 @@ public sealed class UnitIngest
         ArgumentNullException.ThrowIfNull(sink);
         // A field, not stackalloc: a serial read is often one frame, and zeroing nine readings per call would cost more than parsing.
         Span<Reading> readings = _readings;
+
+        // Read once, at the first vehicle of this buffer (see VehicleFilter.Apply with a time).
+        long nowMs = NoTime;
+        if (buffer.IsSingleSegment)
+        {
+            // Fast path: a serial read is one segment, usually one line; no SequenceReader needed for whole lines.
+            ReadOnlySpan<byte> span = buffer.FirstSpan;
+            int offset = 0;
+            while (_parser.TryReadLine(span[offset..], readings, out FrameResult lineFrame, out int consumed))
+            {
+                offset += consumed;
+                Handle(lineFrame, readings, arrivalMs, sink, ref nowMs);
+            }
+
+            if (offset == span.Length)
+            {
+                SyncNoise();
+                return buffer.GetPosition(offset);
+            }
+
+            buffer = buffer.Slice(offset);
+        }
+
         var reader = new SequenceReader<byte>(buffer);
-        IngestCounters counters = Counters;
         while (_parser.TryReadFrame(ref reader, readings, out FrameResult frame, isFinalBlock))
         {
-            counters.Frames++;
-            if (frame.IsRejected)
-            {
-                counters.CountReject(frame.Reject);
-                continue;
-            }
-
-            int count = frame.ReadingCount;
-            counters.Readings += count;
-            if (count == 0)
-            {
-                counters.NoTargetFrames++;
-            }
-
-            if (_detector is null)
-            {
-                for (int i = 0; i < count; i++)
-                {
-                    ref readonly Reading reading = ref readings[i];
-                    Vehicle vehicle = ToVehicle(reading, reading.HasTimestamp ? reading.TimestampMs : arrivalMs);
-                    Deliver(vehicle, sink);
-                }
-            }
-            else
-            {
-                long timeMs = count > 0 && readings[0].HasTimestamp ? readings[0].TimestampMs : arrivalMs;
-                if (_detector.TryAddFrame(readings[..count], timeMs, out Vehicle completed, out int untracked))
-                {
-                    // No streaming format carries wall-clock time: its vehicles are stamped with arrival times.
-                    Deliver(completed, sink);
-                }
-
-                counters.UntrackedReadings += untracked;
-            }
+            Handle(frame, readings, arrivalMs, sink, ref nowMs);
         }
 
         SyncNoise();
         return reader.Position;
+    }
+
+    private void Handle(in FrameResult frame, Span<Reading> readings, long arrivalMs, IVehicleSink sink, ref long nowMs)
+    {
+        IngestCounters counters = Counters;
+        counters.Frames++;
+        if (frame.IsRejected)
+        {
+            counters.CountReject(frame.Reject);
+            return;
+        }
+
+        int count = frame.ReadingCount;
+        counters.Readings += count;
+        if (count == 0)
+        {
+            counters.NoTargetFrames++;
+        }
+
+        if (_detector is null)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                ref readonly Reading reading = ref readings[i];
+                Vehicle vehicle = ToVehicle(reading, reading.HasTimestamp ? reading.TimestampMs : arrivalMs);
+                Deliver(vehicle, sink, ref nowMs);
+            }
+        }
+        else
+        {
+            long timeMs = count > 0 && readings[0].HasTimestamp ? readings[0].TimestampMs : arrivalMs;
+            if (_detector.TryAddFrame(readings[..count], timeMs, out Vehicle completed, out int untracked))
+            {
+                // No streaming format carries wall-clock time: its vehicles are stamped with arrival times.
+                Deliver(completed, sink, ref nowMs);
+            }
+
+            counters.UntrackedReadings += untracked;
+        }
     }
 
     /// <summary>The state of a new instance (no open burst, nothing remembered, counters zero) without allocating one.</summary>
@@ -115,7 +145,8 @@ public sealed class UnitIngest
         ArgumentNullException.ThrowIfNull(sink);
         if (_detector is not null && _detector.TryFlush(nowMs, out Vehicle completed))
         {
-            Deliver(completed, sink);
+            long filterNowMs = NoTime;
+            Deliver(completed, sink, ref filterNowMs);
         }
 
         SyncNoise();
@@ -127,7 +158,8 @@ public sealed class UnitIngest
         ArgumentNullException.ThrowIfNull(sink);
         if (_detector is not null && _detector.TryComplete(out Vehicle completed))
         {
-            Deliver(completed, sink);
+            long filterNowMs = NoTime;
+            Deliver(completed, sink, ref filterNowMs);
         }
 
         SyncNoise();
@@ -145,10 +177,15 @@ public sealed class UnitIngest
         Sequence = reading.Sequence,
     };
 
-    private void Deliver(in Vehicle vehicle, IVehicleSink sink)
+    private void Deliver(in Vehicle vehicle, IVehicleSink sink, ref long nowMs)
     {
         Counters.Vehicles++;
-        RejectReason reason = _filter.Apply(vehicle, out Vehicle accepted);
+        if (nowMs == NoTime)
+        {
+            nowMs = _filter.NowMs();
+        }
+
+        RejectReason reason = _filter.Apply(vehicle, nowMs, out Vehicle accepted);
         if (reason != RejectReason.None)
         {
             Counters.CountReject(reason);
