@@ -26,6 +26,19 @@ public readonly record struct VehicleIdentity
     public Direction Direction { get; }
 
     /// <summary>The identity of <paramref name="vehicle"/> within its unit.</summary>
+    public bool Equals(VehicleIdentity other)
+        => SequenceOrTimestampMs == other.SequenceOrTimestampMs && SpeedCentiKmh == other.SpeedCentiKmh
+            && HasSequence == other.HasSequence && Direction == other.Direction;
+
+    // Written out: the generated one goes through EqualityComparer<T>.Default for each field, on every vehicle.
+    public override int GetHashCode()
+    {
+        ulong hash = ((ulong)SequenceOrTimestampMs * 0x9E3779B97F4A7C15UL)
+            ^ ((ulong)SpeedCentiKmh * 0xC2B2AE3D27D4EB4FUL)
+            ^ (((ulong)Direction << 1) | (HasSequence ? 1UL : 0UL));
+        return (int)(hash ^ (hash >> 32));
+    }
+
     public static VehicleIdentity Of(in Vehicle vehicle)
         => vehicle.Sequence >= 0
             ? new VehicleIdentity(true, vehicle.Sequence, 0, Direction.Unknown)
@@ -48,7 +61,7 @@ public sealed class DuplicateFilter
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         Capacity = capacity;
-        _seen = new HashSet<VehicleIdentity>(capacity);
+        _seen = new HashSet<VehicleIdentity>(capacity + 1);
         _order = new VehicleIdentity[capacity];
     }
 
@@ -59,7 +72,9 @@ public sealed class DuplicateFilter
     /// <summary>Returns false if <paramref name="identity"/> is remembered already; otherwise remembers it and returns true.</summary>
     public bool TryRemember(in VehicleIdentity identity)
     {
-        if (_seen.Contains(identity))
+        // One lookup for the common case (new identity); the set has room for one more than the capacity, so adding
+        // before evicting the oldest never grows it.
+        if (!_seen.Add(identity))
         {
             return false;
         }
@@ -73,7 +88,6 @@ public sealed class DuplicateFilter
             _count++;
         }
 
-        _seen.Add(identity);
         _order[_next] = identity;
         _next = _next + 1 == Capacity ? 0 : _next + 1;
         return true;
