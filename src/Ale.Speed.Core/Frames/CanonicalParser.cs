@@ -68,11 +68,16 @@ public sealed class CanonicalParser : FrameParser
         }
 
         rest = rest[(quote + 1)..];
-        if (!rest.StartsWith(",\"kmh\":"u8) || !TryCompactNumber(ref rest, 7, out ReadOnlySpan<byte> kmh)
-            || ReadSpeed(new JsonValue(JsonKind.Number, kmh, false), out double speedKmh) != RejectReason.None)
+        // The number checks are ReadSpeed's, ReadSequence's and ReadLength's; the number parsers give what theirs give.
+        int position = 7;
+        if (!rest.StartsWith(",\"kmh\":"u8) || !AsciiNumber.TryParseCompactJsonDecimal(rest, ref position, out double kmh)
+            || kmh is < 0 or > FrameSyntax.MaxSpeedKmh)
         {
             return false;
         }
+
+        double speedKmh = kmh + 0.0;
+        rest = rest[position..];
 
         Direction direction;
         if (rest.StartsWith(",\"dir\":\"in\""u8))
@@ -99,11 +104,13 @@ public sealed class CanonicalParser : FrameParser
             if (!hasSequence && rest.StartsWith(",\"seq\":"u8))
             {
                 hasSequence = true;
-                if (!TryCompactNumber(ref rest, 7, out ReadOnlySpan<byte> seq)
-                    || ReadSequence(new JsonValue(JsonKind.Number, seq, false), out sequence) != RejectReason.None)
+                position = 7;
+                if (!AsciiNumber.TryParseCompactJsonInteger(rest, ref position, out sequence))
                 {
                     return false;
                 }
+
+                rest = rest[position..];
             }
             else if (!hasClass && rest.StartsWith(",\"class\":\""u8))
             {
@@ -122,11 +129,14 @@ public sealed class CanonicalParser : FrameParser
             else if (!hasLength && rest.StartsWith(",\"len\":"u8))
             {
                 hasLength = true;
-                if (!TryCompactNumber(ref rest, 7, out ReadOnlySpan<byte> len)
-                    || ReadLength(new JsonValue(JsonKind.Number, len, false), out lengthMetres) != RejectReason.None)
+                position = 7;
+                if (!AsciiNumber.TryParseCompactJsonDecimal(rest, ref position, out double length) || length is < 0 or > MaxLengthMetres)
                 {
                     return false;
                 }
+
+                lengthMetres = length + 0.0;
+                rest = rest[position..];
             }
             else
             {
@@ -148,21 +158,6 @@ public sealed class CanonicalParser : FrameParser
             Sequence = sequence,
             Class = vehicleClass,
         };
-        return true;
-    }
-
-    /// <summary>Skips <paramref name="prefix"/> bytes, then reads a JSON number that must be followed by ',' or '}'.</summary>
-    private static bool TryCompactNumber(ref ReadOnlySpan<byte> rest, int prefix, out ReadOnlySpan<byte> number)
-    {
-        int position = prefix;
-        if (!JsonSyntax.TryScanNumber(rest, ref position) || position >= rest.Length || rest[position] is not ((byte)',' or (byte)'}'))
-        {
-            number = default;
-            return false;
-        }
-
-        number = rest[prefix..position];
-        rest = rest[position..];
         return true;
     }
 

@@ -129,10 +129,8 @@ public sealed class Ops243JsonParser : FrameParser
     private static bool TryCompactNumber(ref ReadOnlySpan<byte> rest, int prefix, out double number)
     {
         int position = prefix;
-        if (!JsonSyntax.TryScanNumber(rest, ref position) || position >= rest.Length || rest[position] is not ((byte)',' or (byte)'}')
-            || !AsciiNumber.TryParse(rest[prefix..position], out number))
+        if (!AsciiNumber.TryParseCompactJsonDecimal(rest, ref position, out number))
         {
-            number = 0;
             return false;
         }
 

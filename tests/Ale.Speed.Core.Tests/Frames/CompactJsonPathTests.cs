@@ -54,6 +54,53 @@ public sealed class CompactJsonPathTests
         Assert.True(compactAccepted >= (format == FrameFormat.Canonical ? s_canonicalLines.Length : s_ops243Lines.Length) * 3);
     }
 
+    [Fact]
+    public void CompactJsonDecimal_RandomNumbers_SameValueAsTryParseOrDeclines()
+    {
+        var random = new Random(77);
+        const string Digits = "0123456789";
+        int accepted = 0;
+        for (int n = 0; n < 50_000; n++)
+        {
+            var text = new StringBuilder();
+            if (random.Next(3) == 0)
+            {
+                text.Append('-');
+            }
+
+            int integerDigits = random.Next(0, 19);
+            for (int i = 0; i < integerDigits; i++)
+            {
+                text.Append(Digits[random.Next(10)]);
+            }
+
+            if (random.Next(2) == 0)
+            {
+                text.Append('.');
+                int fractionDigits = random.Next(0, 25);
+                for (int i = 0; i < fractionDigits; i++)
+                {
+                    text.Append(random.Next(4) == 0 ? '0' : Digits[random.Next(10)]);
+                }
+            }
+
+            byte[] json = Encoding.ASCII.GetBytes(text + (random.Next(2) == 0 ? "," : "}"));
+            int position = 0;
+            if (AsciiNumber.TryParseCompactJsonDecimal(json, ref position, out double compact))
+            {
+                accepted++;
+                ReadOnlySpan<byte> token = json.AsSpan(0, json.Length - 1);
+                int end = 0;
+                Assert.True(JsonSyntax.TryScanNumber(json, ref end) && end == token.Length, text.ToString());
+                Assert.Equal(token.Length, position);
+                Assert.True(AsciiNumber.TryParse(token, out double general), text.ToString());
+                Assert.Equal(BitConverter.DoubleToInt64Bits(general), BitConverter.DoubleToInt64Bits(compact));
+            }
+        }
+
+        Assert.True(accepted > 5_000);
+    }
+
     private static IEnumerable<byte[]> Inputs(FrameFormat format)
     {
         foreach (FrameCase c in FrameCases.Valid.Concat(FrameCases.Invalid).Where(c => c.Format == format))
