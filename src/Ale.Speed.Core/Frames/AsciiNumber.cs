@@ -208,6 +208,85 @@ internal static class AsciiNumber
     }
 
     /// <summary>
+    /// The compact CSV path's number: at <paramref name="position"/>, <c>-?[0-9]+(\.[0-9]+)?</c> with at most 15
+    /// significant digits, stopping at the first other byte (which the caller checks). The value is bit for bit what
+    /// <see cref="TryParse"/> gives for the same token. False for anything else (a plus sign, more digits), leaving the
+    /// caller to the general path.
+    /// </summary>
+    public static bool TryParsePlainDecimal(ReadOnlySpan<byte> text, ref int position, out double value)
+    {
+        value = 0;
+        int i = position;
+        bool negative = false;
+        if ((uint)i < (uint)text.Length && text[i] == Minus)
+        {
+            negative = true;
+            i++;
+        }
+
+        ulong mantissa = 0;
+        int significant = 0;
+        int integerStart = i;
+        uint digit;
+        while ((uint)i < (uint)text.Length && (digit = (uint)(text[i] - '0')) <= 9)
+        {
+            // As in Accumulate: leading zeros are not significant.
+            if (significant > 0 || digit != 0)
+            {
+                if (++significant > FastPathMaxSignificantDigits)
+                {
+                    return false;
+                }
+
+                mantissa = (mantissa * 10) + digit;
+            }
+
+            i++;
+        }
+
+        if (i == integerStart)
+        {
+            return false;
+        }
+
+        int fractionDigits = 0;
+        if ((uint)i < (uint)text.Length && text[i] == Point)
+        {
+            i++;
+            while ((uint)i < (uint)text.Length && (digit = (uint)(text[i] - '0')) <= 9)
+            {
+                if (significant > 0 || digit != 0)
+                {
+                    if (++significant > FastPathMaxSignificantDigits)
+                    {
+                        return false;
+                    }
+
+                    mantissa = (mantissa * 10) + digit;
+                }
+
+                fractionDigits++;
+                i++;
+            }
+
+            if (fractionDigits is 0 or > FastPathMaxFractionDigits)
+            {
+                return false;
+            }
+        }
+
+        double magnitude = mantissa;
+        if (fractionDigits > 0)
+        {
+            magnitude /= s_exactPowersOfTen[fractionDigits];
+        }
+
+        value = negative ? -magnitude : magnitude;
+        position = i;
+        return true;
+    }
+
+    /// <summary>
     /// The compact JSON paths' non-negative integer: at <paramref name="position"/>, 1 to 18 digits without a leading
     /// zero (or a lone 0), directly followed by <c>,</c> or <c>}</c>. False for anything else.
     /// </summary>

@@ -5,11 +5,11 @@ using Ale.Speed.Core.Frames;
 namespace Ale.Speed.Core.Tests.Frames;
 
 /// <summary>
-/// The one-pass fast paths of the JSON formats must never change a result: whatever they accept, the strict general
+/// The one-pass fast paths (canonical, OPS243 JSON and CSV) must never change a result: whatever they accept, the strict general
 /// path accepts with the same readings, and the parser as a whole answers exactly as the general path does. Inputs:
 /// the valid and invalid tables, typical device lines, and deterministic mutations of those lines.
 /// </summary>
-public sealed class CompactJsonPathTests
+public sealed class CompactPathTests
 {
     private static readonly string[] s_canonicalLines =
     [
@@ -31,10 +31,20 @@ public sealed class CompactJsonPathTests
         """{"speed":1.5,"direction":"outbound"}""",
     ];
 
+    private static readonly string[] s_ops243CsvLines =
+    [
+        "105.250,1234.5,-12.34",
+        "0.000,980.0,3.42",
+        "7.5,455,0.00",
+        "1.000,12.0,-0.5",
+        "00.5,0012.50,-007.25",
+        "12345.678,99999.9,50.1",
+    ];
+
     // Bytes that break or bend JSON: structure, escapes, control characters, whitespace, digits and signs.
     private static readonly byte[] s_mutations = Encoding.Latin1.GetBytes("\"\\{}[],: \t\x01\x7f0-9.eE+ntfaZTx");
 
-    public static TheoryData<FrameFormat> Formats() => [FrameFormat.Canonical, FrameFormat.Ops243Json];
+    public static TheoryData<FrameFormat> Formats() => [FrameFormat.Canonical, FrameFormat.Ops243Json, FrameFormat.Ops243Csv];
 
     [Theory]
     [MemberData(nameof(Formats))]
@@ -51,7 +61,51 @@ public sealed class CompactJsonPathTests
         }
 
         // The fast path must actually be taken for the shapes devices send, or this test proves nothing.
-        Assert.True(compactAccepted >= (format == FrameFormat.Canonical ? s_canonicalLines.Length : s_ops243Lines.Length) * 3);
+        Assert.True(compactAccepted >= TypicalLines(format).Length * 3);
+    }
+
+    [Fact]
+    public void PlainDecimal_RandomNumbers_SameValueAsTryParseOrDeclines()
+    {
+        var random = new Random(78);
+        const string Digits = "0123456789";
+        int accepted = 0;
+        for (int n = 0; n < 50_000; n++)
+        {
+            var text = new StringBuilder();
+            if (random.Next(3) == 0)
+            {
+                text.Append(random.Next(5) == 0 ? '+' : '-');
+            }
+
+            int integerDigits = random.Next(0, 19);
+            for (int i = 0; i < integerDigits; i++)
+            {
+                text.Append(random.Next(4) == 0 ? '0' : Digits[random.Next(10)]);
+            }
+
+            if (random.Next(2) == 0)
+            {
+                text.Append('.');
+                int fractionDigits = random.Next(0, 25);
+                for (int i = 0; i < fractionDigits; i++)
+                {
+                    text.Append(random.Next(4) == 0 ? '0' : Digits[random.Next(10)]);
+                }
+            }
+
+            byte[] token = Encoding.ASCII.GetBytes(text.ToString());
+            int position = 0;
+            if (AsciiNumber.TryParsePlainDecimal(token, ref position, out double plain))
+            {
+                accepted++;
+                Assert.Equal(token.Length, position);
+                Assert.True(AsciiNumber.TryParse(token, out double general), text.ToString());
+                Assert.Equal(BitConverter.DoubleToInt64Bits(general), BitConverter.DoubleToInt64Bits(plain));
+            }
+        }
+
+        Assert.True(accepted > 5_000);
     }
 
     [Fact]
@@ -101,6 +155,13 @@ public sealed class CompactJsonPathTests
         Assert.True(accepted > 5_000);
     }
 
+    private static string[] TypicalLines(FrameFormat format) => format switch
+    {
+        FrameFormat.Canonical => s_canonicalLines,
+        FrameFormat.Ops243Json => s_ops243Lines,
+        _ => s_ops243CsvLines,
+    };
+
     private static IEnumerable<byte[]> Inputs(FrameFormat format)
     {
         foreach (FrameCase c in FrameCases.Valid.Concat(FrameCases.Invalid).Where(c => c.Format == format))
@@ -108,7 +169,7 @@ public sealed class CompactJsonPathTests
             yield return Encoding.Latin1.GetBytes(c.Line);
         }
 
-        string[] typical = format == FrameFormat.Canonical ? s_canonicalLines : s_ops243Lines;
+        string[] typical = TypicalLines(format);
         var random = new Random(4242 + (int)format);
         foreach (string text in typical)
         {
@@ -167,9 +228,15 @@ public sealed class CompactJsonPathTests
             compactAccepted = CanonicalParser.TryParseCompact(line, out compact[0]);
             compactCount = compactAccepted ? 1 : 0;
         }
-        else
+        else if (format == FrameFormat.Ops243Json)
         {
             var parser = new Ops243JsonParser(unit);
+            generalReject = parser.ParseGeneral(line, general, out generalCount);
+            compactAccepted = parser.TryParseCompact(line, compact, out compactCount);
+        }
+        else
+        {
+            var parser = new Ops243CsvParser(unit);
             generalReject = parser.ParseGeneral(line, general, out generalCount);
             compactAccepted = parser.TryParseCompact(line, compact, out compactCount);
         }
