@@ -14,17 +14,20 @@ namespace Ale.Speed.Core.Ingest;
 /// <para>A reading's time is the time its frame carries, else the arrival time the caller passes. All frames in one
 /// <see cref="Ingest"/> call without their own time share that arrival time, so the caller should pass each buffer as it
 /// arrives: a backlog read in one go would squeeze the gaps the detector relies on.</para>
+/// <para>The filter's "now" (future and late checks) is read from its clock once per call, at the first vehicle, and
+/// shared by the call's vehicles: those checks work at a scale of minutes, a clock read per vehicle costs more than
+/// parsing a short frame.</para>
 /// <para>One instance per unit, used from one thread (the unit's read loop). Allocation-free once warm.</para>
 /// </remarks>
 public sealed class UnitIngest
 {
+    private const long NoTime = long.MinValue;
+
     private readonly FrameParser _parser;
     private readonly VehicleDetector? _detector;
     private readonly VehicleFilter _filter;
     private readonly Unit _unit;
     private readonly Reading[] _readings = new Reading[FrameParser.MaxReadingsPerFrame];
-
-    private const long NoTime = long.MinValue;
 
     public UnitIngest(FrameParser parser, VehicleFilter filter, DetectorOptions? detectorOptions = null)
     {
