@@ -5,7 +5,7 @@ using Ale.Speed.Core.Frames;
 namespace Ale.Speed.Core.Tests.Frames;
 
 /// <summary>
-/// The one-pass fast paths (canonical, OPS243 JSON and CSV) must never change a result: whatever they accept, the strict general
+/// The one-pass fast paths (canonical, OPS243 JSON, CSV and plain) must never change a result: whatever they accept, the strict general
 /// path accepts with the same readings, and the parser as a whole answers exactly as the general path does. Inputs:
 /// the valid and invalid tables, typical device lines, and deterministic mutations of those lines.
 /// </summary>
@@ -41,10 +41,12 @@ public sealed class CompactPathTests
         "12345.678,99999.9,50.1",
     ];
 
+    private static readonly string[] s_ops243PlainLines = ["-3.42", "12.5", "0.00", "-0", "007.25", "123456.789"];
+
     // Bytes that break or bend JSON: structure, escapes, control characters, whitespace, digits and signs.
     private static readonly byte[] s_mutations = Encoding.Latin1.GetBytes("\"\\{}[],: \t\x01\x7f0-9.eE+ntfaZTx");
 
-    public static TheoryData<FrameFormat> Formats() => [FrameFormat.Canonical, FrameFormat.Ops243Json, FrameFormat.Ops243Csv];
+    public static TheoryData<FrameFormat> Formats() => [FrameFormat.Canonical, FrameFormat.Ops243Json, FrameFormat.Ops243Csv, FrameFormat.Ops243Plain];
 
     [Theory]
     [MemberData(nameof(Formats))]
@@ -159,7 +161,8 @@ public sealed class CompactPathTests
     {
         FrameFormat.Canonical => s_canonicalLines,
         FrameFormat.Ops243Json => s_ops243Lines,
-        _ => s_ops243CsvLines,
+        FrameFormat.Ops243Csv => s_ops243CsvLines,
+        _ => s_ops243PlainLines,
     };
 
     private static IEnumerable<byte[]> Inputs(FrameFormat format)
@@ -231,6 +234,12 @@ public sealed class CompactPathTests
         else if (format == FrameFormat.Ops243Json)
         {
             var parser = new Ops243JsonParser(unit);
+            generalReject = parser.ParseGeneral(line, general, out generalCount);
+            compactAccepted = parser.TryParseCompact(line, compact, out compactCount);
+        }
+        else if (format == FrameFormat.Ops243Plain)
+        {
+            var parser = new Ops243PlainParser(unit);
             generalReject = parser.ParseGeneral(line, general, out generalCount);
             compactAccepted = parser.TryParseCompact(line, compact, out compactCount);
         }
