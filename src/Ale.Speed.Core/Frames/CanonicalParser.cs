@@ -190,29 +190,27 @@ public sealed class CanonicalParser : FrameParser
                 continue;
             }
 
-            if (key.SequenceEqual("ts"u8))
+            // By length first: one comparison for most keys instead of a chain of them.
+            switch (key.Length)
             {
-                ts = value;
-            }
-            else if (key.SequenceEqual("kmh"u8))
-            {
-                kmh = value;
-            }
-            else if (key.SequenceEqual("dir"u8))
-            {
-                dir = value;
-            }
-            else if (key.SequenceEqual("len"u8))
-            {
-                len = value;
-            }
-            else if (key.SequenceEqual("seq"u8))
-            {
-                seq = value;
-            }
-            else if (key.SequenceEqual("class"u8))
-            {
-                vehicleClass = value;
+                case 2 when key.SequenceEqual("ts"u8):
+                    ts = value;
+                    break;
+                case 3 when key.SequenceEqual("kmh"u8):
+                    kmh = value;
+                    break;
+                case 3 when key.SequenceEqual("dir"u8):
+                    dir = value;
+                    break;
+                case 3 when key.SequenceEqual("len"u8):
+                    len = value;
+                    break;
+                case 3 when key.SequenceEqual("seq"u8):
+                    seq = value;
+                    break;
+                case 5 when key.SequenceEqual("class"u8):
+                    vehicleClass = value;
+                    break;
             }
         }
 

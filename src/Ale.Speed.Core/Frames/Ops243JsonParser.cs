@@ -167,21 +167,21 @@ public sealed class Ops243JsonParser : FrameParser
                 continue;
             }
 
-            if (key.SequenceEqual("speed"u8))
+            // By length first: one comparison for most keys instead of a chain of them.
+            switch (key.Length)
             {
-                speed = value;
-            }
-            else if (key.SequenceEqual("direction"u8))
-            {
-                direction = value;
-            }
-            else if (key.SequenceEqual("time"u8))
-            {
-                time = value;
-            }
-            else if (key.SequenceEqual("magnitude"u8))
-            {
-                magnitude = value;
+                case 5 when key.SequenceEqual("speed"u8):
+                    speed = value;
+                    break;
+                case 9 when key.SequenceEqual("direction"u8):
+                    direction = value;
+                    break;
+                case 4 when key.SequenceEqual("time"u8):
+                    time = value;
+                    break;
+                case 9 when key.SequenceEqual("magnitude"u8):
+                    magnitude = value;
+                    break;
             }
         }
 
