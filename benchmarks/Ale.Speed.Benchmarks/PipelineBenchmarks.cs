@@ -43,14 +43,52 @@ public abstract class PipelineBenchmarks
             Directions = s.Directions,
         })];
 
-        // And so must the project's path: the same vehicles.
+        // And so must the project's path: the same vehicles, except a unit's last burst when the cut at exactly
+        // FramesPerFormat lines left fewer of its readings than the detector needs (the simulator sends 4 to 15 per
+        // burst, so such a burst exists only because of the cut; the baseline has no minimum and counts it).
         PrepareIngest();
         PipelineResult ours = Pipeline();
-        if (ours.Vehicles != Input.ExpectedVehicles || ours.Rejected != 0)
+        int expected = Input.ExpectedVehicles - BurstsCutShort();
+        if (ours.Vehicles != expected || ours.Rejected != 0)
         {
             throw new InvalidOperationException(
-                $"{Format}: the pipeline found {ours.Vehicles} vehicles ({ours.Rejected} rejected), expected {Input.ExpectedVehicles}.");
+                $"{Format}: the pipeline found {ours.Vehicles} vehicles ({ours.Rejected} rejected), expected {expected} "
+                + $"({Input.ExpectedVehicles} sent, {Input.ExpectedVehicles - expected} cut short by the end of the input).");
         }
+    }
+
+    /// <summary>
+    /// Units whose stream ends in a burst of fewer than <see cref="DetectorOptions.MinReadings"/> lines, counting back
+    /// from the last line while the gaps stay within <see cref="DetectorOptions.LostAfterMs"/>. Errs only towards
+    /// counting a burst as whole (a direction change or a DR500 <c>000</c> is not looked at), so it can make the check
+    /// above fail, never pass wrongly.
+    /// </summary>
+    private int BurstsCutShort()
+    {
+        if (FrameParsers.Create(Format, Input.Segments[0].SpeedUnit).ReportsVehicles)
+        {
+            return 0;
+        }
+
+        DetectorOptions detector = DetectorOptions.Default;
+        int cut = 0;
+        foreach (UnitSegment segment in Input.Segments)
+        {
+            int last = segment.FirstLine + segment.LineCount - 1;
+            int lines = 1;
+            while (last - lines >= segment.FirstLine
+                   && Input.LineArrivalMs[last - lines + 1] - Input.LineArrivalMs[last - lines] <= detector.LostAfterMs)
+            {
+                lines++;
+            }
+
+            if (lines < detector.MinReadings)
+            {
+                cut++;
+            }
+        }
+
+        return cut;
     }
 
     // Per read: where its bytes are and when they arrived. A serial line delivers a frame per read at these rates; frames

@@ -47,6 +47,12 @@ public sealed class Bin
     private int _limitCentiKmh;
     private int _overLimitOffset;
 
+    // [_overLimitUsedFrom, _overLimitUsedTo) covers every non-zero over-limit bucket, so that reusing a bin clears a few
+    // bytes, not all 303 longs: with a few vehicles per bin (quiet roads, 5-minute windows) that clear was most of the
+    // cost of binning. Empty when from >= to.
+    private int _overLimitUsedFrom = int.MaxValue;
+    private int _overLimitUsedTo;
+
     /// <summary>An empty bin without a limit: the identity of <see cref="Merge(Bin, Bin)"/>. Vehicles cannot be added to it.</summary>
     public Bin()
     {
@@ -176,7 +182,9 @@ public sealed class Bin
         if (excess > 0)
         {
             // (excess - 1) / 100 puts e in (k, k+1] km/h into bucket k.
-            _overLimit[_overLimitOffset + Math.Min((excess - 1) / 100, OverLimitBucketCount - 1)]++;
+            int index = _overLimitOffset + Math.Min((excess - 1) / 100, OverLimitBucketCount - 1);
+            _overLimit[index]++;
+            MarkOverLimitUsed(index, index + 1);
         }
     }
 
@@ -189,10 +197,12 @@ public sealed class Bin
         _sumOfSquaresCentiKmh += other._sumOfSquaresCentiKmh;
         _maxCentiKmh = Math.Max(_maxCentiKmh, other._maxCentiKmh);
         _histogram.MergeFrom(other._histogram);
-        for (int i = 0; i < _overLimit.Length; i++)
+        for (int i = other._overLimitUsedFrom; i < other._overLimitUsedTo; i++)
         {
             _overLimit[i] += other._overLimit[i];
         }
+
+        MarkOverLimitUsed(other._overLimitUsedFrom, other._overLimitUsedTo);
 
         for (int i = 0; i < _classCounts.Length; i++)
         {
@@ -252,6 +262,7 @@ public sealed class Bin
         bin._maxCentiKmh = maxCentiKmh;
         bin._histogram.Restore(histogram);
         overLimit.CopyTo(bin._overLimit);
+        bin.MarkOverLimitUsed(0, bin._overLimit.Length);
         classCounts.CopyTo(bin._classCounts);
         bin.SetLimit(limitKmh);
         return bin;
@@ -285,7 +296,13 @@ public sealed class Bin
         _sumOfSquaresCentiKmh = 0;
         _maxCentiKmh = 0;
         _histogram.Clear();
-        Array.Clear(_overLimit); // 303 longs; bins are reused far less often than vehicles are added
+        if (_overLimitUsedFrom < _overLimitUsedTo)
+        {
+            _overLimit.AsSpan(_overLimitUsedFrom, _overLimitUsedTo - _overLimitUsedFrom).Clear();
+        }
+
+        _overLimitUsedFrom = int.MaxValue;
+        _overLimitUsedTo = 0;
         Array.Clear(_classCounts);
         IsChanged = false;
         SetLimit(limitKmh);
@@ -311,6 +328,8 @@ public sealed class Bin
         copy._maxCentiKmh = _maxCentiKmh;
         _histogram.CopyTo(copy._histogram);
         _overLimit.AsSpan().CopyTo(copy._overLimit);
+        copy._overLimitUsedFrom = _overLimitUsedFrom;
+        copy._overLimitUsedTo = _overLimitUsedTo;
         _classCounts.AsSpan().CopyTo(copy._classCounts);
         copy.SetLimit(_limitKmh);
         return copy;
@@ -320,6 +339,19 @@ public sealed class Bin
     {
         Key = key;
         _limitKmh = NoLimit;
+    }
+
+    private void MarkOverLimitUsed(int from, int to)
+    {
+        if (from < _overLimitUsedFrom)
+        {
+            _overLimitUsedFrom = from;
+        }
+
+        if (to > _overLimitUsedTo)
+        {
+            _overLimitUsedTo = to;
+        }
     }
 
     private void SetLimit(int limitKmh)

@@ -117,6 +117,203 @@ internal static class AsciiNumber
         return TryParseSlow(text[signLength..], negative, out value);
     }
 
+    /// <summary>
+    /// The compact JSON paths' number: at <paramref name="position"/>, <c>-?(0|[1-9][0-9]*)(\.[0-9]+)?</c> (valid JSON)
+    /// with at most 15 significant digits, directly followed by <c>,</c> or <c>}</c>; the value is bit for bit what
+    /// <see cref="TryParse"/> gives for the same text (the same mantissa and one exact division). Returns false for
+    /// anything else (an exponent, more digits, another delimiter), leaving the caller to the general path.
+    /// </summary>
+    public static bool TryParseCompactJsonDecimal(ReadOnlySpan<byte> json, ref int position, out double value)
+    {
+        value = 0;
+        int i = position;
+        bool negative = false;
+        if ((uint)i < (uint)json.Length && json[i] == Minus)
+        {
+            negative = true;
+            i++;
+        }
+
+        if ((uint)i >= (uint)json.Length)
+        {
+            return false;
+        }
+
+        ulong mantissa = 0;
+        int significant = 0;
+        uint digit = (uint)(json[i] - '0');
+        if (digit > 9)
+        {
+            return false;
+        }
+
+        i++;
+        if (digit != 0)
+        {
+            // JSON allows no leading zero, so a zero here stands alone and is not significant.
+            mantissa = digit;
+            significant = 1;
+            while ((uint)i < (uint)json.Length && (digit = (uint)(json[i] - '0')) <= 9)
+            {
+                if (++significant > FastPathMaxSignificantDigits)
+                {
+                    return false;
+                }
+
+                mantissa = (mantissa * 10) + digit;
+                i++;
+            }
+        }
+
+        int fractionDigits = 0;
+        if ((uint)i < (uint)json.Length && json[i] == Point)
+        {
+            i++;
+            while ((uint)i < (uint)json.Length && (digit = (uint)(json[i] - '0')) <= 9)
+            {
+                if (significant > 0 || digit != 0)
+                {
+                    if (++significant > FastPathMaxSignificantDigits)
+                    {
+                        return false;
+                    }
+
+                    mantissa = (mantissa * 10) + digit;
+                }
+
+                fractionDigits++;
+                i++;
+            }
+
+            if (fractionDigits is 0 or > FastPathMaxFractionDigits)
+            {
+                return false;
+            }
+        }
+
+        if ((uint)i >= (uint)json.Length || json[i] is not ((byte)',' or (byte)'}'))
+        {
+            return false;
+        }
+
+        double magnitude = mantissa;
+        if (fractionDigits > 0)
+        {
+            magnitude /= s_exactPowersOfTen[fractionDigits];
+        }
+
+        value = negative ? -magnitude : magnitude;
+        position = i;
+        return true;
+    }
+
+    /// <summary>
+    /// The compact CSV path's number: at <paramref name="position"/>, <c>-?[0-9]+(\.[0-9]+)?</c> with at most 15
+    /// significant digits, stopping at the first other byte (which the caller checks). The value is bit for bit what
+    /// <see cref="TryParse"/> gives for the same token. False for anything else (a plus sign, more digits), leaving the
+    /// caller to the general path.
+    /// </summary>
+    public static bool TryParsePlainDecimal(ReadOnlySpan<byte> text, ref int position, out double value)
+    {
+        value = 0;
+        int i = position;
+        bool negative = false;
+        if ((uint)i < (uint)text.Length && text[i] == Minus)
+        {
+            negative = true;
+            i++;
+        }
+
+        ulong mantissa = 0;
+        int significant = 0;
+        int integerStart = i;
+        uint digit;
+        while ((uint)i < (uint)text.Length && (digit = (uint)(text[i] - '0')) <= 9)
+        {
+            // As in Accumulate: leading zeros are not significant.
+            if (significant > 0 || digit != 0)
+            {
+                if (++significant > FastPathMaxSignificantDigits)
+                {
+                    return false;
+                }
+
+                mantissa = (mantissa * 10) + digit;
+            }
+
+            i++;
+        }
+
+        if (i == integerStart)
+        {
+            return false;
+        }
+
+        int fractionDigits = 0;
+        if ((uint)i < (uint)text.Length && text[i] == Point)
+        {
+            i++;
+            while ((uint)i < (uint)text.Length && (digit = (uint)(text[i] - '0')) <= 9)
+            {
+                if (significant > 0 || digit != 0)
+                {
+                    if (++significant > FastPathMaxSignificantDigits)
+                    {
+                        return false;
+                    }
+
+                    mantissa = (mantissa * 10) + digit;
+                }
+
+                fractionDigits++;
+                i++;
+            }
+
+            if (fractionDigits is 0 or > FastPathMaxFractionDigits)
+            {
+                return false;
+            }
+        }
+
+        double magnitude = mantissa;
+        if (fractionDigits > 0)
+        {
+            magnitude /= s_exactPowersOfTen[fractionDigits];
+        }
+
+        value = negative ? -magnitude : magnitude;
+        position = i;
+        return true;
+    }
+
+    /// <summary>
+    /// The compact JSON paths' non-negative integer: at <paramref name="position"/>, 1 to 18 digits without a leading
+    /// zero (or a lone 0), directly followed by <c>,</c> or <c>}</c>. False for anything else.
+    /// </summary>
+    public static bool TryParseCompactJsonInteger(ReadOnlySpan<byte> json, ref int position, out long value)
+    {
+        value = 0;
+        int i = position;
+        long result = 0;
+        uint digit;
+        while ((uint)i < (uint)json.Length && (digit = (uint)(json[i] - '0')) <= 9)
+        {
+            result = (result * 10) + digit;
+            i++;
+        }
+
+        int length = i - position;
+        if (length is 0 or > 18 || (length > 1 && json[position] == '0')
+            || (uint)i >= (uint)json.Length || json[i] is not ((byte)',' or (byte)'}'))
+        {
+            return false;
+        }
+
+        value = result;
+        position = i;
+        return true;
+    }
+
     private static void Accumulate(byte digit, ref ulong mantissa, ref int significant)
     {
         // Leading zeros are not significant; past 19 digits the slow path takes over anyway.

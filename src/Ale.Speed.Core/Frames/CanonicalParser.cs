@@ -34,6 +34,136 @@ public sealed class CanonicalParser : FrameParser
 
     protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {
+        if (!destination.IsEmpty && TryParseCompact(frame, out destination[0]))
+        {
+            count = 1;
+            return RejectReason.None;
+        }
+
+        return ParseGeneral(frame, destination, out count);
+    }
+
+    /// <summary>
+    /// The shape our own units and simulator write, read in one pass: <c>{"ts":"…","kmh":…,"dir":"in"|"out"</c>, then
+    /// optionally <c>,"seq":…</c>, <c>,"class":"…"</c>, <c>,"len":…</c> (each at most once, in any order), then <c>}</c>,
+    /// no whitespace, no escapes. Returns false on ANY deviation or problem, and the caller falls back to
+    /// <see cref="ParseGeneral"/>; when it returns true, the reading is exactly the one the general path gives (a test
+    /// feeds both the same inputs), because it accepts only well-formed JSON and validates with the same methods.
+    /// </summary>
+    internal static bool TryParseCompact(ReadOnlySpan<byte> frame, out Reading reading)
+    {
+        reading = default;
+        if (!frame.StartsWith("{\"ts\":\""u8))
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> rest = frame[7..];
+        int quote = rest.IndexOf((byte)'"');
+
+        // A timestamp that IsoTimestamp accepts holds only digits and -:.+TZ, so it is a well-formed JSON string.
+        if (quote < 0 || !IsoTimestamp.TryParseUnixMs(rest[..quote], out long timestampMs))
+        {
+            return false;
+        }
+
+        rest = rest[(quote + 1)..];
+        // The number checks are ReadSpeed's, ReadSequence's and ReadLength's; the number parsers give what theirs give.
+        int position = 7;
+        if (!rest.StartsWith(",\"kmh\":"u8) || !AsciiNumber.TryParseCompactJsonDecimal(rest, ref position, out double kmh)
+            || kmh is < 0 or > FrameSyntax.MaxSpeedKmh)
+        {
+            return false;
+        }
+
+        double speedKmh = kmh + 0.0;
+        rest = rest[position..];
+
+        Direction direction;
+        if (rest.StartsWith(",\"dir\":\"in\""u8))
+        {
+            direction = Direction.Approaching;
+            rest = rest[11..];
+        }
+        else if (rest.StartsWith(",\"dir\":\"out\""u8))
+        {
+            direction = Direction.Receding;
+            rest = rest[12..];
+        }
+        else
+        {
+            return false;
+        }
+
+        long sequence = -1;
+        double lengthMetres = double.NaN;
+        VehicleClass vehicleClass = VehicleClass.Unknown;
+        bool hasSequence = false, hasLength = false, hasClass = false;
+        while (rest.Length > 1)
+        {
+            if (!hasSequence && rest.StartsWith(",\"seq\":"u8))
+            {
+                hasSequence = true;
+                position = 7;
+                if (!AsciiNumber.TryParseCompactJsonInteger(rest, ref position, out sequence))
+                {
+                    return false;
+                }
+
+                rest = rest[position..];
+            }
+            else if (!hasClass && rest.StartsWith(",\"class\":\""u8))
+            {
+                hasClass = true;
+                rest = rest[10..];
+                quote = rest.IndexOf((byte)'"');
+
+                // ReadClass accepts only plain lower-case names, so an accepted name is a well-formed JSON string.
+                if (quote < 0 || ReadClass(new JsonValue(JsonKind.String, rest[..quote], false), out vehicleClass) != RejectReason.None)
+                {
+                    return false;
+                }
+
+                rest = rest[(quote + 1)..];
+            }
+            else if (!hasLength && rest.StartsWith(",\"len\":"u8))
+            {
+                hasLength = true;
+                position = 7;
+                if (!AsciiNumber.TryParseCompactJsonDecimal(rest, ref position, out double length) || length is < 0 or > MaxLengthMetres)
+                {
+                    return false;
+                }
+
+                lengthMetres = length + 0.0;
+                rest = rest[position..];
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (rest.Length != 1 || rest[0] != (byte)'}')
+        {
+            return false;
+        }
+
+        reading = new Reading
+        {
+            TimestampMs = timestampMs,
+            SpeedKmh = speedKmh,
+            Direction = direction,
+            LengthMetres = lengthMetres,
+            Sequence = sequence,
+            Class = vehicleClass,
+        };
+        return true;
+    }
+
+    /// <summary>The strict general path: any well-formed JSON object, fields checked in the documented order.</summary>
+    internal static RejectReason ParseGeneral(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
+    {
         count = 0;
         if (FrameSyntax.Trim(frame).IsEmpty)
         {
@@ -60,29 +190,27 @@ public sealed class CanonicalParser : FrameParser
                 continue;
             }
 
-            if (key.SequenceEqual("ts"u8))
+            // By length first: one comparison for most keys instead of a chain of them.
+            switch (key.Length)
             {
-                ts = value;
-            }
-            else if (key.SequenceEqual("kmh"u8))
-            {
-                kmh = value;
-            }
-            else if (key.SequenceEqual("dir"u8))
-            {
-                dir = value;
-            }
-            else if (key.SequenceEqual("len"u8))
-            {
-                len = value;
-            }
-            else if (key.SequenceEqual("seq"u8))
-            {
-                seq = value;
-            }
-            else if (key.SequenceEqual("class"u8))
-            {
-                vehicleClass = value;
+                case 2 when key.SequenceEqual("ts"u8):
+                    ts = value;
+                    break;
+                case 3 when key.SequenceEqual("kmh"u8):
+                    kmh = value;
+                    break;
+                case 3 when key.SequenceEqual("dir"u8):
+                    dir = value;
+                    break;
+                case 3 when key.SequenceEqual("len"u8):
+                    len = value;
+                    break;
+                case 3 when key.SequenceEqual("seq"u8):
+                    seq = value;
+                    break;
+                case 5 when key.SequenceEqual("class"u8):
+                    vehicleClass = value;
+                    break;
             }
         }
 

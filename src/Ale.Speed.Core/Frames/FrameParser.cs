@@ -84,6 +84,27 @@ public abstract class FrameParser
         return TryReadFrameSlow(ref reader, destination, out result, isFinalBlock);
     }
 
+    /// <summary>
+    /// The fast path of <see cref="TryReadFrame"/> on one span: reads the next whole line of <paramref name="unread"/>
+    /// and says how many bytes it took. Returns false (consuming nothing) whenever <see cref="TryReadFrame"/> would
+    /// have to do more than that (no line end buffered, or the rest of an overlong line to skip): the caller then
+    /// continues with <see cref="TryReadFrame"/> from the same place.
+    /// </summary>
+    internal bool TryReadLine(ReadOnlySpan<byte> unread, Span<Reading> destination, out FrameResult result, out int consumed)
+    {
+        int lineEnd;
+        if (_skippingOverlongLine || (lineEnd = unread.IndexOf(LineFeed)) < 0)
+        {
+            result = default;
+            consumed = 0;
+            return false;
+        }
+
+        consumed = lineEnd + 1;
+        result = ParseLine(TrimCarriageReturn(unread[..lineEnd]), destination);
+        return true;
+    }
+
     private bool TryReadFrameSlow(ref SequenceReader<byte> reader, Span<Reading> destination, out FrameResult result, bool isFinalBlock)
     {
         // +1 so that a CR before the LF does not count against the frame length.

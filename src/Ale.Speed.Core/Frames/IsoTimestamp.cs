@@ -13,16 +13,18 @@ internal static class IsoTimestamp
     {
         unixMs = 0;
         if (text.Length < 20
-            || !TryDigits(text, 0, 4, out int year)
-            || text[4] != '-' || !TryDigits(text, 5, 2, out int month)
-            || text[7] != '-' || !TryDigits(text, 8, 2, out int day)
+            || !TryTwoDigits(text, 0, out int century) || !TryTwoDigits(text, 2, out int yearOfCentury)
+            || text[4] != '-' || !TryTwoDigits(text, 5, out int month)
+            || text[7] != '-' || !TryTwoDigits(text, 8, out int day)
             || (text[10] | 0x20) != 't'
-            || !TryDigits(text, 11, 2, out int hour)
-            || text[13] != ':' || !TryDigits(text, 14, 2, out int minute)
-            || text[16] != ':' || !TryDigits(text, 17, 2, out int second))
+            || !TryTwoDigits(text, 11, out int hour)
+            || text[13] != ':' || !TryTwoDigits(text, 14, out int minute)
+            || text[16] != ':' || !TryTwoDigits(text, 17, out int second))
         {
             return false;
         }
+
+        int year = (century * 100) + yearOfCentury;
 
         if (month is < 1 or > 12 || day < 1 || day > DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
         {
@@ -85,7 +87,7 @@ internal static class IsoTimestamp
 
         int minuteAt = text.Length == 6 ? 4 : 3;
         if ((text.Length == 6 && text[3] != ':')
-            || !TryDigits(text, 1, 2, out int offsetHours) || !TryDigits(text, minuteAt, 2, out int offsetMinutes)
+            || !TryTwoDigits(text, 1, out int offsetHours) || !TryTwoDigits(text, minuteAt, out int offsetMinutes)
             || offsetHours > 23 || offsetMinutes > 59)
         {
             return false;
@@ -100,26 +102,13 @@ internal static class IsoTimestamp
         return true;
     }
 
-    private static bool TryDigits(ReadOnlySpan<byte> text, int start, int count, out int value)
+    /// <summary>Two ASCII digits at <paramref name="start"/>; callers have checked that the text is long enough.</summary>
+    private static bool TryTwoDigits(ReadOnlySpan<byte> text, int start, out int value)
     {
-        value = 0;
-        if (start + count > text.Length)
-        {
-            return false;
-        }
-
-        for (int i = start; i < start + count; i++)
-        {
-            byte c = text[i];
-            if (!AsciiNumber.IsDigit(c))
-            {
-                return false;
-            }
-
-            value = (value * 10) + (c - '0');
-        }
-
-        return true;
+        uint tens = (uint)(text[start] - '0');
+        uint ones = (uint)(text[start + 1] - '0');
+        value = (int)((tens * 10) + ones);
+        return tens <= 9 && ones <= 9;
     }
 
     internal static bool IsLeapYear(int year) => (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Ale.Speed.Core.Frames;
 
 /// <summary>The kind of a JSON value as the scanner saw it; <see cref="None"/> means "key absent".</summary>
@@ -228,6 +230,9 @@ internal static class JsonSyntax
     private const byte Quote = (byte)'"';
     private const byte Backslash = (byte)'\\';
 
+    private static readonly SearchValues<byte> s_stringSpecials = SearchValues.Create(
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, Quote, Backslash]);
+
     public static void SkipWhitespace(ReadOnlySpan<byte> json, scoped ref int position)
     {
         while ((uint)position < (uint)json.Length && json[position] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
@@ -260,6 +265,14 @@ internal static class JsonSyntax
         int start = position;
         while ((uint)position < (uint)json.Length)
         {
+            // Vectorised jump to the next byte that matters: a quote, a backslash or a control character.
+            int skip = json[position..].IndexOfAny(s_stringSpecials);
+            if (skip < 0)
+            {
+                return false;
+            }
+
+            position += skip;
             byte c = json[position];
             if (c == Quote)
             {
@@ -380,7 +393,7 @@ internal static class JsonSyntax
     }
 
     /// <summary><c>-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?</c></summary>
-    private static bool TryScanNumber(ReadOnlySpan<byte> json, scoped ref int position)
+    internal static bool TryScanNumber(ReadOnlySpan<byte> json, scoped ref int position)
     {
         TryConsume(json, ref position, (byte)'-');
         if ((uint)position >= (uint)json.Length || !AsciiNumber.IsDigit(json[position]))

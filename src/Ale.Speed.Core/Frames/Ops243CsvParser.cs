@@ -24,6 +24,57 @@ public sealed class Ops243CsvParser : FrameParser
     public override bool ReportsVehicles => false;
 
     protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
+        => TryParseCompact(frame, destination, out count) ? RejectReason.None : ParseGeneral(frame, destination, out count);
+
+    /// <summary>
+    /// The one-target line the sensor writes, read in one pass: <c>time,magnitude,speed</c>, plain decimals, no spaces.
+    /// Returns false on ANY deviation or problem, and the caller falls back to <see cref="ParseGeneral"/>; when it
+    /// returns true, the reading is exactly the one the general path gives (a test feeds both the same inputs).
+    /// </summary>
+    internal bool TryParseCompact(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
+    {
+        count = 0;
+        int position = 0;
+        if (destination.IsEmpty
+            || !AsciiNumber.TryParsePlainDecimal(frame, ref position, out double time) || time < 0
+            || !TryComma(frame, ref position)
+            || !AsciiNumber.TryParsePlainDecimal(frame, ref position, out double magnitude)
+            || !TryComma(frame, ref position)
+            || !AsciiNumber.TryParsePlainDecimal(frame, ref position, out double wire)
+            || position != frame.Length
+            || !FrameSyntax.TryToKmh(wire, _factor, out double kmh))
+        {
+            return false;
+        }
+
+        if (kmh > 0)
+        {
+            destination[0] = new Reading
+            {
+                SpeedKmh = kmh,
+                Direction = FrameSyntax.DirectionOfSign(wire),
+                DeviceClockSeconds = time,
+                Magnitude = magnitude,
+            };
+            count = 1;
+        }
+
+        return true;
+
+        static bool TryComma(ReadOnlySpan<byte> frame, ref int position)
+        {
+            if ((uint)position < (uint)frame.Length && frame[position] == Comma)
+            {
+                position++;
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Any number of targets, spaces around fields, every number form <see cref="AsciiNumber.TryParse"/> reads.</summary>
+    internal RejectReason ParseGeneral(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {
         count = 0;
         ReadOnlySpan<byte> text = FrameSyntax.Trim(frame);

@@ -32,6 +32,115 @@ public sealed class Ops243JsonParser : FrameParser
 
     protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {
+        if (!destination.IsEmpty && TryParseCompact(frame, destination, out count))
+        {
+            return RejectReason.None;
+        }
+
+        return ParseGeneral(frame, destination, out count);
+    }
+
+    /// <summary>
+    /// The shape the sensor writes with <c>OJ</c>, read in one pass: <c>{"speed":…</c> (a scalar), then optionally
+    /// <c>,"direction":"inbound"|"outbound"</c>, <c>,"time":…</c>, <c>,"tick":…</c>, <c>,"magnitude":…</c> (plain JSON
+    /// numbers, each key at most once, in any order), then <c>}</c>, no whitespace. Returns false on ANY deviation or
+    /// problem, and the caller falls back to <see cref="ParseGeneral"/>; when it returns true, the readings are exactly
+    /// the ones the general path gives (a test feeds both the same inputs).
+    /// </summary>
+    internal bool TryParseCompact(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
+    {
+        count = 0;
+        ReadOnlySpan<byte> rest = frame;
+        if (!rest.StartsWith("{\"speed\":"u8) || !TryCompactNumber(ref rest, 9, out double speed))
+        {
+            return false;
+        }
+
+        Direction direction = Direction.Unknown;
+        double deviceClock = double.NaN;
+        double magnitude = double.NaN;
+        bool hasDirection = false, hasTime = false, hasTick = false, hasMagnitude = false;
+        while (rest.Length > 1)
+        {
+            if (!hasDirection && rest.StartsWith(",\"direction\":\"inbound\""u8))
+            {
+                hasDirection = true;
+                direction = Direction.Approaching;
+                rest = rest[22..];
+            }
+            else if (!hasDirection && rest.StartsWith(",\"direction\":\"outbound\""u8))
+            {
+                hasDirection = true;
+                direction = Direction.Receding;
+                rest = rest[23..];
+            }
+            else if (!hasTime && rest.StartsWith(",\"time\":"u8))
+            {
+                hasTime = true;
+                if (!TryCompactNumber(ref rest, 8, out deviceClock) || deviceClock < 0)
+                {
+                    return false;
+                }
+            }
+            else if (!hasTick && rest.StartsWith(",\"tick\":"u8))
+            {
+                // Unknown to us, skipped like any unknown key, but it must still be a well-formed number.
+                hasTick = true;
+                if (!TryCompactNumber(ref rest, 8, out _))
+                {
+                    return false;
+                }
+            }
+            else if (!hasMagnitude && rest.StartsWith(",\"magnitude\":"u8))
+            {
+                hasMagnitude = true;
+                if (!TryCompactNumber(ref rest, 13, out magnitude))
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (rest.Length != 1 || rest[0] != (byte)'}' || !FrameSyntax.TryToKmh(speed, _factor, out double kmh))
+        {
+            return false;
+        }
+
+        if (kmh != 0)
+        {
+            destination[0] = new Reading
+            {
+                SpeedKmh = kmh,
+                Direction = hasDirection ? direction : FrameSyntax.DirectionOfSign(speed),
+                DeviceClockSeconds = deviceClock,
+                Magnitude = magnitude,
+            };
+            count = 1;
+        }
+
+        return true;
+    }
+
+    /// <summary>Skips <paramref name="prefix"/> bytes, then reads a JSON number that must be followed by ',' or '}'.</summary>
+    private static bool TryCompactNumber(ref ReadOnlySpan<byte> rest, int prefix, out double number)
+    {
+        int position = prefix;
+        if (!AsciiNumber.TryParseCompactJsonDecimal(rest, ref position, out number))
+        {
+            return false;
+        }
+
+        rest = rest[position..];
+        return true;
+    }
+
+    /// <summary>The strict general path: any well-formed JSON object, scalars or arrays, numbers quoted or not.</summary>
+    internal RejectReason ParseGeneral(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
+    {
         count = 0;
         if (FrameSyntax.Trim(frame).IsEmpty)
         {
@@ -58,21 +167,21 @@ public sealed class Ops243JsonParser : FrameParser
                 continue;
             }
 
-            if (key.SequenceEqual("speed"u8))
+            // By length first: one comparison for most keys instead of a chain of them.
+            switch (key.Length)
             {
-                speed = value;
-            }
-            else if (key.SequenceEqual("direction"u8))
-            {
-                direction = value;
-            }
-            else if (key.SequenceEqual("time"u8))
-            {
-                time = value;
-            }
-            else if (key.SequenceEqual("magnitude"u8))
-            {
-                magnitude = value;
+                case 5 when key.SequenceEqual("speed"u8):
+                    speed = value;
+                    break;
+                case 9 when key.SequenceEqual("direction"u8):
+                    direction = value;
+                    break;
+                case 4 when key.SequenceEqual("time"u8):
+                    time = value;
+                    break;
+                case 9 when key.SequenceEqual("magnitude"u8):
+                    magnitude = value;
+                    break;
             }
         }
 

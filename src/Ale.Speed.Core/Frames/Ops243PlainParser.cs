@@ -24,6 +24,36 @@ public sealed class Ops243PlainParser : FrameParser
     public override bool ReportsVehicles => false;
 
     protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
+        => TryParseCompact(frame, destination, out count) ? RejectReason.None : ParseGeneral(frame, destination, out count);
+
+    /// <summary>
+    /// The one-target line the sensor writes, read in one pass: a plain decimal, no spaces. Returns false on ANY
+    /// deviation or problem, and the caller falls back to <see cref="ParseGeneral"/>; when it returns true, the reading
+    /// is exactly the one the general path gives (a test feeds both the same inputs).
+    /// </summary>
+    internal bool TryParseCompact(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
+    {
+        count = 0;
+        int position = 0;
+        if (destination.IsEmpty
+            || !AsciiNumber.TryParsePlainDecimal(frame, ref position, out double wire)
+            || position != frame.Length
+            || !FrameSyntax.TryToKmh(wire, _factor, out double kmh))
+        {
+            return false;
+        }
+
+        if (kmh > 0)
+        {
+            destination[0] = new Reading { SpeedKmh = kmh, Direction = FrameSyntax.DirectionOfSign(wire) };
+            count = 1;
+        }
+
+        return true;
+    }
+
+    /// <summary>Several targets, spaces around fields, every number form <see cref="AsciiNumber.TryParse"/> reads.</summary>
+    internal RejectReason ParseGeneral(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {
         count = 0;
         ReadOnlySpan<byte> rest = FrameSyntax.Trim(frame);

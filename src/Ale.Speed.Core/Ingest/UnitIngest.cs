@@ -14,10 +14,15 @@ namespace Ale.Speed.Core.Ingest;
 /// <para>A reading's time is the time its frame carries, else the arrival time the caller passes. All frames in one
 /// <see cref="Ingest"/> call without their own time share that arrival time, so the caller should pass each buffer as it
 /// arrives: a backlog read in one go would squeeze the gaps the detector relies on.</para>
+/// <para>The filter's "now" (future and late checks) is read from its clock once per call, at the first vehicle, and
+/// shared by the call's vehicles: those checks work at a scale of minutes, a clock read per vehicle costs more than
+/// parsing a short frame.</para>
 /// <para>One instance per unit, used from one thread (the unit's read loop). Allocation-free once warm.</para>
 /// </remarks>
 public sealed class UnitIngest
 {
+    private const long NoTime = long.MinValue;
+
     private readonly FrameParser _parser;
     private readonly VehicleDetector? _detector;
     private readonly VehicleFilter _filter;
@@ -56,48 +61,76 @@ public sealed class UnitIngest
         ArgumentNullException.ThrowIfNull(sink);
         // A field, not stackalloc: a serial read is often one frame, and zeroing nine readings per call would cost more than parsing.
         Span<Reading> readings = _readings;
+
+        // Read once, at the first vehicle of this buffer (see VehicleFilter.Apply with a time).
+        long nowMs = NoTime;
+        if (buffer.IsSingleSegment)
+        {
+            // Fast path: a serial read is one segment, usually one line; no SequenceReader needed for whole lines.
+            ReadOnlySpan<byte> span = buffer.FirstSpan;
+            int offset = 0;
+            while (_parser.TryReadLine(span[offset..], readings, out FrameResult lineFrame, out int consumed))
+            {
+                offset += consumed;
+                Handle(lineFrame, readings, arrivalMs, sink, ref nowMs);
+            }
+
+            if (offset == span.Length)
+            {
+                SyncNoise();
+                return buffer.GetPosition(offset);
+            }
+
+            buffer = buffer.Slice(offset);
+        }
+
         var reader = new SequenceReader<byte>(buffer);
-        IngestCounters counters = Counters;
         while (_parser.TryReadFrame(ref reader, readings, out FrameResult frame, isFinalBlock))
         {
-            counters.Frames++;
-            if (frame.IsRejected)
-            {
-                counters.CountReject(frame.Reject);
-                continue;
-            }
-
-            int count = frame.ReadingCount;
-            counters.Readings += count;
-            if (count == 0)
-            {
-                counters.NoTargetFrames++;
-            }
-
-            if (_detector is null)
-            {
-                for (int i = 0; i < count; i++)
-                {
-                    ref readonly Reading reading = ref readings[i];
-                    Vehicle vehicle = ToVehicle(reading, reading.HasTimestamp ? reading.TimestampMs : arrivalMs);
-                    Deliver(vehicle, sink);
-                }
-            }
-            else
-            {
-                long timeMs = count > 0 && readings[0].HasTimestamp ? readings[0].TimestampMs : arrivalMs;
-                if (_detector.TryAddFrame(readings[..count], timeMs, out Vehicle completed, out int untracked))
-                {
-                    // No streaming format carries wall-clock time: its vehicles are stamped with arrival times.
-                    Deliver(completed, sink);
-                }
-
-                counters.UntrackedReadings += untracked;
-            }
+            Handle(frame, readings, arrivalMs, sink, ref nowMs);
         }
 
         SyncNoise();
         return reader.Position;
+    }
+
+    private void Handle(in FrameResult frame, Span<Reading> readings, long arrivalMs, IVehicleSink sink, ref long nowMs)
+    {
+        IngestCounters counters = Counters;
+        counters.Frames++;
+        if (frame.IsRejected)
+        {
+            counters.CountReject(frame.Reject);
+            return;
+        }
+
+        int count = frame.ReadingCount;
+        counters.Readings += count;
+        if (count == 0)
+        {
+            counters.NoTargetFrames++;
+        }
+
+        if (_detector is null)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                ref readonly Reading reading = ref readings[i];
+                Vehicle vehicle = ToVehicle(reading, reading.HasTimestamp ? reading.TimestampMs : arrivalMs);
+                Deliver(vehicle, sink, ref nowMs);
+            }
+        }
+        else
+        {
+            long timeMs = count > 0 && readings[0].HasTimestamp ? readings[0].TimestampMs : arrivalMs;
+            if (_detector.TryAddFrame(readings[..count], timeMs, out Vehicle completed, out int untracked))
+            {
+                // No streaming format carries wall-clock time: its vehicles are stamped with arrival times.
+                Deliver(completed, sink, ref nowMs);
+            }
+
+            counters.UntrackedReadings += untracked;
+        }
     }
 
     /// <summary>The state of a new instance (no open burst, nothing remembered, counters zero) without allocating one.</summary>
@@ -115,7 +148,8 @@ public sealed class UnitIngest
         ArgumentNullException.ThrowIfNull(sink);
         if (_detector is not null && _detector.TryFlush(nowMs, out Vehicle completed))
         {
-            Deliver(completed, sink);
+            long filterNowMs = NoTime;
+            Deliver(completed, sink, ref filterNowMs);
         }
 
         SyncNoise();
@@ -127,7 +161,8 @@ public sealed class UnitIngest
         ArgumentNullException.ThrowIfNull(sink);
         if (_detector is not null && _detector.TryComplete(out Vehicle completed))
         {
-            Deliver(completed, sink);
+            long filterNowMs = NoTime;
+            Deliver(completed, sink, ref filterNowMs);
         }
 
         SyncNoise();
@@ -145,10 +180,15 @@ public sealed class UnitIngest
         Sequence = reading.Sequence,
     };
 
-    private void Deliver(in Vehicle vehicle, IVehicleSink sink)
+    private void Deliver(in Vehicle vehicle, IVehicleSink sink, ref long nowMs)
     {
         Counters.Vehicles++;
-        RejectReason reason = _filter.Apply(vehicle, out Vehicle accepted);
+        if (nowMs == NoTime)
+        {
+            nowMs = _filter.NowMs();
+        }
+
+        RejectReason reason = _filter.Apply(vehicle, nowMs, out Vehicle accepted);
         if (reason != RejectReason.None)
         {
             Counters.CountReject(reason);

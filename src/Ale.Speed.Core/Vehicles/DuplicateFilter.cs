@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Ale.Speed.Core.Vehicles;
 
 /// <summary>
@@ -25,6 +27,19 @@ public readonly record struct VehicleIdentity
 
     public Direction Direction { get; }
 
+    public bool Equals(VehicleIdentity other)
+        => SequenceOrTimestampMs == other.SequenceOrTimestampMs && SpeedCentiKmh == other.SpeedCentiKmh
+            && HasSequence == other.HasSequence && Direction == other.Direction;
+
+    // Written out: the generated one goes through EqualityComparer<T>.Default for each field, on every vehicle.
+    public override int GetHashCode()
+    {
+        ulong hash = ((ulong)SequenceOrTimestampMs * 0x9E3779B97F4A7C15UL)
+            ^ ((ulong)SpeedCentiKmh * 0xC2B2AE3D27D4EB4FUL)
+            ^ (((ulong)Direction << 1) | (HasSequence ? 1UL : 0UL));
+        return (int)(hash ^ (hash >> 32));
+    }
+
     /// <summary>The identity of <paramref name="vehicle"/> within its unit.</summary>
     public static VehicleIdentity Of(in Vehicle vehicle)
         => vehicle.Sequence >= 0
@@ -36,20 +51,30 @@ public readonly record struct VehicleIdentity
 /// Remembers the identities of the last <see cref="Capacity"/> vehicles of one unit, to drop the records a unit or a
 /// broker delivers twice (an MQTT redelivery, a re-read log). Memory is fixed: when full, the oldest identity is forgotten.
 /// </summary>
-/// <remarks>Both structures are sized up front, so once warm, checking and remembering allocate nothing.</remarks>
+/// <remarks>
+/// Both structures are sized up front, so once warm, checking and remembering allocate nothing. The set is an
+/// open-addressing table of indices into the ring (linear probing, at most half full, deletion by backward shift) rather
+/// than a <see cref="HashSet{T}"/>: every new vehicle is one add and, once full, one remove, and this way both cost a
+/// probe or two in small arrays.
+/// </remarks>
 public sealed class DuplicateFilter
 {
-    private readonly HashSet<VehicleIdentity> _seen;
     private readonly VehicleIdentity[] _order; // ring buffer, oldest at _next once full
+    private readonly int[] _hashes;            // hash of each ring entry
+    private readonly int[] _slots;             // ring index + 1, 0 = empty
+    private readonly int _mask;
     private int _next;
     private int _count;
 
     public DuplicateFilter(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, 1 << 28);
         Capacity = capacity;
-        _seen = new HashSet<VehicleIdentity>(capacity);
         _order = new VehicleIdentity[capacity];
+        _hashes = new int[capacity];
+        _slots = new int[(int)BitOperations.RoundUpToPowerOf2((uint)capacity * 2)];
+        _mask = _slots.Length - 1;
     }
 
     public int Capacity { get; }
@@ -59,33 +84,89 @@ public sealed class DuplicateFilter
     /// <summary>Returns false if <paramref name="identity"/> is remembered already; otherwise remembers it and returns true.</summary>
     public bool TryRemember(in VehicleIdentity identity)
     {
-        if (_seen.Contains(identity))
+        int hash = identity.GetHashCode();
+        if (Find(identity, hash) >= 0)
         {
             return false;
         }
 
         if (_count == Capacity)
         {
-            _seen.Remove(_order[_next]);
+            RemoveSlotOf(_next);
         }
         else
         {
             _count++;
         }
 
-        _seen.Add(identity);
         _order[_next] = identity;
+        _hashes[_next] = hash;
+        int slot = hash & _mask;
+        while (_slots[slot] != 0)
+        {
+            slot = (slot + 1) & _mask;
+        }
+
+        _slots[slot] = _next + 1;
         _next = _next + 1 == Capacity ? 0 : _next + 1;
         return true;
     }
 
-    public bool Contains(in VehicleIdentity identity) => _seen.Contains(identity);
+    public bool Contains(in VehicleIdentity identity) => Find(identity, identity.GetHashCode()) >= 0;
 
     /// <summary>Forgets every identity, keeping the memory for reuse.</summary>
     internal void Clear()
     {
-        _seen.Clear();
+        Array.Clear(_slots);
         _next = 0;
         _count = 0;
+    }
+
+    private int Find(in VehicleIdentity identity, int hash)
+    {
+        int slot = hash & _mask;
+        int entry;
+        while ((entry = _slots[slot]) != 0)
+        {
+            if (_hashes[entry - 1] == hash && _order[entry - 1].Equals(identity))
+            {
+                return slot;
+            }
+
+            slot = (slot + 1) & _mask;
+        }
+
+        return -1;
+    }
+
+    /// <summary>Takes ring entry <paramref name="index"/> out of the table, shifting back the entries probed past it.</summary>
+    private void RemoveSlotOf(int index)
+    {
+        int hole = _hashes[index] & _mask;
+        while (_slots[hole] != index + 1)
+        {
+            hole = (hole + 1) & _mask;
+        }
+
+        int next = hole;
+        while (true)
+        {
+            next = (next + 1) & _mask;
+            int entry = _slots[next];
+            if (entry == 0)
+            {
+                break;
+            }
+
+            // An entry may move into the hole only if its home slot is not cyclically within (hole, next].
+            int home = _hashes[entry - 1] & _mask;
+            if (((next - home) & _mask) >= ((next - hole) & _mask))
+            {
+                _slots[hole] = entry;
+                hole = next;
+            }
+        }
+
+        _slots[hole] = 0;
     }
 }

@@ -135,6 +135,32 @@ public sealed class BinTests
     }
 
     [Fact]
+    public void Reinitialize_AfterOverLimitVehiclesMergesAndRestores_StartsFromZero()
+    {
+        // Reuse clears only the over-limit buckets known to be used; every way of filling them must be known.
+        var slow = new Bin(30);
+        var fast = new Bin(80);
+        foreach (double speed in new[] { 31.5, 45, 90, 250 })
+        {
+            slow.Add(speed);
+            fast.Add(speed + 50 > 250 ? 250 : speed + 50);
+        }
+
+        Bin merged = Bin.Merge(slow, fast);
+        Bin restored = Bin.Restore(default, 30, slow.Count, slow.SumCentiKmh, slow.SumOfSquaresCentiKmh, slow.MaxCentiKmh,
+            slow.Histogram.Counts, slow.AllOverLimitBuckets, slow.ClassCounts);
+        Assert.NotEqual(0, merged.CountOverLimit);
+        foreach (Bin bin in new[] { slow, fast, merged, restored, slow.Clone() })
+        {
+            bin.Reinitialize(default, 50);
+            Assert.All(bin.AllOverLimitBuckets.ToArray(), c => Assert.Equal(0, c));
+            Assert.Equal(0, bin.Count);
+            bin.Add(51);
+            Assert.Equal(1, bin.CountOverLimit);
+        }
+    }
+
+    [Fact]
     public void Clone_IsIndependentCopy()
     {
         var bin = new Bin(50);

@@ -33,6 +33,52 @@ public sealed class DuplicateFilterTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(64)]
+    [InlineData(1000)]
+    public void TryRemember_RandomRepeatsAndEvictions_AnswersAsASetOfTheLastCapacity(int capacity)
+    {
+        // Few distinct identities, so that repeats, evictions and colliding probes (deletion by backward shift) are
+        // common; the model is the plain definition: a set of the last `capacity` remembered identities.
+        var random = new Random(31 + capacity);
+        var filter = new DuplicateFilter(capacity);
+        var order = new Queue<VehicleIdentity>();
+        var seen = new HashSet<VehicleIdentity>();
+        for (int n = 0; n < 50_000; n++)
+        {
+            VehicleIdentity identity = random.Next(2) == 0
+                ? Id(random.Next(capacity * 3))
+                : VehicleIdentity.Of(new Vehicle
+                {
+                    Unit = s_unit, TimestampMs = 1_700_000_000_000 + random.Next(capacity * 2), SpeedKmh = 40 + random.Next(3),
+                    Direction = random.Next(2) == 0 ? Direction.Approaching : Direction.Receding,
+                });
+            bool expected = !seen.Contains(identity);
+            if (expected)
+            {
+                if (order.Count == capacity)
+                {
+                    seen.Remove(order.Dequeue());
+                }
+
+                order.Enqueue(identity);
+                seen.Add(identity);
+            }
+
+            Assert.Equal(expected, filter.TryRemember(identity));
+            Assert.Equal(order.Count, filter.Count);
+            if (n % 97 == 0)
+            {
+                foreach (VehicleIdentity remembered in order)
+                {
+                    Assert.True(filter.Contains(remembered));
+                }
+            }
+        }
+    }
+
     [Fact]
     public void TryRemember_SteadyState_AllocatesNothing()
     {
