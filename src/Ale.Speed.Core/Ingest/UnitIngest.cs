@@ -17,6 +17,8 @@ namespace Ale.Speed.Core.Ingest;
 /// <para>The filter's "now" (future and late checks) is read from its clock once per call, at the first vehicle, and
 /// shared by the call's vehicles: those checks work at a scale of minutes, a clock read per vehicle costs more than
 /// parsing a short frame.</para>
+/// <para>Streaming units that report their own uptime clock (OPS243 <c>time</c>, with <c>OT</c> or JSON output) have it
+/// mapped to the wall clock (see <c>MapDeviceClock</c>), so detection does not depend on read timing.</para>
 /// <para>One instance per unit, used from one thread (the unit's read loop). Allocation-free once warm.</para>
 /// </remarks>
 public sealed class UnitIngest
@@ -122,10 +124,15 @@ public sealed class UnitIngest
         }
         else
         {
-            long timeMs = count > 0 && readings[0].HasTimestamp ? readings[0].TimestampMs : arrivalMs;
+            long timeMs = count == 0 ? arrivalMs
+                : readings[0].HasTimestamp ? readings[0].TimestampMs
+                : double.IsFinite(readings[0].DeviceClockSeconds) ? MapDeviceClock(readings[0].DeviceClockSeconds, arrivalMs, _detector.HasOpenBurst)
+                : arrivalMs;
+            _lastFrameTimeMs = timeMs;
+            _lastFrameArrivalMs = arrivalMs;
             if (_detector.TryAddFrame(readings[..count], timeMs, out Vehicle completed, out int untracked))
             {
-                // No streaming format carries wall-clock time: its vehicles are stamped with arrival times.
+                // No streaming format carries wall-clock time: its vehicles are stamped with (device-clock mapped) arrival times.
                 Deliver(completed, sink, ref nowMs);
             }
 
@@ -134,8 +141,43 @@ public sealed class UnitIngest
     }
 
     /// <summary>The state of a new instance (no open burst, nothing remembered, counters zero) without allocating one.</summary>
+    /// <summary>Re-learn the device clock's offset when readings arrive later than its clock says by more than this.</summary>
+    public const long DeviceClockResyncMs = 10_000;
+
+    private long _lastFrameTimeMs;
+    private long _lastFrameArrivalMs;
+    private long _deviceClockOffsetMs;
+    private long _lastDeviceClockMs;
+    private bool _hasDeviceClockOffset;
+
+    /// <summary>
+    /// A unit's own uptime clock (OPS243 <c>time</c>) on the wall clock: offset = arrival − device time, the least seen
+    /// (the read with the least delay), learned again when the clock goes backwards (the unit restarted) or readings
+    /// arrive more than <see cref="DeviceClockResyncMs"/> later than it predicts (drift) — the latter only between bursts,
+    /// since a jump inside one would split a vehicle. So burst gaps and durations come from the radar's clock, not from
+    /// when a busy machine happened to read the serial line.
+    /// </summary>
+    private long MapDeviceClock(double seconds, long arrivalMs, bool burstOpen)
+    {
+        long deviceMs = (long)Math.Round(seconds * 1000);
+        long candidate = arrivalMs - deviceMs;
+        if (!_hasDeviceClockOffset || deviceMs < _lastDeviceClockMs || (!burstOpen && candidate - _deviceClockOffsetMs > DeviceClockResyncMs))
+        {
+            _deviceClockOffsetMs = candidate;
+            _hasDeviceClockOffset = true;
+        }
+        else if (candidate < _deviceClockOffsetMs)
+        {
+            _deviceClockOffsetMs = candidate;
+        }
+
+        _lastDeviceClockMs = deviceMs;
+        return _deviceClockOffsetMs + deviceMs;
+    }
+
     internal void Reset()
     {
+        _hasDeviceClockOffset = false;
         _parser.Reset();
         _detector?.Reset();
         _filter.Reset();
@@ -146,7 +188,10 @@ public sealed class UnitIngest
     public void FlushIdle(long nowMs, IVehicleSink sink)
     {
         ArgumentNullException.ThrowIfNull(sink);
-        if (_detector is not null && _detector.TryFlush(nowMs, out Vehicle completed))
+        // The detector's time is the device clock where the unit has one: compare in that time base, i.e. "no frame has
+        // arrived for LostAfterMs", however far the device clock runs from ours.
+        long detectorNowMs = nowMs + _lastFrameTimeMs - _lastFrameArrivalMs;
+        if (_detector is not null && _detector.TryFlush(detectorNowMs, out Vehicle completed))
         {
             long filterNowMs = NoTime;
             Deliver(completed, sink, ref filterNowMs);
