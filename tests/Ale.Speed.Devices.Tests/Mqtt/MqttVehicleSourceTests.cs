@@ -132,6 +132,41 @@ public sealed class MqttVehicleSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_BurstOfMessages_OneVehicleEach_ExactTotalsInBoundedTime()
+    {
+        // A load run: 100,000 messages with ALE_SPEED_LONG_TESTS=1 (about 2.5 minutes here, ~700 one-record messages per
+        // second end to end); 10,000 in the regular suite and CI.
+        int total = Environment.GetEnvironmentVariable("ALE_SPEED_LONG_TESTS") == "1" ? 100_000 : 10_000;
+        const int inFlight = 64;
+        var router = new UnitRouter([Unit("u1")], TimeProvider.System, filterOptions: new Core.Vehicles.FilterOptions { DuplicateCapacity = 1024 });
+        var sink = new RecordingSink();
+        await using var running = await RunningSource.StartAsync(_broker, router, sink);
+        using IMqttClient unit = await SimulationPublisher.ConnectAsync(_broker.Uri, "unit-u1");
+
+        // As a unit with a backlog sends: many messages in flight, every PUBACK awaited.
+        var pending = new Queue<Task<MqttClientPublishResult>>(inFlight);
+        for (int sequence = 1; sequence <= total; sequence++)
+        {
+            if (pending.Count == inFlight)
+            {
+                Assert.True((await pending.Dequeue()).IsSuccess);
+            }
+
+            pending.Enqueue(SimulationPublisher.TryPublishOneAsync(unit, "ale/speed/u1/vehicle", CanonicalLines(sequence, 1)));
+        }
+
+        while (pending.Count > 0)
+        {
+            Assert.True((await pending.Dequeue()).IsSuccess);
+        }
+
+        await WaitUntilAsync(() => sink.Count == total, TimeSpan.FromSeconds(total / 200), () => $"{total} vehicles, have {sink.Count}");
+        await WaitUntilAsync(() => running.Source.MessagesAcknowledged == total, s_wait, () => "every message acknowledged");
+        Assert.Equal(total, running.Source.MessagesReceived);
+        Assert.Equal(total, sink.Vehicles.Select(v => v.Sequence).Distinct().Count());
+    }
+
+    [Fact]
     public async Task RunAsync_GarbagePayloads_CountedAndTheSubscriptionContinues()
     {
         var router = new UnitRouter([Unit("u1"), Unit("d1", FrameFormat.HoustonDr500)], TimeProvider.System);
