@@ -30,6 +30,7 @@ public sealed class VehicleJournalTests : IDisposable
         Sequence = i % 5 == 0 ? -1 : i,
         DurationMs = i % 900,
         ReadingCount = 1 + i % 12,
+        HasDeviceTime = i % 7 != 0,
     };
 
     private VehicleJournal Open(List<JournalRecord> replayed, long segmentBytes = 1 << 20)
@@ -67,6 +68,7 @@ public sealed class VehicleJournalTests : IDisposable
             Assert.Equal(original.Sequence, restored.Sequence);
             Assert.Equal(original.DurationMs, restored.DurationMs);
             Assert.Equal(original.ReadingCount, restored.ReadingCount);
+            Assert.Equal(original.HasDeviceTime, restored.HasDeviceTime);
         }
 
         Assert.Equal(10_000, reopened.LastSequence);
