@@ -172,24 +172,8 @@ public sealed class CanonicalParser : FrameParser
 
         JsonValue ts = default, kmh = default, dir = default, len = default, seq = default, vehicleClass = default;
         var scanner = new JsonObjectScanner(frame);
-        while (true)
+        while (scanner.TryNextPlainMember(out ReadOnlySpan<byte> key, out JsonValue value))
         {
-            JsonStep step = scanner.Next(out ReadOnlySpan<byte> key, out bool keyHasEscapes, out JsonValue value);
-            if (step == JsonStep.End)
-            {
-                break;
-            }
-
-            if (step == JsonStep.Malformed)
-            {
-                return RejectReason.Malformed;
-            }
-
-            if (keyHasEscapes)
-            {
-                continue;
-            }
-
             // By length first: one comparison for most keys instead of a chain of them.
             switch (key.Length)
             {
@@ -212,6 +196,11 @@ public sealed class CanonicalParser : FrameParser
                     vehicleClass = value;
                     break;
             }
+        }
+
+        if (scanner.IsMalformed)
+        {
+            return RejectReason.Malformed;
         }
 
         RejectReason reject;

@@ -80,6 +80,30 @@ internal ref struct JsonObjectScanner
         Failed,
     }
 
+    /// <summary>True once the text turned out not to be one well-formed object.</summary>
+    public readonly bool IsMalformed => _state == State.Failed;
+
+    /// <summary>
+    /// The next member whose key is written without escapes (an escaped key counts as unknown and is skipped). False at
+    /// the end of the object, or when the text is malformed (<see cref="IsMalformed"/>).
+    /// </summary>
+    public bool TryNextPlainMember(out ReadOnlySpan<byte> key, out JsonValue value)
+    {
+        while (true)
+        {
+            JsonStep step = Next(out key, out bool keyHasEscapes, out value);
+            if (step != JsonStep.Item)
+            {
+                return false;
+            }
+
+            if (!keyHasEscapes)
+            {
+                return true;
+            }
+        }
+    }
+
     /// <summary>Reads the next member. <see cref="JsonStep.End"/> only when the whole text was one well-formed object.</summary>
     public JsonStep Next(out ReadOnlySpan<byte> key, out bool keyHasEscapes, out JsonValue value)
     {

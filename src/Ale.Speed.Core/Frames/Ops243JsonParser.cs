@@ -149,24 +149,8 @@ public sealed class Ops243JsonParser : FrameParser
 
         JsonValue speed = default, direction = default, time = default, magnitude = default;
         var scanner = new JsonObjectScanner(frame);
-        while (true)
+        while (scanner.TryNextPlainMember(out ReadOnlySpan<byte> key, out JsonValue value))
         {
-            JsonStep step = scanner.Next(out ReadOnlySpan<byte> key, out bool keyHasEscapes, out JsonValue value);
-            if (step == JsonStep.End)
-            {
-                break;
-            }
-
-            if (step == JsonStep.Malformed)
-            {
-                return RejectReason.Malformed;
-            }
-
-            if (keyHasEscapes)
-            {
-                continue;
-            }
-
             // By length first: one comparison for most keys instead of a chain of them.
             switch (key.Length)
             {
@@ -183,6 +167,11 @@ public sealed class Ops243JsonParser : FrameParser
                     magnitude = value;
                     break;
             }
+        }
+
+        if (scanner.IsMalformed)
+        {
+            return RejectReason.Malformed;
         }
 
         if (speed.IsAbsentOrNull)
