@@ -126,83 +126,20 @@ internal static class AsciiNumber
     public static bool TryParseCompactJsonDecimal(ReadOnlySpan<byte> json, ref int position, out double value)
     {
         value = 0;
+        // JSON allows no leading zero: an integer part starting with 0 is a lone 0.
+        int digits = (uint)position < (uint)json.Length && json[position] == Minus ? position + 1 : position;
+        if ((uint)(digits + 1) < (uint)json.Length && json[digits] == (byte)'0' && IsDigit(json[digits + 1]))
+        {
+            return false;
+        }
+
         int i = position;
-        bool negative = false;
-        if ((uint)i < (uint)json.Length && json[i] == Minus)
+        if (!TryParsePlainDecimal(json, ref i, out value) || (uint)i >= (uint)json.Length || json[i] is not ((byte)',' or (byte)'}'))
         {
-            negative = true;
-            i++;
-        }
-
-        if ((uint)i >= (uint)json.Length)
-        {
+            value = 0;
             return false;
         }
 
-        ulong mantissa = 0;
-        int significant = 0;
-        uint digit = (uint)(json[i] - '0');
-        if (digit > 9)
-        {
-            return false;
-        }
-
-        i++;
-        if (digit != 0)
-        {
-            // JSON allows no leading zero, so a zero here stands alone and is not significant.
-            mantissa = digit;
-            significant = 1;
-            while ((uint)i < (uint)json.Length && (digit = (uint)(json[i] - '0')) <= 9)
-            {
-                if (++significant > FastPathMaxSignificantDigits)
-                {
-                    return false;
-                }
-
-                mantissa = (mantissa * 10) + digit;
-                i++;
-            }
-        }
-
-        int fractionDigits = 0;
-        if ((uint)i < (uint)json.Length && json[i] == Point)
-        {
-            i++;
-            while ((uint)i < (uint)json.Length && (digit = (uint)(json[i] - '0')) <= 9)
-            {
-                if (significant > 0 || digit != 0)
-                {
-                    if (++significant > FastPathMaxSignificantDigits)
-                    {
-                        return false;
-                    }
-
-                    mantissa = (mantissa * 10) + digit;
-                }
-
-                fractionDigits++;
-                i++;
-            }
-
-            if (fractionDigits is 0 or > FastPathMaxFractionDigits)
-            {
-                return false;
-            }
-        }
-
-        if ((uint)i >= (uint)json.Length || json[i] is not ((byte)',' or (byte)'}'))
-        {
-            return false;
-        }
-
-        double magnitude = mantissa;
-        if (fractionDigits > 0)
-        {
-            magnitude /= s_exactPowersOfTen[fractionDigits];
-        }
-
-        value = negative ? -magnitude : magnitude;
         position = i;
         return true;
     }
