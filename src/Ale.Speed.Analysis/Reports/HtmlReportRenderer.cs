@@ -101,7 +101,7 @@ public static class HtmlReportRenderer
             html.Append("<h3>Böter och körkortsingripanden (antal fordon, båda riktningarna").Append(E(mode)).Append(")</h3>\n<table>\n<thead><tr><th>km/h över gränsen</th>");
             foreach (FineBandCount f in all.Summary.FineBands)
             {
-                html.Append("<th>").Append(E(f.Label)).Append("</th>");
+                html.Append("<th>").Append(E(BandSv(f.Label))).Append("</th>");
             }
 
             html.Append("</tr></thead>\n<tbody><tr><td>Böter (ordningsbot)</td>");
@@ -115,7 +115,7 @@ public static class HtmlReportRenderer
             {
                 string consequence = l.Months == 0 ? "varning" : $"återkallelse ca {l.Months}{(l.MonthsAtLeast ? "+" : "")} mån";
                 html.Append("<tr><td>").Append(E(l.Roads == "limit<=30" ? "gräns 30 eller lägre" : "gräns 40 eller högre")).Append("</td><td>")
-                    .Append(E(l.Band)).Append("</td><td>").Append(E(consequence)).Append("</td>").Append(Td(Format.Integer(l.Vehicles))).Append("</tr>\n");
+                    .Append(E(BandSv(l.Band))).Append("</td><td>").Append(E(consequence)).Append("</td>").Append(Td(Format.Integer(l.Vehicles))).Append("</tr>\n");
             }
 
             html.Append("</tbody>\n</table>\n");
@@ -275,6 +275,9 @@ public static class HtmlReportRenderer
         "unknown" => "okänd",
         _ => "båda",
     };
+
+    /// <summary>A band label for a Swedish page: "over 40" reads "över 40".</summary>
+    private static string BandSv(string label) => label.StartsWith("over ", StringComparison.Ordinal) ? "över " + label[5..] : label;
 
     private static string DisplaySv(string display) => display == "stealth" ? "dold (mäter utan att visa)" : "visar hastighet";
 
