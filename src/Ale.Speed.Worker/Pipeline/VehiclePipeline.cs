@@ -384,7 +384,9 @@ internal sealed class VehiclePipeline : IDurableVehicleSink, IDisposable
             long evictBefore = _binner.WindowStartOf(nowMs - _keepHotMs);
             _binner.EvictBefore(evictBefore);
             _evictedBeforeMs = Math.Max(_evictedBeforeMs, evictBefore);
-            _residentDays.RemoveWhere(day => (day + 1) * DayMs <= evictBefore);
+            // A day any of whose windows may have been let go is no longer whole in memory: the next late vehicle for it
+            // scans again (and rebuilds only the bins that are missing).
+            _residentDays.RemoveWhere(day => day * DayMs < evictBefore);
         }
     }
 
