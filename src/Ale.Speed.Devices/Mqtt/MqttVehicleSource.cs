@@ -466,6 +466,9 @@ public sealed class MqttVehicleSource : IAsyncDisposable
             .WithCleanStart(false)
             .WithSessionExpiryInterval((uint)_options.SessionExpiry.TotalSeconds)
             .WithKeepAlivePeriod(_options.KeepAlive)
+            // Never more unacknowledged messages in flight than our queue holds: a full queue would block MQTTnet's
+            // receive loop (and its keep-alive), which stalled a 100,000-message backlog to ~600 messages a second.
+            .WithReceiveMaximum((ushort)Math.Clamp(_options.QueueCapacity, 1, ushort.MaxValue))
             .WithTimeout(TimeSpan.FromSeconds(10));
         if (_options.UserName is not null)
         {
