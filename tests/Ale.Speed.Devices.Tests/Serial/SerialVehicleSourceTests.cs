@@ -45,7 +45,9 @@ public sealed class SerialVehicleSourceTests : IAsyncLifetime
         FrameChunk[] warmUp = [.. encoder.Encode(traffic.Take(1))];
         await SimulationPublisher.WriteSerialAsync(device.BaseStream, warmUp, new SimulationPacing(0.5));
         await WaitUntilAsync(() => sink.Count >= 1, s_wait, () => "the warm-up vehicle");
-        await Task.Delay(2000);
+        // Quiet before measuring: every warm-up line read and no burst left open.
+        await WaitUntilAsync(() => route.Native.Counters.Frames >= warmUp.Length && route.Native.Detector is { HasOpenBurst: false },
+            s_wait, () => "the warm-up's lines read and its burst closed");
         long framesBefore = route.Native.Counters.Frames;
         long vehiclesBefore = route.Native.Counters.Vehicles;
         long rejectsBefore = route.Native.Counters.TotalRejects;
@@ -53,8 +55,10 @@ public sealed class SerialVehicleSourceTests : IAsyncLifetime
         FrameChunk[] frames = [.. encoder.Encode(traffic)];
         await SimulationPublisher.WriteSerialAsync(device.BaseStream, frames, new SimulationPacing(0.5, TimeSpan.FromSeconds(3)));
 
-        await WaitUntilAsync(() => route.Native.Counters.Vehicles - vehiclesBefore >= expected.Targets.Count, s_wait, () => $"{expected.Targets.Count} vehicles, have {route.Native.Counters.Vehicles - vehiclesBefore}");
-        await Task.Delay(1000);
+        // Done when every line is read and no burst is open: no further vehicle can come after that.
+        await WaitUntilAsync(
+            () => route.Native.Counters.Frames - framesBefore == expected.LineCount && route.Native.Detector is { HasOpenBurst: false },
+            s_wait, () => $"{expected.LineCount} lines read and the last burst closed, have {route.Native.Counters.Frames - framesBefore} lines");
         Assert.Equal(expected.Targets.Count, route.Native.Counters.Vehicles - vehiclesBefore);
         Assert.Equal(expected.LineCount, route.Native.Counters.Frames - framesBefore);
         Assert.Equal(rejectsBefore, route.Native.Counters.TotalRejects);
@@ -82,7 +86,7 @@ public sealed class SerialVehicleSourceTests : IAsyncLifetime
 
         await _pty.KillAsync();
         await WaitUntilAsync(() => !running.Source.IsOpen, s_wait, () => "the source to notice the device is gone");
-        await Task.Delay(1500); // a few failed reopen attempts while the device is away
+        await WaitUntilAsync(() => running.Source.ReopenAttempts >= 2, s_wait, () => "failed reopen attempts while the device is away");
         await _pty.RecreateAsync();
         await WaitUntilAsync(() => running.Source.IsOpen && running.Source.Opens == 2, s_wait, () => "the source to reopen the port");
 
