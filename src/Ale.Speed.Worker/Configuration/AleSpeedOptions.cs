@@ -139,6 +139,12 @@ public sealed class JournalSettings
 
     /// <summary>When vehicles not yet stored in InfluxDB take more than this, sources are no longer acknowledged.</summary>
     public long MaxSpoolBytes { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>
+    /// Days a vehicle stays in the journal's archive after the journal lets it go, so that <c>ale-speed import</c> of a
+    /// unit's read-out counts nothing the unit already sent live (about 60 bytes per vehicle). 0: no archive.
+    /// </summary>
+    public int ArchiveDays { get; set; } = 400;
 }
 
 public sealed class InfluxSettings

@@ -49,6 +49,12 @@ public sealed class WorkerSettings
 
     public string DataDirectory => Options.DataDirectory;
 
+    /// <summary>The worker's journal (and spool), with its archive below it.</summary>
+    public string JournalDirectory => System.IO.Path.Combine(DataDirectory, "journal");
+
+    /// <summary>The ledger of vehicles <c>ale-speed import</c> has counted for <paramref name="unitId"/>.</summary>
+    public string ImportLedgerDirectory(string unitId) => System.IO.Path.Combine(DataDirectory, "imports", unitId);
+
     /// <summary>A reading from a unit that is not registered is rejected, never auto-created.</summary>
     public bool TryGetUnit(string unitId, out UnitRegistration registration) => _units.TryGetValue(unitId, out registration!);
 
@@ -150,6 +156,10 @@ public sealed class WorkerSettings
             if (unit.Id.Contains('/', StringComparison.Ordinal) || unit.Id.Contains('+', StringComparison.Ordinal) || unit.Id.Contains('#', StringComparison.Ordinal))
             {
                 e.Add($"{key}:Id '{unit.Id}' may not contain '/', '+' or '#' (it is part of MQTT topics).");
+            }
+            else if (unit.Id is "." or ".." || unit.Id.Contains('\\', StringComparison.Ordinal) || unit.Id.Contains('\0', StringComparison.Ordinal))
+            {
+                e.Add($"{key}:Id '{unit.Id}' is not usable as a directory name (import ledgers are kept per unit).");
             }
 
             if (!sites.TryGetValue(unit.Site ?? "", out Site? site) && options.Sites.TrueForAll(s => s.Id != unit.Site))
@@ -328,6 +338,11 @@ public sealed class WorkerSettings
         if (journal.MaxSpoolBytes < journal.SegmentBytes)
         {
             e.Add($"{Key}:MaxSpoolBytes {journal.MaxSpoolBytes} must be at least SegmentBytes ({journal.SegmentBytes}).");
+        }
+
+        if (journal.ArchiveDays is < 0 or > 36_500)
+        {
+            e.Add($"{Key}:ArchiveDays {journal.ArchiveDays} must be between 0 (no archive) and 36500.");
         }
     }
 

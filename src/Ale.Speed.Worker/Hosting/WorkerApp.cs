@@ -125,8 +125,9 @@ internal static class WorkerApp
         services.AddSingleton(router);
         services.AddSingleton(activity);
         services.AddSingleton(sp => VehiclePipeline.Open(
-            Path.Combine(settings.DataDirectory, "journal"), options.Journal.SegmentBytes, options.Journal.MaxSpoolBytes, options.Binning.LateHorizon,
-            binner, router, activity, timeProvider, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Ale.Speed.Worker.Journal")));
+            settings.JournalDirectory, options.Journal.SegmentBytes, options.Journal.MaxSpoolBytes, options.Binning.LateHorizon,
+            binner, router, activity, timeProvider, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Ale.Speed.Worker.Journal"),
+            TimeSpan.FromDays(options.Journal.ArchiveDays)));
         services.AddSingleton<IDurableVehicleSink>(sp => sp.GetRequiredService<VehiclePipeline>());
         services.AddSingleton(sp => new WorkerMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), router, sp.GetRequiredService<VehiclePipeline>(), activity));
         services.AddSingleton(_ => new HttpClient { Timeout = Timeout.InfiniteTimeSpan });

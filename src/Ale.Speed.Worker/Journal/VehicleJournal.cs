@@ -15,6 +15,9 @@ internal sealed class VehicleJournal : IDisposable
     private const string SegmentSuffix = ".log";
     private const string CheckpointFileName = "checkpoint.bin";
 
+    /// <summary>Where retired segments go when the journal keeps an archive (<c>Journal:ArchiveDays</c> &gt; 0).</summary>
+    public const string ArchiveDirectoryName = "archive";
+
     private readonly string _directory;
     private readonly long _segmentBytes;
     private readonly List<SegmentInfo> _segments = [];
@@ -28,10 +31,13 @@ internal sealed class VehicleJournal : IDisposable
     private int _committedSegments;
     private long _committedActiveLength;
 
-    private VehicleJournal(string directory, long segmentBytes)
+    private readonly bool _archiveRetired;
+
+    private VehicleJournal(string directory, long segmentBytes, bool archiveRetired)
     {
         _directory = directory;
         _segmentBytes = segmentBytes;
+        _archiveRetired = archiveRetired;
     }
 
     /// <summary>Every vehicle with a sequence up to this one is in bins that InfluxDB has confirmed.</summary>
@@ -52,10 +58,14 @@ internal sealed class VehicleJournal : IDisposable
     /// Opens (or creates) the journal in <paramref name="directory"/>, truncating a torn tail, and replays every intact
     /// record in order to <paramref name="replay"/>.
     /// </summary>
-    public static VehicleJournal Open(string directory, long segmentBytes, Action<JournalRecord> replay)
+    /// <param name="archiveRetired">
+    /// Segments the journal no longer needs are moved to <see cref="ArchiveDirectoryName"/> instead of deleted, so that
+    /// <c>ale-speed import</c> can still recognise vehicles the unit sent live long ago (see <see cref="ReadShared"/>).
+    /// </param>
+    public static VehicleJournal Open(string directory, long segmentBytes, Action<JournalRecord> replay, bool archiveRetired = false)
     {
         Directory.CreateDirectory(directory);
-        var journal = new VehicleJournal(directory, segmentBytes);
+        var journal = new VehicleJournal(directory, segmentBytes, archiveRetired);
         journal.ConfirmedSequence = ReadCheckpoint(directory);
         journal._checkpointGeneration = ReadCheckpointGeneration(directory);
         journal.EnsureCheckpointFile();
@@ -254,11 +264,134 @@ internal sealed class VehicleJournal : IDisposable
         // Never the active segment; never one holding unconfirmed or still-needed records.
         while (_segments.Count > 1 && _segments[0].LastSequence <= sequence && _segments[0].MaxTimestampMs < retainAfterMs)
         {
-            File.Delete(_segments[0].Path);
+            Retire(_segments[0]);
             _segments.RemoveAt(0);
             _committedSegments--;
         }
     }
+
+    private void Retire(SegmentInfo segment)
+    {
+        if (!_archiveRetired)
+        {
+            File.Delete(segment.Path);
+            return;
+        }
+
+        // The time span goes into the name, so readers and pruning skip an archived segment without opening it.
+        string archive = Path.Combine(_directory, ArchiveDirectoryName);
+        Directory.CreateDirectory(archive);
+        string name = string.Create(CultureInfo.InvariantCulture,
+            $"{Path.GetFileNameWithoutExtension(segment.Path)}.{segment.MinTimestampMs}_{segment.MaxTimestampMs}{SegmentSuffix}");
+        File.Move(segment.Path, Path.Combine(archive, name));
+        FsyncDirectory(archive);
+        FsyncDirectory(_directory);
+    }
+
+    /// <summary>Deletes archived segments whose newest vehicle is older than <paramref name="olderThanMs"/>. Returns how many.</summary>
+    public int PruneArchive(long olderThanMs)
+    {
+        int pruned = 0;
+        foreach (ArchivedSegment segment in ListArchive(_directory))
+        {
+            if (segment.MaxTimestampMs < olderThanMs)
+            {
+                File.Delete(segment.Path);
+                pruned++;
+            }
+        }
+
+        return pruned;
+    }
+
+    /// <summary>
+    /// Reads the records with a timestamp in [<paramref name="fromMs"/>, <paramref name="toMs"/>) from a journal and its
+    /// archive without taking ownership: for another process (<c>ale-speed import</c>) beside a running worker. A segment
+    /// the worker archives meanwhile is read from the archive; the tail being written ends at the last whole record.
+    /// </summary>
+    public static void ReadShared(string directory, long fromMs, long toMs, Action<JournalRecord> visit)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+
+        var read = new HashSet<string>(StringComparer.Ordinal);
+        string[] live = Directory.GetFiles(directory, SegmentPrefix + "*" + SegmentSuffix);
+        Array.Sort(live, StringComparer.Ordinal);
+        foreach (string path in live)
+        {
+            if (TryReadShared(path, fromMs, toMs, visit))
+            {
+                read.Add(Path.GetFileNameWithoutExtension(path));
+            }
+        }
+
+        foreach (ArchivedSegment segment in ListArchive(directory))
+        {
+            if (segment.MaxTimestampMs >= fromMs && segment.MinTimestampMs < toMs && !read.Contains(segment.SegmentName))
+            {
+                TryReadShared(segment.Path, fromMs, toMs, visit);
+            }
+        }
+    }
+
+    private static bool TryReadShared(string path, long fromMs, long toMs, Action<JournalRecord> visit)
+    {
+        byte[] content;
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            content = new byte[stream.Length];
+            stream.ReadExactly(content);
+        }
+        catch (FileNotFoundException)
+        {
+            return false; // archived or pruned since the listing
+        }
+
+        if (JournalFormat.ReadHeaderVersion(content) != JournalFormat.Version)
+        {
+            throw new InvalidDataException($"'{path}' is not an Ale.Speed journal segment of format version {JournalFormat.Version}.");
+        }
+
+        int offset = JournalFormat.HeaderLength;
+        while (JournalFormat.TryRead(content.AsSpan(offset), out JournalRecord record, out int length))
+        {
+            offset += length;
+            if (record.TimestampMs >= fromMs && record.TimestampMs < toMs)
+            {
+                visit(record);
+            }
+        }
+
+        return true;
+    }
+
+    private static IEnumerable<ArchivedSegment> ListArchive(string directory)
+    {
+        string archive = Path.Combine(directory, ArchiveDirectoryName);
+        if (!Directory.Exists(archive))
+        {
+            yield break;
+        }
+
+        foreach (string path in Directory.GetFiles(archive, SegmentPrefix + "*" + SegmentSuffix))
+        {
+            // journal-<first sequence>.<min ms>_<max ms>.log
+            string name = Path.GetFileNameWithoutExtension(path);
+            int dot = name.IndexOf('.', StringComparison.Ordinal);
+            int underscore = name.LastIndexOf('_');
+            if (dot > 0 && underscore > dot
+                && long.TryParse(name.AsSpan(dot + 1, underscore - dot - 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long min)
+                && long.TryParse(name.AsSpan(underscore + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long max))
+            {
+                yield return new ArchivedSegment(path, name[..dot], min, max);
+            }
+        }
+    }
+
+    private readonly record struct ArchivedSegment(string Path, string SegmentName, long MinTimestampMs, long MaxTimestampMs);
 
     private SegmentInfo ActiveSegment(long sequence)
     {

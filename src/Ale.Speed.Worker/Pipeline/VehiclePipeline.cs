@@ -35,6 +35,7 @@ internal sealed class VehiclePipeline : IDurableVehicleSink, IDisposable
     private readonly long _maxSpoolBytes;
     private readonly long _lateHorizonMs;
     private readonly long _keepHotMs;
+    private readonly long _archiveMs;
     private readonly Channel<PendingBatch> _pending = Channel.CreateBounded<PendingBatch>(
         new BoundedChannelOptions(PendingBatchCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     private readonly List<PendingBatch> _committing = [];
@@ -45,8 +46,9 @@ internal sealed class VehiclePipeline : IDurableVehicleSink, IDisposable
     private UnitActivity? _activity;
 
     private VehiclePipeline(VehicleJournal journal, Binner binner, UnitRouter router, TimeProvider timeProvider, ILogger logger,
-        long maxSpoolBytes, TimeSpan lateHorizon)
+        long maxSpoolBytes, TimeSpan lateHorizon, TimeSpan archive)
     {
+        _archiveMs = (long)archive.TotalMilliseconds;
         _journal = journal;
         _binner = binner;
         _router = router;
@@ -100,8 +102,9 @@ internal sealed class VehiclePipeline : IDurableVehicleSink, IDisposable
     /// Opens the journal in <paramref name="journalDirectory"/>, restores duplicate suppression from it and rebuilds the
     /// bins of every vehicle not yet confirmed stored.
     /// </summary>
+    /// <param name="archive">How long retired journal segments are archived (for import's idempotence); zero: deleted.</param>
     public static VehiclePipeline Open(string journalDirectory, long segmentBytes, long maxSpoolBytes, TimeSpan lateHorizon,
-        Binner binner, UnitRouter router, UnitActivity activity, TimeProvider timeProvider, ILogger logger)
+        Binner binner, UnitRouter router, UnitActivity activity, TimeProvider timeProvider, ILogger logger, TimeSpan archive = default)
     {
         long confirmed = VehicleJournal.ReadCheckpoint(journalDirectory);
         long keepHotMs = KeepHotMs(binner);
@@ -127,9 +130,9 @@ internal sealed class VehiclePipeline : IDurableVehicleSink, IDisposable
                 fromMs = Math.Min(fromMs, key.WindowStartMs);
                 toMs = Math.Max(toMs, key.WindowStartMs + binner.WindowMs);
             }
-        });
+        }, archiveRetired: archive > TimeSpan.Zero);
 
-        var pipeline = new VehiclePipeline(journal, binner, router, timeProvider, logger, maxSpoolBytes, lateHorizon)
+        var pipeline = new VehiclePipeline(journal, binner, router, timeProvider, logger, maxSpoolBytes, lateHorizon, archive)
         {
             _journalUnknownUnits = unknown,
             JournalTruncatedBytes = journal.TruncatedBytes,
@@ -374,6 +377,10 @@ internal sealed class VehiclePipeline : IDurableVehicleSink, IDisposable
             try
             {
                 _journal.Confirm(sequence, retainAfterMs: nowMs - _lateHorizonMs - _binner.WindowMs);
+                if (_archiveMs > 0)
+                {
+                    _journal.PruneArchive(nowMs - _archiveMs);
+                }
             }
             catch (IOException ex)
             {

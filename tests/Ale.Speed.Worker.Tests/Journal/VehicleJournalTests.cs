@@ -180,6 +180,66 @@ public sealed class VehicleJournalTests : IDisposable
     }
 
     [Fact]
+    public void Confirm_WithArchive_MovesRetiredSegmentsWhereReadSharedStillFindsEveryRecord()
+    {
+        using VehicleJournal journal = VehicleJournal.Open(_directory, 4096, _ => { }, archiveRetired: true);
+        for (int i = 0; i < 1000; i++)
+        {
+            journal.Append(MakeVehicle(i));
+            if (i % 10 == 9)
+            {
+                journal.Commit();
+            }
+        }
+
+        int segments = journal.SegmentCount;
+        journal.Confirm(700, retainAfterMs: long.MaxValue);
+        string archive = Path.Combine(_directory, VehicleJournal.ArchiveDirectoryName);
+        int archived = Directory.GetFiles(archive).Length;
+        Assert.True(archived > 0);
+        Assert.Equal(segments, journal.SegmentCount + archived);
+
+        // Another process's view: the live segments and the archive together, each record once, by time.
+        var seen = new List<long>();
+        long from = MakeVehicle(100).TimestampMs;
+        long to = MakeVehicle(900).TimestampMs;
+        VehicleJournal.ReadShared(_directory, from, to, r => seen.Add(r.Sequence));
+        Assert.Equal(Enumerable.Range(101, 800).Select(i => (long)i), seen.Order());
+
+        // Pruning goes by the newest vehicle of each archived segment.
+        Assert.Equal(0, journal.PruneArchive(MakeVehicle(0).TimestampMs));
+        Assert.Equal(archived, journal.PruneArchive(MakeVehicle(1000).TimestampMs));
+        Assert.Empty(Directory.GetFiles(archive));
+        seen.Clear();
+        VehicleJournal.ReadShared(_directory, long.MinValue, long.MaxValue, r => seen.Add(r.Sequence));
+        Assert.Equal(1000 - seen.Count, Enumerable.Range(1, 1000).Count(i => !seen.Contains(i)));
+        Assert.DoesNotContain(1L, seen);
+        Assert.Contains(1000L, seen);
+    }
+
+    [Fact]
+    public void ReadShared_WhileTheOwnerIsWriting_ReadsUpToTheLastWholeRecord()
+    {
+        using VehicleJournal journal = Open([]);
+        for (int i = 0; i < 50; i++)
+        {
+            journal.Append(MakeVehicle(i));
+        }
+
+        journal.Commit();
+        for (int i = 50; i < 60; i++)
+        {
+            journal.Append(MakeVehicle(i)); // buffered, not yet written
+        }
+
+        var seen = new List<long>();
+        VehicleJournal.ReadShared(_directory, long.MinValue, long.MaxValue, r => seen.Add(r.Sequence));
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), seen);
+        VehicleJournal.ReadShared(Path.Combine(_directory, "missing"), long.MinValue, long.MaxValue, r => seen.Add(r.Sequence));
+        Assert.Equal(50, seen.Count);
+    }
+
+    [Fact]
     public void Scan_ReturnsOnlyRecordsInTheTimeRangeAndBeforeTheSequence()
     {
         using VehicleJournal journal = Open([], segmentBytes: 4096);

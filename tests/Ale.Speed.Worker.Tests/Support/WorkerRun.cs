@@ -48,17 +48,20 @@ public sealed class WorkerRun : IAsyncDisposable
         var profile = new SiteProfile(siteId, Commands.SimulateCommand.RoadTypeFor(limitKmh), limitKmh);
         List<SimulatedVehicle> vehicles = [.. new TrafficSimulator(profile, seed).Simulate(start, duration)];
         string path = Path.Combine(Directory, unitId + ".ndjson");
-        using (FileStream file = File.Create(path))
-        {
-            foreach (FrameChunk chunk in FrameEncoder.Create(FrameFormat.Canonical).Encode(vehicles))
-            {
-                file.Write(chunk.Bytes.Span);
-            }
-        }
-
+        WriteFrames(path, FrameFormat.Canonical, vehicles);
         var unit = new SimulatedUnit(unitId, siteId, limitKmh, path, vehicles);
         Units.Add(unit);
         return unit;
+    }
+
+    /// <summary>Writes <paramref name="vehicles"/> as a unit of <paramref name="format"/> would send them.</summary>
+    public static void WriteFrames(string path, FrameFormat format, IEnumerable<SimulatedVehicle> vehicles)
+    {
+        using FileStream file = File.Create(path);
+        foreach (FrameChunk chunk in FrameEncoder.Create(format).Encode(vehicles))
+        {
+            file.Write(chunk.Bytes.Span);
+        }
     }
 
     public AleSpeedOptions Configure(Action<AleSpeedOptions>? adjust = null)

@@ -1,0 +1,249 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using Ale.Speed.Core.Bins;
+using Ale.Speed.Core.Frames;
+using Ale.Speed.Core.Ingest;
+using Ale.Speed.Core.Vehicles;
+using Ale.Speed.Influx.Bins;
+using Ale.Speed.Influx.LineProtocol;
+using Ale.Speed.Influx.Writing;
+using Ale.Speed.Worker.Configuration;
+using Ale.Speed.Worker.Journal;
+
+namespace Ale.Speed.Worker.Import;
+
+/// <summary>
+/// Imports a unit's historical log into the stored bins, counting each vehicle once however often it is imported and
+/// whether or not the unit also sent it live.
+/// </summary>
+/// <remarks>
+/// <para>Every vehicle an import counts goes into the unit's import ledger first — a journal of the worker's format in
+/// <c>DataDirectory/imports/&lt;unit&gt;</c>, kept for good — and only then into bins. A vehicle is new when its identity
+/// (the unit's sequence number, else time, speed and direction: <see cref="VehicleIdentity"/>) is neither in the ledger
+/// nor in the worker's journal or its archive (what the unit sent live).</para>
+/// <para>Imported bins are stored under their own writer id, <c>import-&lt;unit&gt;</c>, and rebuilt complete from the ledger
+/// for every window the import touches, so writing them again replaces them with the same content, and the read
+/// commands add them to the live worker's bins like any other writer's. The ledger's checkpoint records which bins are
+/// stored: an import interrupted before that (InfluxDB down, a crash) stores them on the next run, with any file.</para>
+/// </remarks>
+internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writer, TimeProvider timeProvider)
+{
+    /// <summary>Bins are rebuilt and written a week of windows at a time, which bounds memory for a year-long read-out.</summary>
+    private const long ChunkMs = 7 * 86_400_000L;
+
+    public static string WriterIdFor(string unitId) => "import-" + unitId;
+
+    /// <summary>
+    /// Imports <paramref name="file"/>. Throws <see cref="ImportException"/> for a request that cannot be done (another
+    /// import of the unit running); returns with <paramref name="stored"/> false when InfluxDB did not take the bins (the
+    /// vehicles are in the ledger and are stored by the next run).
+    /// </summary>
+    public async Task<(ImportSummary Summary, bool Stored, InfluxWriteResult? Failure)> ImportAsync(
+        Stream file, UnitRegistration registration, FrameParser parser, string formatName, string fileName,
+        IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        Core.Sites.Unit unit = registration.Unit;
+        var summary = new ImportSummary { File = fileName, UnitId = unit.Id, Format = formatName };
+        string ledgerDirectory = settings.ImportLedgerDirectory(unit.Id);
+        Directory.CreateDirectory(ledgerDirectory);
+        using FileStream lockFile = AcquireLock(ledgerDirectory, unit.Id);
+
+        var binner = new Binner(new BinningOptions { Window = settings.Options.Binning.Window });
+        var imported = new HashSet<VehicleIdentity>();
+        var pendingKeys = new HashSet<BinKey>();
+        long confirmed = VehicleJournal.ReadCheckpoint(ledgerDirectory);
+        using VehicleJournal ledger = VehicleJournal.Open(ledgerDirectory, settings.Options.Journal.SegmentBytes, record =>
+        {
+            Vehicle vehicle = record.ToVehicle(unit);
+            imported.Add(VehicleIdentity.Of(vehicle));
+            if (record.Sequence > confirmed)
+            {
+                pendingKeys.Add(KeyOf(binner, vehicle));
+                summary.Recovered++;
+            }
+        });
+
+        List<Vehicle> vehicles = await ReadAsync(file, unit, parser, summary, progress, cancellationToken).ConfigureAwait(false);
+
+        if (vehicles.Count > 0)
+        {
+            long fromMs = vehicles.Min(v => v.TimestampMs);
+            long toMs = vehicles.Max(v => v.TimestampMs) + 1;
+            summary.FirstVehicle = DateTimeOffset.FromUnixTimeMilliseconds(fromMs);
+            summary.LastVehicle = DateTimeOffset.FromUnixTimeMilliseconds(toMs - 1);
+            var live = new HashSet<VehicleIdentity>();
+            VehicleJournal.ReadShared(settings.JournalDirectory, fromMs, toMs, record =>
+            {
+                if (record.UnitId == unit.Id)
+                {
+                    live.Add(VehicleIdentity.Of(record.ToVehicle(unit)));
+                }
+            });
+
+            foreach (Vehicle vehicle in vehicles)
+            {
+                VehicleIdentity identity = VehicleIdentity.Of(vehicle);
+                if (live.Contains(identity))
+                {
+                    summary.AlreadyLive++;
+                }
+                else if (!imported.Add(identity))
+                {
+                    summary.AlreadyImported++;
+                }
+                else
+                {
+                    ledger.Append(vehicle);
+                    pendingKeys.Add(KeyOf(binner, vehicle));
+                    summary.New++;
+                }
+            }
+
+            // Durable before any bin holds them: a crash from here on leaves them for the next run to store.
+            ledger.Commit();
+        }
+
+        InfluxWriteResult? failure = await StoreAsync(ledger, binner, unit, pendingKeys, summary, progress, cancellationToken).ConfigureAwait(false);
+        summary.Elapsed = clock.Elapsed;
+        return (summary, failure is null, failure);
+    }
+
+    private async Task<List<Vehicle>> ReadAsync(Stream file, Core.Sites.Unit unit, FrameParser parser, ImportSummary summary,
+        IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        // No late horizon: a read-out is old by nature. The future, installation and clock-reset checks still hold.
+        var filter = new VehicleFilter(unit, timeProvider, new FilterOptions
+        {
+            ClockSkew = settings.Options.Binning.MaxClockSkew,
+            DuplicateCapacity = settings.Options.Binning.DuplicateMemory,
+        });
+        var ingest = new UnitIngest(parser, filter, new DetectorOptions
+        {
+            LostAfterMs = settings.Options.Detector.LostAfterMs,
+            MinReadings = settings.Options.Detector.MinReadings,
+            MaxBurstMs = settings.Options.Detector.MaxBurstMs,
+        });
+        var collected = new VehicleList();
+        long total = file.CanSeek ? file.Length : 0;
+        long done = 0;
+        PipeReader reader = PipeReader.Create(file, new StreamPipeReaderOptions(bufferSize: 1024 * 1024, leaveOpen: true));
+        long arrivalMs = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        while (true)
+        {
+            ReadResult read = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = read.Buffer;
+            SequencePosition consumed = ingest.Ingest(buffer, arrivalMs, collected, isFinalBlock: read.IsCompleted);
+            if (read.IsCompleted)
+            {
+                ingest.Complete(collected);
+            }
+
+            SequencePosition advanced = read.IsCompleted ? buffer.End : consumed;
+            done += buffer.Slice(0, advanced).Length;
+            reader.AdvanceTo(advanced, buffer.End);
+            progress?.Report(new ImportProgress("reading", done, total, ingest.Counters.Frames));
+            if (read.IsCompleted)
+            {
+                break;
+            }
+        }
+
+        await reader.CompleteAsync().ConfigureAwait(false);
+        IngestCounters counters = ingest.Counters;
+        summary.Lines = counters.Frames;
+        summary.NoiseReadings = counters.NoiseReadings;
+        summary.Vehicles = collected.Vehicles.Count;
+        foreach (RejectReason reason in Enum.GetValues<RejectReason>())
+        {
+            if (counters.RejectCount(reason) is > 0 and long count)
+            {
+                summary.Rejects[reason.ToString()] = count;
+            }
+        }
+
+        return collected.Vehicles;
+    }
+
+    /// <summary>Rebuilds every bin in <paramref name="keys"/> from the ledger, writes it, then confirms the ledger.</summary>
+    private async Task<InfluxWriteResult?> StoreAsync(VehicleJournal ledger, Binner binner, Core.Sites.Unit unit, HashSet<BinKey> keys,
+        ImportSummary summary, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (keys.Count == 0)
+        {
+            return null;
+        }
+
+        var encoder = new BinPointEncoder();
+        string writerId = WriterIdFor(unit.Id);
+        long lastSequence = ledger.LastSequence;
+        long[] chunks = [.. keys.Select(k => Math.DivRem(k.WindowStartMs, ChunkMs, out long rest) - (rest < 0 ? 1 : 0)).Distinct().Order()];
+        var bins = new List<Bin>();
+        foreach (long chunk in chunks)
+        {
+            long fromMs = chunk * ChunkMs;
+            ledger.Scan(fromMs, fromMs + ChunkMs, lastSequence + 1, record =>
+            {
+                Vehicle vehicle = record.ToVehicle(unit);
+                if (keys.Contains(KeyOf(binner, vehicle)))
+                {
+                    binner.Add(vehicle);
+                }
+            });
+
+            bins.Clear();
+            binner.DrainChanged(bins);
+            for (int start = 0; start < bins.Count; start += settings.Options.Influx.BatchLines)
+            {
+                using LineBatch batch = writer.CreateBatch();
+                int end = Math.Min(bins.Count, start + settings.Options.Influx.BatchLines);
+                for (int i = start; i < end; i++)
+                {
+                    encoder.Write(batch.Writer, bins[i], writerId, binner.WindowMs, batch.Precision);
+                }
+
+                InfluxWriteResult result = await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                if (!result.IsComplete)
+                {
+                    return result;
+                }
+
+                summary.BinsWritten += end - start;
+            }
+
+            binner.Clear();
+            progress?.Report(new ImportProgress("storing", Array.IndexOf(chunks, chunk) + 1, chunks.Length, summary.Lines));
+        }
+
+        // The ledger is kept whole (no retention): it is what makes the next import of an overlapping file idempotent.
+        ledger.Confirm(lastSequence, retainAfterMs: long.MinValue);
+        return null;
+    }
+
+    private static BinKey KeyOf(Binner binner, in Vehicle vehicle)
+        => new(vehicle.Unit.Site.Id, vehicle.Direction, vehicle.Unit.DisplayMode, binner.WindowStartOf(vehicle.TimestampMs));
+
+    private static FileStream AcquireLock(string directory, string unitId)
+    {
+        try
+        {
+            // FileShare.None takes an exclusive lock that another ale-speed process cannot get while this one runs.
+            return new FileStream(Path.Combine(directory, "import.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new ImportException($"another import of unit '{unitId}' is running.");
+        }
+    }
+
+    private sealed class VehicleList : IVehicleSink
+    {
+        public List<Vehicle> Vehicles { get; } = [];
+
+        public void Accept(in Vehicle vehicle) => Vehicles.Add(vehicle);
+    }
+}
+
+/// <summary>An import that cannot be done as asked; the message says why.</summary>
+internal sealed class ImportException(string message) : Exception(message);

@@ -1,0 +1,194 @@
+using System.Text;
+using System.Text.Json;
+using Ale.Speed.Core.Frames;
+using Ale.Speed.Core.Vehicles;
+using Ale.Speed.Devices.Simulation;
+using Ale.Speed.Influx.Bins;
+using Ale.Speed.Worker.Commands;
+using Ale.Speed.Worker.Import;
+using Ale.Speed.Worker.Tests.Support;
+using Microsoft.Extensions.Hosting;
+
+namespace Ale.Speed.Worker.Tests.EndToEnd;
+
+/// <summary>
+/// <c>ale-speed import</c> against a real InfluxDB: every vehicle of a read-out is stored exactly once, whether the file
+/// is imported twice, overlaps what the unit sent live, or the first attempt could not store its bins.
+/// </summary>
+[Collection(ProcessEnvironmentCollection.Name)]
+public sealed class ImportTests
+{
+    private const long WindowMs = 5 * 60_000;
+
+    private static DateTimeOffset DaysAgo(int days)
+        => DateTimeOffset.FromUnixTimeMilliseconds(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() / 86_400_000 * 86_400_000).AddDays(-days);
+
+    [Fact]
+    public async Task Import_SameFileTwice_StoresEveryVehicleOnceAndTheSecondRunChangesNothing()
+    {
+        await using WorkerRun run = await WorkerRun.CreateAsync("import_twice");
+        SimulatedUnit unit = run.AddUnit("u-1", "nodinge-ale-torg", 40, DaysAgo(3), TimeSpan.FromDays(1), seed: 31);
+        run.Configure();
+        string config = run.WriteConfigFile();
+
+        (int exit, JsonElement first) = await ImportAsync(config, unit.Path, "u-1");
+        Assert.Equal(0, exit);
+        Assert.Equal(unit.Vehicles.Count, first.GetProperty("lines").GetInt64());
+        Assert.Equal(unit.Vehicles.Count, first.GetProperty("new").GetInt64());
+        Assert.Equal(0, first.GetProperty("alreadyImported").GetInt64());
+        AssertStoredEquals(unit.Vehicles, await run.ReadStoredAsync());
+        IReadOnlyList<StoredBin> afterFirst = await run.ReadStoredAsync();
+        Assert.All(afterFirst, b => Assert.Equal(VehicleImporter.WriterIdFor("u-1"), b.WriterId));
+
+        (exit, JsonElement second) = await ImportAsync(config, unit.Path, "u-1");
+        Assert.Equal(0, exit);
+        Assert.Equal(0, second.GetProperty("new").GetInt64());
+        Assert.Equal(unit.Vehicles.Count, second.GetProperty("alreadyImported").GetInt64());
+        Assert.Equal(0, second.GetProperty("binsWritten").GetInt64());
+        AssertStoredEquals(unit.Vehicles, await run.ReadStoredAsync());
+    }
+
+    [Fact]
+    public async Task Import_ReadOutOverlappingWhatTheUnitSentLive_CountsOnlyTheVehiclesTheWorkerNeverGot()
+    {
+        await using WorkerRun run = await WorkerRun.CreateAsync("import_overlap");
+        SimulatedUnit unit = run.AddUnit("u-1", "nol-vag-45", 70, DaysAgo(2), TimeSpan.FromDays(1), seed: 32);
+        // The unit was offline from 09:00 to 15:00: the worker got everything else live.
+        long outageFrom = DaysAgo(2).AddHours(9).ToUnixTimeMilliseconds();
+        long outageTo = DaysAgo(2).AddHours(15).ToUnixTimeMilliseconds();
+        SimulatedVehicle[] live = [.. unit.Vehicles.Where(v => v.TimestampMs < outageFrom || v.TimestampMs >= outageTo)];
+        WorkerRun.WriteFrames(unit.Path, FrameFormat.Canonical, live);
+        run.Configure();
+        using (IHost host = run.BuildHost(exitWhenDone: true))
+        {
+            await host.RunAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+
+        Assert.Equal(live.Length, await run.StoredVehiclesAsync());
+
+        string readOut = Path.Combine(run.Directory, "read-out.ndjson");
+        WorkerRun.WriteFrames(readOut, FrameFormat.Canonical, unit.Vehicles);
+        (int exit, JsonElement summary) = await ImportAsync(run.WriteConfigFile(), readOut, "u-1");
+        Assert.Equal(0, exit);
+        Assert.Equal(unit.Vehicles.Count - live.Length, summary.GetProperty("new").GetInt64());
+        Assert.Equal(live.Length, summary.GetProperty("alreadyLive").GetInt64());
+        AssertStoredEquals(unit.Vehicles, await run.ReadStoredAsync());
+    }
+
+    [Fact]
+    public async Task Import_WhenInfluxDbCannotStore_KeepsTheVehiclesAndTheNextRunStoresThemOnce()
+    {
+        await using WorkerRun run = await WorkerRun.CreateAsync("import_resume");
+        SimulatedUnit unit = run.AddUnit("u-1", "alafors", 50, DaysAgo(4), TimeSpan.FromHours(12), seed: 33);
+        run.Configure(o => o.Influx.Database = "no_such_database");
+        string broken = run.WriteConfigFile();
+
+        var stderr = new StringWriter();
+        (int exit, JsonElement failed) = await ImportAsync(broken, unit.Path, "u-1", stderr);
+        Assert.Equal(3, exit);
+        Assert.Contains("stored by the next import", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Equal(unit.Vehicles.Count, failed.GetProperty("new").GetInt64());
+        Assert.Equal(0, await run.StoredVehiclesAsync());
+
+        run.Configure();
+        (exit, JsonElement resumed) = await ImportAsync(run.WriteConfigFile(), unit.Path, "u-1");
+        Assert.Equal(0, exit);
+        Assert.Equal(0, resumed.GetProperty("new").GetInt64());
+        Assert.Equal(unit.Vehicles.Count, resumed.GetProperty("alreadyImported").GetInt64());
+        Assert.Equal(unit.Vehicles.Count, resumed.GetProperty("recovered").GetInt64());
+        AssertStoredEquals(unit.Vehicles, await run.ReadStoredAsync());
+    }
+
+    [Fact]
+    public async Task Import_RecordsWithoutSequence_AreTheSameVehicleOnlyWithTheSameTimeSpeedAndDirection()
+    {
+        await using WorkerRun run = await WorkerRun.CreateAsync("import_identity");
+        SimulatedUnit unit = run.AddUnit("u-1", "surte", 40, DaysAgo(3), TimeSpan.FromHours(1), seed: 34);
+        run.Configure();
+        string t = DaysAgo(3).AddMinutes(10).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        string path = Path.Combine(run.Directory, "no-seq.ndjson");
+        await File.WriteAllTextAsync(path,
+            $$"""
+            {"ts":"{{t}}","kmh":47.3,"dir":"in"}
+            {"ts":"{{t}}","kmh":51.0,"dir":"in"}
+            {"ts":"{{t}}","kmh":47.3,"dir":"out"}
+            {"ts":"{{t}}","kmh":47.3,"dir":"in"}
+            not a record
+            {"ts":"{{t}}","kmh":"fast","dir":"in"}
+            {"ts":"2099-01-01T00:00:00Z","kmh":50.0,"dir":"in"}
+
+            """);
+
+        (int exit, JsonElement summary) = await ImportAsync(run.WriteConfigFile(), path, "u-1");
+        Assert.Equal(0, exit);
+        // Same millisecond, different speed or direction: three vehicles. The fourth line repeats the first.
+        Assert.Equal(3, summary.GetProperty("new").GetInt64());
+        JsonElement rejects = summary.GetProperty("rejects");
+        Assert.Equal(1, rejects.GetProperty(nameof(RejectReason.Duplicate)).GetInt64());
+        Assert.Equal(1, rejects.GetProperty(nameof(RejectReason.TimestampInFuture)).GetInt64());
+        Assert.Equal(2, rejects.EnumerateObject().Where(r => r.Name is not (nameof(RejectReason.Duplicate) or nameof(RejectReason.TimestampInFuture))).Sum(r => r.Value.GetInt64()));
+        Assert.Equal(7, summary.GetProperty("lines").GetInt64());
+        Assert.Equal(3, await run.StoredVehiclesAsync());
+
+        // Imported again, the duplicate line is still rejected within the file and the rest is already imported.
+        (exit, summary) = await ImportAsync(run.WriteConfigFile(), path, "u-1");
+        Assert.Equal(0, exit);
+        Assert.Equal(0, summary.GetProperty("new").GetInt64());
+        Assert.Equal(3, summary.GetProperty("alreadyImported").GetInt64());
+        Assert.Equal(3, await run.StoredVehiclesAsync());
+    }
+
+    [Fact]
+    public async Task Import_RequestsThatCannotBeDone_FailWithAClearMessage()
+    {
+        await using WorkerRun run = await WorkerRun.CreateAsync("import_errors");
+        SimulatedUnit unit = run.AddUnit("u-1", "bohus", 40, DaysAgo(3), TimeSpan.FromHours(1), seed: 35);
+        run.Configure();
+        string config = run.WriteConfigFile();
+
+        var stderr = new StringWriter();
+        Assert.Equal(2, (await ImportAsync(config, unit.Path, "u-9", stderr)).Exit);
+        Assert.Contains("unit 'u-9' is not configured", stderr.ToString(), StringComparison.Ordinal);
+
+        stderr = new StringWriter();
+        Assert.Equal(2, (await ImportAsync(config, unit.Path, "u-1", stderr, format: "dr500")).Exit);
+        Assert.Contains("carry no time of day", stderr.ToString(), StringComparison.Ordinal);
+
+        // Another import of the same unit holds the ledger's lock.
+        string ledger = run.Settings().ImportLedgerDirectory("u-1");
+        Directory.CreateDirectory(ledger);
+        using (new FileStream(Path.Combine(ledger, "import.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            stderr = new StringWriter();
+            Assert.Equal(2, (await ImportAsync(config, unit.Path, "u-1", stderr)).Exit);
+            Assert.Contains("another import of unit 'u-1' is running", stderr.ToString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, await run.StoredVehiclesAsync());
+    }
+
+    private static async Task<(int Exit, JsonElement Summary)> ImportAsync(string config, string file, string unit, StringWriter? stderr = null, string? format = null)
+    {
+        var stdout = new StringWriter();
+        int exit = await ImportCommand.RunAsync(new FileInfo(config), new FileInfo(file), unit, format, columns: null, output: "json",
+            stdout, stderr ?? new StringWriter(), progressBar: null, TimeProvider.System, CancellationToken.None);
+        string text = stdout.ToString();
+        return (exit, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>Stored bins, merged across writers, hold exactly the given vehicles: count, speed sum and maximum per window and direction.</summary>
+    private static void AssertStoredEquals(IEnumerable<SimulatedVehicle> vehicles, IReadOnlyList<StoredBin> stored)
+    {
+        var expected = vehicles
+            .GroupBy(v => (Window: v.TimestampMs / WindowMs * WindowMs, Direction: v.Direction == Direction.Receding ? Direction.Receding : Direction.Approaching))
+            .ToDictionary(g => g.Key, g => (Count: (long)g.Count(), Sum: g.Sum(v => (long)Math.Round(v.SpeedKmh * 100, MidpointRounding.AwayFromZero)),
+                Max: g.Max(v => (int)Math.Round(v.SpeedKmh * 100, MidpointRounding.AwayFromZero))));
+        var actual = stored.ToDictionary(b => (Window: b.Key.WindowStartMs, b.Key.Direction), b => (Count: b.Bin.Count, Sum: b.Bin.SumCentiKmh, Max: b.Bin.MaxCentiKmh));
+        Assert.Equal(expected.Count, actual.Count);
+        foreach (var (key, value) in expected)
+        {
+            Assert.True(actual.TryGetValue(key, out var got), $"no stored bin for {key}");
+            Assert.Equal(value, got);
+        }
+    }
+}
