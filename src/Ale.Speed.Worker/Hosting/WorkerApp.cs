@@ -127,7 +127,7 @@ internal static class WorkerApp
         services.AddSingleton(sp => VehiclePipeline.Open(
             settings.JournalDirectory, options.Journal.SegmentBytes, options.Journal.MaxSpoolBytes, options.Binning.LateHorizon,
             binner, router, activity, timeProvider, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Ale.Speed.Worker.Journal"),
-            TimeSpan.FromDays(options.Journal.ArchiveDays)));
+            TimeSpan.FromDays(options.Journal.ArchiveDays), new Import.ImportedVehicles(settings.ImportLedgerDirectory, settings.Units.Select(u => u.Unit))));
         services.AddSingleton<IDurableVehicleSink>(sp => sp.GetRequiredService<VehiclePipeline>());
         services.AddSingleton(sp => new WorkerMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), router, sp.GetRequiredService<VehiclePipeline>(), activity));
         services.AddSingleton(_ => new HttpClient { Timeout = Timeout.InfiniteTimeSpan });

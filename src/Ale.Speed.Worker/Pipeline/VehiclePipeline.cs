@@ -3,6 +3,7 @@ using Ale.Speed.Core.Bins;
 using Ale.Speed.Core.Frames;
 using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Devices.Ingestion;
+using Ale.Speed.Worker.Import;
 using Ale.Speed.Worker.Journal;
 using Microsoft.Extensions.Logging;
 
@@ -44,6 +45,7 @@ internal sealed class VehiclePipeline : IDurableVehicleSink, IDisposable
     private long _evictedBeforeMs;
     private long _journalUnknownUnits;
     private UnitActivity? _activity;
+    private ImportedVehicles? _imported;
 
     private VehiclePipeline(VehicleJournal journal, Binner binner, UnitRouter router, TimeProvider timeProvider, ILogger logger,
         long maxSpoolBytes, TimeSpan lateHorizon, TimeSpan archive)
@@ -98,14 +100,19 @@ internal sealed class VehiclePipeline : IDurableVehicleSink, IDisposable
 
     public long LateBinsRebuilt { get; private set; }
 
+    /// <summary>Live vehicles not counted because <c>ale-speed import</c> had already counted them from the unit's log.</summary>
+    public long VehiclesAlreadyImported { get; private set; }
+
     /// <summary>
     /// Opens the journal in <paramref name="journalDirectory"/>, restores duplicate suppression from it and rebuilds the
     /// bins of every vehicle not yet confirmed stored.
     /// </summary>
     /// <param name="archive">How long retired journal segments are archived (for import's idempotence); zero: deleted.</param>
     public static VehiclePipeline Open(string journalDirectory, long segmentBytes, long maxSpoolBytes, TimeSpan lateHorizon,
-        Binner binner, UnitRouter router, UnitActivity activity, TimeProvider timeProvider, ILogger logger, TimeSpan archive = default)
+        Binner binner, UnitRouter router, UnitActivity activity, TimeProvider timeProvider, ILogger logger, TimeSpan archive = default,
+        ImportedVehicles? imported = null)
     {
+        imported?.Refresh();
         long confirmed = VehicleJournal.ReadCheckpoint(journalDirectory);
         long keepHotMs = KeepHotMs(binner);
         long hotFromMs = binner.WindowStartOf(timeProvider.GetUtcNow().ToUnixTimeMilliseconds() - keepHotMs);
@@ -138,6 +145,7 @@ internal sealed class VehiclePipeline : IDurableVehicleSink, IDisposable
             JournalTruncatedBytes = journal.TruncatedBytes,
             _evictedBeforeMs = hotFromMs,
             _activity = activity,
+            _imported = imported,
         };
 
         if (keysToRebuild.Count > 0)
@@ -240,7 +248,10 @@ internal sealed class VehiclePipeline : IDurableVehicleSink, IDisposable
             {
                 foreach (Vehicle vehicle in pending.Batch.Vehicles)
                 {
-                    _journal.Append(vehicle);
+                    if (Counts(vehicle))
+                    {
+                        _journal.Append(vehicle);
+                    }
                 }
             }
 
@@ -271,7 +282,10 @@ internal sealed class VehiclePipeline : IDurableVehicleSink, IDisposable
             {
                 foreach (Vehicle vehicle in pending.Batch.Vehicles)
                 {
-                    EnsureResident(vehicle.TimestampMs, firstSequence);
+                    if (Counts(vehicle))
+                    {
+                        EnsureResident(vehicle.TimestampMs, firstSequence);
+                    }
                 }
             }
 
@@ -279,10 +293,16 @@ internal sealed class VehiclePipeline : IDurableVehicleSink, IDisposable
             {
                 foreach (Vehicle vehicle in pending.Batch.Vehicles)
                 {
-                    _binner.Add(vehicle);
+                    if (Counts(vehicle))
+                    {
+                        _binner.Add(vehicle);
+                        VehiclesJournaled++;
+                    }
+                    else
+                    {
+                        VehiclesAlreadyImported++;
+                    }
                 }
-
-                VehiclesJournaled += pending.Batch.Count;
             }
 
             BatchesCommitted += _committing.Count;
@@ -306,6 +326,9 @@ internal sealed class VehiclePipeline : IDurableVehicleSink, IDisposable
             return true;
         }
     }
+
+    /// <summary>False for a vehicle an import has already counted (asked in each pass; outside imported spans it is one comparison).</summary>
+    private bool Counts(in Vehicle vehicle) => _imported is null || !_imported.Contains(vehicle);
 
     /// <summary>
     /// A vehicle for a window whose bins may have left memory: rebuild that whole day's missing bins from the journal
@@ -371,6 +394,8 @@ internal sealed class VehiclePipeline : IDurableVehicleSink, IDisposable
     /// </summary>
     public void ConfirmStored(long sequence)
     {
+        // Outside the lock: reading a ledger an import just wrote must not hold up the journal loop.
+        _imported?.Refresh();
         long nowMs = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         lock (_gate)
         {

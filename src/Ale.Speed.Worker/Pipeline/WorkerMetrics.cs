@@ -31,6 +31,8 @@ internal sealed class WorkerMetrics : IDisposable
         _meter.CreateObservableCounter("ale.speed.rejects", () => Rejects(router), "{reject}", "Frames and vehicles rejected, per unit and reason.");
         _meter.CreateObservableCounter("ale.speed.unknown_unit.messages", () => router.UnknownUnits.Select(
             u => new Measurement<long>(u.Value, new KeyValuePair<string, object?>("unit", u.Key))), "{message}", "Input from units that are not registered.");
+        _meter.CreateObservableCounter("ale.speed.vehicles.already_imported", () => pipeline.VehiclesAlreadyImported, "{vehicle}",
+            "Live vehicles not counted because an import had already counted them from the unit's log.");
         _meter.CreateObservableGauge("ale.speed.spool.bytes", () => pipeline.SpoolBytes, "By", "Journal bytes of vehicles not yet stored in InfluxDB.");
         _meter.CreateObservableGauge("ale.speed.spool.full", () => pipeline.SpoolFull ? 1 : 0, "{flag}", "1 while the spool is full and sources are not acknowledged.");
         _meter.CreateObservableGauge("ale.speed.disk.full", () => pipeline.DiskFull ? 1 : 0, "{flag}", "1 while journal writes fail (disk full).");

@@ -24,6 +24,11 @@ internal static class StatusPrinter
             : string.Create(c, $"NOT RUNNING — last status {age.TotalMinutes:0.0} min ago (figures below are from then)"));
         output.WriteLine(string.Create(c, $"Spool: {status.SpoolBytes:N0} of {status.MaxSpoolBytes:N0} bytes{(status.SpoolFull ? "  ** FULL: sources not acknowledged **" : "")}{(status.DiskFull ? "  ** DISK FULL **" : "")}"));
         output.WriteLine(string.Create(c, $"Journal: {status.VehiclesJournaled:N0} vehicles journaled since start, {status.JournalLag:N0} not yet confirmed stored, {status.JournalTruncatedBytes} torn bytes dropped at start"));
+        if (status.VehiclesAlreadyImported > 0)
+        {
+            output.WriteLine(string.Create(c, $"Import: {status.VehiclesAlreadyImported:N0} live vehicles not counted again (an import had counted them from the unit's log)"));
+        }
+
         output.WriteLine(string.Create(c, $"InfluxDB: {status.BinsWritten:N0} bins written, {status.UnwrittenBins} waiting; last success {Time(status.LastWriteSuccess)}; last failure {Time(status.LastWriteFailureAt)} {status.LastWriteFailure}"));
         if (status.Mqtt is { } mqtt)
         {

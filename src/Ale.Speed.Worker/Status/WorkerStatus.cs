@@ -23,6 +23,7 @@ public sealed record WorkerStatus
     public required long JournalLag { get; init; }
     public required long VehiclesJournaled { get; init; }
     public required long LateBinsRebuilt { get; init; }
+    public long VehiclesAlreadyImported { get; init; }
     public required long JournalTruncatedBytes { get; init; }
     public required int UnwrittenBins { get; init; }
     public required long BinsWritten { get; init; }

@@ -76,6 +76,31 @@ public sealed class ImportTests
     }
 
     [Fact]
+    public async Task Worker_UnitSendsItsBacklogAfterTheLogWasImported_CountsOnlyWhatTheImportDidNotHave()
+    {
+        await using WorkerRun run = await WorkerRun.CreateAsync("import_backlog");
+        SimulatedUnit unit = run.AddUnit("u-1", "skepplanda-byvagen", 30, DaysAgo(2), TimeSpan.FromDays(1), seed: 36);
+        // The log was read out at 16:00 and imported; later the unit's modem came back and it sent the whole day.
+        long readOutAt = DaysAgo(2).AddHours(16).ToUnixTimeMilliseconds();
+        SimulatedVehicle[] readOut = [.. unit.Vehicles.Where(v => v.TimestampMs < readOutAt)];
+        string readOutPath = Path.Combine(run.Directory, "read-out.ndjson");
+        WorkerRun.WriteFrames(readOutPath, FrameFormat.Canonical, readOut);
+        run.Configure();
+        (int exit, JsonElement summary) = await ImportAsync(run.WriteConfigFile(), readOutPath, "u-1");
+        Assert.Equal(0, exit);
+        Assert.Equal(readOut.Length, summary.GetProperty("new").GetInt64());
+
+        using (IHost host = run.BuildHost(exitWhenDone: true))
+        {
+            await host.RunAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+
+        AssertStoredEquals(unit.Vehicles, await run.ReadStoredAsync());
+        Status.WorkerStatus? status = Status.WorkerStatus.Read(Path.Combine(run.DataDirectory, Status.WorkerStatus.FileName));
+        Assert.Equal(readOut.Length, status!.VehiclesAlreadyImported);
+    }
+
+    [Fact]
     public async Task Import_WhenInfluxDbCannotStore_KeepsTheVehiclesAndTheNextRunStoresThemOnce()
     {
         await using WorkerRun run = await WorkerRun.CreateAsync("import_resume");
