@@ -7,14 +7,15 @@ namespace Ale.Speed.Worker.Commands;
 
 /// <summary>
 /// <c>ale-speed simulate</c> into files: realistic traffic for each configured unit with Transport <c>file</c>, in the
-/// unit's format, written to the unit's Path — what the demo's worker then reads. Deterministic for a seed.
+/// unit's format, written to the unit's Path — what the demo's worker then reads — and, for a unit with Transport
+/// <c>manual</c> and a Path, its read-out there (for <c>ale-speed import</c>). Deterministic for a seed.
 /// </summary>
 internal static class SimulateCommand
 {
     public static int WriteFiles(WorkerSettings settings, DateTimeOffset start, TimeSpan duration, ulong seed, TextWriter output)
     {
         int units = 0;
-        foreach (UnitRegistration unit in settings.Units.Where(u => u.Transport == Transport.File).OrderBy(u => u.Unit.Id, StringComparer.Ordinal))
+        foreach (UnitRegistration unit in settings.Units.Where(u => u.Transport == Transport.File || (u.Transport == Transport.Manual && u.Path is not null)).OrderBy(u => u.Unit.Id, StringComparer.Ordinal))
         {
             Site site = unit.Unit.Site;
             int limit = site.LimitAt(start.ToUnixTimeMilliseconds());
@@ -39,7 +40,7 @@ internal static class SimulateCommand
 
         if (units == 0)
         {
-            output.WriteLine("No unit with Transport 'file' to simulate into.");
+            output.WriteLine("No unit with Transport 'file' (or 'manual' with a Path) to simulate into.");
             return 1;
         }
 

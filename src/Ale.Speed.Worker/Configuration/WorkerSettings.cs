@@ -11,6 +11,8 @@ public enum Transport
     Serial,
     Stdin,
     File,
+    /// <summary>Read out by hand and brought in with <c>ale-speed import</c>; the worker opens nothing for it and never calls it silent.</summary>
+    Manual,
 }
 
 /// <summary>A registered unit with what the worker needs beyond Core's <see cref="Unit"/>.</summary>
@@ -169,7 +171,7 @@ public sealed class WorkerSettings
 
             if (!Enum.TryParse(unit.Transport, ignoreCase: true, out Transport transport) || int.TryParse(unit.Transport, out _))
             {
-                e.Add($"{key}:Transport '{unit.Transport}' is not one of mqtt, serial, stdin, file.");
+                e.Add($"{key}:Transport '{unit.Transport}' is not one of mqtt, serial, stdin, file, manual.");
             }
 
             if (!FrameParsers.TryParseFormat(unit.Format, out FrameFormat format))

@@ -19,14 +19,17 @@ internal sealed class UnitActivity(IReadOnlyCollection<UnitRegistration> units, 
     public IEnumerable<(string UnitId, long UnixSeconds)> LastVehicleTimes()
         => _lastVehicle.Select(p => (p.Key, p.Value.ToUnixTimeSeconds()));
 
-    /// <summary>Silent: no vehicle for longer than SilentAfter (counted from the worker's start when none came yet).</summary>
+    /// <summary>
+    /// Silent: no vehicle for longer than SilentAfter (counted from the worker's start when none came yet). Never for a
+    /// unit read out by hand (Transport manual): the worker does not expect it to send anything.
+    /// </summary>
     public IEnumerable<(string UnitId, bool Silent)> Silence()
     {
         DateTimeOffset now = timeProvider.GetUtcNow();
         foreach (UnitRegistration unit in units)
         {
             DateTimeOffset since = LastVehicle(unit.Unit.Id) ?? _startedAt;
-            yield return (unit.Unit.Id, now - since > unit.SilentAfter);
+            yield return (unit.Unit.Id, unit.Transport != Transport.Manual && now - since > unit.SilentAfter);
         }
     }
 }

@@ -49,6 +49,32 @@ public sealed class WorkerSettingsTests : IDisposable
     }
 
     [Fact]
+    public void ManualUnit_NeedsNoPathNorBroker_AndJournalArchiveDaysIsChecked()
+    {
+        AleSpeedOptions options = Minimal();
+        options.Units[0].Transport = "manual";
+        options.Units[0].Format = "icoms";
+        options.Mqtt = new MqttSettings();
+        WorkerSettings? settings = WorkerSettings.TryCreate(options, "host-1", out List<string> errors);
+        Assert.Empty(errors);
+        Assert.Equal(Transport.Manual, Assert.Single(settings!.Units).Transport);
+        Assert.Equal(400, settings.Options.Journal.ArchiveDays);
+
+        options.Journal.ArchiveDays = -1;
+        Assert.StartsWith("AleSpeed:Journal:ArchiveDays -1 must be between 0", SingleError(options), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("..")]
+    [InlineData("a\\b")]
+    public void UnitId_ThatCannotNameADirectory_IsRejected(string id)
+    {
+        AleSpeedOptions options = Minimal();
+        options.Units[0].Id = id;
+        Assert.Contains("is not usable as a directory name", SingleError(options), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UnknownFrameFormat_NamesTheUnitsFormatKey()
     {
         AleSpeedOptions options = Minimal();
@@ -121,7 +147,7 @@ public sealed class WorkerSettingsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Transport", "carrier-pigeon", "AleSpeed:Units[0]:Transport 'carrier-pigeon' is not one of mqtt, serial, stdin, file.")]
+    [InlineData("Transport", "carrier-pigeon", "AleSpeed:Units[0]:Transport 'carrier-pigeon' is not one of mqtt, serial, stdin, file, manual.")]
     [InlineData("Directions", "up", "AleSpeed:Units[0]:Directions 'up' is not one of both, in, out.")]
     [InlineData("DisplayMode", "blink", "AleSpeed:Units[0]:DisplayMode 'blink' is not one of on, stealth.")]
     [InlineData("SpeedUnit", "knots", "AleSpeed:Units[0]:SpeedUnit 'knots' is not one of kmh, mps, mph.")]
