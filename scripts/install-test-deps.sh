@@ -8,3 +8,4 @@ here=$(cd "$(dirname "$0")" && pwd)
 "$here/victoria-metrics.sh" install
 "$here/mosquitto.sh" install
 "$here/socat.sh" install
+"$here/chromium.sh" install
