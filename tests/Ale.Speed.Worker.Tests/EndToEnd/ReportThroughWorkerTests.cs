@@ -4,6 +4,7 @@ using Ale.Speed.Analysis.Catalog;
 using Ale.Speed.Analysis.Output;
 using Ale.Speed.Analysis.Reports;
 using Ale.Speed.Analysis.Time;
+using Ale.Speed.Devices.Simulation;
 using Ale.Speed.Influx.Bins;
 using Ale.Speed.Influx.Querying;
 using Ale.Speed.Worker.Configuration;
@@ -23,6 +24,7 @@ public sealed class ReportThroughWorkerTests
         DateTimeOffset start = DateTimeOffset.FromUnixTimeMilliseconds(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() / 86_400_000 * 86_400_000).AddDays(-3);
         run.AddUnit("u-1", "nodinge-ale-torg", 40, start, TimeSpan.FromDays(1), seed: 21);
         run.AddUnit("u-2", "nol-vag-45", 70, start, TimeSpan.FromDays(1), seed: 22);
+        run.AddUnit("u-3", "skepplanda-byvagen", 30, start, TimeSpan.FromDays(1), seed: 23);
         run.Configure();
         using (IHost host = run.BuildHost(exitWhenDone: true))
         {
@@ -50,6 +52,45 @@ public sealed class ReportThroughWorkerTests
             Assert.Equal(raw.Count(s => s > unit.LimitKmh) / (double)raw.Length, all.GetProperty("shareOverLimit").GetDouble(), 1e-12);
             double empiricalV85 = raw[(int)Math.Ceiling(0.85 * raw.Length) - 1];
             Assert.InRange(all.GetProperty("v85Kmh").GetDouble(), empiricalV85 - 1, empiricalV85 + 1);
+            AssertOtherFigures(unit, raw, all);
         }
+    }
+
+    /// <summary>The rest of a report row, each from the raw speeds with the test's own edges (DOMAIN.md's tables).</summary>
+    private static void AssertOtherFigures(SimulatedUnit unit, double[] raw, JsonElement all)
+    {
+        double n = raw.Length;
+        long[] excessCenti = [.. raw.Select(s => (long)Math.Round(s * 100) - unit.LimitKmh * 100L)];
+        long Over(int fromExclusive, int? toInclusive) => excessCenti.LongCount(e => e > fromExclusive * 100L && (toInclusive is not { } to || e <= to * 100L));
+
+        // Percentiles within the histogram's 1 km/h resolution; the maximum exactly.
+        Assert.InRange(all.GetProperty("v50Kmh").GetDouble(), raw[(int)Math.Ceiling(0.50 * n) - 1] - 1, raw[(int)Math.Ceiling(0.50 * n) - 1] + 1);
+        Assert.InRange(all.GetProperty("v95Kmh").GetDouble(), raw[(int)Math.Ceiling(0.95 * n) - 1] - 1, raw[(int)Math.Ceiling(0.95 * n) - 1] + 1);
+        Assert.Equal(raw[^1], all.GetProperty("maxKmh").GetDouble(), 1e-9);
+
+        // Trafikverket's speed index: shares within the limit, within the limit + 5, more than 30 over.
+        JsonElement index = all.GetProperty("speedIndex");
+        Assert.Equal(excessCenti.Count(e => e <= 0) / n, index.GetProperty("shareWithinLimit").GetDouble(), 1e-12);
+        Assert.Equal(excessCenti.Count(e => e <= 500) / n, index.GetProperty("shareWithinLimitPlus5").GetDouble(), 1e-12);
+        Assert.Equal(excessCenti.Count(e => e > 3000) / n, index.GetProperty("shareMoreThan30Over").GetDouble(), 1e-12);
+
+        // Fine bands: over by (0,10], (10,15], …, (35,40], more than 40.
+        int[] fineEdges = [0, 10, 15, 20, 25, 30, 35, 40];
+        long[] fines = [.. fineEdges.Select((from, i) => Over(from, i + 1 < fineEdges.Length ? fineEdges[i + 1] : null))];
+        Assert.Equal(fines, all.GetProperty("fineBands").EnumerateArray().Select(b => b.GetProperty("vehicles").GetInt64()));
+
+        // Licence bands depend on the road: limit 30 or lower, or 40 and higher.
+        int[] licenceEdges = unit.LimitKmh <= 30 ? [15, 20, 30, 40, 50] : [24, 30, 40, 50, 60, 70, 80];
+        long[] licences = [.. licenceEdges.Select((from, i) => Over(from, i + 1 < licenceEdges.Length ? licenceEdges[i + 1] : null))];
+        Assert.Equal(licences, all.GetProperty("licenceBands").EnumerateArray().Select(b => b.GetProperty("vehicles").GetInt64()));
+
+        // Classes as the units reported them; hours with data.
+        JsonElement classes = all.GetProperty("classes");
+        foreach (IGrouping<Core.Vehicles.VehicleClass, SimulatedVehicle> group in unit.Vehicles.GroupBy(v => v.Class))
+        {
+            Assert.Equal(group.LongCount(), classes.GetProperty(BinSchema.ClassName(group.Key)).GetInt64());
+        }
+
+        Assert.Equal(unit.Vehicles.Select(v => v.TimestampMs / 3_600_000).Distinct().Count(), all.GetProperty("hoursWithData").GetInt32());
     }
 }
