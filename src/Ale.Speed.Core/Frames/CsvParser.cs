@@ -15,7 +15,7 @@ namespace Ale.Speed.Core.Frames;
 /// guessed column. <see cref="HeaderError"/> says what is wrong, for the caller to report.</para>
 /// <para>Fields are separated by <c>,</c>, <c>;</c> or a tab and trimmed of spaces; a field may be quoted
 /// (<c>"…"</c>, <c>""</c> for a quote, the separator allowed inside), but not span lines. Columns after the last
-/// mapped one are not looked at. Checks run ts (or date, time), speed, dir, len, seq, class; the first problem is the
+/// mapped one are not looked at; a line with fewer fields than that has the missing ones empty. Checks run ts (or date, time), speed, dir, len, seq, class; the first problem is the
 /// reject.</para>
 /// <para>Timestamps: integer epoch milliseconds; or a date <c>yyyy-MM-dd</c> / <c>yyyy/MM/dd</c>, then <c>T</c> or a
 /// space, then <c>HH:mm:ss</c> with an optional fraction (<c>.</c> or <c>,</c>) and an optional <c>Z</c> / <c>±hh:mm</c>
@@ -129,9 +129,14 @@ public sealed class CsvParser : FrameParser
         Role[] roles = _roles;
         for (int column = 0; column < roles.Length; column++)
         {
-            if (!reader.TryNext(out ReadOnlySpan<byte> value, out bool quoted, out bool malformed) || malformed)
+            if (!reader.TryNext(out ReadOnlySpan<byte> value, out bool quoted, out bool malformed))
             {
-                // Too few columns, or a broken quote.
+                // Some writers leave out empty trailing fields: the missing columns are empty.
+                break;
+            }
+
+            if (malformed)
+            {
                 return RejectReason.Malformed;
             }
 
