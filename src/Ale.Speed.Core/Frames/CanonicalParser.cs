@@ -353,40 +353,6 @@ public sealed class CanonicalParser : FrameParser
             return RejectReason.InvalidField;
         }
 
-        ReadOnlySpan<byte> name = value.Raw;
-        if (name.SequenceEqual("car"u8))
-        {
-            vehicleClass = VehicleClass.Car;
-        }
-        else if (name.SequenceEqual("heavy"u8))
-        {
-            vehicleClass = VehicleClass.Heavy;
-        }
-        else if (name.SequenceEqual("moped"u8))
-        {
-            vehicleClass = VehicleClass.Moped;
-        }
-        else if (name.SequenceEqual("atraktor"u8))
-        {
-            vehicleClass = VehicleClass.ATraktor;
-        }
-        else if (name.SequenceEqual("motorcycle"u8))
-        {
-            vehicleClass = VehicleClass.Motorcycle;
-        }
-        else if (name.SequenceEqual("bicycle"u8))
-        {
-            vehicleClass = VehicleClass.Bicycle;
-        }
-        else if (name.SequenceEqual("other"u8))
-        {
-            vehicleClass = VehicleClass.Other;
-        }
-        else if (!name.SequenceEqual("unknown"u8))
-        {
-            return RejectReason.InvalidField;
-        }
-
-        return RejectReason.None;
+        return VehicleClassNames.TryParse(value.Raw, out vehicleClass) ? RejectReason.None : RejectReason.InvalidField;
     }
 }

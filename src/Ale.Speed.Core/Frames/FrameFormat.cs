@@ -17,6 +17,16 @@ public enum FrameFormat : byte
     HoustonDr500,
     /// <summary>HLK-LD2415H: <c>V+002.6</c> lines.</summary>
     HlkLd2415h,
+    /// <summary>
+    /// ICOMS TMA-3B3 logs read out of the sign: <c>001; 2019/01/24 16:21:05,450; 52,4; 4,5; ; </c>, one record per
+    /// vehicle, UTC time and decimal commas.
+    /// </summary>
+    IcomsTma3b3,
+    /// <summary>
+    /// Any CSV export with a header line, read through a <see cref="CsvColumnMap"/>; one record per vehicle.
+    /// Needs the map: create it with <see cref="FrameParsers.Create(CsvColumnMap, CsvOptions)"/>.
+    /// </summary>
+    Csv,
 }
 
 /// <summary>The unit in which a device reports speed, as set on the device.</summary>

@@ -164,7 +164,11 @@ public abstract class FrameParser
         return true;
     }
 
-    private FrameResult ParseLine(ReadOnlySpan<byte> line, Span<Reading> destination)
+    /// <summary>
+    /// One line without its line end: the length check and <see cref="ParseFrame"/>. Internal so that a decorator
+    /// (<see cref="TimestampPrefixedParser"/>) that has framed the line itself can hand the rest to an inner parser.
+    /// </summary>
+    internal FrameResult ParseLine(ReadOnlySpan<byte> line, Span<Reading> destination)
     {
         if (line.Length > MaxFrameLength)
         {

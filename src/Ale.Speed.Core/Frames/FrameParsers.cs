@@ -16,11 +16,14 @@ public static class FrameParsers
         ("houston-dr500", FrameFormat.HoustonDr500),
         ("ld2415h", FrameFormat.HlkLd2415h),
         ("hlk-ld2415h", FrameFormat.HlkLd2415h),
+        ("icoms-tma3b3", FrameFormat.IcomsTma3b3),
+        ("tma3b3", FrameFormat.IcomsTma3b3),
+        ("csv", FrameFormat.Csv),
     ];
 
     /// <summary>The names configuration accepts, one per format (for messages; enum names work too).</summary>
     public static IReadOnlyList<string> FormatNames { get; } =
-        ["canonical", "ops243-plain", "ops243-json", "ops243-csv", "icoms", "dr500", "ld2415h"];
+        ["canonical", "ops243-plain", "ops243-json", "ops243-csv", "icoms", "dr500", "ld2415h", "icoms-tma3b3", "csv"];
 
     /// <summary>The preferred configuration name of <paramref name="format"/>.</summary>
     public static string NameOf(FrameFormat format) => format switch
@@ -32,11 +35,14 @@ public static class FrameParsers
         FrameFormat.IcomsTma296 => "icoms",
         FrameFormat.HoustonDr500 => "dr500",
         FrameFormat.HlkLd2415h => "ld2415h",
+        FrameFormat.IcomsTma3b3 => "icoms-tma3b3",
+        FrameFormat.Csv => "csv",
         _ => format.ToString(),
     };
 
     /// <summary>A new parser (one per stream: it keeps framing state) for the format.</summary>
     /// <param name="speedUnit">The unit the device is set to; ignored by formats that name their unit on the wire.</param>
+    /// <exception cref="ArgumentException"><see cref="FrameFormat.Csv"/>, which needs a column map: use <see cref="Create(CsvColumnMap, CsvOptions)"/>.</exception>
     public static FrameParser Create(FrameFormat format, SpeedUnit speedUnit = SpeedUnit.KilometresPerHour) => format switch
     {
         FrameFormat.Canonical => new CanonicalParser(),
@@ -46,8 +52,24 @@ public static class FrameParsers
         FrameFormat.IcomsTma296 => new IcomsTma296Parser(speedUnit),
         FrameFormat.HoustonDr500 => new HoustonDr500Parser(speedUnit),
         FrameFormat.HlkLd2415h => new HlkLd2415hParser(speedUnit),
+        FrameFormat.IcomsTma3b3 => new IcomsTma3b3Parser(speedUnit),
+        FrameFormat.Csv => throw new ArgumentException(
+            "The csv format needs a column map: use FrameParsers.Create(CsvColumnMap, CsvOptions).", nameof(format)),
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown frame format."),
     };
+
+    /// <summary>A new parser for a CSV export whose columns <paramref name="map"/> names (<see cref="FrameFormat.Csv"/>).</summary>
+    public static CsvParser Create(CsvColumnMap map, CsvOptions options) => new(map, options);
+
+    /// <summary>
+    /// A new parser for a log that has a timestamp before each line (<see cref="TimestampPrefixedParser"/>), with
+    /// <paramref name="inner"/> the format of what the unit sent.
+    /// </summary>
+    public static TimestampPrefixedParser CreateLogParser(FrameFormat inner, SpeedUnit speedUnit = SpeedUnit.KilometresPerHour)
+        => new(Create(inner, speedUnit));
+
+    /// <summary>True when <paramref name="format"/> can be created from its name and speed unit alone (a live unit's format).</summary>
+    public static bool IsSelfContained(FrameFormat format) => Enum.IsDefined(format) && format != FrameFormat.Csv;
 
     /// <summary>
     /// Parses a configuration name: an enum name (<c>Ops243Json</c>, any case) or an alias (<c>ops243-json</c>,

@@ -49,4 +49,11 @@ public enum RejectReason : byte
     // Routing (the worker).
     /// <summary>From a unit that is not registered in the configuration; units are never created on the fly.</summary>
     UnknownUnit,
+
+    // Imports (appended last so that the values above keep their numbers).
+    /// <summary>
+    /// A CSV header that lacks a column the map names (or names it twice); the header line and every line after it
+    /// are rejected, since guessing columns would count wrong values. <see cref="CsvParser.HeaderError"/> says why.
+    /// </summary>
+    CsvHeaderMismatch,
 }

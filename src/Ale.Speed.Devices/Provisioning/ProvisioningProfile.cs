@@ -137,6 +137,11 @@ public sealed record ProvisioningProfile
                         throw new FormatException($"{name}:{lineNumber}: unknown format '{value}' (known: {string.Join(", ", FrameParsers.FormatNames)}).");
                     }
 
+                    if (!FrameParsers.IsSelfContained(format))
+                    {
+                        throw new FormatException($"{name}:{lineNumber}: format '{value}' needs a column map; a unit cannot be listened to in it.");
+                    }
+
                     step = RequireStep(step, keyword, name, lineNumber, command: false) with { ListenFormat = format };
                     break;
                 default:

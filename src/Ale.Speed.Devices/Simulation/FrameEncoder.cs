@@ -25,6 +25,12 @@ public abstract class FrameEncoder
         SpeedUnit = options.SpeedUnit ?? defaultSpeedUnit;
     }
 
+    /// <summary>The header line the <see cref="FrameFormat.Csv"/> encoder writes first.</summary>
+    public const string CsvHeader = "time;speed;direction";
+
+    /// <summary>The <see cref="CsvColumnMap"/> text that reads what the <see cref="FrameFormat.Csv"/> encoder writes.</summary>
+    public const string CsvColumnMap = "ts=time,speed=speed,dir=direction";
+
     public FrameFormat Format { get; }
 
     public FrameEncoderOptions Options { get; }
@@ -47,6 +53,8 @@ public abstract class FrameEncoder
             FrameFormat.Ops243Csv => new Ops243CsvEncoder(options),
             FrameFormat.HoustonDr500 => new HoustonDr500Encoder(options),
             FrameFormat.HlkLd2415h => new HlkLd2415hEncoder(options),
+            FrameFormat.IcomsTma3b3 => new IcomsTma3b3Encoder(options),
+            FrameFormat.Csv => new CsvEncoder(options),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "No encoder for this format."),
         };
     }
@@ -130,6 +138,11 @@ internal abstract class PerVehicleEncoder : FrameEncoder
 
     private protected abstract void WriteVehicle(LineWriter line, in SimulatedVehicle vehicle);
 
+    /// <summary>What a file starts with (a header line), written before the first vehicle's line and sent with it.</summary>
+    private protected virtual void WritePreamble(LineWriter line)
+    {
+    }
+
     /// <summary>From the vehicle's time to the receiver having the whole record.</summary>
     private protected abstract int DelayMs(ref SimulationRandom random, int lineLength);
 
@@ -137,9 +150,16 @@ internal abstract class PerVehicleEncoder : FrameEncoder
     {
         var random = new SimulationRandom(SimulationRandom.Mix(Options.Seed, (ulong)Format));
         long lastArrival = long.MinValue;
+        bool first = true;
         foreach (SimulatedVehicle vehicle in vehicles)
         {
             line.Clear();
+            if (first)
+            {
+                WritePreamble(line);
+                first = false;
+            }
+
             WriteVehicle(line, vehicle);
 
             // Records leave the unit in order, so a short delay never overtakes a long one.

@@ -178,6 +178,10 @@ public sealed class WorkerSettings
             {
                 e.Add($"{key}:Format '{unit.Format}' is not a known frame format ({string.Join(", ", FrameParsers.FormatNames)}).");
             }
+            else if (!FrameParsers.IsSelfContained(format))
+            {
+                e.Add($"{key}:Format '{unit.Format}' needs a column map and is for imports only ('ale-speed import FILE --format csv'), not a unit's live format.");
+            }
 
             SpeedUnit speedUnit = SpeedUnit.KilometresPerHour;
             switch (unit.SpeedUnit?.ToLowerInvariant())

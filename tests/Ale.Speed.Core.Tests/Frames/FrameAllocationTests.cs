@@ -38,14 +38,14 @@ public sealed class FrameAllocationTests
 
         foreach (ReadOnlySequence<byte> sequence in new[] { oneSegment, manySegments })
         {
-            Assert.Equal(Frames, ReadEverything(FrameParsers.Create(format, unit), sequence, destination));
+            Assert.Equal(Frames, ReadEverything(FrameCases.CreateParser(format, unit), sequence, destination));
 
             // The runtime itself (tiering, a rare background event) can now and then allocate a few bytes on this
             // thread; an allocation per frame would show in every attempt as at least 10,000 bytes.
             long fewest = long.MaxValue;
             for (int attempt = 0; attempt < 3 && fewest != 0; attempt++)
             {
-                FrameParser measured = FrameParsers.Create(format, unit);
+                FrameParser measured = FrameCases.CreateParser(format, unit);
                 long before = GC.GetAllocatedBytesForCurrentThread();
                 int frames = ReadEverything(measured, sequence, destination);
                 long allocated = GC.GetAllocatedBytesForCurrentThread() - before;

@@ -9,7 +9,7 @@ public sealed record FrameCase(FrameFormat Format, SpeedUnit Unit, string Line, 
 {
     public bool IsValid => Reject == RejectReason.None;
 
-    public FrameParser CreateParser() => FrameParsers.Create(Format, Unit);
+    public FrameParser CreateParser() => FrameCases.CreateParser(Format, Unit);
 
     public override string ToString() => $"{Format}/{Unit}: {Line}";
 }
@@ -136,6 +136,33 @@ public static class FrameCases
         V(FrameFormat.Canonical, Kmh, """{"ts":"2024-02-29T23:59:59.999Z","kmh":-0}""", Expect(0, None, 1_709_251_199_999)),
         V(FrameFormat.Canonical, Kmh, """{"ts":0,"kmh":1}""", Expect(1, None, 0)),
         V(FrameFormat.Canonical, Kmh, ""),
+
+        // ICOMS TMA-3B3 logs: UTC, decimal commas, fields padded with spaces.
+        V(FrameFormat.IcomsTma3b3, Kmh, "001; 2019/01/24 16:21:05,450; 52,4; 4,5; ; ", Expect(52.4, In, Utc(2019, 1, 24, 16, 21, 5, 450), length: 4.5)),
+        V(FrameFormat.IcomsTma3b3, Kmh, "001; 2019/01/24 16:21:07,010; -48,0; 4,5; ; ", Expect(48, Out, Utc(2019, 1, 24, 16, 21, 7, 10), length: 4.5)),
+        V(FrameFormat.IcomsTma3b3, Kmh, "002;2019-01-24 16:21:07.010;48;;;", Expect(48, In, Utc(2019, 1, 24, 16, 21, 7, 10))),
+        V(FrameFormat.IcomsTma3b3, Kmh, "030; 2019/01/24 16:21:07; 30,5; 12", Expect(30.5, In, Utc(2019, 1, 24, 16, 21, 7, 0), length: 12)),
+        V(FrameFormat.IcomsTma3b3, Kmh, "003; 2019/01/24 16:21:07,010; 0,0; ; ; ", Expect(0, None, Utc(2019, 1, 24, 16, 21, 7, 10))),
+        V(FrameFormat.IcomsTma3b3, Kmh, "001; 2019/01/24 16:21:05,450; 52,4; 4,5; 12,0; Lane = 1; x", Expect(52.4, In, Utc(2019, 1, 24, 16, 21, 5, 450), length: 4.5)),
+        V(FrameFormat.IcomsTma3b3, Mph, "001; 2019/01/24 16:21:05,450; 10; ; ; ", Expect(10 * Mile, In, Utc(2019, 1, 24, 16, 21, 5, 450))),
+        V(FrameFormat.IcomsTma3b3, Kmh, "100; 2019/01/24 16:20:03,120; ; ; ; Serial Number = 1234567"),
+        V(FrameFormat.IcomsTma3b3, Kmh, "201; 2019/01/24 17:00:00,000; ; ; ; Battery = 12,6"),
+        V(FrameFormat.IcomsTma3b3, Kmh, "typ;date and time [UTC];speed [km/h];length [m];range [m];notes"),
+        V(FrameFormat.IcomsTma3b3, Kmh, "  "),
+        V(FrameFormat.IcomsTma3b3, Kmh, ""),
+
+        // Column-mapped CSV behind CsvHeader (Europe/Stockholm, separator detected as ';', decimal comma).
+        V(FrameFormat.Csv, Kmh, "2026-11-25 19:03:12,345;57,3;in;4,2;17;car", Expect(57.3, In, s_ts, length: 4.2, sequence: 17, vehicleClass: VehicleClass.Car)),
+        V(FrameFormat.Csv, Kmh, "2026-11-25T18:03:12.345Z;-57,3;;;;", Expect(57.3, Out, s_ts)),
+        V(FrameFormat.Csv, Kmh, "1795629792345;57.3;OUT", Expect(57.3, Out, s_ts)),
+        V(FrameFormat.Csv, Kmh, "\"2026-11-25 19:03:12.345\"; \"57,3\" ;\"Inbound\";\"4,2\";\"17\";\"ATraktor\"",
+            Expect(57.3, In, s_ts, length: 4.2, sequence: 17, vehicleClass: VehicleClass.ATraktor)),
+        V(FrameFormat.Csv, Kmh, "2026/11/25 19:03:12;30;;;;", Expect(30, In, s_ts - 345)),
+        V(FrameFormat.Csv, Kmh, "2026-11-25 20:03:12.345+02:00;0;;;;", Expect(0, None, s_ts)),
+        V(FrameFormat.Csv, Kmh, "2026-07-01 12:00:00;50;2;;;", Expect(50, Out, Utc(2026, 7, 1, 10, 0, 0, 0))),
+        V(FrameFormat.Csv, Kmh, "2026-11-25 19:03:12.345;-57,3;+;;;moped", Expect(57.3, In, s_ts, vehicleClass: VehicleClass.Moped)),
+        V(FrameFormat.Csv, Mps, "2026-11-25 19:03:12.345;10;receding;;0;", Expect(36, Out, s_ts, sequence: 0)),
+        V(FrameFormat.Csv, Kmh, ""),
     ];
 
     public static IReadOnlyList<FrameCase> Invalid { get; } =
@@ -261,9 +288,69 @@ public static class FrameCases
         I(FrameFormat.Canonical, Kmh, """{"ts":"2026-11-25T18:03:12.345Z","kmh":+5}""", RejectReason.Malformed),
         I(FrameFormat.Canonical, Kmh, """{ts:"2026-11-25T18:03:12.345Z","kmh":5}""", RejectReason.Malformed),
         I(FrameFormat.Canonical, Kmh, "57.3", RejectReason.Malformed),
+
+        I(FrameFormat.IcomsTma3b3, Kmh, "001; 2019/01/24 16:21:05,450; abc; ; ; ", RejectReason.Malformed),
+        I(FrameFormat.IcomsTma3b3, Kmh, "001; 2019/01/24 16:21:05,450; ; ; ; ", RejectReason.MissingSpeed),
+        I(FrameFormat.IcomsTma3b3, Kmh, "001; 2019/01/24 16:21:05,450", RejectReason.MissingSpeed),
+        I(FrameFormat.IcomsTma3b3, Kmh, "001; ; 52,4; ; ; ", RejectReason.MissingTimestamp),
+        I(FrameFormat.IcomsTma3b3, Kmh, "001; 2019/01/24 25:21:05,450; 52,4; ; ; ", RejectReason.InvalidTimestamp),
+        I(FrameFormat.IcomsTma3b3, Kmh, "001; 24.01.2019 16:21:05; 52,4", RejectReason.InvalidTimestamp),
+        I(FrameFormat.IcomsTma3b3, Kmh, "001; 2019/02/29 16:21:05,450; 52,4; ; ; ", RejectReason.InvalidTimestamp),
+        I(FrameFormat.IcomsTma3b3, Kmh, "001; 2019/01/24 16:21:05,450; 1e999; ; ; ", RejectReason.InvalidNumber),
+        I(FrameFormat.IcomsTma3b3, Kmh, "001; 2019/01/24 16:21:05,450; 1200; ; ; ", RejectReason.InvalidNumber),
+        I(FrameFormat.IcomsTma3b3, Kmh, "001; 2019/01/24 16:21:05,450; 52,4; -1; ; ", RejectReason.InvalidField),
+        I(FrameFormat.IcomsTma3b3, Kmh, "001; 2019/01/24 16:21:05,450; 52,4; x; ; ", RejectReason.Malformed),
+        I(FrameFormat.IcomsTma3b3, Kmh, "1; 2019/01/24 16:21:05,450; 52,4; ; ; ", RejectReason.Malformed),
+        I(FrameFormat.IcomsTma3b3, Kmh, "000; 2019/01/24 16:21:05,450; 52,4; ; ; ", RejectReason.InvalidField),
+        I(FrameFormat.IcomsTma3b3, Kmh, "300; 2019/01/24 16:21:05,450; 52,4; ; ; ", RejectReason.InvalidField),
+        I(FrameFormat.IcomsTma3b3, Kmh, " ; ; ", RejectReason.Malformed),
+        I(FrameFormat.IcomsTma3b3, Kmh, "+057 km/h", RejectReason.Malformed),
+
+        I(FrameFormat.Csv, Kmh, "2026-11-25 19:03:12;abc;;;;", RejectReason.Malformed),
+        I(FrameFormat.Csv, Kmh, ";57;;;;", RejectReason.MissingTimestamp),
+        I(FrameFormat.Csv, Kmh, "2026-11-25 19:03:12;;in;;;", RejectReason.MissingSpeed),
+        I(FrameFormat.Csv, Kmh, "2026-11-25 19:03:12", RejectReason.MissingSpeed),
+        I(FrameFormat.Csv, Kmh, "2026-13-25 19:03:12;57;;;;", RejectReason.InvalidTimestamp),
+        I(FrameFormat.Csv, Kmh, "25.11.2026 19:03;57;;;;", RejectReason.InvalidTimestamp),
+        I(FrameFormat.Csv, Kmh, "2026-03-29 02:30:00;57;;;;", RejectReason.InvalidTimestamp),
+        I(FrameFormat.Csv, Kmh, "2026-11-25 19:03:12;1e999;;;;", RejectReason.InvalidNumber),
+        I(FrameFormat.Csv, Kmh, "2026-11-25 19:03:12;57;up;;;", RejectReason.InvalidDirection),
+        I(FrameFormat.Csv, Kmh, "2026-11-25 19:03:12;57;;-1;;", RejectReason.InvalidField),
+        I(FrameFormat.Csv, Kmh, "2026-11-25 19:03:12;57;;;x;", RejectReason.InvalidField),
+        I(FrameFormat.Csv, Kmh, "2026-11-25 19:03:12;57;;;;truck", RejectReason.InvalidField),
+        I(FrameFormat.Csv, Kmh, "\"2026-11-25 19:03:12;57;;;;", RejectReason.Malformed),
+        I(FrameFormat.Csv, Kmh, "\"2026-11-25 19:03:12\"x;57;;;;", RejectReason.Malformed),
     ];
 
     public static IEnumerable<FrameCase> All => Valid.Concat(Invalid);
+
+    /// <summary>The header the <see cref="FrameFormat.Csv"/> cases are read under, and its map.</summary>
+    public const string CsvHeader = "time;speed;direction;length;id;type";
+
+    public const string CsvMap = "ts=Time,speed=Speed,dir=Direction,len=Length,seq=Id,class=Type";
+
+    public static TimeZoneInfo Stockholm { get; } = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
+
+    /// <summary>
+    /// A new parser for the format. A <see cref="FrameFormat.Csv"/> parser is built from <see cref="CsvMap"/> and has read
+    /// <see cref="CsvHeader"/> already, so that every test sees data lines only.
+    /// </summary>
+    public static FrameParser CreateParser(FrameFormat format, SpeedUnit unit)
+    {
+        if (format != FrameFormat.Csv)
+        {
+            return FrameParsers.Create(format, unit);
+        }
+
+        CsvParser parser = FrameParsers.Create(CsvColumnMap.Parse(CsvMap), new CsvOptions(Stockholm) { SpeedUnit = unit });
+        var reader = new System.Buffers.SequenceReader<byte>(new System.Buffers.ReadOnlySequence<byte>(Ascii(CsvHeader + "\r\n")));
+        if (!parser.TryReadFrame(ref reader, new Reading[FrameParser.MaxReadingsPerFrame], out FrameResult result) || result != default || !parser.IsHeaderRead || parser.HeaderError is not null)
+        {
+            throw new InvalidOperationException($"The test header was not accepted: {result}, {parser.HeaderError}");
+        }
+
+        return parser;
+    }
 
     public static TheoryData<int> ValidIndexes() => Indexes(Valid.Count);
 
@@ -272,6 +359,9 @@ public static class FrameCases
     /// <summary>A representative non-empty valid line per format, for the stream and allocation tests.</summary>
     public static FrameCase Representative(FrameFormat format) =>
         Valid.First(c => c.Format == format && c.Readings.Length > 0);
+
+    private static long Utc(int year, int month, int day, int hour, int minute, int second, int millisecond)
+        => new DateTimeOffset(year, month, day, hour, minute, second, millisecond, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
     private static TheoryData<int> Indexes(int count)
     {

@@ -63,6 +63,7 @@ public sealed class FrameParserTableTests
     [InlineData(FrameFormat.IcomsTma296, true, 32)]
     [InlineData(FrameFormat.HoustonDr500, false, 32)]
     [InlineData(FrameFormat.HlkLd2415h, false, 32)]
+    [InlineData(FrameFormat.IcomsTma3b3, true, 256)]
     public void Create_EveryFormat_ReturnsItsParser(FrameFormat format, bool reportsVehicles, int maxFrameLength)
     {
         FrameParser parser = FrameParsers.Create(format, SpeedUnit.MilesPerHour);
@@ -71,6 +72,38 @@ public sealed class FrameParserTableTests
         Assert.Equal(reportsVehicles, parser.ReportsVehicles);
         Assert.Equal(maxFrameLength, parser.MaxFrameLength);
         Assert.Equal(format == FrameFormat.Canonical ? SpeedUnit.KilometresPerHour : SpeedUnit.MilesPerHour, parser.SpeedUnit);
+    }
+
+    [Fact]
+    public void Create_Csv_ThrowsPointingAtTheOverloadWithAColumnMap()
+    {
+        ArgumentException thrown = Assert.Throws<ArgumentException>(() => FrameParsers.Create(FrameFormat.Csv));
+
+        Assert.Contains("CsvColumnMap", thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void IsSelfContained_EveryFormatButCsv_IsTrue()
+    {
+        foreach (FrameFormat format in Enum.GetValues<FrameFormat>())
+        {
+            Assert.Equal(format != FrameFormat.Csv, FrameParsers.IsSelfContained(format));
+        }
+
+        Assert.False(FrameParsers.IsSelfContained((FrameFormat)200));
+    }
+
+    [Fact]
+    public void NameOf_EveryFormat_ParsesBackAndIsListed()
+    {
+        foreach (FrameFormat format in Enum.GetValues<FrameFormat>())
+        {
+            string name = FrameParsers.NameOf(format);
+
+            Assert.True(FrameParsers.TryParseFormat(name, out FrameFormat parsed), name);
+            Assert.Equal(format, parsed);
+            Assert.Contains(name, FrameParsers.FormatNames);
+        }
     }
 
     [Fact]
@@ -93,6 +126,11 @@ public sealed class FrameParserTableTests
     [InlineData("dr500", FrameFormat.HoustonDr500)]
     [InlineData("ld2415h", FrameFormat.HlkLd2415h)]
     [InlineData("hlk-ld2415h", FrameFormat.HlkLd2415h)]
+    [InlineData("icoms-tma3b3", FrameFormat.IcomsTma3b3)]
+    [InlineData("TMA3B3", FrameFormat.IcomsTma3b3)]
+    [InlineData("IcomsTma3b3", FrameFormat.IcomsTma3b3)]
+    [InlineData("csv", FrameFormat.Csv)]
+    [InlineData(" CSV ", FrameFormat.Csv)]
     public void TryParseFormat_NameOrAlias_ReturnsFormat(string name, FrameFormat expected)
     {
         Assert.True(FrameParsers.TryParseFormat(name, out FrameFormat format));

@@ -40,12 +40,12 @@ public sealed class FrameStreamTests
 
             byte[] bytes = Ascii(text.ToString());
             string context = $"{format}/{group.Key}";
-            AssertSameFrames(expected, ReadAll(FrameParsers.Create(format, group.Key), Sequences.OneSegment(bytes)), context + " one segment");
-            AssertSameFrames(expected, ReadAll(FrameParsers.Create(format, group.Key), Sequences.SegmentPerByte(bytes)), context + " segment per byte");
+            AssertSameFrames(expected, ReadAll(FrameCases.CreateParser(format, group.Key), Sequences.OneSegment(bytes)), context + " one segment");
+            AssertSameFrames(expected, ReadAll(FrameCases.CreateParser(format, group.Key), Sequences.SegmentPerByte(bytes)), context + " segment per byte");
             for (int round = 0; round < 5; round++)
             {
                 List<byte[]> chunks = RandomChunks(bytes, random, 1 + (round * 17));
-                AssertSameFrames(expected, Feed(FrameParsers.Create(format, group.Key), chunks), $"{context} chunks round {round}");
+                AssertSameFrames(expected, Feed(FrameCases.CreateParser(format, group.Key), chunks), $"{context} chunks round {round}");
             }
 
             Assert.Equal(cases.Count(c => !c.IsValid), expected.Count(f => f.Result.IsRejected));
@@ -107,16 +107,18 @@ public sealed class FrameStreamTests
     [InlineData(FrameFormat.HoustonDr500, "057", 1)]
     [InlineData(FrameFormat.HlkLd2415h, "V+002.6", 1)]
     [InlineData(FrameFormat.IcomsTma296, "+057 km/h", 1)]
+    [InlineData(FrameFormat.IcomsTma3b3, "001; 2019/01/24 16:21:05,450; 52,4", 1)]
+    [InlineData(FrameFormat.Csv, "2026-11-25 19:03:12;57", 1)]
     public void TryReadFrame_LineOfExactlyMaxFrameLength_IsParsed(FrameFormat format, string line, int readings)
     {
-        FrameParser parser = FrameParsers.Create(format, SpeedUnit.KilometresPerHour);
+        FrameParser parser = FrameCases.CreateParser(format, SpeedUnit.KilometresPerHour);
         string padded = line + new string(' ', parser.MaxFrameLength - line.Length);
         foreach (string lineEnd in new[] { "\n", "\r\n" })
         {
             byte[] bytes = Ascii(padded + lineEnd);
 
-            ParsedFrame whole = Assert.Single(ReadAll(FrameParsers.Create(format, SpeedUnit.KilometresPerHour), Sequences.OneSegment(bytes)));
-            ParsedFrame split = Assert.Single(ReadAll(FrameParsers.Create(format, SpeedUnit.KilometresPerHour), Sequences.SegmentPerByte(bytes)));
+            ParsedFrame whole = Assert.Single(ReadAll(FrameCases.CreateParser(format, SpeedUnit.KilometresPerHour), Sequences.OneSegment(bytes)));
+            ParsedFrame split = Assert.Single(ReadAll(FrameCases.CreateParser(format, SpeedUnit.KilometresPerHour), Sequences.SegmentPerByte(bytes)));
 
             Assert.Equal(new FrameResult(readings, RejectReason.None), whole.Result);
             Assert.Equal(whole.Result, split.Result);

@@ -31,6 +31,8 @@ public sealed class FrameEncoderTests
         { FrameFormat.HoustonDr500, null, IcomsMessageType.Type1 },
         { FrameFormat.HoustonDr500, SpeedUnit.MilesPerHour, IcomsMessageType.Type1 },
         { FrameFormat.HlkLd2415h, null, IcomsMessageType.Type1 },
+        { FrameFormat.IcomsTma3b3, null, IcomsMessageType.Type1 },
+        { FrameFormat.Csv, null, IcomsMessageType.Type1 },
     };
 
     public static TheoryData<FrameFormat> Formats => new(Enum.GetValues<FrameFormat>());
@@ -274,6 +276,35 @@ public sealed class FrameEncoderTests
         }
     }
 
+    [Theory]
+    [InlineData(FrameFormat.IcomsTma3b3)]
+    [InlineData(FrameFormat.Csv)]
+    public void EncodeAll_ImportFormats_HeaderFirstAndEveryVehicleParsesBack(FrameFormat format)
+    {
+        SimulatedVehicle[] vehicles = [.. Morning(6)];
+        EncodedFrames frames = FrameEncoder.Create(format).EncodeAll(vehicles);
+        FrameParser parser = format == FrameFormat.Csv
+            ? FrameParsers.Create(CsvColumnMap.Parse(FrameEncoder.CsvColumnMap), new CsvOptions(TimeZoneInfo.Utc))
+            : FrameParsers.Create(format);
+        var reader = new System.Buffers.SequenceReader<byte>(new System.Buffers.ReadOnlySequence<byte>(frames.Bytes));
+        var destination = new Reading[FrameParser.MaxReadingsPerFrame];
+        var readings = new List<Reading>();
+        while (parser.TryReadFrame(ref reader, destination, out FrameResult result))
+        {
+            Assert.False(result.IsRejected, result.ToString());
+            readings.AddRange(destination[..result.ReadingCount]);
+        }
+
+        Assert.StartsWith(format == FrameFormat.Csv ? FrameEncoder.CsvHeader + "\n" : "typ;", Encoding.ASCII.GetString(frames.Bytes), StringComparison.Ordinal);
+        Assert.Equal(vehicles.Length, readings.Count);
+        for (int i = 0; i < vehicles.Length; i++)
+        {
+            Assert.Equal(vehicles[i].TimestampMs, readings[i].TimestampMs);
+            Assert.Equal(vehicles[i].SpeedKmh, readings[i].SpeedKmh, 0.051);
+            Assert.Equal(vehicles[i].Direction == Direction.Unknown ? Direction.Approaching : vehicles[i].Direction, readings[i].Direction);
+        }
+    }
+
     [Fact]
     public void EncodeAll_VehiclesOutOfOrder_Throws()
     {
@@ -358,6 +389,8 @@ public sealed class FrameEncoderTests
             },
             FrameFormat.HoustonDr500 => @"^\d{3}\r\n$",
             FrameFormat.HlkLd2415h => @"^V[+-]\d{3}\.\d\r\n$",
+            FrameFormat.IcomsTma3b3 => @"^(typ;date and time \[UTC\];speed \[km/h\];length \[m\];range \[m\];notes\r\n)?001; \d{4}/\d\d/\d\d \d\d:\d\d:\d\d,\d{3}; -?\d+,\d; (\d+,\d)?; ; \r\n$",
+            FrameFormat.Csv => @"^(time;speed;direction\n)?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z;\d+,\d;(in|out)\n$",
             _ => throw new ArgumentOutOfRangeException(nameof(format)),
         };
 
@@ -368,6 +401,7 @@ public sealed class FrameEncoderTests
     private static double Resolution(FrameFormat format, SpeedUnit unit) => format switch
     {
         FrameFormat.IcomsTma296 => 0.5,
+        FrameFormat.IcomsTma3b3 or FrameFormat.Csv => 0.0501 * (unit == SpeedUnit.MetresPerSecond ? 3.6 : unit == SpeedUnit.MilesPerHour ? 1.609344 : 1.0),
         FrameFormat.HoustonDr500 => unit == SpeedUnit.MilesPerHour ? 0.5 * 1.609344 : 0.5,
         _ => unit switch
         {
@@ -413,6 +447,12 @@ public sealed class FrameEncoderTests
                 return (Number(line) * factor, Direction.Unknown);
             case FrameFormat.HlkLd2415h:
                 return Signed(Number(line[1..]), 1.0);
+            case FrameFormat.IcomsTma3b3:
+                // The first line carries the header before the record.
+                return Signed(Number(line.Split('\n')[^1].Split(';')[2].Trim().Replace(',', '.')), factor);
+            case FrameFormat.Csv:
+                string[] fields = line.Split('\n')[^1].Split(';');
+                return (Number(fields[1].Replace(',', '.')) * factor, fields[2] == "in" ? Direction.Approaching : Direction.Receding);
             default:
                 throw new ArgumentOutOfRangeException(nameof(format));
         }

@@ -85,6 +85,15 @@ public sealed class WorkerSettingsTests : IDisposable
     }
 
     [Fact]
+    public void CsvFrameFormat_IsForImportsOnly()
+    {
+        AleSpeedOptions options = Minimal();
+        options.Units[0].Format = "csv";
+        string error = SingleError(options);
+        Assert.StartsWith("AleSpeed:Units[0]:Format 'csv' needs a column map", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SiteWithoutSpeedLimit_NamesTheSite()
     {
         AleSpeedOptions options = Minimal();

@@ -1,0 +1,238 @@
+namespace Ale.Speed.Core.Frames;
+
+/// <summary>
+/// The date-time texts that logs and spreadsheets write, without allocation: ISO 8601 with <c>T</c> or a space,
+/// <c>yyyy/MM/dd HH:mm:ss</c>, an optional fraction, an optional offset; integer epoch milliseconds; and the conversion
+/// of a wall-clock time in a time zone to UTC.
+/// </summary>
+/// <remarks>
+/// A "wall-clock millisecond" is the local date and time counted as if it were UTC (days since 1970-01-01 × 86,400,000
+/// plus the time of day); <see cref="TryLocalToUtc"/> turns it into a real instant.
+/// </remarks>
+internal static class TimestampText
+{
+    /// <summary>Epoch milliseconds of 9999-12-31T23:59:59.999Z, the end of what ISO 8601 text can say too.</summary>
+    public const long MaxEpochMilliseconds = 253_402_300_799_999;
+
+    private const long MillisecondsPerDay = 86_400_000;
+    private const long TicksPerMillisecond = TimeSpan.TicksPerMillisecond;
+
+    /// <summary>
+    /// Reads a date-time at the start of <paramref name="text"/>: a date (<see cref="TryReadDate"/>), <c>T</c>,
+    /// <c>t</c> or one space, a time of day with optional fraction and offset (<see cref="TryReadTime"/>).
+    /// <paramref name="consumed"/> says where it ended; what follows is the caller's business.
+    /// </summary>
+    /// <param name="timeMs">With an offset, UTC milliseconds; without, wall-clock milliseconds.</param>
+    public static bool TryReadDateTime(ReadOnlySpan<byte> text, bool allowCommaFraction, out long timeMs, out bool hasOffset, out int consumed)
+    {
+        timeMs = 0;
+        hasOffset = false;
+        consumed = 0;
+        int position = 0;
+        if (!TryReadDate(text, ref position, out long days)
+            || (uint)position >= (uint)text.Length || text[position] is not ((byte)'T' or (byte)'t' or (byte)' '))
+        {
+            return false;
+        }
+
+        position++;
+        if (!TryReadTime(text, ref position, allowCommaFraction, out long timeOfDayMs, out hasOffset, out int offsetMinutes))
+        {
+            return false;
+        }
+
+        timeMs = (days * MillisecondsPerDay) + timeOfDayMs - (offsetMinutes * 60_000L);
+        consumed = position;
+        return true;
+    }
+
+    /// <summary>The whole of <paramref name="text"/> is a date-time (see <see cref="TryReadDateTime"/>).</summary>
+    public static bool TryParseDateTime(ReadOnlySpan<byte> text, bool allowCommaFraction, out long timeMs, out bool hasOffset)
+        => TryReadDateTime(text, allowCommaFraction, out timeMs, out hasOffset, out int consumed) && consumed == text.Length;
+
+    /// <summary>The whole of <paramref name="text"/> is a date, <c>yyyy-MM-dd</c> or <c>yyyy/MM/dd</c>; gives days since 1970-01-01.</summary>
+    public static bool TryParseDate(ReadOnlySpan<byte> text, out long days)
+    {
+        int position = 0;
+        return TryReadDate(text, ref position, out days) && position == text.Length;
+    }
+
+    /// <summary>The whole of <paramref name="text"/> is a time of day (see <see cref="TryReadTime"/>).</summary>
+    public static bool TryParseTime(ReadOnlySpan<byte> text, bool allowCommaFraction, out long timeOfDayMs, out bool hasOffset, out int offsetMinutes)
+    {
+        int position = 0;
+        return TryReadTime(text, ref position, allowCommaFraction, out timeOfDayMs, out hasOffset, out offsetMinutes) && position == text.Length;
+    }
+
+    /// <summary>The whole of <paramref name="text"/> is 1 to 15 digits of non-negative epoch milliseconds up to year 9999.</summary>
+    public static bool TryParseEpochMilliseconds(ReadOnlySpan<byte> text, out long epochMs)
+        => AsciiNumber.TryParseNonNegativeInteger(text, 15, out epochMs) && epochMs <= MaxEpochMilliseconds;
+
+    /// <summary><c>yyyy-MM-dd</c> or <c>yyyy/MM/dd</c> (the same separator twice), a real calendar date.</summary>
+    public static bool TryReadDate(ReadOnlySpan<byte> text, ref int position, out long days)
+    {
+        days = 0;
+        ReadOnlySpan<byte> date = text[position..];
+        if (date.Length < 10
+            || !TryTwoDigits(date, 0, out int century) || !TryTwoDigits(date, 2, out int yearOfCentury)
+            || date[4] is not ((byte)'-' or (byte)'/') || date[7] != date[4]
+            || !TryTwoDigits(date, 5, out int month) || !TryTwoDigits(date, 8, out int day))
+        {
+            return false;
+        }
+
+        int year = (century * 100) + yearOfCentury;
+        if (month is < 1 or > 12 || day < 1 || day > IsoTimestamp.DaysInMonth(year, month))
+        {
+            return false;
+        }
+
+        days = IsoTimestamp.DaysFromCivil(year, month, day);
+        position += 10;
+        return true;
+    }
+
+    /// <summary>
+    /// <c>HH:mm:ss</c>, then optionally <c>.</c> (or <c>,</c> when <paramref name="allowCommaFraction"/>) and one or more
+    /// digits (below the millisecond truncated), then optionally <c>Z</c>, <c>±hh:mm</c> or <c>±hhmm</c>. A leap second
+    /// (60) is rejected. The offset is not applied: the caller subtracts <paramref name="offsetMinutes"/>.
+    /// </summary>
+    public static bool TryReadTime(ReadOnlySpan<byte> text, ref int position, bool allowCommaFraction, out long timeOfDayMs, out bool hasOffset, out int offsetMinutes)
+    {
+        timeOfDayMs = 0;
+        hasOffset = false;
+        offsetMinutes = 0;
+        ReadOnlySpan<byte> time = text[position..];
+        if (time.Length < 8
+            || !TryTwoDigits(time, 0, out int hour) || time[2] != ':' || !TryTwoDigits(time, 3, out int minute)
+            || time[5] != ':' || !TryTwoDigits(time, 6, out int second)
+            || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        int i = 8;
+        int millisecond = 0;
+        if (i < time.Length && (time[i] == '.' || (allowCommaFraction && time[i] == ',')))
+        {
+            int fractionStart = ++i;
+            while (i < time.Length && AsciiNumber.IsDigit(time[i]))
+            {
+                if (i - fractionStart < 3)
+                {
+                    millisecond = (millisecond * 10) + (time[i] - '0');
+                }
+
+                i++;
+            }
+
+            int fractionDigits = i - fractionStart;
+            if (fractionDigits == 0)
+            {
+                return false;
+            }
+
+            for (int pad = fractionDigits; pad < 3; pad++)
+            {
+                millisecond *= 10;
+            }
+        }
+
+        if (i < time.Length)
+        {
+            if ((time[i] | 0x20) == 'z')
+            {
+                hasOffset = true;
+                i++;
+            }
+            else if (time[i] is (byte)'+' or (byte)'-' && TryReadOffset(time[i..], out offsetMinutes, out int offsetLength))
+            {
+                hasOffset = true;
+                i += offsetLength;
+            }
+        }
+
+        timeOfDayMs = (((hour * 3600L) + (minute * 60L) + second) * 1000L) + millisecond;
+        position += i;
+        return true;
+    }
+
+    /// <summary>
+    /// The UTC instant of a wall-clock time in <paramref name="zone"/>. When the clocks go back, the repeated hour is
+    /// ambiguous and the first occurrence (the earlier instant: summer time in Europe/Stockholm) is taken. A time in
+    /// the hour skipped when the clocks go forward does not exist: false.
+    /// </summary>
+    public static bool TryLocalToUtc(long wallClockMs, TimeZoneInfo zone, out long utcMs)
+    {
+        utcMs = 0;
+        // ±2 days of margin keeps the probes below inside DateTime's range.
+        if (wallClockMs < -62_135_596_800_000 + (2 * MillisecondsPerDay) || wallClockMs > MaxEpochMilliseconds - (2 * MillisecondsPerDay))
+        {
+            return false;
+        }
+
+        long wallTicks = DateTime.UnixEpoch.Ticks + (wallClockMs * TicksPerMillisecond);
+
+        // The offsets a day either side: a zone changes its offset at most once within two days, so every instant that
+        // shows this wall-clock time has one of them. Probing by UTC instants is exact, where the local-time API
+        // resolves an ambiguous time to standard time.
+        TimeSpan before = zone.GetUtcOffset(new DateTime(wallTicks - TimeSpan.TicksPerDay, DateTimeKind.Utc));
+        TimeSpan after = zone.GetUtcOffset(new DateTime(wallTicks + TimeSpan.TicksPerDay, DateTimeKind.Utc));
+        TimeSpan larger = before >= after ? before : after;
+        TimeSpan smaller = before >= after ? after : before;
+
+        // The larger offset gives the earlier instant.
+        foreach (TimeSpan offset in (ReadOnlySpan<TimeSpan>)[larger, smaller])
+        {
+            long candidateTicks = wallTicks - offset.Ticks;
+            if (zone.GetUtcOffset(new DateTime(candidateTicks, DateTimeKind.Utc)) == offset)
+            {
+                utcMs = wallClockMs - (offset.Ticks / TicksPerMillisecond);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool TryReadOffset(ReadOnlySpan<byte> text, out int minutes, out int length)
+    {
+        minutes = 0;
+        length = 0;
+        if (text.Length >= 6 && text[3] == ':')
+        {
+            length = 6;
+        }
+        else if (text.Length >= 5)
+        {
+            length = 5;
+        }
+        else
+        {
+            return false;
+        }
+
+        if (!TryTwoDigits(text, 1, out int hours) || !TryTwoDigits(text, length - 2, out int offsetMinutes)
+            || hours > 23 || offsetMinutes > 59)
+        {
+            return false;
+        }
+
+        minutes = (hours * 60) + offsetMinutes;
+        if (text[0] == '-')
+        {
+            minutes = -minutes;
+        }
+
+        return true;
+    }
+
+    /// <summary>Two ASCII digits at <paramref name="start"/>; callers have checked that the text is long enough.</summary>
+    private static bool TryTwoDigits(ReadOnlySpan<byte> text, int start, out int value)
+    {
+        uint tens = (uint)(text[start] - '0');
+        uint ones = (uint)(text[start + 1] - '0');
+        value = (int)((tens * 10) + ones);
+        return tens <= 9 && ones <= 9;
+    }
+}
