@@ -11,7 +11,8 @@ namespace Ale.Speed.Core.Frames;
 /// <para>A prefix without an offset is UTC (loggers on a field unit run on UTC; a local-time log needs converting
 /// first). A comma never starts a fraction here, so that <c>07:00:01,-12.3</c> reads as a comma separator.</para>
 /// <para>Readings that carry no time of their own get the prefix's; a record with its own (the canonical <c>ts</c>)
-/// keeps it. A line that does not start with a digit is <see cref="RejectReason.MissingTimestamp"/>; one whose prefix
+/// keeps it. A line that does not start with a digit, or with a number too short for epoch milliseconds, is
+/// <see cref="RejectReason.MissingTimestamp"/>; one whose prefix
 /// does not parse or is not followed by a separator is <see cref="RejectReason.InvalidTimestamp"/>. A blank line, or a
 /// prefix with nothing after it, is nothing. Otherwise the inner parser decides, rejects included.</para>
 /// <para>This parser frames the line once and hands the rest to the inner parser's frame parsing; the inner parser's
@@ -21,6 +22,9 @@ public sealed class TimestampPrefixedParser : FrameParser
 {
     /// <summary>Room for the longest prefix that is still sensible (<c>2026-11-20T07:00:01.234567890+01:00</c> and a separator).</summary>
     public const int MaxPrefixLength = 40;
+
+    /// <summary>The fewest digits an epoch-millisecond prefix has.</summary>
+    public const int MinEpochDigits = 12;
 
     public TimestampPrefixedParser(FrameParser inner)
         : base(CheckInner(inner).SpeedUnit, Math.Min(inner.MaxFrameLength + MaxPrefixLength, MaxFrameLengthLimit))
@@ -64,6 +68,13 @@ public sealed class TimestampPrefixedParser : FrameParser
             while (consumed < text.Length && AsciiNumber.IsDigit(text[consumed]))
             {
                 consumed++;
+            }
+
+            // Epoch milliseconds have 12 digits or more (anything since 1973): a shorter number is a line without a
+            // prefix (a DR500 "057" in a log nobody timestamped), not a time in January 1970.
+            if (consumed < MinEpochDigits)
+            {
+                return RejectReason.MissingTimestamp;
             }
 
             if (!TimestampText.TryParseEpochMilliseconds(text[..consumed], out timestampMs))

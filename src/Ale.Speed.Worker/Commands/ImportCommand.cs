@@ -109,6 +109,11 @@ internal static class ImportCommand
             WriteTable(summary, stdout);
         }
 
+        if (ImportFormats.FileError(parser!) is { } fileError)
+        {
+            return Fail(stderr, $"{file.Name}: {fileError} Nothing was imported from it.");
+        }
+
         if (!stored)
         {
             await stderr.WriteLineAsync(($"error: InfluxDB did not store the bins ({failure?.Failure}, HTTP {failure?.StatusCode}: {failure?.Message}). "

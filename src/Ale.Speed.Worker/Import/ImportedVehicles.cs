@@ -25,7 +25,7 @@ internal sealed class ImportedVehicles(Func<string, string> ledgerDirectory, IEn
         return ledgers.Count > 0
             && ledgers.TryGetValue(vehicle.Unit.Id, out UnitLedger? ledger)
             && vehicle.TimestampMs >= ledger.MinMs && vehicle.TimestampMs <= ledger.MaxMs
-            && ledger.Identities.Contains(VehicleIdentity.Of(vehicle));
+            && ledger.Vehicles.Contains(vehicle);
     }
 
     /// <summary>Reloads the ledgers that changed since the last call. Returns how many were reloaded.</summary>
@@ -46,11 +46,11 @@ internal sealed class ImportedVehicles(Func<string, string> ledgerDirectory, IEn
             var ledger = new UnitLedger();
             VehicleJournal.ReadShared(directory, long.MinValue, long.MaxValue, record =>
             {
-                ledger.Identities.Add(VehicleIdentity.Of(record.ToVehicle(unit)));
+                ledger.Vehicles.Add(record.ToVehicle(unit));
                 ledger.MinMs = Math.Min(ledger.MinMs, record.TimestampMs);
                 ledger.MaxMs = Math.Max(ledger.MaxMs, record.TimestampMs);
             });
-            if (ledger.Identities.Count > 0)
+            if (ledger.Vehicles.Count > 0)
             {
                 next[unitId] = ledger;
             }
@@ -87,7 +87,7 @@ internal sealed class ImportedVehicles(Func<string, string> ledgerDirectory, IEn
 
     private sealed class UnitLedger
     {
-        public HashSet<VehicleIdentity> Identities { get; } = [];
+        public KnownVehicles Vehicles { get; } = new();
 
         public long MinMs { get; set; } = long.MaxValue;
 

@@ -19,9 +19,9 @@ namespace Ale.Speed.Worker.Import;
 /// </summary>
 /// <remarks>
 /// <para>Every vehicle an import counts goes into the unit's import ledger first — a journal of the worker's format in
-/// <c>DataDirectory/imports/&lt;unit&gt;</c>, kept for good — and only then into bins. A vehicle is new when its identity
-/// (the unit's sequence number, else time, speed and direction: <see cref="VehicleIdentity"/>) is neither in the ledger
-/// nor in the worker's journal or its archive (what the unit sent live).</para>
+/// <c>DataDirectory/imports/&lt;unit&gt;</c>, kept for good — and only then into bins. A vehicle is new when it is the same
+/// vehicle (<see cref="KnownVehicles"/>) as none in the ledger nor in the worker's journal or its archive (what the unit
+/// sent live).</para>
 /// <para>Imported bins are stored under their own writer id, <c>import-&lt;unit&gt;</c>, and rebuilt complete from the ledger
 /// for every window the import touches, so writing them again replaces them with the same content, and the read
 /// commands add them to the live worker's bins like any other writer's. The ledger's checkpoint records which bins are
@@ -51,13 +51,13 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
         using FileStream lockFile = AcquireLock(ledgerDirectory, unit.Id);
 
         var binner = new Binner(new BinningOptions { Window = settings.Options.Binning.Window });
-        var imported = new HashSet<VehicleIdentity>();
+        var imported = new KnownVehicles();
         var pendingKeys = new HashSet<BinKey>();
         long confirmed = VehicleJournal.ReadCheckpoint(ledgerDirectory);
         using VehicleJournal ledger = VehicleJournal.Open(ledgerDirectory, settings.Options.Journal.SegmentBytes, record =>
         {
             Vehicle vehicle = record.ToVehicle(unit);
-            imported.Add(VehicleIdentity.Of(vehicle));
+            imported.Add(vehicle);
             if (record.Sequence > confirmed)
             {
                 pendingKeys.Add(KeyOf(binner, vehicle));
@@ -73,23 +73,22 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
             long toMs = vehicles.Max(v => v.TimestampMs) + 1;
             summary.FirstVehicle = DateTimeOffset.FromUnixTimeMilliseconds(fromMs);
             summary.LastVehicle = DateTimeOffset.FromUnixTimeMilliseconds(toMs - 1);
-            var live = new HashSet<VehicleIdentity>();
+            var live = new KnownVehicles();
             VehicleJournal.ReadShared(settings.JournalDirectory, fromMs, toMs, record =>
             {
                 if (record.UnitId == unit.Id)
                 {
-                    live.Add(VehicleIdentity.Of(record.ToVehicle(unit)));
+                    live.Add(record.ToVehicle(unit));
                 }
             });
 
             foreach (Vehicle vehicle in vehicles)
             {
-                VehicleIdentity identity = VehicleIdentity.Of(vehicle);
-                if (live.Contains(identity))
+                if (live.Contains(vehicle))
                 {
                     summary.AlreadyLive++;
                 }
-                else if (!imported.Add(identity))
+                else if (!imported.Add(vehicle))
                 {
                     summary.AlreadyImported++;
                 }

@@ -35,6 +35,10 @@ public sealed class TimestampPrefixedParserTests
         V(FrameFormat.IcomsTma296, SpeedUnit.KilometresPerHour, "2026-11-20 07:00:01.234 +057 km/h", Expect(57, In, s_ts)),
 
         I(FrameFormat.Ops243Plain, "-12.3", RejectReason.MissingTimestamp),
+        // A log nobody timestamped: the unit's own short numbers are no epoch milliseconds.
+        I(FrameFormat.HoustonDr500, "057", RejectReason.MissingTimestamp),
+        I(FrameFormat.Ops243Plain, "12.3", RejectReason.MissingTimestamp),
+        I(FrameFormat.Ops243Plain, "17951580012 1.2", RejectReason.MissingTimestamp),
         I(FrameFormat.Ops243Json, """{"speed":1.2}""", RejectReason.MissingTimestamp),
         I(FrameFormat.Ops243Plain, "2026-11-20X07:00:01Z 1.2", RejectReason.InvalidTimestamp),
         I(FrameFormat.Ops243Plain, "2026-11-20T07:00:01.234Zx 1.2", RejectReason.InvalidTimestamp),

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Ale.Speed.Core.Frames;
 using Ale.Speed.Core.Vehicles;
+
 using Ale.Speed.Devices.Simulation;
 using Ale.Speed.Influx.Bins;
 using Ale.Speed.Worker.Commands;
@@ -164,6 +165,97 @@ public sealed class ImportTests
     }
 
     [Fact]
+    public async Task Import_IcomsTma3b3Export_OverlappingNumberedLiveRecords_CountsEachVehicleOnce()
+    {
+        await using WorkerRun run = await WorkerRun.CreateAsync("import_tma3b3");
+        SimulatedUnit unit = run.AddUnit("u-1", "alvangen-centrum", 50, DaysAgo(2), TimeSpan.FromDays(1), seed: 37);
+        // Live through a gateway that numbers the records (canonical with seq) until noon; the sign's own export covers the day.
+        long noon = DaysAgo(2).AddHours(12).ToUnixTimeMilliseconds();
+        SimulatedVehicle[] live = [.. unit.Vehicles.Where(v => v.TimestampMs < noon)];
+        WorkerRun.WriteFrames(unit.Path, FrameFormat.Canonical, live);
+        run.Configure();
+        using (IHost host = run.BuildHost(exitWhenDone: true))
+        {
+            await host.RunAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+
+        string export = Path.Combine(run.Directory, "TMA3B3_1234567_export.csv");
+        WorkerRun.WriteFrames(export, FrameFormat.IcomsTma3b3, unit.Vehicles);
+        Assert.StartsWith("typ;date and time [UTC];speed [km/h]", await File.ReadAllTextAsync(export), StringComparison.Ordinal);
+        (int exit, JsonElement summary) = await ImportAsync(run.WriteConfigFile(), export, "u-1", format: "icoms-tma3b3");
+        Assert.Equal(0, exit);
+        Assert.Equal(live.Length, summary.GetProperty("alreadyLive").GetInt64());
+        Assert.Equal(unit.Vehicles.Count - live.Length, summary.GetProperty("new").GetInt64());
+        AssertStoredEquals(unit.Vehicles, await run.ReadStoredAsync());
+
+        (exit, summary) = await ImportAsync(run.WriteConfigFile(), export, "u-1", format: "tma3b3");
+        Assert.Equal(0, exit);
+        Assert.Equal(0, summary.GetProperty("new").GetInt64());
+        AssertStoredEquals(unit.Vehicles, await run.ReadStoredAsync());
+    }
+
+    [Fact]
+    public async Task Import_CsvWithAColumnMap_StoresEveryVehicle_AndAHeaderWithoutTheColumnsIsAClearError()
+    {
+        await using WorkerRun run = await WorkerRun.CreateAsync("import_csv");
+        SimulatedUnit unit = run.AddUnit("u-1", "nodinge-ale-torg", 40, DaysAgo(3), TimeSpan.FromHours(18), seed: 38);
+        run.Configure();
+        string config = run.WriteConfigFile();
+        string csv = Path.Combine(run.Directory, "export.csv");
+        WorkerRun.WriteFrames(csv, FrameFormat.Csv, unit.Vehicles);
+
+        var stderr = new StringWriter();
+        Assert.Equal(2, (await ImportAsync(config, csv, "u-1", stderr, format: "csv")).Exit);
+        Assert.Contains("--format csv needs --columns", stderr.ToString(), StringComparison.Ordinal);
+
+        stderr = new StringWriter();
+        (int exit, JsonElement wrong) = await ImportAsync(config, csv, "u-1", stderr, format: "csv", columns: "ts=Datum,speed=Hastighet");
+        Assert.Equal(2, exit);
+        Assert.Contains("Datum", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, wrong.GetProperty("new").GetInt64());
+        Assert.Equal(unit.Vehicles.Count + 1, wrong.GetProperty("rejects").GetProperty(nameof(RejectReason.CsvHeaderMismatch)).GetInt64());
+        Assert.Equal(0, await run.StoredVehiclesAsync());
+
+        (exit, JsonElement summary) = await ImportAsync(config, csv, "u-1", format: "csv", columns: FrameEncoder.CsvColumnMap);
+        Assert.Equal(0, exit);
+        Assert.Equal(unit.Vehicles.Count, summary.GetProperty("new").GetInt64());
+        AssertStoredEquals(unit.Vehicles, await run.ReadStoredAsync());
+    }
+
+    [Fact]
+    public async Task Import_TimestampedOps243JsonLog_MakesVehiclesOfTheBurstsOnce()
+    {
+        await using WorkerRun run = await WorkerRun.CreateAsync("import_ops243");
+        SimulatedUnit unit = run.AddUnit("u-1", "bohus", 40, DaysAgo(3), TimeSpan.FromHours(6), seed: 39);
+        run.Configure(o => o.Units[0].Format = "ops243-json");
+        // What a logger on the sign's serial line keeps: each line with the time it arrived.
+        EncodedFrames frames = FrameEncoder.Create(FrameFormat.Ops243Json, new FrameEncoderOptions { SpeedUnit = SpeedUnit.MetresPerSecond }).EncodeAll(unit.Vehicles);
+        var log = new StringBuilder();
+        for (int line = 0, start = 0; line < frames.LineEnds.Length; start = frames.LineEnds[line++])
+        {
+            string text = Encoding.UTF8.GetString(frames.Bytes, start, frames.LineEnds[line] - start);
+            log.Append(DateTimeOffset.FromUnixTimeMilliseconds(frames.LineArrivalMs[line]).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture))
+                .Append(' ').Append(text);
+        }
+
+        string path = Path.Combine(run.Directory, "ops243.log");
+        await File.WriteAllTextAsync(path, log.ToString());
+        int expected = frames.Targets.Count(t => t.ReadingCount >= 2);
+
+        (int exit, JsonElement summary) = await ImportAsync(run.WriteConfigFile(), path, "u-1");
+        Assert.Equal(0, exit);
+        Assert.Equal(frames.LineEnds.Length, summary.GetProperty("lines").GetInt64());
+        Assert.Equal(expected, summary.GetProperty("new").GetInt64());
+        Assert.Equal(expected, await run.StoredVehiclesAsync());
+
+        (exit, summary) = await ImportAsync(run.WriteConfigFile(), path, "u-1");
+        Assert.Equal(0, exit);
+        Assert.Equal(0, summary.GetProperty("new").GetInt64());
+        Assert.Equal(expected, summary.GetProperty("alreadyImported").GetInt64());
+        Assert.Equal(expected, await run.StoredVehiclesAsync());
+    }
+
+    [Fact]
     public async Task Import_RequestsThatCannotBeDone_FailWithAClearMessage()
     {
         await using WorkerRun run = await WorkerRun.CreateAsync("import_errors");
@@ -176,8 +268,21 @@ public sealed class ImportTests
         Assert.Contains("unit 'u-9' is not configured", stderr.ToString(), StringComparison.Ordinal);
 
         stderr = new StringWriter();
-        Assert.Equal(2, (await ImportAsync(config, unit.Path, "u-1", stderr, format: "dr500")).Exit);
-        Assert.Contains("carry no time of day", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Equal(2, (await ImportAsync(config, unit.Path, "u-1", stderr, format: "ops999")).Exit);
+        Assert.Contains("--format 'ops999' is not a known format (canonical, icoms-tma3b3, csv", stderr.ToString(), StringComparison.Ordinal);
+
+        stderr = new StringWriter();
+        Assert.Equal(2, (await ImportAsync(config, unit.Path, "u-1", stderr, columns: "ts=a,speed=b")).Exit);
+        Assert.Contains("--columns applies to --format csv only", stderr.ToString(), StringComparison.Ordinal);
+
+        // A DR500 log must say when each line came: without the logger's timestamps every line is a counted reject.
+        string untimed = Path.Combine(run.Directory, "dr500.log");
+        await File.WriteAllTextAsync(untimed, "057\r\n062\r\n000\r\n");
+        (int exit, JsonElement summary) = await ImportAsync(config, untimed, "u-1", format: "dr500");
+        Assert.Equal(0, exit);
+        Assert.Equal(3, summary.GetProperty("lines").GetInt64());
+        Assert.Equal(3, summary.GetProperty("rejects").EnumerateObject().Sum(r => r.Value.GetInt64()));
+        Assert.Equal(0, summary.GetProperty("new").GetInt64());
 
         // Another import of the same unit holds the ledger's lock.
         string ledger = run.Settings().ImportLedgerDirectory("u-1");
@@ -192,10 +297,11 @@ public sealed class ImportTests
         Assert.Equal(0, await run.StoredVehiclesAsync());
     }
 
-    private static async Task<(int Exit, JsonElement Summary)> ImportAsync(string config, string file, string unit, StringWriter? stderr = null, string? format = null)
+    private static async Task<(int Exit, JsonElement Summary)> ImportAsync(string config, string file, string unit, StringWriter? stderr = null,
+        string? format = null, string? columns = null)
     {
         var stdout = new StringWriter();
-        int exit = await ImportCommand.RunAsync(new FileInfo(config), new FileInfo(file), unit, format, columns: null, output: "json",
+        int exit = await ImportCommand.RunAsync(new FileInfo(config), new FileInfo(file), unit, format, columns, output: "json",
             stdout, stderr ?? new StringWriter(), progressBar: null, TimeProvider.System, CancellationToken.None);
         string text = stdout.ToString();
         return (exit, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
