@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on a fresh Debian/Ubuntu machine: a local InfluxDB, a week of simulated traffic from four radar units in
-# Ale, the real edge worker storing it, then what planners and police look at. Everything lands in .data/ (git-ignored).
+# Ale, the real edge worker storing it, a fifth sign's read-out imported by hand, then what planners and police look at. Everything lands in .data/ (git-ignored).
 # Options after the script name go to nothing; set DAYS=14 for more traffic.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -25,6 +25,11 @@ ale simulate --config "$config" --days "$days"
 
 echo "== Running the worker: frames → vehicles → journal → bins → InfluxDB"
 ale run --config "$config" --exit-when-done
+
+echo "== ale-speed import: a sign without a connection (u-0005, ICOMS TMA-3B3 at Surte), read out by hand"
+ale import .data/demo/in/u-0005-tma3b3-export.csv --config "$config" --unit u-0005
+echo "== The same read-out imported again: nothing is counted twice"
+ale import .data/demo/in/u-0005-tma3b3-export.csv --config "$config" --unit u-0005
 
 echo "== ale-speed status"
 ale status --config "$config" || true

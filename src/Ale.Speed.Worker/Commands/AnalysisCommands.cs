@@ -77,7 +77,17 @@ internal static class AnalysisCommands
                 return Fail("--top must be between 1 and 1000.");
             }
 
-            var request = new HotspotRequest { Period = period, Options = new HotspotOptions { Kind = hotspotKind, Top = parse.GetValue(top) }, Format = outputFormat };
+            // Reportable means over the limit by more than the police's tolerance (AleSpeed:Enforcement:ReportableMarginKmh).
+            var statistics = new Core.Statistics.StatisticsOptions
+            {
+                Penalties = Core.Statistics.PenaltySchedule.Sweden with { ReportableMarginKmh = settings.Options.Enforcement.ReportableMarginKmh },
+            };
+            var request = new HotspotRequest
+            {
+                Period = period,
+                Options = new HotspotOptions { Kind = hotspotKind, Top = parse.GetValue(top), Statistics = statistics },
+                Format = outputFormat,
+            };
             return await HotspotsCommand.RunAsync(request, reader, catalog, Console.Out, ct).ConfigureAwait(false);
         }, ct));
 

@@ -33,6 +33,8 @@ public sealed class AleSpeedOptions
     public MqttSettings Mqtt { get; set; } = new();
 
     public StatusSettings Status { get; set; } = new();
+
+    public EnforcementSettings Enforcement { get; set; } = new();
 }
 
 public sealed class SiteOptions
@@ -204,6 +206,15 @@ public sealed class MqttSettings
     public string? SharedGroup { get; set; }
 
     public string TopicPrefix { get; set; } = "ale/speed";
+}
+
+public sealed class EnforcementSettings
+{
+    /// <summary>
+    /// Km/h the police deduct from a measured speed before it is an offence (their measuring tolerance). <c>hotspots</c>
+    /// counts reportable offences on measured speed minus this; the report's bands stay on measured speed.
+    /// </summary>
+    public int ReportableMarginKmh { get; set; } = 3;
 }
 
 public sealed class StatusSettings

@@ -298,6 +298,11 @@ public sealed class WorkerSettings
 
         ValidateBinning(options.Binning, e);
         ValidateJournal(options.Journal, e);
+        if (options.Enforcement.ReportableMarginKmh is < 0 or > 20)
+        {
+            e.Add($"{Root}:Enforcement:ReportableMarginKmh {options.Enforcement.ReportableMarginKmh} must be between 0 and 20 km/h.");
+        }
+
         InfluxCredentials influx = ValidateInflux(options.Influx, e);
         string? mqttPassword = ValidateMqtt(options, e);
 
