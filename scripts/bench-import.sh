@@ -34,9 +34,12 @@ echo "== $(wc -l < "$dir/read-out.log") lines, $(du -h "$dir/read-out.log" | cut
 
 for attempt in first second; do
   echo "== ale-speed import ($attempt run)"
-  start=$EPOCHREALTIME
-  ale import "$dir/read-out.log" --config "$dir/config.json" --unit u-bench --format "$format" 2>/dev/null
-  echo "wall time: $(awk "BEGIN { printf \"%.1f\", $EPOCHREALTIME - $start }") s (including the .NET start-up)"
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f "wall time %e s, peak memory %M KB (the whole process, .NET start-up included)" \
+      dotnet src/Ale.Speed.Worker/bin/Release/net10.0/ale-speed.dll import "$dir/read-out.log" --config "$dir/config.json" --unit u-bench --format "$format"
+  else
+    ale import "$dir/read-out.log" --config "$dir/config.json" --unit u-bench --format "$format"
+  fi
 done
 curl -sf -G http://127.0.0.1:18086/query --data-urlencode db=ale_speed_bench \
   --data-urlencode 'q=SELECT sum("count") FROM speed_bin' | sed 's/^/stored: /'

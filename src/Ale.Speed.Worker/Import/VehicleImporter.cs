@@ -29,8 +29,8 @@ namespace Ale.Speed.Worker.Import;
 /// </remarks>
 internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writer, TimeProvider timeProvider)
 {
-    /// <summary>Bins are rebuilt and written a week of windows at a time, which bounds memory for a year-long read-out.</summary>
-    private const long ChunkMs = 7 * 86_400_000L;
+    /// <summary>Bins are rebuilt and written this many at a time (a few days of windows), which bounds memory for a year-long read-out.</summary>
+    private const int BinsPerPass = 20_000;
 
     public static string WriterIdFor(string unitId) => "import-" + unitId;
 
@@ -177,12 +177,20 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
         var encoder = new BinPointEncoder();
         string writerId = WriterIdFor(unit.Id);
         long lastSequence = ledger.LastSequence;
-        long[] chunks = [.. keys.Select(k => Math.DivRem(k.WindowStartMs, ChunkMs, out long rest) - (rest < 0 ? 1 : 0)).Distinct().Order()];
+        BinKey[] sorted = [.. keys.OrderBy(k => k.WindowStartMs)];
         var bins = new List<Bin>();
-        foreach (long chunk in chunks)
+        for (int first = 0; first < sorted.Length;)
         {
-            long fromMs = chunk * ChunkMs;
-            ledger.Scan(fromMs, fromMs + ChunkMs, lastSequence + 1, record =>
+            // A pass takes a run of windows (every bin of a window in the same pass) and reads the ledger once for them.
+            int last = Math.Min(sorted.Length, first + BinsPerPass) - 1;
+            while (last + 1 < sorted.Length && sorted[last + 1].WindowStartMs == sorted[last].WindowStartMs)
+            {
+                last++;
+            }
+
+            long fromMs = sorted[first].WindowStartMs;
+            long toMs = sorted[last].WindowStartMs + binner.WindowMs;
+            ledger.Scan(fromMs, toMs, lastSequence + 1, record =>
             {
                 Vehicle vehicle = record.ToVehicle(unit);
                 if (keys.Contains(KeyOf(binner, vehicle)))
@@ -212,7 +220,8 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
             }
 
             binner.Clear();
-            progress?.Report(new ImportProgress("storing", Array.IndexOf(chunks, chunk) + 1, chunks.Length, summary.Lines));
+            first = last + 1;
+            progress?.Report(new ImportProgress("storing", first, sorted.Length, summary.Lines));
         }
 
         // The ledger is kept whole (no retention): it is what makes the next import of an overlapping file idempotent.

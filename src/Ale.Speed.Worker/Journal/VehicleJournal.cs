@@ -14,6 +14,7 @@ internal sealed class VehicleJournal : IDisposable
     private const string SegmentPrefix = "journal-";
     private const string SegmentSuffix = ".log";
     private const string CheckpointFileName = "checkpoint.bin";
+    private const int ReadBufferBytes = 1024 * 1024;
 
     /// <summary>Where retired segments go when the journal keeps an archive (<c>Journal:ArchiveDays</c> &gt; 0).</summary>
     public const string ArchiveDirectoryName = "archive";
@@ -224,22 +225,99 @@ internal sealed class VehicleJournal : IDisposable
                 continue;
             }
 
-            byte[] content = File.ReadAllBytes(segment.Path);
-            int offset = JournalFormat.HeaderLength;
-            int end = (int)Math.Min(content.Length, segment.Length);
-            while (offset < end && JournalFormat.TryRead(content.AsSpan(offset, end - offset), out JournalRecord record, out int length))
+            ReadRecords(segment.Path, segment.Length, record =>
             {
-                offset += length;
                 if (record.Sequence >= beforeSequence)
                 {
-                    break;
+                    return false;
                 }
 
                 if (record.TimestampMs >= fromMs && record.TimestampMs < toMs)
                 {
                     visit(record);
                 }
+
+                return true;
+            });
+        }
+    }
+
+    /// <summary>
+    /// Streams the records of a segment up to <paramref name="endOffset"/> (or its first torn or corrupt record) through a
+    /// small buffer — a 64 MiB segment is not read into memory whole — until <paramref name="visit"/> returns false.
+    /// Returns false when the file is gone.
+    /// </summary>
+    private static bool ReadRecords(string path, long endOffset, Func<JournalRecord, bool> visit)
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
+        try
+        {
+            using (stream)
+            {
+                long remaining = Math.Min(endOffset, stream.Length);
+                int filled = 0;
+                int start = 0;
+                bool header = true;
+                while (true)
+                {
+                    int read = remaining > 0 ? stream.Read(buffer, filled, (int)Math.Min(buffer.Length - filled, remaining)) : 0;
+                    remaining -= read;
+                    filled += read;
+                    if (header)
+                    {
+                        if (filled < JournalFormat.HeaderLength)
+                        {
+                            if (read > 0)
+                            {
+                                continue;
+                            }
+
+                            return true; // a segment just created, its header not yet written: no records
+                        }
+
+                        if (JournalFormat.ReadHeaderVersion(buffer.AsSpan(0, filled)) != JournalFormat.Version)
+                        {
+                            throw new InvalidDataException($"'{path}' is not an Ale.Speed journal segment of format version {JournalFormat.Version}.");
+                        }
+
+                        header = false;
+                        start = JournalFormat.HeaderLength;
+                    }
+
+                    while (JournalFormat.TryRead(buffer.AsSpan(start, filled - start), out JournalRecord record, out int length))
+                    {
+                        start += length;
+                        if (!visit(record))
+                        {
+                            return true;
+                        }
+                    }
+
+                    if (read == 0)
+                    {
+                        return true; // the end, or a torn record that no more bytes will complete
+                    }
+
+                    // Keep the incomplete record's bytes; the next read completes it.
+                    buffer.AsSpan(start, filled - start).CopyTo(buffer);
+                    filled -= start;
+                    start = 0;
+                }
             }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -337,36 +415,15 @@ internal sealed class VehicleJournal : IDisposable
     }
 
     private static bool TryReadShared(string path, long fromMs, long toMs, Action<JournalRecord> visit)
-    {
-        byte[] content;
-        try
+        => ReadRecords(path, long.MaxValue, record =>
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            content = new byte[stream.Length];
-            stream.ReadExactly(content);
-        }
-        catch (FileNotFoundException)
-        {
-            return false; // archived or pruned since the listing
-        }
-
-        if (JournalFormat.ReadHeaderVersion(content) != JournalFormat.Version)
-        {
-            throw new InvalidDataException($"'{path}' is not an Ale.Speed journal segment of format version {JournalFormat.Version}.");
-        }
-
-        int offset = JournalFormat.HeaderLength;
-        while (JournalFormat.TryRead(content.AsSpan(offset), out JournalRecord record, out int length))
-        {
-            offset += length;
             if (record.TimestampMs >= fromMs && record.TimestampMs < toMs)
             {
                 visit(record);
             }
-        }
 
-        return true;
-    }
+            return true;
+        });
 
     private static IEnumerable<ArchivedSegment> ListArchive(string directory)
     {
