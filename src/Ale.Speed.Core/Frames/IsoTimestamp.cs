@@ -103,7 +103,7 @@ internal static class IsoTimestamp
     }
 
     /// <summary>Two ASCII digits at <paramref name="start"/>; callers have checked that the text is long enough.</summary>
-    private static bool TryTwoDigits(ReadOnlySpan<byte> text, int start, out int value)
+    internal static bool TryTwoDigits(ReadOnlySpan<byte> text, int start, out int value)
     {
         uint tens = (uint)(text[start] - '0');
         uint ones = (uint)(text[start + 1] - '0');

@@ -74,9 +74,9 @@ internal static class TimestampText
         days = 0;
         ReadOnlySpan<byte> date = text[position..];
         if (date.Length < 10
-            || !TryTwoDigits(date, 0, out int century) || !TryTwoDigits(date, 2, out int yearOfCentury)
+            || !IsoTimestamp.TryTwoDigits(date, 0, out int century) || !IsoTimestamp.TryTwoDigits(date, 2, out int yearOfCentury)
             || date[4] is not ((byte)'-' or (byte)'/') || date[7] != date[4]
-            || !TryTwoDigits(date, 5, out int month) || !TryTwoDigits(date, 8, out int day))
+            || !IsoTimestamp.TryTwoDigits(date, 5, out int month) || !IsoTimestamp.TryTwoDigits(date, 8, out int day))
         {
             return false;
         }
@@ -104,8 +104,8 @@ internal static class TimestampText
         offsetMinutes = 0;
         ReadOnlySpan<byte> time = text[position..];
         if (time.Length < 8
-            || !TryTwoDigits(time, 0, out int hour) || time[2] != ':' || !TryTwoDigits(time, 3, out int minute)
-            || time[5] != ':' || !TryTwoDigits(time, 6, out int second)
+            || !IsoTimestamp.TryTwoDigits(time, 0, out int hour) || time[2] != ':' || !IsoTimestamp.TryTwoDigits(time, 3, out int minute)
+            || time[5] != ':' || !IsoTimestamp.TryTwoDigits(time, 6, out int second)
             || hour > 23 || minute > 59 || second > 59)
         {
             return false;
@@ -212,7 +212,7 @@ internal static class TimestampText
             return false;
         }
 
-        if (!TryTwoDigits(text, 1, out int hours) || !TryTwoDigits(text, length - 2, out int offsetMinutes)
+        if (!IsoTimestamp.TryTwoDigits(text, 1, out int hours) || !IsoTimestamp.TryTwoDigits(text, length - 2, out int offsetMinutes)
             || hours > 23 || offsetMinutes > 59)
         {
             return false;
@@ -225,14 +225,5 @@ internal static class TimestampText
         }
 
         return true;
-    }
-
-    /// <summary>Two ASCII digits at <paramref name="start"/>; callers have checked that the text is long enough.</summary>
-    private static bool TryTwoDigits(ReadOnlySpan<byte> text, int start, out int value)
-    {
-        uint tens = (uint)(text[start] - '0');
-        uint ones = (uint)(text[start + 1] - '0');
-        value = (int)((tens * 10) + ones);
-        return tens <= 9 && ones <= 9;
     }
 }

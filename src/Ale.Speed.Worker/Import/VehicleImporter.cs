@@ -82,13 +82,20 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
                 }
             });
 
+            // The filter's duplicate memory is bounded; this set catches a repeat anywhere in the file.
+            var inThisFile = new KnownVehicles();
+            long repeats = 0;
             foreach (Vehicle vehicle in vehicles)
             {
-                if (live.Contains(vehicle))
+                if (!inThisFile.Add(vehicle))
+                {
+                    repeats++;
+                }
+                else if (live.Contains(vehicle))
                 {
                     summary.AlreadyLive++;
                 }
-                else if (!imported.Add(vehicle))
+                else if (imported.Contains(vehicle))
                 {
                     summary.AlreadyImported++;
                 }
@@ -98,6 +105,13 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
                     pendingKeys.Add(KeyOf(binner, vehicle));
                     summary.New++;
                 }
+            }
+
+            if (repeats > 0)
+            {
+                string duplicate = RejectReason.Duplicate.ToString();
+                summary.Rejects[duplicate] = summary.Rejects.GetValueOrDefault(duplicate) + repeats;
+                summary.Vehicles -= repeats;
             }
 
             // Durable before any bin holds them: a crash from here on leaves them for the next run to store.

@@ -29,12 +29,18 @@ public sealed class ImportTests
     {
         await using WorkerRun run = await WorkerRun.CreateAsync("import_twice");
         SimulatedUnit unit = run.AddUnit("u-1", "nodinge-ale-torg", 40, DaysAgo(3), TimeSpan.FromDays(1), seed: 31);
-        run.Configure();
+        run.Configure(o => o.Binning.DuplicateMemory = 16);
         string config = run.WriteConfigFile();
+
+        // A read-out that repeats its first records at the end (the sign's memory wrapped), far beyond the live filter's memory.
+        string[] lines = await File.ReadAllLinesAsync(unit.Path);
+        await File.AppendAllLinesAsync(unit.Path, lines[..10]);
 
         (int exit, JsonElement first) = await ImportAsync(config, unit.Path, "u-1");
         Assert.Equal(0, exit);
-        Assert.Equal(unit.Vehicles.Count, first.GetProperty("lines").GetInt64());
+        Assert.Equal(unit.Vehicles.Count + 10, first.GetProperty("lines").GetInt64());
+        Assert.Equal(10, first.GetProperty("rejects").GetProperty(nameof(RejectReason.Duplicate)).GetInt64());
+        Assert.Equal(unit.Vehicles.Count, first.GetProperty("vehicles").GetInt64());
         Assert.Equal(unit.Vehicles.Count, first.GetProperty("new").GetInt64());
         Assert.Equal(0, first.GetProperty("alreadyImported").GetInt64());
         AssertStoredEquals(unit.Vehicles, await run.ReadStoredAsync());
