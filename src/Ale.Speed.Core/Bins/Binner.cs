@@ -19,6 +19,8 @@ public sealed class Binner : IVehicleSink
     private readonly List<Bin> _changed = [];
     // Bins let go of (evicted, cleared) are reused: a new window then allocates nothing.
     private readonly Stack<Bin> _pool = new();
+    // And the arrays of bins that outgrew their compact form, handed on when a reused bin goes back to compact.
+    private readonly Stack<DenseCounts> _densePool = new();
     private readonly long _windowMs;
 
     // The last bin touched per direction, and what led to it: the same unit (so site and display mode) and window.
@@ -160,7 +162,7 @@ public sealed class Binner : IVehicleSink
             }
             else
             {
-                bin = new Bin(key, limitKmh);
+                bin = new Bin(key, limitKmh, _densePool);
             }
 
             _bins.Add(key, bin);
