@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using Ale.Speed.Core.Sites;
 using Ale.Speed.Core.Vehicles;
 
@@ -19,6 +20,10 @@ namespace Ale.Speed.Core.Bins;
 /// bin of all their vehicles. <see cref="LimitKmh"/> merges to the common limit, or <see cref="MixedLimits"/>; a
 /// <c>new Bin()</c> (limit <see cref="NoLimit"/>) is the identity of merging.</para>
 /// <para>Speeds enter at 0.01 km/h (rounded, as <see cref="VehicleFilter.Quantise"/> does).</para>
+/// <para>A bin of up to <see cref="CompactCapacity"/> vehicles under one limit keeps their exact speeds instead of the
+/// arrays (it is compact); every figure read from it is the one the arrays would give. Reading <see cref="Histogram"/>
+/// or the over-limit spans of a compact bin builds the arrays once. Reading is safe from several threads at once;
+/// adding and merging are not, and not while others read.</para>
 /// </remarks>
 public sealed class Bin
 {
@@ -34,11 +39,20 @@ public sealed class Bin
     /// <summary>The largest excess (km/h) a band edge may have and still be counted exactly.</summary>
     public const int MaxExactExcessKmh = 100;
 
+    /// <summary>
+    /// Vehicles a bin keeps as exact speeds before it takes the <see cref="DenseCounts"/> arrays. Most 5-minute windows
+    /// hold a handful of vehicles: kept inline, such a bin is a few hundred bytes instead of ~5 KB, so thousands of them
+    /// stay in the CPU's cache.
+    /// </summary>
+    internal const int CompactCapacity = 32;
+
+    /// <summary>A compact entry is (speed in 0.01 km/h) &lt;&lt; ClassBits | class index, so entries sort by speed.</summary>
+    internal const int ClassBits = 3;
+
     private const int ClassCount = (int)VehicleClass.Other + 1;
 
-    private readonly SpeedHistogram _histogram = new();
-    private readonly long[] _overLimit = new long[LimitCategories.Count * OverLimitBucketCount];
-    private readonly long[] _classCounts = new long[ClassCount];
+    // A binner's spare arrays: a bin takes them when it outgrows its compact form and gives them back on reuse.
+    private readonly Stack<DenseCounts>? _densePool;
     private long _count;
     private long _sumCentiKmh;
     private UInt128 _sumOfSquaresCentiKmh;
@@ -47,11 +61,12 @@ public sealed class Bin
     private int _limitCentiKmh;
     private int _overLimitOffset;
 
-    // [_overLimitUsedFrom, _overLimitUsedTo) covers every non-zero over-limit bucket, so that reusing a bin clears a few
-    // bytes, not all 303 longs: with a few vehicles per bin (quiet roads, 5-minute windows) that clear was most of the
-    // cost of binning. Empty when from >= to.
-    private int _overLimitUsedFrom = int.MaxValue;
-    private int _overLimitUsedTo;
+    // Null while the bin is compact: then _entries[0.._count) are its vehicles, sorted, all under _limitKmh (> 0 unless
+    // empty). Once set (more than CompactCapacity vehicles, a merge that needs it, or a read of the arrays) it holds them
+    // all and _entries is stale. Readers may set it concurrently (see DenseForReading); writers are single-threaded.
+    private DenseCounts? _dense;
+    private ClassCounters _classCounts;
+    private CompactEntries _entries;
 
     /// <summary>An empty bin without a limit: the identity of <see cref="Merge(Bin, Bin)"/>. Vehicles cannot be added to it.</summary>
     public Bin()
@@ -65,12 +80,19 @@ public sealed class Bin
     {
     }
 
-    internal Bin(BinKey key, int limitKmh)
+    internal Bin(BinKey key, int limitKmh, Stack<DenseCounts>? densePool = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limitKmh);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limitKmh, (int)Unit.PlausibleKmhCeiling);
         Key = key;
+        _densePool = densePool;
         SetLimit(limitKmh);
+    }
+
+    private Bin(BinKey key)
+    {
+        Key = key;
+        _limitKmh = NoLimit;
     }
 
     /// <summary>The window this bin belongs to, when it came from a <see cref="Binner"/>; default otherwise.</summary>
@@ -81,7 +103,8 @@ public sealed class Bin
     /// <summary>The limit in force, <see cref="MixedLimits"/> after merging different limits, or <see cref="NoLimit"/>.</summary>
     public int LimitKmh => _limitKmh;
 
-    public SpeedHistogram Histogram => _histogram;
+    /// <summary>The 1 km/h histogram (a compact bin builds it when first read).</summary>
+    public SpeedHistogram Histogram => DenseForReading().Histogram;
 
     /// <summary>Σ speed, in 0.01 km/h.</summary>
     public long SumCentiKmh => _sumCentiKmh;
@@ -102,7 +125,10 @@ public sealed class Bin
 
     /// <summary>The over-limit histogram of vehicles that drove under a limit of <paramref name="category"/>.</summary>
     public ReadOnlySpan<long> OverLimitHistogram(LimitCategory category)
-        => _overLimit.AsSpan((int)category * OverLimitBucketCount, OverLimitBucketCount);
+        => DenseForReading().OverLimit.AsSpan((int)category * OverLimitBucketCount, OverLimitBucketCount);
+
+    /// <summary>All over-limit buckets, category after category (what <see cref="Restore"/> takes).</summary>
+    public ReadOnlySpan<long> AllOverLimitBuckets => DenseForReading().OverLimit;
 
     /// <summary>Vehicles faster than their limit (e &gt; 0).</summary>
     public long CountOverLimit => CountOverLimitBy(0);
@@ -141,7 +167,12 @@ public sealed class Bin
             end = to; // buckets a..b-1 hold (a, b]
         }
 
-        ReadOnlySpan<long> buckets = OverLimitHistogram(category);
+        if (Volatile.Read(ref _dense) is not { } dense)
+        {
+            return CountCompactOverLimit(category, exclusiveFromKmh, end);
+        }
+
+        ReadOnlySpan<long> buckets = dense.OverLimit.AsSpan((int)category * OverLimitBucketCount, OverLimitBucketCount);
         long total = 0;
         for (int k = exclusiveFromKmh; k < end; k++)
         {
@@ -168,6 +199,17 @@ public sealed class Bin
         }
 
         int centi = (int)Math.Round(speedKmh * 100, MidpointRounding.AwayFromZero);
+        int classIndex = ClassIndex(vehicleClass);
+        DenseCounts? dense = _dense;
+        if (dense is null && _count < CompactCapacity)
+        {
+            InsertCompact((int)_count, (centi << ClassBits) | classIndex);
+        }
+        else
+        {
+            (dense ?? Promote()).Add(centi, _limitCentiKmh, _overLimitOffset);
+        }
+
         _count++;
         _sumCentiKmh += centi;
         _sumOfSquaresCentiKmh += (ulong)((long)centi * centi);
@@ -176,40 +218,57 @@ public sealed class Bin
             _maxCentiKmh = centi;
         }
 
-        _histogram.Increment(SpeedHistogram.BucketOf(centi));
-        _classCounts[ClassIndex(vehicleClass)]++;
-        int excess = centi - _limitCentiKmh;
-        if (excess > 0)
-        {
-            // (excess - 1) / 100 puts e in (k, k+1] km/h into bucket k.
-            int index = _overLimitOffset + Math.Min((excess - 1) / 100, OverLimitBucketCount - 1);
-            _overLimit[index]++;
-            MarkOverLimitUsed(index, index + 1);
-        }
+        _classCounts[classIndex]++;
     }
 
     /// <summary>Adds all of <paramref name="other"/>'s vehicles to this bin.</summary>
     public void MergeFrom(Bin other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        _count += other._count;
+        int limit = CombineLimits(_limitKmh, other._limitKmh);
+        long count = _count + other._count;
+        DenseCounts? otherDense = Volatile.Read(ref other._dense);
+        if (_dense is null && otherDense is null && count <= CompactCapacity && (limit > 0 || count == 0))
+        {
+            // Both compact, under one limit, with room for both: merge the sorted entries from the back. The other's
+            // entries are copied first, since other may be this bin.
+            CompactEntries from = other._entries;
+            Span<int> entries = _entries;
+            int i = (int)_count - 1;
+            int j = (int)other._count - 1;
+            for (int k = (int)count - 1; j >= 0; k--)
+            {
+                entries[k] = i >= 0 && entries[i] > from[j] ? entries[i--] : from[j--];
+            }
+        }
+        else
+        {
+            // This bin's entries count under its own limit, the other's under the other's: a mixed merge keeps each
+            // vehicle in the over-limit category of the limit it drove under.
+            DenseCounts dense = _dense ?? Promote();
+            if (otherDense is not null)
+            {
+                dense.MergeFrom(otherDense);
+            }
+            else
+            {
+                foreach (int entry in other.CompactSpan())
+                {
+                    dense.Add(entry >> ClassBits, other._limitCentiKmh, other._overLimitOffset);
+                }
+            }
+        }
+
+        _count = count;
         _sumCentiKmh += other._sumCentiKmh;
         _sumOfSquaresCentiKmh += other._sumOfSquaresCentiKmh;
         _maxCentiKmh = Math.Max(_maxCentiKmh, other._maxCentiKmh);
-        _histogram.MergeFrom(other._histogram);
-        for (int i = other._overLimitUsedFrom; i < other._overLimitUsedTo; i++)
+        for (int c = 0; c < ClassCount; c++)
         {
-            _overLimit[i] += other._overLimit[i];
+            _classCounts[c] += other._classCounts[c];
         }
 
-        MarkOverLimitUsed(other._overLimitUsedFrom, other._overLimitUsedTo);
-
-        for (int i = 0; i < _classCounts.Length; i++)
-        {
-            _classCounts[i] += other._classCounts[i];
-        }
-
-        SetLimit(CombineLimits(_limitKmh, other._limitKmh));
+        SetLimit(limit);
     }
 
     /// <summary>A new bin holding the vehicles of both.</summary>
@@ -255,14 +314,19 @@ public sealed class Bin
             throw new InvalidDataException($"A stored bin's counts do not agree (count {count}).");
         }
 
-        var bin = new Bin(key);
-        bin._count = count;
-        bin._sumCentiKmh = sumCentiKmh;
-        bin._sumOfSquaresCentiKmh = sumOfSquaresCentiKmh;
-        bin._maxCentiKmh = maxCentiKmh;
-        bin._histogram.Restore(histogram);
-        overLimit.CopyTo(bin._overLimit);
-        bin.MarkOverLimitUsed(0, bin._overLimit.Length);
+        // A stored bin has buckets, not exact speeds: it is never compact.
+        var dense = new DenseCounts();
+        dense.Histogram.Restore(histogram);
+        overLimit.CopyTo(dense.OverLimit);
+        dense.MarkOverLimitUsed(0, dense.OverLimit.Length);
+        var bin = new Bin(key)
+        {
+            _count = count,
+            _sumCentiKmh = sumCentiKmh,
+            _sumOfSquaresCentiKmh = sumOfSquaresCentiKmh,
+            _maxCentiKmh = maxCentiKmh,
+            _dense = dense,
+        };
         classCounts.CopyTo(bin._classCounts);
         bin.SetLimit(limitKmh);
         return bin;
@@ -284,9 +348,6 @@ public sealed class Bin
         }
     }
 
-    /// <summary>All over-limit buckets, category after category (what <see cref="Restore"/> takes).</summary>
-    public ReadOnlySpan<long> AllOverLimitBuckets => _overLimit;
-
     /// <summary>Empties a pooled bin for reuse under another key (the binner reuses bins it let go of).</summary>
     internal void Reinitialize(BinKey key, int limitKmh)
     {
@@ -295,15 +356,15 @@ public sealed class Bin
         _sumCentiKmh = 0;
         _sumOfSquaresCentiKmh = 0;
         _maxCentiKmh = 0;
-        _histogram.Clear();
-        if (_overLimitUsedFrom < _overLimitUsedTo)
+        if (_dense is { } dense)
         {
-            _overLimit.AsSpan(_overLimitUsedFrom, _overLimitUsedTo - _overLimitUsedFrom).Clear();
+            // Back to compact; the arrays go to the binner's spares for whichever bin outgrows its entries next.
+            dense.Clear();
+            _densePool?.Push(dense);
+            _dense = null;
         }
 
-        _overLimitUsedFrom = int.MaxValue;
-        _overLimitUsedTo = 0;
-        Array.Clear(_classCounts);
+        ((Span<long>)_classCounts).Clear();
         IsChanged = false;
         SetLimit(limitKmh);
     }
@@ -319,38 +380,135 @@ public sealed class Bin
     // Set by the Binner, which owns the changed list.
     internal bool IsChanged { get; set; }
 
+    /// <summary>True while the bin keeps its vehicles as exact speeds.</summary>
+    internal bool IsCompact => Volatile.Read(ref _dense) is null;
+
+    /// <summary>
+    /// While the bin is compact, its vehicles as sorted entries (speed in 0.01 km/h &lt;&lt; <see cref="ClassBits"/> |
+    /// class); false once it holds the arrays. For statistics that can do without the histogram array (percentiles).
+    /// </summary>
+    internal bool TryGetCompactEntries(out ReadOnlySpan<int> entries)
+    {
+        if (Volatile.Read(ref _dense) is null)
+        {
+            entries = CompactSpan();
+            return true;
+        }
+
+        entries = default;
+        return false;
+    }
+
+    /// <summary>Writes the 1 km/h histogram into <paramref name="destination"/> (at least <see cref="SpeedHistogram.BucketCount"/> long) without making a compact bin build it.</summary>
+    internal void CopyHistogramTo(Span<long> destination)
+    {
+        if (Volatile.Read(ref _dense) is { } dense)
+        {
+            dense.Histogram.Counts.CopyTo(destination);
+            return;
+        }
+
+        destination[..SpeedHistogram.BucketCount].Clear();
+        foreach (int entry in CompactSpan())
+        {
+            destination[SpeedHistogram.BucketOf(entry >> ClassBits)]++;
+        }
+    }
+
     private Bin CloneWithKey(BinKey key)
     {
-        var copy = new Bin(key);
-        copy._count = _count;
-        copy._sumCentiKmh = _sumCentiKmh;
-        copy._sumOfSquaresCentiKmh = _sumOfSquaresCentiKmh;
-        copy._maxCentiKmh = _maxCentiKmh;
-        _histogram.CopyTo(copy._histogram);
-        _overLimit.AsSpan().CopyTo(copy._overLimit);
-        copy._overLimitUsedFrom = _overLimitUsedFrom;
-        copy._overLimitUsedTo = _overLimitUsedTo;
-        _classCounts.AsSpan().CopyTo(copy._classCounts);
+        var copy = new Bin(key)
+        {
+            _count = _count,
+            _sumCentiKmh = _sumCentiKmh,
+            _sumOfSquaresCentiKmh = _sumOfSquaresCentiKmh,
+            _maxCentiKmh = _maxCentiKmh,
+            _classCounts = _classCounts,
+        };
+        if (Volatile.Read(ref _dense) is { } dense)
+        {
+            copy._dense = new DenseCounts();
+            dense.CopyTo(copy._dense);
+        }
+        else
+        {
+            copy._entries = _entries;
+        }
+
         copy.SetLimit(_limitKmh);
         return copy;
     }
 
-    private Bin(BinKey key)
-    {
-        Key = key;
-        _limitKmh = NoLimit;
-    }
+    private ReadOnlySpan<int> CompactSpan() => ((ReadOnlySpan<int>)_entries)[..(int)_count];
 
-    private void MarkOverLimitUsed(int from, int to)
+    private long CountCompactOverLimit(LimitCategory category, int fromBucket, int toBucket)
     {
-        if (from < _overLimitUsedFrom)
+        if (_count == 0 || category != LimitCategories.Of(_limitKmh))
         {
-            _overLimitUsedFrom = from;
+            return 0;
         }
 
-        if (to > _overLimitUsedTo)
+        long total = 0;
+        foreach (int entry in CompactSpan())
         {
-            _overLimitUsedTo = to;
+            int excess = (entry >> ClassBits) - _limitCentiKmh;
+            if (excess > 0)
+            {
+                int k = Math.Min((excess - 1) / 100, OverLimitBucketCount - 1);
+                if (k >= fromBucket && k < toBucket)
+                {
+                    total++;
+                }
+            }
+        }
+
+        return total;
+    }
+
+    private void InsertCompact(int count, int entry)
+    {
+        // Insertion: a few entries, arriving in no particular order of speed.
+        Span<int> entries = _entries;
+        int i = count;
+        while (i > 0 && entries[i - 1] > entry)
+        {
+            entries[i] = entries[i - 1];
+            i--;
+        }
+
+        entries[i] = entry;
+    }
+
+    /// <summary>Moves the compact entries (all under this bin's limit) into arrays, the binner's spares when it has some.</summary>
+    private DenseCounts Promote()
+    {
+        DenseCounts dense = _densePool is { Count: > 0 } pool ? pool.Pop() : new DenseCounts();
+        Fill(dense);
+        _dense = dense;
+        return dense;
+    }
+
+    /// <summary>
+    /// The arrays, for readers. A compact bin builds fresh ones and publishes them atomically, so two threads reading the
+    /// same unchanging bin both see complete arrays.
+    /// </summary>
+    private DenseCounts DenseForReading()
+    {
+        if (Volatile.Read(ref _dense) is { } dense)
+        {
+            return dense;
+        }
+
+        var built = new DenseCounts();
+        Fill(built);
+        return Interlocked.CompareExchange(ref _dense, built, null) ?? built;
+    }
+
+    private void Fill(DenseCounts dense)
+    {
+        foreach (int entry in CompactSpan())
+        {
+            dense.Add(entry >> ClassBits, _limitCentiKmh, _overLimitOffset);
         }
     }
 
@@ -373,4 +531,16 @@ public sealed class Bin
     [StackTraceHidden]
     private static void ThrowNoLimit()
         => throw new InvalidOperationException("Vehicles can only be added to a bin with a single speed limit.");
+
+    [InlineArray(CompactCapacity)]
+    private struct CompactEntries
+    {
+        private int _element0;
+    }
+
+    [InlineArray(ClassCount)]
+    private struct ClassCounters
+    {
+        private long _element0;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Ale.Speed.Core.Sites;
 using Ale.Speed.Core.Vehicles;
 
@@ -15,10 +16,12 @@ namespace Ale.Speed.Core.Bins;
 /// </remarks>
 public sealed class Binner : IVehicleSink
 {
-    private readonly Dictionary<BinKey, Bin> _bins = [];
+    private readonly Dictionary<BinKey, Bin> _bins = new(BinKeyComparer.Instance);
     private readonly List<Bin> _changed = [];
     // Bins let go of (evicted, cleared) are reused: a new window then allocates nothing.
     private readonly Stack<Bin> _pool = new();
+    // And the arrays of bins that outgrew their compact form, handed on when a reused bin goes back to compact.
+    private readonly Stack<DenseCounts> _densePool = new();
     private readonly long _windowMs;
 
     // The last bin touched per direction, and what led to it: the same unit (so site and display mode) and window.
@@ -52,11 +55,12 @@ public sealed class Binner : IVehicleSink
     /// <summary>Counts <paramref name="vehicle"/> in its bin, creating the bin (with the site's limit at the window start) if needed.</summary>
     public void Add(in Vehicle vehicle)
     {
-        long windowStartMs = WindowStartOf(vehicle.TimestampMs);
         ref LastBin last = ref _last[(int)vehicle.Direction % 3];
         Bin? bin = last.Bin;
-        if (bin is null || !ReferenceEquals(vehicle.Unit, last.Unit) || windowStartMs != last.WindowStartMs)
+        // In the cached window: a subtraction and one unsigned compare, not the division that finds a window's start.
+        if (bin is null || !ReferenceEquals(vehicle.Unit, last.Unit) || (ulong)(vehicle.TimestampMs - last.WindowStartMs) >= (ulong)_windowMs)
         {
+            long windowStartMs = WindowStartOf(vehicle.TimestampMs);
             bin = GetOrCreate(vehicle.Unit, vehicle.Direction, windowStartMs);
             last.Bin = bin;
             last.Unit = vehicle.Unit;
@@ -151,21 +155,52 @@ public sealed class Binner : IVehicleSink
     private Bin GetOrCreate(Unit unit, Direction direction, long windowStartMs)
     {
         var key = new BinKey(unit.Site.Id, direction, unit.DisplayMode, windowStartMs);
-        if (!_bins.TryGetValue(key, out Bin? bin))
+        // One lookup for "find or add": a new window is the common case here.
+        ref Bin? slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_bins, key, out bool exists);
+        if (!exists)
         {
             int limitKmh = unit.Site.LimitAt(windowStartMs);
-            if (_pool.TryPop(out bin))
+            if (_pool.TryPop(out Bin? pooled))
             {
-                bin.Reinitialize(key, limitKmh);
+                pooled.Reinitialize(key, limitKmh);
+                slot = pooled;
             }
             else
             {
-                bin = new Bin(key, limitKmh);
+                slot = new Bin(key, limitKmh, _densePool);
             }
-
-            _bins.Add(key, bin);
         }
 
-        return bin;
+        return slot!;
+    }
+}
+
+/// <summary>
+/// <see cref="BinKey"/> equality as the record defines it, with a cheaper hash: the generated one hashes the whole site id
+/// (randomised string hashing) on every new window. Site ids come from configuration, not from the wire, and a unit has a
+/// handful; the window start is what tells a binner's keys apart.
+/// </summary>
+internal sealed class BinKeyComparer : IEqualityComparer<BinKey>
+{
+    public static readonly BinKeyComparer Instance = new();
+
+    public bool Equals(BinKey x, BinKey y)
+        => x.WindowStartMs == y.WindowStartMs && x.Direction == y.Direction && x.DisplayMode == y.DisplayMode
+            && (ReferenceEquals(x.SiteId, y.SiteId) || string.Equals(x.SiteId, y.SiteId, StringComparison.Ordinal));
+
+    public int GetHashCode(BinKey key)
+    {
+        string site = key.SiteId ?? string.Empty;
+        ulong hash = ((ulong)key.WindowStartMs * 0x9E3779B97F4A7C15UL)
+            ^ ((ulong)site.Length * 0xC2B2AE3D27D4EB4FUL)
+            ^ ((ulong)key.Direction << 8) ^ ((ulong)key.DisplayMode << 16);
+        if (site.Length > 0)
+        {
+            // Length and three characters tell apart the few site ids of one binner (a collision costs a compare, not a miss).
+            hash ^= ((ulong)site[0] << 24) ^ ((ulong)site[site.Length / 2] << 32) ^ ((ulong)site[^1] << 40);
+        }
+
+        hash *= 0xFF51AFD7ED558CCDUL;
+        return (int)(hash ^ (hash >> 32));
     }
 }

@@ -23,6 +23,8 @@ public sealed class CanonicalParser : FrameParser
     /// <summary>Epoch milliseconds of 9999-12-31T23:59:59.999Z, the end of what ISO 8601 text can say too.</summary>
     private const long MaxEpochMilliseconds = 253_402_300_799_999;
 
+    private HourCachedTimestamps _timestamps;
+
     public CanonicalParser()
         : base(SpeedUnit.KilometresPerHour, DefaultMaxFrameLength)
     {
@@ -50,7 +52,7 @@ public sealed class CanonicalParser : FrameParser
     /// <see cref="ParseGeneral"/>; when it returns true, the reading is exactly the one the general path gives (a test
     /// feeds both the same inputs), because it accepts only well-formed JSON and validates with the same methods.
     /// </summary>
-    internal static bool TryParseCompact(ReadOnlySpan<byte> frame, out Reading reading)
+    internal bool TryParseCompact(ReadOnlySpan<byte> frame, out Reading reading)
     {
         reading = default;
         if (!frame.StartsWith("{\"ts\":\""u8))
@@ -62,7 +64,7 @@ public sealed class CanonicalParser : FrameParser
         int quote = rest.IndexOf((byte)'"');
 
         // A timestamp that IsoTimestamp accepts holds only digits and -:.+TZ, so it is a well-formed JSON string.
-        if (quote < 0 || !IsoTimestamp.TryParseUnixMs(rest[..quote], out long timestampMs))
+        if (quote < 0 || !_timestamps.TryParseUnixMs(rest[..quote], out long timestampMs))
         {
             return false;
         }

@@ -17,13 +17,15 @@ public readonly record struct VehicleIdentity
         Direction = direction;
     }
 
-    public bool HasSequence { get; }
+    // Declared longs first: 24 bytes instead of 32, and the filter keeps thousands of these per unit.
 
     /// <summary>The sequence number when <see cref="HasSequence"/>, else the event time in Unix ms.</summary>
     public long SequenceOrTimestampMs { get; }
 
     /// <summary>Speed in 0.01 km/h (0 when <see cref="HasSequence"/>).</summary>
     public long SpeedCentiKmh { get; }
+
+    public bool HasSequence { get; }
 
     public Direction Direction { get; }
 
@@ -66,6 +68,10 @@ public sealed class DuplicateFilter
     private int _next;
     private int _count;
 
+    // The highest sequence number remembered since the last Clear (or -1): it may have been forgotten since, so it only
+    // ever says "not remembered" for numbers above it, never "remembered".
+    private long _maxSequence = -1;
+
     public DuplicateFilter(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
@@ -85,7 +91,12 @@ public sealed class DuplicateFilter
     public bool TryRemember(in VehicleIdentity identity)
     {
         int hash = identity.GetHashCode();
-        if (Find(identity, hash) >= 0)
+        // A unit numbers its records upwards: a sequence number above every one remembered is new without a probe.
+        if (identity.HasSequence && identity.SequenceOrTimestampMs > _maxSequence)
+        {
+            _maxSequence = identity.SequenceOrTimestampMs;
+        }
+        else if (Find(identity, hash) >= 0)
         {
             return false;
         }
@@ -120,6 +131,7 @@ public sealed class DuplicateFilter
         Array.Clear(_slots);
         _next = 0;
         _count = 0;
+        _maxSequence = -1;
     }
 
     private int Find(in VehicleIdentity identity, int hash)

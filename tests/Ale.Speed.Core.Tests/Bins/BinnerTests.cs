@@ -132,8 +132,12 @@ public sealed class BinnerTests
         var other = new Unit { Id = "u2", Site = new Site("s2", "S2", 70) };
         Vehicle a = V(s_unit, s_day, 52.3);
         Vehicle b = V(other, s_day, 80.1);
-        binner.Add(a);
-        binner.Add(b);
+        // Past the compact form, so that each bin has taken its arrays (once per bin, not per vehicle).
+        for (int i = 0; i <= Bin.CompactCapacity; i++)
+        {
+            binner.Add(a);
+            binner.Add(b);
+        }
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 10_000; i++)
@@ -143,7 +147,7 @@ public sealed class BinnerTests
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal(10_001, binner.Bins.Values.First().Count);
+        Assert.Equal(10_000 + Bin.CompactCapacity + 1, binner.Bins.Values.First().Count);
     }
 
     [Fact]

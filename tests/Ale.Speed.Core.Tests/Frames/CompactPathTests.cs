@@ -11,6 +11,9 @@ namespace Ale.Speed.Core.Tests.Frames;
 /// </summary>
 public sealed class CompactPathTests
 {
+    // One parser for every line, so that its remembered date and hour carry over from line to line (hits and misses).
+    private static readonly CanonicalParser s_canonical = new();
+
     private static readonly string[] s_canonicalLines =
     [
         """{"ts":"2026-11-25T18:03:12.345Z","kmh":57.3,"dir":"in"}""",
@@ -228,7 +231,7 @@ public sealed class CompactPathTests
         if (format == FrameFormat.Canonical)
         {
             generalReject = CanonicalParser.ParseGeneral(line, general, out generalCount);
-            compactAccepted = CanonicalParser.TryParseCompact(line, out compact[0]);
+            compactAccepted = s_canonical.TryParseCompact(line, out compact[0]);
             compactCount = compactAccepted ? 1 : 0;
         }
         else if (format == FrameFormat.Ops243Json)

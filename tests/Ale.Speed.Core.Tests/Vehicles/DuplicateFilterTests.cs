@@ -114,4 +114,69 @@ public sealed class DuplicateFilterTests
         Assert.NotEqual(VehicleIdentity.Of(a), VehicleIdentity.Of(a with { TimestampMs = 1001 }));
         Assert.Equal(VehicleIdentity.Of(a), VehicleIdentity.Of(a with { Class = VehicleClass.Heavy }));
     }
+    [Fact]
+    public void TryRemember_SequenceGoingBackwardsAndResetToZero_StillFindsEveryRemembered()
+    {
+        var filter = new DuplicateFilter(100);
+        foreach (long s in new long[] { 10, 11, 12, 5, 12, 0, 1, 11, 13, 0, 5, 1 })
+        {
+            bool remembered = filter.Contains(Id(s));
+            Assert.Equal(!remembered, filter.TryRemember(Id(s)));
+        }
+
+        Assert.Equal(7, filter.Count); // 10, 11, 12, 5, 0, 1, 13
+        Assert.False(filter.TryRemember(Id(13)));
+        Assert.False(filter.TryRemember(Id(0)));
+    }
+
+    [Fact]
+    public void TryRemember_HighestSequenceForgotten_IsNewAgainAndThenADuplicate()
+    {
+        // Capacity 2: the highest number leaves the set while lower ones come in; it must then count as new, once.
+        var filter = new DuplicateFilter(2);
+        Assert.True(filter.TryRemember(Id(1_000_000)));
+        Assert.True(filter.TryRemember(Id(3)));
+        Assert.True(filter.TryRemember(Id(4)));
+        Assert.False(filter.Contains(Id(1_000_000)));
+        Assert.True(filter.TryRemember(Id(1_000_000)));
+        Assert.False(filter.TryRemember(Id(1_000_000)));
+        Assert.False(filter.TryRemember(Id(4)));
+    }
+
+    [Fact]
+    public void TryRemember_GapsFarBeyondTheCapacity_KeepExactlyTheLastCapacity()
+    {
+        var filter = new DuplicateFilter(8);
+        var model = new Queue<long>();
+        long s = 0;
+        var random = new Random(12);
+        for (int n = 0; n < 2000; n++)
+        {
+            s += random.Next(3) == 0 ? -random.Next(0, 40) : random.Next(1, 100_000);
+            s = Math.Max(s, 0);
+            bool expected = !model.Contains(s);
+            if (expected)
+            {
+                if (model.Count == 8)
+                {
+                    model.Dequeue();
+                }
+
+                model.Enqueue(s);
+            }
+
+            Assert.Equal(expected, filter.TryRemember(Id(s)));
+        }
+    }
+
+    [Fact]
+    public void Clear_ForgetsTheHighestSequenceToo()
+    {
+        var filter = new DuplicateFilter(16);
+        Assert.True(filter.TryRemember(Id(500)));
+        filter.Clear();
+        Assert.True(filter.TryRemember(Id(7)));
+        Assert.True(filter.TryRemember(Id(500)));
+        Assert.False(filter.TryRemember(Id(7)));
+    }
 }
