@@ -49,6 +49,10 @@ public sealed class Bin
     /// <summary>A compact entry is (speed in 0.01 km/h) &lt;&lt; ClassBits | class index, so entries sort by speed.</summary>
     internal const int ClassBits = 3;
 
+    // Spare arrays a binner keeps for bins that outgrow the compact form: enough for the busy windows of a day, bounded
+    // so that a burst of arrays (bins read as arrays, a busy day) is not kept for good.
+    private const int MaxSpareDenseCounts = 4096;
+
     private const int ClassCount = (int)VehicleClass.Other + 1;
 
     // A binner's spare arrays: a bin takes them when it outgrows its compact form and gives them back on reuse.
@@ -129,6 +133,34 @@ public sealed class Bin
 
     /// <summary>All over-limit buckets, category after category (what <see cref="Restore"/> takes).</summary>
     public ReadOnlySpan<long> AllOverLimitBuckets => DenseForReading().OverLimit;
+
+    /// <summary>
+    /// Copies the histogram (<see cref="SpeedHistogram.BucketCount"/> counts) and every over-limit bucket (as
+    /// <see cref="AllOverLimitBuckets"/>) into the destinations — what a writer stores — without building arrays for a
+    /// compact bin: reading <see cref="Histogram"/> would give it arrays it keeps.
+    /// </summary>
+    public void CopyCountsTo(Span<long> histogram, Span<long> overLimitBuckets)
+    {
+        if (Volatile.Read(ref _dense) is { } dense)
+        {
+            dense.Histogram.Counts.CopyTo(histogram);
+            dense.OverLimit.CopyTo(overLimitBuckets);
+            return;
+        }
+
+        histogram[..SpeedHistogram.BucketCount].Clear();
+        overLimitBuckets[..(LimitCategories.Count * OverLimitBucketCount)].Clear();
+        foreach (int entry in CompactSpan())
+        {
+            int centi = entry >> ClassBits;
+            histogram[SpeedHistogram.BucketOf(centi)]++;
+            int index = DenseCounts.OverLimitIndex(centi, _limitCentiKmh, _overLimitOffset);
+            if (index >= 0)
+            {
+                overLimitBuckets[index]++;
+            }
+        }
+    }
 
     /// <summary>Vehicles faster than their limit (e &gt; 0).</summary>
     public long CountOverLimit => CountOverLimitBy(0);
@@ -360,7 +392,11 @@ public sealed class Bin
         {
             // Back to compact; the arrays go to the binner's spares for whichever bin outgrows its entries next.
             dense.Clear();
-            _densePool?.Push(dense);
+            if (_densePool is { Count: < MaxSpareDenseCounts } pool)
+            {
+                pool.Push(dense);
+            }
+
             _dense = null;
         }
 

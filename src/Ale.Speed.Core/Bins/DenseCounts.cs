@@ -20,14 +20,20 @@ internal sealed class DenseCounts
     public void Add(int centiKmh, int limitCentiKmh, int overLimitOffset)
     {
         Histogram.Increment(SpeedHistogram.BucketOf(centiKmh));
-        int excess = centiKmh - limitCentiKmh;
-        if (excess > 0)
+        int index = OverLimitIndex(centiKmh, limitCentiKmh, overLimitOffset);
+        if (index >= 0)
         {
-            // (excess - 1) / 100 puts e in (k, k+1] km/h into bucket k.
-            int index = overLimitOffset + Math.Min((excess - 1) / 100, Bin.OverLimitBucketCount - 1);
             OverLimit[index]++;
             MarkOverLimitUsed(index, index + 1);
         }
+    }
+
+    /// <summary>The over-limit bucket of a vehicle, or -1 when it is within its limit.</summary>
+    public static int OverLimitIndex(int centiKmh, int limitCentiKmh, int overLimitOffset)
+    {
+        int excess = centiKmh - limitCentiKmh;
+        // (excess - 1) / 100 puts e in (k, k+1] km/h into bucket k.
+        return excess > 0 ? overLimitOffset + Math.Min((excess - 1) / 100, Bin.OverLimitBucketCount - 1) : -1;
     }
 
     public void MergeFrom(DenseCounts other)

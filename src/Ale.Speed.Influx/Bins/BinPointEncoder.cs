@@ -14,6 +14,10 @@ public sealed class BinPointEncoder
     private readonly StatisticsOptions _statistics;
     private readonly string[] _fineFields;
     private readonly string[] _classFields;
+
+    // The bin's counts, copied here so that writing a compact bin does not give it arrays (one encoder per writer).
+    private readonly long[] _histogram = new long[SpeedHistogram.BucketCount];
+    private readonly long[] _overLimitBuckets = new long[LimitCategories.Count * Bin.OverLimitBucketCount];
     private readonly StringBuilder _text = new();
 
     public BinPointEncoder(StatisticsOptions? statistics = null)
@@ -34,6 +38,7 @@ public sealed class BinPointEncoder
         }
 
         BinKey key = bin.Key;
+        bin.CopyCountsTo(_histogram, _overLimitBuckets);
         SpeedSummary summary = SpeedStatistics.Summarize(bin, _statistics);
         writer.Measurement(BinSchema.Measurement)
             .Tag(BinSchema.SiteTag, key.SiteId)
@@ -76,8 +81,8 @@ public sealed class BinPointEncoder
         writer.Field(BinSchema.SumField, bin.SumCentiKmh)
             .Field(BinSchema.SumOfSquaresField, (long)bin.SumOfSquaresCentiKmh)
             .Field(BinSchema.MaxCentiField, bin.MaxCentiKmh)
-            .Field(BinSchema.HistogramField, SparseText(bin.Histogram.Counts, categoryLength: 0))
-            .Field(BinSchema.OverLimitBucketsField, SparseText(bin.AllOverLimitBuckets, Bin.OverLimitBucketCount))
+            .Field(BinSchema.HistogramField, SparseText(_histogram, categoryLength: 0))
+            .Field(BinSchema.OverLimitBucketsField, SparseText(_overLimitBuckets, Bin.OverLimitBucketCount))
             .Timestamp(key.WindowStartMs, precision);
     }
 

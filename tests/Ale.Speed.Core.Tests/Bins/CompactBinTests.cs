@@ -108,6 +108,30 @@ public sealed class CompactBinTests
     }
 
     [Fact]
+    public void CopyCountsTo_CompactOrDense_GivesTheArraysCountsAndLeavesACompactBinCompact()
+    {
+        for (int seed = 0; seed < 100; seed++)
+        {
+            var random = new Random(seed);
+            int limit = RawVehicles.Limits[seed % RawVehicles.Limits.Length];
+            List<RawVehicle> vehicles = RawVehicles.Generate(random, 1 + (seed % (2 * Bin.CompactCapacity)), limit);
+            Bin bin = Compact(vehicles, limit);
+            bool wasCompact = bin.IsCompact;
+            long[] histogram = new long[SpeedHistogram.BucketCount];
+            long[] overLimit = new long[LimitCategories.Count * Bin.OverLimitBucketCount];
+            Array.Fill(histogram, -1); // stale content from the bin written before must not survive
+            Array.Fill(overLimit, -1);
+
+            bin.CopyCountsTo(histogram, overLimit);
+
+            Assert.Equal(wasCompact, bin.IsCompact);
+            Bin dense = Dense(vehicles, limit);
+            Assert.Equal(dense.Histogram.Counts.ToArray(), histogram);
+            Assert.Equal(dense.AllOverLimitBuckets.ToArray(), overLimit);
+        }
+    }
+
+    [Fact]
     public void Figures_EmptyCompactBin_AreThoseOfAnEmptyBin()
     {
         var bin = new Bin(30);
