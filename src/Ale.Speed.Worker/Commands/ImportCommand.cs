@@ -41,7 +41,7 @@ internal static class ImportCommand
             config, file, unit, format, columns, output,
         };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, parse.GetValue(file)!, parse.GetValue(unit)!, parse.GetValue(format),
-            parse.GetValue(columns), parse.GetValue(output)!, Console.Out, Console.Error, ImportProgressBar.ForStandardError(), TimeProvider.System, ct));
+            parse.GetValue(columns), parse.GetValue(output)!, Console.Out, Console.Error, ImportProgressBar.ForStandardError(TimeProvider.System), TimeProvider.System, ct));
         return command;
     }
 

@@ -51,6 +51,22 @@ public sealed class WorkerSettings
 
     public string DataDirectory => Options.DataDirectory;
 
+    /// <summary>The burst detector's timings, as configured.</summary>
+    public Core.Vehicles.DetectorOptions DetectorOptions() => new()
+    {
+        LostAfterMs = Options.Detector.LostAfterMs,
+        MinReadings = Options.Detector.MinReadings,
+        MaxBurstMs = Options.Detector.MaxBurstMs,
+    };
+
+    /// <summary>The filters' settings, as configured; <paramref name="withLateHorizon"/> false accepts any age (an import).</summary>
+    public Core.Vehicles.FilterOptions FilterOptions(bool withLateHorizon = true) => new()
+    {
+        ClockSkew = Options.Binning.MaxClockSkew,
+        LateHorizon = withLateHorizon ? Options.Binning.LateHorizon : null,
+        DuplicateCapacity = Options.Binning.DuplicateMemory,
+    };
+
     /// <summary>The worker's journal (and spool), with its archive below it.</summary>
     public string JournalDirectory => System.IO.Path.Combine(DataDirectory, "journal");
 

@@ -101,18 +101,8 @@ internal static class WorkerApp
 
         Directory.CreateDirectory(settings.DataDirectory);
         AleSpeedOptions options = settings.Options;
-        var filterOptions = new FilterOptions
-        {
-            ClockSkew = options.Binning.MaxClockSkew,
-            LateHorizon = options.Binning.LateHorizon,
-            DuplicateCapacity = options.Binning.DuplicateMemory,
-        };
-        var detectorOptions = new DetectorOptions
-        {
-            LostAfterMs = options.Detector.LostAfterMs,
-            MinReadings = options.Detector.MinReadings,
-            MaxBurstMs = options.Detector.MaxBurstMs,
-        };
+        FilterOptions filterOptions = settings.FilterOptions();
+        DetectorOptions detectorOptions = settings.DetectorOptions();
         detectorOptions.Validate();
 
         var router = new UnitRouter(settings.Units.Select(u => u.Unit), timeProvider, detectorOptions, filterOptions);

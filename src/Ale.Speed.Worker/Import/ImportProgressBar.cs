@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace Ale.Speed.Worker.Import;
@@ -7,24 +6,25 @@ namespace Ale.Speed.Worker.Import;
 /// A one-line progress bar on standard error, redrawn at most ten times a second. Only on a terminal: redirected to a
 /// file or a pipe it would fill the log with carriage returns, so it stays silent there.
 /// </summary>
-internal sealed class ImportProgressBar(TextWriter terminal) : IProgress<ImportProgress>
+internal sealed class ImportProgressBar(TextWriter terminal, TimeProvider timeProvider) : IProgress<ImportProgress>
 {
     private const int Width = 30;
-    private readonly Stopwatch _sinceDrawn = Stopwatch.StartNew();
+    private static readonly TimeSpan s_redrawInterval = TimeSpan.FromMilliseconds(100);
+    private long _drawnAt;
     private bool _drawn;
 
-    public static ImportProgressBar? ForStandardError()
-        => Console.IsErrorRedirected ? null : new ImportProgressBar(Console.Error);
+    public static ImportProgressBar? ForStandardError(TimeProvider timeProvider)
+        => Console.IsErrorRedirected ? null : new ImportProgressBar(Console.Error, timeProvider);
 
     public void Report(ImportProgress value)
     {
         bool finished = value.Total > 0 && value.Done >= value.Total;
-        if (_drawn && !finished && _sinceDrawn.ElapsedMilliseconds < 100)
+        if (_drawn && !finished && timeProvider.GetElapsedTime(_drawnAt) < s_redrawInterval)
         {
             return;
         }
 
-        _sinceDrawn.Restart();
+        _drawnAt = timeProvider.GetTimestamp();
         _drawn = true;
         terminal.Write('\r');
         terminal.Write(Render(value));

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.IO.Pipelines;
 using Ale.Speed.Core.Bins;
 using Ale.Speed.Core.Frames;
@@ -43,7 +42,7 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
         Stream file, UnitRegistration registration, FrameParser parser, string formatName, string fileName,
         IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
+        long started = timeProvider.GetTimestamp();
         Core.Sites.Unit unit = registration.Unit;
         var summary = new ImportSummary { File = fileName, UnitId = unit.Id, Format = formatName };
         string ledgerDirectory = settings.ImportLedgerDirectory(unit.Id);
@@ -119,7 +118,7 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
         }
 
         InfluxWriteResult? failure = await StoreAsync(ledger, binner, unit, pendingKeys, summary, progress, cancellationToken).ConfigureAwait(false);
-        summary.Elapsed = clock.Elapsed;
+        summary.Elapsed = timeProvider.GetElapsedTime(started);
         return (summary, failure is null, failure);
     }
 
@@ -127,17 +126,8 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
         IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
         // No late horizon: a read-out is old by nature. The future, installation and clock-reset checks still hold.
-        var filter = new VehicleFilter(unit, timeProvider, new FilterOptions
-        {
-            ClockSkew = settings.Options.Binning.MaxClockSkew,
-            DuplicateCapacity = settings.Options.Binning.DuplicateMemory,
-        });
-        var ingest = new UnitIngest(parser, filter, new DetectorOptions
-        {
-            LostAfterMs = settings.Options.Detector.LostAfterMs,
-            MinReadings = settings.Options.Detector.MinReadings,
-            MaxBurstMs = settings.Options.Detector.MaxBurstMs,
-        });
+        var filter = new VehicleFilter(unit, timeProvider, settings.FilterOptions(withLateHorizon: false));
+        var ingest = new UnitIngest(parser, filter, settings.DetectorOptions());
         var collected = new VehicleList();
         long total = file.CanSeek ? file.Length : 0;
         long done = 0;
