@@ -20,7 +20,7 @@ influx_query 'DROP DATABASE "ale_speed_demo"'
 influx_query 'CREATE DATABASE "ale_speed_demo"'
 rm -rf .data/demo
 
-echo "== Simulating ${days} days of traffic at four sites"
+echo "== Simulating ${days} days of traffic at five sites (four units sending live, one sign read out by hand)"
 ale simulate --config "$config" --days "$days"
 
 echo "== Running the worker: frames → vehicles → journal → bins → InfluxDB"
