@@ -169,6 +169,81 @@ public sealed class DuplicateFilterTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(100)]
+    public void TryRemember_AscendingWithRepeatsThenOutOfOrder_AnswersAsASetOfTheLastCapacity(int capacity)
+    {
+        // Ascending numbers with repeats (old and recent) keep the filter on its sorted ring; then out-of-order numbers
+        // and identities without numbers make it build its table. The model is the plain definition throughout, and
+        // Clear must bring back the sorted ring, so the same walk runs twice.
+        var random = new Random(5 + capacity);
+        var filter = new DuplicateFilter(capacity);
+        for (int round = 0; round < 2; round++)
+        {
+            var order = new Queue<VehicleIdentity>();
+            var seen = new HashSet<VehicleIdentity>();
+            long highest = 0;
+            for (int n = 0; n < 20_000; n++)
+            {
+                VehicleIdentity identity;
+                int pick = random.Next(100);
+                if (n < 10_000 ? pick < 70 : pick < 40)
+                {
+                    highest += random.Next(1, 4);
+                    identity = Id(highest);
+                }
+                else if (n < 10_000 || pick < 80)
+                {
+                    identity = Id(Math.Max(0, highest - random.Next(capacity * 2)));
+                }
+                else
+                {
+                    identity = VehicleIdentity.Of(new Vehicle
+                    {
+                        Unit = s_unit, TimestampMs = 1_700_000_000_000 + random.Next(capacity * 2), SpeedKmh = 40,
+                        Direction = Direction.Approaching,
+                    });
+                }
+
+                // Before n = 10,000 only repeats come below the highest: a number not remembered is skipped there.
+                if (n < 10_000 && identity.SequenceOrTimestampMs < highest && !seen.Contains(identity))
+                {
+                    Assert.False(filter.Contains(identity));
+                    continue;
+                }
+
+                bool expected = !seen.Contains(identity);
+                if (expected)
+                {
+                    if (order.Count == capacity)
+                    {
+                        seen.Remove(order.Dequeue());
+                    }
+
+                    order.Enqueue(identity);
+                    seen.Add(identity);
+                }
+
+                Assert.Equal(expected, filter.TryRemember(identity));
+                Assert.Equal(order.Count, filter.Count);
+                if (n % 89 == 0)
+                {
+                    foreach (VehicleIdentity remembered in order)
+                    {
+                        Assert.True(filter.Contains(remembered));
+                    }
+
+                    Assert.False(filter.Contains(Id(highest + 1)));
+                }
+            }
+
+            filter.Clear();
+            Assert.Equal(0, filter.Count);
+        }
+    }
+
     [Fact]
     public void Clear_ForgetsTheHighestSequenceToo()
     {
