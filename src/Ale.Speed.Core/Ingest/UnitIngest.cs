@@ -71,7 +71,8 @@ public sealed class UnitIngest
             // Fast path: a serial read is one segment, usually one line; no SequenceReader needed for whole lines.
             ReadOnlySpan<byte> span = buffer.FirstSpan;
             int offset = 0;
-            while (_parser.TryReadLine(span[offset..], readings, out FrameResult lineFrame, out int consumed))
+            // A read usually ends at a line end: then there is nothing left to search for the next one.
+            while (offset < span.Length && _parser.TryReadLine(span[offset..], readings, out FrameResult lineFrame, out int consumed))
             {
                 offset += consumed;
                 Handle(lineFrame, readings, arrivalMs, sink, ref nowMs);

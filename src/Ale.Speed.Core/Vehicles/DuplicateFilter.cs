@@ -54,19 +54,28 @@ public readonly record struct VehicleIdentity
 /// broker delivers twice (an MQTT redelivery, a re-read log). Memory is fixed: when full, the oldest identity is forgotten.
 /// </summary>
 /// <remarks>
-/// Both structures are sized up front, so once warm, checking and remembering allocate nothing. The set is an
+/// <para>Both structures are sized up front, so once warm, checking and remembering allocate nothing. The set is an
 /// open-addressing table of indices into the ring (linear probing, at most half full, deletion by backward shift) rather
 /// than a <see cref="HashSet{T}"/>: every new vehicle is one add and, once full, one remove, and this way both cost a
-/// probe or two in small arrays.
+/// probe or two in small arrays.</para>
+/// <para>The table is built only when needed. A unit that numbers its records counts upwards, so as long as every
+/// identity remembered carried a sequence number above all before it, the ring is sorted by sequence number: a new
+/// number above the highest is new, any other is found by binary search, and remembering is one write to the ring. The
+/// first identity that breaks the order (a number out of order, or no number) builds the table from the ring, and the
+/// filter keeps it from then on (until <see cref="Clear"/>). The table's random probes, not the ring, were most of a
+/// vehicle's cost on the ingest path.</para>
 /// </remarks>
 public sealed class DuplicateFilter
 {
     private readonly VehicleIdentity[] _order; // ring buffer, oldest at _next once full
-    private readonly int[] _hashes;            // hash of each ring entry
-    private readonly int[] _slots;             // ring index + 1, 0 = empty
+    private readonly int[] _hashes;            // hash of each ring entry (while indexed)
+    private readonly int[] _slots;             // ring index + 1, 0 = empty (while indexed)
     private readonly int _mask;
     private int _next;
     private int _count;
+
+    // False while the ring holds only sequence numbers in ascending order (oldest first) and _slots/_hashes are unused.
+    private bool _indexed;
 
     // The highest sequence number remembered since the last Clear (or -1): it may have been forgotten since, so it only
     // ever says "not remembered" for numbers above it, never "remembered".
@@ -90,9 +99,28 @@ public sealed class DuplicateFilter
     /// <summary>Returns false if <paramref name="identity"/> is remembered already; otherwise remembers it and returns true.</summary>
     public bool TryRemember(in VehicleIdentity identity)
     {
-        int hash = identity.GetHashCode();
         // A unit numbers its records upwards: a sequence number above every one remembered is new without a probe.
-        if (identity.HasSequence && identity.SequenceOrTimestampMs > _maxSequence)
+        bool aboveAll = identity.HasSequence && identity.SequenceOrTimestampMs > _maxSequence;
+        if (!_indexed)
+        {
+            if (aboveAll)
+            {
+                _maxSequence = identity.SequenceOrTimestampMs;
+                Append(identity);
+                return true;
+            }
+
+            // A repeat of a remembered number keeps the order; anything else needs the table from here on.
+            if (identity.HasSequence && FindSorted(identity.SequenceOrTimestampMs) >= 0)
+            {
+                return false;
+            }
+
+            BuildIndex();
+        }
+
+        int hash = identity.GetHashCode();
+        if (aboveAll)
         {
             _maxSequence = identity.SequenceOrTimestampMs;
         }
@@ -105,33 +133,104 @@ public sealed class DuplicateFilter
         {
             RemoveSlotOf(_next);
         }
-        else
-        {
-            _count++;
-        }
 
-        _order[_next] = identity;
-        _hashes[_next] = hash;
+        int index = _next;
+        Append(identity);
+        _hashes[index] = hash;
         int slot = hash & _mask;
         while (_slots[slot] != 0)
         {
             slot = (slot + 1) & _mask;
         }
 
-        _slots[slot] = _next + 1;
-        _next = _next + 1 == Capacity ? 0 : _next + 1;
+        _slots[slot] = index + 1;
         return true;
     }
 
-    public bool Contains(in VehicleIdentity identity) => Find(identity, identity.GetHashCode()) >= 0;
+    public bool Contains(in VehicleIdentity identity)
+        => _indexed
+            ? Find(identity, identity.GetHashCode()) >= 0
+            : identity.HasSequence && FindSorted(identity.SequenceOrTimestampMs) >= 0;
 
     /// <summary>Forgets every identity, keeping the memory for reuse.</summary>
     internal void Clear()
     {
-        Array.Clear(_slots);
+        if (_indexed)
+        {
+            Array.Clear(_slots);
+            _indexed = false;
+        }
+
         _next = 0;
         _count = 0;
         _maxSequence = -1;
+    }
+
+    /// <summary>Puts <paramref name="identity"/> into the ring (over the oldest when full); the table is the caller's.</summary>
+    private void Append(in VehicleIdentity identity)
+    {
+        _order[_next] = identity;
+        if (_count < Capacity)
+        {
+            _count++;
+        }
+
+        _next = _next + 1 == Capacity ? 0 : _next + 1;
+    }
+
+    /// <summary>While not indexed: the ring index holding <paramref name="sequence"/>, or -1 (binary search, oldest first).</summary>
+    private int FindSorted(long sequence)
+    {
+        int oldest = _count == Capacity ? _next : 0;
+        int low = 0;
+        int high = _count - 1;
+        while (low <= high)
+        {
+            int middle = low + ((high - low) >> 1);
+            int index = oldest + middle;
+            if (index >= Capacity)
+            {
+                index -= Capacity;
+            }
+
+            long found = _order[index].SequenceOrTimestampMs;
+            if (found == sequence)
+            {
+                return index;
+            }
+
+            if (found < sequence)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Builds the table from the ring, once the ring is no longer sorted by sequence number.</summary>
+    private void BuildIndex()
+    {
+        int oldest = _count == Capacity ? _next : 0;
+        for (int n = 0; n < _count; n++)
+        {
+            int index = oldest + n < Capacity ? oldest + n : oldest + n - Capacity;
+            int hash = _order[index].GetHashCode();
+            _hashes[index] = hash;
+            int slot = hash & _mask;
+            while (_slots[slot] != 0)
+            {
+                slot = (slot + 1) & _mask;
+            }
+
+            _slots[slot] = index + 1;
+        }
+
+        _indexed = true;
     }
 
     private int Find(in VehicleIdentity identity, int hash)

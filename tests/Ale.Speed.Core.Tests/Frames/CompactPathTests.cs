@@ -160,6 +160,61 @@ public sealed class CompactPathTests
         Assert.True(accepted > 5_000);
     }
 
+    [Fact]
+    public void CompactJsonDecimal_EveryShortDecimalUpTo999_SameBitsAsTryParse()
+    {
+        // Every number of the shape with a fast path of its own (1–3 integer digits, 1–2 fraction digits), leading
+        // fraction zeros included, before either delimiter and at the end of a longer line.
+        int checkedCount = 0;
+        for (int integer = 0; integer <= 999; integer++)
+        {
+            for (int fraction = 0; fraction < 100; fraction++)
+            {
+                foreach (string text in new[] { $"{integer}.{fraction / 10}", $"{integer}.{fraction:00}" })
+                {
+                    Assert.True(AsciiNumber.TryParse(Encoding.ASCII.GetBytes(text), out double general), text);
+                    foreach (string json in new[] { text + ",", text + "}", "\"kmh\":" + text + ",\"dir\":\"in\"}" })
+                    {
+                        byte[] bytes = Encoding.ASCII.GetBytes(json);
+                        int position = json.IndexOf(text, StringComparison.Ordinal);
+                        Assert.True(AsciiNumber.TryParseCompactJsonDecimal(bytes, ref position, out double compact), json);
+                        Assert.Equal(BitConverter.DoubleToInt64Bits(general), BitConverter.DoubleToInt64Bits(compact));
+                        Assert.Equal(json.IndexOf(text, StringComparison.Ordinal) + text.Length, position);
+                        checkedCount++;
+                    }
+                }
+            }
+        }
+
+        Assert.Equal(1000 * 100 * 2 * 3, checkedCount);
+    }
+
+    [Theory]
+    [InlineData("01.5,")]
+    [InlineData("00.5}")]
+    [InlineData("5.,")]
+    [InlineData(".5,")]
+    [InlineData("5.5")]
+    [InlineData("5.5 ,")]
+    [InlineData("5.5e1,")]
+    [InlineData("1234.5,")]
+    public void CompactJsonDecimal_NearMissesOfTheShortShape_DeclinedOrAsTryParse(string json)
+    {
+        // A near miss either is valid compact JSON the general loop takes (1234.5) or is declined; never a wrong value.
+        byte[] bytes = Encoding.ASCII.GetBytes(json);
+        int position = 0;
+        if (AsciiNumber.TryParseCompactJsonDecimal(bytes, ref position, out double compact))
+        {
+            Assert.True(AsciiNumber.TryParse(bytes.AsSpan(0, position), out double general));
+            Assert.Equal(general, compact);
+            Assert.Equal("1234.5,", json);
+        }
+        else
+        {
+            Assert.Equal(0, position);
+        }
+    }
+
     private static string[] TypicalLines(FrameFormat format) => format switch
     {
         FrameFormat.Canonical => s_canonicalLines,

@@ -44,8 +44,7 @@ public sealed class DuplicateFilterTests
         // common; the model is the plain definition: a set of the last `capacity` remembered identities.
         var random = new Random(31 + capacity);
         var filter = new DuplicateFilter(capacity);
-        var order = new Queue<VehicleIdentity>();
-        var seen = new HashSet<VehicleIdentity>();
+        var model = new LastCapacityModel(capacity);
         for (int n = 0; n < 50_000; n++)
         {
             VehicleIdentity identity = random.Next(2) == 0
@@ -55,27 +54,7 @@ public sealed class DuplicateFilterTests
                     Unit = s_unit, TimestampMs = 1_700_000_000_000 + random.Next(capacity * 2), SpeedKmh = 40 + random.Next(3),
                     Direction = random.Next(2) == 0 ? Direction.Approaching : Direction.Receding,
                 });
-            bool expected = !seen.Contains(identity);
-            if (expected)
-            {
-                if (order.Count == capacity)
-                {
-                    seen.Remove(order.Dequeue());
-                }
-
-                order.Enqueue(identity);
-                seen.Add(identity);
-            }
-
-            Assert.Equal(expected, filter.TryRemember(identity));
-            Assert.Equal(order.Count, filter.Count);
-            if (n % 97 == 0)
-            {
-                foreach (VehicleIdentity remembered in order)
-                {
-                    Assert.True(filter.Contains(remembered));
-                }
-            }
+            model.RememberAndCompare(filter, identity, checkAll: n % 97 == 0);
         }
     }
 
@@ -169,6 +148,62 @@ public sealed class DuplicateFilterTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(100)]
+    public void TryRemember_AscendingWithRepeatsThenOutOfOrder_AnswersAsASetOfTheLastCapacity(int capacity)
+    {
+        // Ascending numbers with repeats (old and recent) keep the filter on its sorted ring; then out-of-order numbers
+        // and identities without numbers make it build its table. The model is the plain definition throughout, and
+        // Clear must bring back the sorted ring, so the same walk runs twice.
+        var random = new Random(5 + capacity);
+        var filter = new DuplicateFilter(capacity);
+        for (int round = 0; round < 2; round++)
+        {
+            var model = new LastCapacityModel(capacity);
+            long highest = 0;
+            for (int n = 0; n < 20_000; n++)
+            {
+                VehicleIdentity identity;
+                int pick = random.Next(100);
+                if (n < 10_000 ? pick < 70 : pick < 40)
+                {
+                    highest += random.Next(1, 4);
+                    identity = Id(highest);
+                }
+                else if (n < 10_000 || pick < 80)
+                {
+                    identity = Id(Math.Max(0, highest - random.Next(capacity * 2)));
+                }
+                else
+                {
+                    identity = VehicleIdentity.Of(new Vehicle
+                    {
+                        Unit = s_unit, TimestampMs = 1_700_000_000_000 + random.Next(capacity * 2), SpeedKmh = 40,
+                        Direction = Direction.Approaching,
+                    });
+                }
+
+                // Before n = 10,000 only repeats come below the highest: a number not remembered is skipped there.
+                if (n < 10_000 && identity.SequenceOrTimestampMs < highest && !model.Contains(identity))
+                {
+                    Assert.False(filter.Contains(identity));
+                    continue;
+                }
+
+                model.RememberAndCompare(filter, identity, checkAll: n % 89 == 0);
+                if (n % 89 == 0)
+                {
+                    Assert.False(filter.Contains(Id(highest + 1)));
+                }
+            }
+
+            filter.Clear();
+            Assert.Equal(0, filter.Count);
+        }
+    }
+
     [Fact]
     public void Clear_ForgetsTheHighestSequenceToo()
     {
@@ -178,5 +213,40 @@ public sealed class DuplicateFilterTests
         Assert.True(filter.TryRemember(Id(7)));
         Assert.True(filter.TryRemember(Id(500)));
         Assert.False(filter.TryRemember(Id(7)));
+    }
+
+    /// <summary>The plain definition the filter must answer as: a set of the last <c>capacity</c> remembered identities.</summary>
+    private sealed class LastCapacityModel(int capacity)
+    {
+        private readonly Queue<VehicleIdentity> _order = new();
+        private readonly HashSet<VehicleIdentity> _seen = [];
+
+        public bool Contains(VehicleIdentity identity) => _seen.Contains(identity);
+
+        /// <summary>Remembers <paramref name="identity"/> in both and asserts they agree (on every identity when <paramref name="checkAll"/>).</summary>
+        public void RememberAndCompare(DuplicateFilter filter, VehicleIdentity identity, bool checkAll)
+        {
+            bool expected = !_seen.Contains(identity);
+            if (expected)
+            {
+                if (_order.Count == capacity)
+                {
+                    _seen.Remove(_order.Dequeue());
+                }
+
+                _order.Enqueue(identity);
+                _seen.Add(identity);
+            }
+
+            Assert.Equal(expected, filter.TryRemember(identity));
+            Assert.Equal(_order.Count, filter.Count);
+            if (checkAll)
+            {
+                foreach (VehicleIdentity remembered in _order)
+                {
+                    Assert.True(filter.Contains(remembered));
+                }
+            }
+        }
     }
 }
