@@ -49,6 +49,10 @@ public sealed class Binner : IVehicleSink
 
     public IReadOnlyDictionary<BinKey, Bin> Bins => _bins;
 
+    /// <summary>The bin <paramref name="vehicle"/> is counted in.</summary>
+    public BinKey KeyOf(in Vehicle vehicle)
+        => new(vehicle.Unit.Site.Id, vehicle.Direction, vehicle.Unit.DisplayMode, WindowStartOf(vehicle.TimestampMs));
+
     /// <summary>The start (Unix ms UTC) of the window holding <paramref name="timestampMs"/>.</summary>
     public long WindowStartOf(long timestampMs) => BinningOptions.WindowStartOf(timestampMs, _windowMs);
 

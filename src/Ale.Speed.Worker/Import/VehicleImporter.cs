@@ -59,7 +59,7 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
             imported.Add(vehicle);
             if (record.Sequence > confirmed)
             {
-                pendingKeys.Add(KeyOf(binner, vehicle));
+                pendingKeys.Add(binner.KeyOf(vehicle));
                 summary.Recovered++;
             }
         });
@@ -101,7 +101,7 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
                 else
                 {
                     ledger.Append(vehicle);
-                    pendingKeys.Add(KeyOf(binner, vehicle));
+                    pendingKeys.Add(binner.KeyOf(vehicle));
                     summary.New++;
                 }
             }
@@ -197,7 +197,7 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
             ledger.Scan(fromMs, toMs, lastSequence + 1, record =>
             {
                 Vehicle vehicle = record.ToVehicle(unit);
-                if (keys.Contains(KeyOf(binner, vehicle)))
+                if (keys.Contains(binner.KeyOf(vehicle)))
                 {
                     binner.Add(vehicle);
                 }
@@ -232,9 +232,6 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
         ledger.Confirm(lastSequence, retainAfterMs: long.MinValue);
         return null;
     }
-
-    private static BinKey KeyOf(Binner binner, in Vehicle vehicle)
-        => new(vehicle.Unit.Site.Id, vehicle.Direction, vehicle.Unit.DisplayMode, binner.WindowStartOf(vehicle.TimestampMs));
 
     private static FileStream AcquireLock(string directory, string unitId)
     {

@@ -130,7 +130,7 @@ internal sealed class VehiclePipeline : IDurableVehicleSink, IDisposable
 
             Vehicle vehicle = record.ToVehicle(route.Unit);
             route.Filter.Remember(vehicle);
-            BinKey key = KeyOf(binner, vehicle);
+            BinKey key = binner.KeyOf(vehicle);
             if (record.Sequence > confirmed || key.WindowStartMs >= hotFromMs)
             {
                 keysToRebuild.Add(key);
@@ -156,7 +156,7 @@ internal sealed class VehiclePipeline : IDurableVehicleSink, IDisposable
                 if (router.TryGetRoute(record.UnitId, out UnitRoute route))
                 {
                     Vehicle vehicle = record.ToVehicle(route.Unit);
-                    if (keysToRebuild.Contains(KeyOf(binner, vehicle)))
+                    if (keysToRebuild.Contains(binner.KeyOf(vehicle)))
                     {
                         binner.Add(vehicle);
                     }
@@ -175,9 +175,6 @@ internal sealed class VehiclePipeline : IDurableVehicleSink, IDisposable
 
     /// <summary>Bins of the last two hours (at least two windows) stay in memory; older ones are rebuilt on demand.</summary>
     private static long KeepHotMs(Binner binner) => Math.Max(2 * binner.WindowMs, (long)TimeSpan.FromHours(2).TotalMilliseconds);
-
-    private static BinKey KeyOf(Binner binner, in Vehicle vehicle)
-        => new(vehicle.Unit.Site.Id, vehicle.Direction, vehicle.Unit.DisplayMode, binner.WindowStartOf(vehicle.TimestampMs));
 
     /// <inheritdoc />
     public async ValueTask CommitAsync(VehicleBatch batch, CancellationToken cancellationToken)
@@ -355,7 +352,7 @@ internal sealed class VehiclePipeline : IDurableVehicleSink, IDisposable
             if (_router.TryGetRoute(record.UnitId, out UnitRoute route))
             {
                 Vehicle vehicle = record.ToVehicle(route.Unit);
-                BinKey key = KeyOf(_binner, vehicle);
+                BinKey key = _binner.KeyOf(vehicle);
                 if (!missing.TryGetValue(key, out bool isMissing))
                 {
                     // Bins still in memory are complete already; only absent ones are rebuilt.
