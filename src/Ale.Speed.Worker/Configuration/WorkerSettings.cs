@@ -57,6 +57,10 @@ public sealed class WorkerSettings
         LostAfterMs = Options.Detector.LostAfterMs,
         MinReadings = Options.Detector.MinReadings,
         MaxBurstMs = Options.Detector.MaxBurstMs,
+        BeamLengthMetres = Options.Detector.BeamLengthMetres,
+        SpeedJumpShare = Options.Detector.SpeedJumpShare,
+        MagnitudeDip = Options.Detector.MagnitudeDip,
+        HighFlowPerHour = Options.Detector.HighFlowPerHour,
     };
 
     /// <summary>The filters' settings, as configured; <paramref name="withLateHorizon"/> false accepts any age (an import).</summary>
