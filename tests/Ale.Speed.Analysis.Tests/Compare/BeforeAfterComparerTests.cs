@@ -18,54 +18,10 @@ public sealed class BeforeAfterComparerTests(ITestOutputHelper log)
     private static readonly Period s_before = new(Traffic.Local(2026, 4, 6), Traffic.Local(2026, 4, 20));
     private static readonly Period s_after = new(Traffic.Local(2026, 5, 4), Traffic.Local(2026, 5, 18));
 
-    // Relative traffic per local hour: quiet nights, rush hours.
-    private static readonly double[] s_hourProfile = [1, 1, 1, 1, 1, 2, 8, 9, 8, 5, 5, 5, 5, 5, 5, 8, 9, 8, 4, 4, 3, 3, 2, 1];
-
     private static Site MakeSite(string id = SiteId, int limit = 50) => new(id, id == SiteId ? "Skepplanda, väg 1960" : "Alafors, control", limit);
 
     private static SiteCatalog Catalog(params Site[] sites)
         => new(sites, sites.Select(s => new CatalogUnit("u-" + s.Id, s.Id, DisplayMode.DisplayOn, TimeSpan.FromHours(1))));
-
-    private static bool IsWeekend(DateOnly date) => date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
-
-    /// <summary>
-    /// Traffic of a period: every local day gets its own offset (weather, events: N(0, <paramref name="dailySd"/>), or
-    /// the one <paramref name="sharedOffsets"/> gives, as a control road sharing the weather would), a weekday/weekend
-    /// level, faster nights, and vehicles spread N(·, 7) around that.
-    /// </summary>
-    private static List<Vehicle> Days(Unit unit, Period period, Random random, double dailySd, double change = 0, int perDay = 500,
-        Func<DateOnly, double>? sharedOffsets = null, Func<DateOnly, int, bool>? hourMissing = null)
-    {
-        var vehicles = new List<Vehicle>();
-        double profileTotal = s_hourProfile.Sum();
-        for (DateOnly date = DateOnly.FromDateTime(Traffic.ToLocal(period.FromMs).DateTime); Traffic.Local(date.Year, date.Month, date.Day) < period.ToMs; date = date.AddDays(1))
-        {
-            double offset = sharedOffsets?.Invoke(date) ?? Traffic.Normal(random, 0, dailySd);
-            bool weekend = IsWeekend(date);
-            int count = (int)(perDay * (weekend ? 0.7 : 1.0) * (0.85 + 0.3 * random.NextDouble()));
-            for (int i = 0; i < count; i++)
-            {
-                double u = random.NextDouble() * profileTotal;
-                int hour = 0;
-                while (u > s_hourProfile[hour] && hour < 23)
-                {
-                    u -= s_hourProfile[hour];
-                    hour++;
-                }
-
-                if (hourMissing?.Invoke(date, hour) == true)
-                {
-                    continue;
-                }
-
-                long ms = Traffic.Local(date.Year, date.Month, date.Day, hour) + random.NextInt64(Traffic.HourMs);
-                double level = (weekend ? 52 : 48) + (hour < 6 || hour >= 22 ? 5 : 0);
-                vehicles.Add(Traffic.Vehicle(unit, ms, Traffic.Normal(random, level + offset + change, 7), random.Next(2) == 0 ? Direction.Approaching : Direction.Receding));
-            }
-        }
-
-        return vehicles;
-    }
 
     private static CompareResult Run(IEnumerable<Vehicle> before, IEnumerable<Vehicle> after, SiteCatalog catalog, CompareOptions? options = null)
         => BeforeAfterComparer.Compare(Traffic.Bin(before), Traffic.Bin(after), SiteId, s_before, s_after, catalog, options);
@@ -83,7 +39,7 @@ public sealed class BeforeAfterComparerTests(ITestOutputHelper log)
         for (int seed = 0; seed < Seeds; seed++)
         {
             var random = new Random(10_000 + seed);
-            CompareResult result = Run(Days(unit, s_before, random, dailySd: 1), Days(unit, s_after, random, dailySd: 1), catalog);
+            CompareResult result = Run(DailyTraffic.Days(unit, s_before, random, dailySd: 1), DailyTraffic.Days(unit, s_after, random, dailySd: 1), catalog);
             for (int f = 0; f < 3; f++)
             {
                 Verdict v = result.Changes[f].Verdict;
@@ -111,7 +67,7 @@ public sealed class BeforeAfterComparerTests(ITestOutputHelper log)
         for (int seed = 0; seed < Seeds; seed++)
         {
             var random = new Random(20_000 + seed);
-            CompareResult result = Run(Days(unit, s_before, random, dailySd: 1), Days(unit, s_after, random, dailySd: 1, change: -3), catalog);
+            CompareResult result = Run(DailyTraffic.Days(unit, s_before, random, dailySd: 1), DailyTraffic.Days(unit, s_after, random, dailySd: 1, change: -3), catalog);
             found += result.Verdict == Verdict.Decrease ? 1 : 0;
             Assert.InRange(result.Changes[0].Change, -5, -1);
         }
@@ -127,11 +83,11 @@ public sealed class BeforeAfterComparerTests(ITestOutputHelper log)
         var unit = new Unit { Id = "u-" + SiteId, Site = site };
         var random = new Random(42);
         // An outage on two mornings, so that the time-of-day reweighting and the coverage rule both matter.
-        List<Vehicle> before = Days(unit, s_before, random, dailySd: 1.5, hourMissing: (d, h) => d.Day == 9 && h is >= 6 and < 9);
-        List<Vehicle> after = Days(unit, s_after, random, dailySd: 1.5, change: -1.2, hourMissing: (d, h) => d.Day == 12 && h is >= 5 and < 18);
+        List<Vehicle> before = DailyTraffic.Days(unit, s_before, random, dailySd: 1.5, hourMissing: (d, h) => d.Day == 9 && h is >= 6 and < 9);
+        List<Vehicle> after = DailyTraffic.Days(unit, s_after, random, dailySd: 1.5, change: -1.2, hourMissing: (d, h) => d.Day == 12 && h is >= 5 and < 18);
         CompareResult result = Run(before, after, Catalog(site));
 
-        (double change, double half, int df, double beforeMean) = OwnDailyMeanComparison(before, after);
+        (double change, double half, int df, double beforeMean) = DailyTraffic.OwnDailyMeanComparison(before, after);
         FigureChange mean = result.Changes[0];
         Assert.Equal(change, mean.Change, 9);
         Assert.Equal(change - half, mean.Lower, 9);
@@ -141,68 +97,6 @@ public sealed class BeforeAfterComparerTests(ITestOutputHelper log)
         Assert.Equal(23, df); // 14 + 13 days (12 May lost most of its hours) less 4 cells (period x day type)
         Assert.Contains(result.DaysLeftOut, d => d.Date == new DateOnly(2026, 5, 12));
         Assert.DoesNotContain(result.DaysLeftOut, d => d.Date == new DateOnly(2026, 4, 9));
-    }
-
-    /// <summary>
-    /// The method written out from the raw vehicles: per local day, the mean per time of day weighted as the before
-    /// period's vehicles of that day type; days under 30 vehicles or 75 % of the usual traffic out; then a pooled t interval.
-    /// </summary>
-    private static (double Change, double Half, int Df, double BeforeMean) OwnDailyMeanComparison(List<Vehicle> before, List<Vehicle> after)
-    {
-        int[] starts = [0, 6, 9, 15, 18, 22];
-        (DateOnly Date, int Type, int Band) Key(Vehicle v)
-        {
-            DateTimeOffset local = Traffic.ToLocal(v.TimestampMs);
-            var date = DateOnly.FromDateTime(local.DateTime);
-            return (date, IsWeekend(date) ? 1 : 0, starts.Count(s => local.Hour >= s) - 1);
-        }
-
-        var weights = new double[2][];
-        for (int t = 0; t < 2; t++)
-        {
-            int type = t;
-            Vehicle[] ofType = [.. before.Where(v => Key(v).Type == type)];
-            weights[t] = [.. Enumerable.Range(0, 6).Select(b => ofType.Count(v => Key(v).Band == b) / (double)ofType.Length)];
-        }
-
-        List<(int Type, double Mean, int Vehicles)> Daily(List<Vehicle> vehicles)
-        {
-            var days = new List<(int, double, int)>();
-            foreach (IGrouping<DateOnly, Vehicle> day in vehicles.GroupBy(v => Key(v).Date))
-            {
-                int type = IsWeekend(day.Key) ? 1 : 0;
-                double covered = Enumerable.Range(0, 6).Where(b => day.Any(v => Key(v).Band == b)).Sum(b => weights[type][b]);
-                if (day.Count() < 30 || covered < 0.75)
-                {
-                    continue;
-                }
-
-                double mean = Enumerable.Range(0, 6).Where(b => day.Any(v => Key(v).Band == b))
-                    .Sum(b => weights[type][b] / covered * day.Where(v => Key(v).Band == b).Average(v => v.SpeedKmh));
-                days.Add((type, mean, day.Count()));
-            }
-
-            return days;
-        }
-
-        var b = Daily(before);
-        var a = Daily(after);
-        double vehiclesBefore = b.Sum(d => d.Vehicles);
-        double change = 0, variance = 0, squares = 0, beforeMean = 0;
-        for (int t = 0; t < 2; t++)
-        {
-            int type = t;
-            double w = b.Where(d => d.Type == type).Sum(d => d.Vehicles) / vehiclesBefore;
-            double[] bt = [.. b.Where(d => d.Type == type).Select(d => d.Mean)];
-            double[] at = [.. a.Where(d => d.Type == type).Select(d => d.Mean)];
-            change += w * (at.Average() - bt.Average());
-            beforeMean += w * bt.Average();
-            variance += w * w * (1.0 / bt.Length + 1.0 / at.Length);
-            squares += bt.Sum(x => Math.Pow(x - bt.Average(), 2)) + at.Sum(x => Math.Pow(x - at.Average(), 2));
-        }
-
-        int df = b.Count + a.Count - 4;
-        return (change, Distributions.StudentQuantile(0.975, df) * Math.Sqrt(squares / df * variance), df, beforeMean);
     }
 
     [Fact]
@@ -216,8 +110,8 @@ public sealed class BeforeAfterComparerTests(ITestOutputHelper log)
         // Large day-to-day swings (sd 3) that both roads share, and a season effect of +2 km/h on both; the measure takes 2 km/h at the site.
         var offsets = new Dictionary<DateOnly, double>();
         double Shared(DateOnly d) => offsets.TryGetValue(d, out double o) ? o : offsets[d] = Traffic.Normal(random, d.Month == 5 ? 2 : 0, 3);
-        List<Vehicle> before = [.. Days(unit, s_before, random, 0, sharedOffsets: Shared), .. Days(controlUnit, s_before, random, 0, sharedOffsets: Shared)];
-        List<Vehicle> after = [.. Days(unit, s_after, random, 0, change: -2, sharedOffsets: Shared), .. Days(controlUnit, s_after, random, 0, sharedOffsets: Shared)];
+        List<Vehicle> before = [.. DailyTraffic.Days(unit, s_before, random, 0, sharedOffsets: Shared), .. DailyTraffic.Days(controlUnit, s_before, random, 0, sharedOffsets: Shared)];
+        List<Vehicle> after = [.. DailyTraffic.Days(unit, s_after, random, 0, change: -2, sharedOffsets: Shared), .. DailyTraffic.Days(controlUnit, s_after, random, 0, sharedOffsets: Shared)];
         SiteCatalog catalog = Catalog(site, control);
 
         CompareResult alone = Run(before, after, catalog);
@@ -240,8 +134,8 @@ public sealed class BeforeAfterComparerTests(ITestOutputHelper log)
         Site site = MakeSite();
         var unit = new Unit { Id = "u-" + SiteId, Site = site };
         var random = new Random(5);
-        List<Vehicle> before = Days(unit, s_before, random, dailySd: 0.05, perDay: 3000);
-        List<Vehicle> after = Days(unit, s_after, random, dailySd: 0.05, change: -0.6, perDay: 3000);
+        List<Vehicle> before = DailyTraffic.Days(unit, s_before, random, dailySd: 0.05, perDay: 3000);
+        List<Vehicle> after = DailyTraffic.Days(unit, s_after, random, dailySd: 0.05, change: -0.6, perDay: 3000);
 
         CompareResult strict = Run(before, after, Catalog(site));
         CompareResult lenient = Run(before, after, Catalog(site), new CompareOptions { MinimumChangeKmh = 0.5 });
@@ -272,8 +166,8 @@ public sealed class BeforeAfterComparerTests(ITestOutputHelper log)
         Site site = MakeSite();
         var unit = new Unit { Id = "u-" + SiteId, Site = site };
         var random = new Random(8);
-        CompareResult result = Run(Days(unit, s_before, random, 1), Days(unit, s_after, random, 1), Catalog(site), new CompareOptions { SelectedByRanking = true });
-        CompareResult plain = Run(Days(unit, s_before, random, 1), Days(unit, s_after, random, 1), Catalog(site));
+        CompareResult result = Run(DailyTraffic.Days(unit, s_before, random, 1), DailyTraffic.Days(unit, s_after, random, 1), Catalog(site), new CompareOptions { SelectedByRanking = true });
+        CompareResult plain = Run(DailyTraffic.Days(unit, s_before, random, 1), DailyTraffic.Days(unit, s_after, random, 1), Catalog(site));
 
         Assert.Contains(result.Notes, n => n.StartsWith("Regression to the mean", StringComparison.Ordinal));
         Assert.DoesNotContain(plain.Notes, n => n.StartsWith("Regression to the mean", StringComparison.Ordinal));
@@ -285,7 +179,7 @@ public sealed class BeforeAfterComparerTests(ITestOutputHelper log)
         var site = new Site(SiteId, "Surte", [new SpeedLimitPeriod(long.MinValue, 50), new SpeedLimitPeriod(s_after.FromMs - 86_400_000, 40)]);
         var unit = new Unit { Id = "u-" + SiteId, Site = site };
         var random = new Random(3);
-        CompareResult result = Run(Days(unit, s_before, random, 0.5), Days(unit, s_after, random, 0.5, change: -3), Catalog(site));
+        CompareResult result = Run(DailyTraffic.Days(unit, s_before, random, 0.5), DailyTraffic.Days(unit, s_after, random, 0.5, change: -3), Catalog(site));
 
         Assert.True(result.LimitChanged);
         Assert.Equal([50], result.BeforeLimitsKmh);
@@ -303,7 +197,7 @@ public sealed class BeforeAfterComparerTests(ITestOutputHelper log)
         var on = new Unit { Id = "u-" + SiteId, Site = site };
         var stealth = new Unit { Id = "u-" + SiteId, Site = site, DisplayMode = DisplayMode.Stealth };
         var random = new Random(5);
-        CompareResult result = Run(Days(on, s_before, random, 0.5), Days(stealth, s_after, random, 0.5), Catalog(site));
+        CompareResult result = Run(DailyTraffic.Days(on, s_before, random, 0.5), DailyTraffic.Days(stealth, s_after, random, 0.5), Catalog(site));
 
         Assert.True(result.DisplayChanged);
         Assert.Equal(["on"], result.BeforeDisplays);
@@ -318,8 +212,8 @@ public sealed class BeforeAfterComparerTests(ITestOutputHelper log)
         var unit = new Unit { Id = "u-" + SiteId, Site = site };
         var random = new Random(9);
         // Thousands of vehicles, but on two days only: they cannot show how much days differ.
-        List<Vehicle> before = Days(unit, s_before, random, 1, perDay: 3000).Where(v => Traffic.ToLocal(v.TimestampMs).Day is 7 or 8).ToList();
-        CompareResult result = Run(before, Days(unit, s_after, random, 1, change: -8, perDay: 3000), Catalog(site));
+        List<Vehicle> before = DailyTraffic.Days(unit, s_before, random, 1, perDay: 3000).Where(v => Traffic.ToLocal(v.TimestampMs).Day is 7 or 8).ToList();
+        CompareResult result = Run(before, DailyTraffic.Days(unit, s_after, random, 1, change: -8, perDay: 3000), Catalog(site));
 
         Assert.Equal(Verdict.InsufficientData, result.Verdict);
         Assert.StartsWith("Insufficient data", result.Summary, StringComparison.Ordinal);
