@@ -24,31 +24,6 @@ public sealed class CompareAgainstInfluxTests(InfluxFixture fixture)
     private static readonly Period s_before = new(Traffic.Local(2026, 10, 5), Traffic.Local(2026, 10, 19));
     private static readonly Period s_after = new(Traffic.Local(2026, 10, 19), Traffic.Local(2026, 11, 2));
 
-    private async Task WriteAsync(IEnumerable<Vehicle> vehicles, string writerId)
-    {
-        var binner = new Binner();
-        foreach (Vehicle v in vehicles)
-        {
-            binner.Add(v);
-        }
-
-        var bins = new List<Bin>();
-        binner.DrainChanged(bins);
-        using var http = new HttpClient();
-        using var writer = new InfluxWriter(http, fixture.Server.Options() with { MaxRetryAttempts = 0 });
-        var encoder = new BinPointEncoder();
-        foreach (Bin[] chunk in bins.Chunk(2000))
-        {
-            using var batch = writer.CreateBatch();
-            foreach (Bin bin in chunk)
-            {
-                encoder.Write(batch.Writer, bin, writerId, Traffic.WindowMs, batch.Precision);
-            }
-
-            InfluxWriteResult result = await writer.WriteAsync(batch);
-            Assert.True(result.IsComplete, $"{result.Failure} {result.StatusCode} {result.Message}");
-        }
-    }
 
     private async Task<JsonElement> CompareJsonAsync(SiteCatalog catalog, CompareOptions options)
     {
@@ -74,8 +49,8 @@ public sealed class CompareAgainstInfluxTests(InfluxFixture fixture)
         List<Vehicle> after = DailyTraffic.Days(unit, s_after, random, dailySd: 1, change: -3, perDay: 300);
         List<Vehicle> controlVehicles = [.. DailyTraffic.Days(controlUnit, s_before, random, 1, perDay: 300), .. DailyTraffic.Days(controlUnit, s_after, random, 1, perDay: 300)];
         List<Vehicle> all = [.. before, .. after, .. controlVehicles];
-        await WriteAsync(all.Where((_, i) => i % 2 == 0), "cabinet-1");
-        await WriteAsync(all.Where((_, i) => i % 2 == 1), "cabinet-2");
+        await Traffic.WriteAsync(fixture.Server, all.Where((_, i) => i % 2 == 0), "cabinet-1");
+        await Traffic.WriteAsync(fixture.Server, all.Where((_, i) => i % 2 == 1), "cabinet-2");
 
         JsonElement alone = await CompareJsonAsync(catalog, new CompareOptions());
         (double change, double half, int df, double beforeMean) = DailyTraffic.OwnDailyMeanComparison(before, after);

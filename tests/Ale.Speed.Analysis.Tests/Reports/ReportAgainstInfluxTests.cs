@@ -64,37 +64,12 @@ public sealed class ReportAgainstInfluxTests(InfluxFixture fixture) : IAsyncLife
         // Two workers each saw part of the traffic: the report must merge them.
         List<Vehicle> first = [.. _vehicles.Where((_, i) => i % 3 != 0)];
         List<Vehicle> second = [.. _vehicles.Where((_, i) => i % 3 == 0)];
-        await WriteAsync(first, "cabinet-1");
-        await WriteAsync(second, "cabinet-2");
+        await Traffic.WriteAsync(fixture.Server, first, "cabinet-1");
+        await Traffic.WriteAsync(fixture.Server, second, "cabinet-2");
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private async Task WriteAsync(List<Vehicle> vehicles, string writerId)
-    {
-        var binner = new Binner();
-        foreach (Vehicle v in vehicles)
-        {
-            binner.Add(v);
-        }
-
-        var bins = new List<Bin>();
-        binner.DrainChanged(bins);
-        using var http = new HttpClient();
-        using var writer = new InfluxWriter(http, fixture.Server.Options() with { MaxRetryAttempts = 0 });
-        var encoder = new BinPointEncoder();
-        foreach (Bin[] chunk in bins.Chunk(2000))
-        {
-            using var batch = writer.CreateBatch();
-            foreach (Bin bin in chunk)
-            {
-                encoder.Write(batch.Writer, bin, writerId, Traffic.WindowMs, batch.Precision);
-            }
-
-            InfluxWriteResult result = await writer.WriteAsync(batch);
-            Assert.True(result.IsComplete, $"{result.Failure} {result.StatusCode} {result.Message}");
-        }
-    }
 
     private async Task<JsonElement> ReportJsonAsync(ReportGrouping by, string? siteId = null)
     {
