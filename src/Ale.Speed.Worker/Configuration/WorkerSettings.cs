@@ -208,6 +208,31 @@ public sealed class WorkerSettings
                 default: e.Add($"{key}:SpeedUnit '{unit.SpeedUnit}' is not one of kmh, mps, mph."); break;
             }
 
+            SpeedRounding rounding = SpeedRounding.Round;
+            switch (unit.SpeedRounding?.ToLowerInvariant())
+            {
+                case "round": break;
+                case "truncate": rounding = SpeedRounding.Truncate; break;
+                default: e.Add($"{key}:SpeedRounding '{unit.SpeedRounding}' is not one of round, truncate."); break;
+            }
+
+            SpeedResolution resolution = SpeedResolution.DefaultFor(format, speedUnit);
+            if (unit.SpeedResolutionKmh is { } step)
+            {
+                if (step == 0 || (step >= SpeedResolution.MinStepKmh && step <= SpeedResolution.MaxStepKmh))
+                {
+                    resolution = new SpeedResolution(step, rounding);
+                }
+                else
+                {
+                    e.Add($"{key}:SpeedResolutionKmh {step} is not 0 (exact) or a step from {SpeedResolution.MinStepKmh} to {SpeedResolution.MaxStepKmh} km/h.");
+                }
+            }
+            else if (!resolution.IsExact)
+            {
+                resolution = new SpeedResolution(resolution.StepKmh, rounding);
+            }
+
             DirectionSelection directions = DirectionSelection.Both;
             switch (unit.Directions?.ToLowerInvariant())
             {
@@ -288,6 +313,7 @@ public sealed class WorkerSettings
                         Site = site,
                         Format = format,
                         SpeedUnit = speedUnit,
+                        SpeedResolution = resolution,
                         MountingAngleDegrees = unit.MountingAngleDegrees,
                         Directions = directions,
                         MinPlausibleKmh = unit.MinKmh,

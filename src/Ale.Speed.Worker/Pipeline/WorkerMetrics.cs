@@ -28,6 +28,10 @@ internal sealed class WorkerMetrics : IDisposable
 
         _meter.CreateObservableCounter("ale.speed.frames", () => PerUnit(router, c => c.Frames), "{frame}", "Frames read, per unit.");
         _meter.CreateObservableCounter("ale.speed.vehicles.accepted", () => PerUnit(router, c => c.VehiclesAccepted), "{vehicle}", "Vehicles accepted, per unit.");
+        _meter.CreateObservableCounter("ale.speed.frames.range_reports", () => PerUnit(router, c => c.RangeReports), "{frame}",
+            "Range reports read (OPS243-C), per unit: no speed, not rejects.");
+        _meter.CreateObservableCounter("ale.speed.frames.device_messages", () => PerUnit(router, c => c.DeviceMessages), "{frame}",
+            "Settings answers and product information read, per unit: no speed, not rejects.");
         _meter.CreateObservableCounter("ale.speed.rejects", () => Rejects(router), "{reject}", "Frames and vehicles rejected, per unit and reason.");
         _meter.CreateObservableCounter("ale.speed.unknown_unit.messages", () => router.UnknownUnits.Select(
             u => new Measurement<long>(u.Value, new KeyValuePair<string, object?>("unit", u.Key))), "{message}", "Input from units that are not registered.");
