@@ -70,6 +70,9 @@ public sealed class WorkerSettings
     /// <summary>The worker's journal (and spool), with its archive below it.</summary>
     public string JournalDirectory => System.IO.Path.Combine(DataDirectory, "journal");
 
+    internal Pipeline.JournalOptions JournalOptions() => new(JournalDirectory, Options.Journal.SegmentBytes, Options.Journal.MaxSpoolBytes,
+        Options.Binning.LateHorizon, TimeSpan.FromDays(Options.Journal.ArchiveDays));
+
     /// <summary>The ledger of vehicles <c>ale-speed import</c> has counted for <paramref name="unitId"/>.</summary>
     public string ImportLedgerDirectory(string unitId) => System.IO.Path.Combine(DataDirectory, "imports", unitId);
 
