@@ -63,8 +63,8 @@ public static class CompareCommand
             throw new AnalysisRequestException("compare writes table, csv or json (html is offered by report).");
         }
 
-        IReadOnlyList<StoredBin> before = await StoredBins.ReadMergedAsync(reader, request.Before, request.SiteId, ct).ConfigureAwait(false);
-        IReadOnlyList<StoredBin> after = await StoredBins.ReadMergedAsync(reader, request.After, request.SiteId, ct).ConfigureAwait(false);
+        IReadOnlyList<StoredBin> before = await StoredBins.ReadMergedAsync(reader, request.Before, request.SiteId, BinGrain.Hour, ct).ConfigureAwait(false);
+        IReadOnlyList<StoredBin> after = await StoredBins.ReadMergedAsync(reader, request.After, request.SiteId, BinGrain.Hour, ct).ConfigureAwait(false);
         CompareResult result = BeforeAfterComparer.Compare(before, after, request.SiteId, request.Before, request.After, catalog, request.Options);
         Write(result, request.Format, output);
         return 0;
