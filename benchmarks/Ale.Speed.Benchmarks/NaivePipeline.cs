@@ -26,6 +26,7 @@ public static class NaivePipeline
     public const double MaxPlausibleKmh = 230;
 
     private static readonly JsonSerializerOptions s_json = new();
+    private static readonly JsonSerializerOptions s_quotedNumbers = new() { NumberHandling = JsonNumberHandling.AllowReadingFromString };
 
     public static PipelineResult Run(BenchmarkInput input)
     {
@@ -83,6 +84,18 @@ public static class NaivePipeline
                         }
 
                         burst.Add(arrivalMs, (long)(reading.Time * 1000), Math.Abs(reading.Speed) * toKmh, reading.Direction == "outbound" ? "out" : "in");
+                        break;
+
+                    case FrameFormat.Ops243:
+                        Ops243DeviceRecord? report = JsonSerializer.Deserialize<Ops243DeviceRecord>(line, s_quotedNumbers);
+                        if (report is null)
+                        {
+                            bins.Rejected++;
+                            break;
+                        }
+
+                        double unitToKmh = report.Unit switch { "kmph" => 1.0, "mph" => 1.609344, _ => 3.6 };
+                        burst.Add(arrivalMs, (long)(report.Time * 1000), Math.Abs(report.Speed) * unitToKmh, report.Speed < 0 ? "out" : "in");
                         break;
 
                     case FrameFormat.Ops243Csv:
@@ -153,6 +166,12 @@ public static class NaivePipeline
         [property: JsonPropertyName("seq")] long Seq,
         [property: JsonPropertyName("class")] string? Class,
         [property: JsonPropertyName("len")] double? Len);
+
+    private sealed record Ops243DeviceRecord(
+        [property: JsonPropertyName("time")] double Time,
+        [property: JsonPropertyName("unit")] string Unit,
+        [property: JsonPropertyName("magnitude")] double Magnitude,
+        [property: JsonPropertyName("speed")] double Speed);
 
     private sealed record Ops243Record(
         [property: JsonPropertyName("speed")] double Speed,

@@ -200,6 +200,11 @@ public class CanonicalPipelineBenchmarks : PipelineBenchmarks
     protected override FrameFormat Format => FrameFormat.Canonical;
 }
 
+public class Ops243PipelineBenchmarks : PipelineBenchmarks
+{
+    protected override FrameFormat Format => FrameFormat.Ops243;
+}
+
 public class Ops243PlainPipelineBenchmarks : PipelineBenchmarks
 {
     protected override FrameFormat Format => FrameFormat.Ops243Plain;

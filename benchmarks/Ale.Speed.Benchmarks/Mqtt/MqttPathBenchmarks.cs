@@ -22,8 +22,8 @@ namespace Ale.Speed.Benchmarks.Mqtt;
 /// <summary>
 /// Vehicles per second through the MQTT path on loopback: a unit client publishing canonical NDJSON at QoS 1 (awaiting
 /// every PUBACK, 32 messages in flight) → a real Mosquitto (persistence on) → <see cref="MqttVehicleSource"/> → a sink
-/// → the worker's journal loop (<see cref="VehiclePipeline"/>: group commit with fsync before the PUBACK) → its
-/// <see cref="Binner"/>. One operation = one vehicle. Needs Mosquitto (scripts/mosquitto.sh install).
+/// → the worker's journal loop (<see cref="JournalWriter"/>: group commit with fsync before the PUBACK) → its
+/// <see cref="BinStore"/>. One operation = one vehicle. Needs Mosquitto (scripts/mosquitto.sh install).
 /// </summary>
 /// <remarks>
 /// Run: <c>dotnet run -c Release --project benchmarks/Ale.Speed.Benchmarks -- --filter '*MqttPathBenchmarks*'</c>.
@@ -41,7 +41,7 @@ public class MqttPathBenchmarks
     private CancellationTokenSource _stop = null!;
     private Task _run = null!;
     private IMqttClient _unit = null!;
-    private VehiclePipeline _sink = null!;
+    private JournalWriter _sink = null!;
     private Task _journalLoop = null!;
     private byte[][] _messages = [];
     private long _nextSeq = 1;
@@ -70,8 +70,8 @@ public class MqttPathBenchmarks
         var router = new UnitRouter([unit], TimeProvider.System, filterOptions: new FilterOptions { DuplicateCapacity = 16_384 });
         // The worker's own journal loop (group commit with fsync, then bins), not a stand-in.
         var activity = new UnitActivity([new UnitRegistration(unit, Transport.Mqtt, TimeSpan.FromHours(1), null, new SerialSettings())], TimeProvider.System);
-        _sink = VehiclePipeline.Open(Path.Combine(_directory, "journal"), 64L * 1024 * 1024, long.MaxValue, TimeSpan.FromDays(7),
-            new Binner(), router, activity, TimeProvider.System, NullLogger.Instance);
+        _sink = JournalWriter.Open(new JournalOptions(Path.Combine(_directory, "journal"), 64L * 1024 * 1024, long.MaxValue, TimeSpan.FromDays(7), TimeSpan.Zero),
+            [unit], router, new BinStore(new BinningOptions(), TimeProvider.System), TimeProvider.System, NullLogger.Instance, activity);
         _source = new MqttVehicleSource(new MqttSourceOptions { BrokerUri = new Uri($"mqtt://127.0.0.1:{port}"), ClientId = "bench-worker" }, router, _sink);
         _stop = new CancellationTokenSource();
         _journalLoop = _sink.RunAsync(_stop.Token);

@@ -27,6 +27,12 @@ public enum FrameFormat : byte
     /// Needs the map: create it with <see cref="FrameParsers.Create(CsvColumnMap, CsvOptions)"/>.
     /// </summary>
     Csv,
+    /// <summary>
+    /// OmniPreSense OPS243-A/-C, every output shape on one stream (<see cref="Ops243Parser"/>): plain and unit-prefixed
+    /// speeds (<c>"mps",-1.0</c>), <c>OT</c>/<c>OM</c> comma lines, <c>OJ</c> JSON with quoted numbers, range reports and
+    /// settings answers (counted, not rejected).
+    /// </summary>
+    Ops243,
 }
 
 /// <summary>The unit in which a device reports speed, as set on the device.</summary>

@@ -23,6 +23,7 @@ public abstract class FrameParser
     private const byte CarriageReturn = (byte)'\r';
 
     private bool _skippingOverlongLine;
+    private FrameKind _frameKind;
 
     /// <summary>Forgets a partly skipped overlong line: the state of a new parser.</summary>
     internal void Reset() => _skippingOverlongLine = false;
@@ -175,9 +176,16 @@ public abstract class FrameParser
             return FrameResult.Rejected(RejectReason.FrameTooLong);
         }
 
+        _frameKind = FrameKind.Measurement;
         RejectReason reject = ParseFrame(line, destination, out int count);
-        return reject == RejectReason.None ? new FrameResult(count, RejectReason.None) : FrameResult.Rejected(reject);
+        return reject == RejectReason.None ? new FrameResult(count, RejectReason.None, _frameKind) : FrameResult.Rejected(reject);
     }
+
+    /// <summary>
+    /// Called by <see cref="ParseFrame"/> for a well-formed frame that is not a measurement (a range report, a device
+    /// message); it must then give no readings.
+    /// </summary>
+    protected void ReportKind(FrameKind kind) => _frameKind = kind;
 
     private static ReadOnlySpan<byte> TrimCarriageReturn(ReadOnlySpan<byte> line)
         => line.Length > 0 && line[^1] == CarriageReturn ? line[..^1] : line;

@@ -5,7 +5,7 @@ public static class FrameParsers
 {
     private static readonly (string Name, FrameFormat Format)[] s_aliases =
     [
-        ("ops243", FrameFormat.Ops243Plain),
+        ("ops243", FrameFormat.Ops243),
         ("ops243-plain", FrameFormat.Ops243Plain),
         ("ops243-json", FrameFormat.Ops243Json),
         ("ops243-csv", FrameFormat.Ops243Csv),
@@ -23,12 +23,13 @@ public static class FrameParsers
 
     /// <summary>The names configuration accepts, one per format (for messages; enum names work too).</summary>
     public static IReadOnlyList<string> FormatNames { get; } =
-        ["canonical", "ops243-plain", "ops243-json", "ops243-csv", "icoms", "dr500", "ld2415h", "icoms-tma3b3", "csv"];
+        ["canonical", "ops243", "ops243-plain", "ops243-json", "ops243-csv", "icoms", "dr500", "ld2415h", "icoms-tma3b3", "csv"];
 
     /// <summary>The preferred configuration name of <paramref name="format"/>.</summary>
     public static string NameOf(FrameFormat format) => format switch
     {
         FrameFormat.Canonical => "canonical",
+        FrameFormat.Ops243 => "ops243",
         FrameFormat.Ops243Plain => "ops243-plain",
         FrameFormat.Ops243Json => "ops243-json",
         FrameFormat.Ops243Csv => "ops243-csv",
@@ -46,6 +47,7 @@ public static class FrameParsers
     public static FrameParser Create(FrameFormat format, SpeedUnit speedUnit = SpeedUnit.KilometresPerHour) => format switch
     {
         FrameFormat.Canonical => new CanonicalParser(),
+        FrameFormat.Ops243 => new Ops243Parser(speedUnit),
         FrameFormat.Ops243Plain => new Ops243PlainParser(speedUnit),
         FrameFormat.Ops243Json => new Ops243JsonParser(speedUnit),
         FrameFormat.Ops243Csv => new Ops243CsvParser(speedUnit),

@@ -99,6 +99,7 @@ public sealed class TimestampPrefixedParser : FrameParser
             return inner.Reject;
         }
 
+        ReportKind(inner.Kind);
         count = inner.ReadingCount;
         for (int i = 0; i < count; i++)
         {

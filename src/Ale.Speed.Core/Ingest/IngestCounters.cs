@@ -18,6 +18,12 @@ public sealed class IngestCounters
     /// <summary>Frames that parsed but reported no target (DR500 <c>000</c>).</summary>
     public long NoTargetFrames { get; internal set; }
 
+    /// <summary>Range reports of an FMCW radar (OPS243-C): well-formed, no speed, not rejects.</summary>
+    public long RangeReports { get; internal set; }
+
+    /// <summary>Settings answers and product information a unit sent: well-formed, no speed, not rejects.</summary>
+    public long DeviceMessages { get; internal set; }
+
     /// <summary>Readings parsed from accepted frames.</summary>
     public long Readings { get; internal set; }
 
@@ -58,6 +64,6 @@ public sealed class IngestCounters
     internal void Reset()
     {
         Array.Clear(_rejects);
-        Frames = NoTargetFrames = Readings = UntrackedReadings = NoiseReadings = Vehicles = VehiclesAccepted = 0;
+        Frames = NoTargetFrames = RangeReports = DeviceMessages = Readings = UntrackedReadings = NoiseReadings = Vehicles = VehiclesAccepted = 0;
     }
 }

@@ -107,6 +107,21 @@ public sealed class UnitIngest
             return;
         }
 
+        if (frame.Kind != FrameKind.Measurement)
+        {
+            // Not a speed report: counted, and kept away from the detector (it says nothing about targets in the beam).
+            if (frame.Kind == FrameKind.RangeReport)
+            {
+                counters.RangeReports++;
+            }
+            else
+            {
+                counters.DeviceMessages++;
+            }
+
+            return;
+        }
+
         int count = frame.ReadingCount;
         counters.Readings += count;
         if (count == 0)

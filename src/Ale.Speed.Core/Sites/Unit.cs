@@ -27,6 +27,12 @@ public sealed class Unit
     /// <summary>The speed unit set on the device (OPS243 factory default is m/s).</summary>
     public SpeedUnit SpeedUnit { get; init; } = SpeedUnit.KilometresPerHour;
 
+    /// <summary>
+    /// The step the unit reports speeds in and whether it rounds or truncates; whole-number speeds are placed in their
+    /// interval before binning (<see cref="SpeedResolution.Place"/>). Default: exact.
+    /// </summary>
+    public SpeedResolution SpeedResolution { get; init; }
+
     /// <summary>Angle between the beam and the road; measured speeds are divided by cos(angle).</summary>
     public double MountingAngleDegrees { get; init; }
 

@@ -52,7 +52,8 @@ public sealed record FilterOptions
 }
 
 /// <summary>
-/// Corrects and checks one unit's vehicles, in this order: cosine correction (true = measured / cos(angle)); quantising
+/// Corrects and checks one unit's vehicles, in this order: placing a whole-number speed in the interval it stands for
+/// (<see cref="SpeedResolution"/>); cosine correction (true = measured / cos(angle)); quantising
 /// to 0.01 km/h, the resolution at which bins count; plausible range; direction selection; timestamps (future, clock
 /// reset, before installation); duplicates.
 /// </summary>
@@ -68,6 +69,7 @@ public sealed class VehicleFilter
     private readonly Unit _unit;
     private readonly TimeProvider _timeProvider;
     private readonly double _cosine;
+    private readonly SpeedResolution _resolution;
     private readonly double _minKmh;
     private readonly double _maxKmh;
     private readonly long _skewMs;
@@ -97,6 +99,7 @@ public sealed class VehicleFilter
         _timeProvider = timeProvider;
         Options = options;
         _cosine = angle == 0 ? 1.0 : Math.Cos(angle * Math.PI / 180.0);
+        _resolution = unit.SpeedResolution;
         _minKmh = unit.MinPlausibleKmh;
         _maxKmh = unit.MaxPlausibleKmh;
         _skewMs = (long)options.ClockSkew.TotalMilliseconds;
@@ -127,7 +130,8 @@ public sealed class VehicleFilter
     {
         // Most units look straight along the road: dividing by 1 changes nothing (it is exact), and skipping it takes a
         // division off the chain of latencies that the range check and the binner's insertion wait for.
-        double corrected = Quantise(_cosine == 1.0 ? vehicle.SpeedKmh : vehicle.SpeedKmh / _cosine);
+        double measured = _resolution.IsExact ? vehicle.SpeedKmh : _resolution.Place(vehicle);
+        double corrected = Quantise(_cosine == 1.0 ? measured : measured / _cosine);
         accepted = vehicle with { SpeedKmh = corrected };
 
         // Written so that NaN fails the range check.

@@ -10,7 +10,7 @@ namespace Ale.Speed.Devices.Ingestion;
 /// Each registered unit's ingest paths: its native format, and the canonical record (MQTT <c>…/vehicle</c>), sharing one
 /// filter so duplicates are caught across both. A unit that is not registered is counted, never created.
 /// </summary>
-public sealed class UnitRouter
+public sealed class UnitRouter : IDuplicateMemory
 {
     private readonly Dictionary<string, UnitRoute> _routes;
     private readonly ConcurrentDictionary<string, long> _unknownUnits = new(StringComparer.Ordinal);
@@ -30,6 +30,15 @@ public sealed class UnitRouter
 
     public bool TryGetRoute(ReadOnlySpan<char> unitId, out UnitRoute route)
         => _routes.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(unitId, out route!);
+
+    /// <inheritdoc />
+    public void Remember(in Vehicle accepted)
+    {
+        if (_routes.TryGetValue(accepted.Unit.Id, out UnitRoute? route))
+        {
+            route.Filter.Remember(accepted);
+        }
+    }
 
     /// <summary>Counts input from <paramref name="unitId"/>, which is not registered (<see cref="RejectReason.UnknownUnit"/>).</summary>
     public void CountUnknownUnit(string unitId) => _unknownUnits.AddOrUpdate(unitId, 1, static (_, n) => n + 1);

@@ -29,3 +29,14 @@ public interface IDurableVehicleSink
     /// </summary>
     ValueTask CommitAsync(VehicleBatch batch, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// The duplicate filters' memory, filled from what the journal already holds when the worker starts, so that a
+/// redelivered message counts nothing twice. One direction: the journal hands vehicles back through this interface,
+/// which the wiring connects to the filters; it never reaches into a filter itself.
+/// </summary>
+public interface IDuplicateMemory
+{
+    /// <summary>Remembers <paramref name="accepted"/>, an already accepted vehicle, without checking it.</summary>
+    void Remember(in Vehicle accepted);
+}

@@ -56,6 +56,34 @@ internal sealed class Ops243JsonEncoder : Ops243Encoder
     }
 }
 
+/// <summary>
+/// OPS243-C firmware 1.2.x with <c>OJ</c> and its default unit report, as captured on a bench unit: every value quoted,
+/// spaces around the colon, <c>{"time" : "105.122", "unit" : "mps", "magnitude" : "23", "speed" : "-1.00"}</c> and CR LF.
+/// </summary>
+internal sealed class Ops243DeviceEncoder : Ops243Encoder
+{
+    public Ops243DeviceEncoder(FrameEncoderOptions options)
+        : base(FrameFormat.Ops243, options)
+    {
+    }
+
+    private protected override void WriteReading(LineWriter line, in BurstReading reading, Direction direction, DeviceClock clock)
+    {
+        line.Append("{\"time\" : \""u8);
+        line.Append(clock.UptimeSeconds(reading.TimeMs), "0.000");
+        line.Append(SpeedUnit switch
+        {
+            SpeedUnit.KilometresPerHour => "\", \"unit\" : \"kmph\", \"magnitude\" : \""u8,
+            SpeedUnit.MilesPerHour => "\", \"unit\" : \"mph\", \"magnitude\" : \""u8,
+            _ => "\", \"unit\" : \"mps\", \"magnitude\" : \""u8,
+        });
+        line.Append(reading.Magnitude, "0");
+        line.Append("\", \"speed\" : \""u8);
+        line.Append(SignedSpeed(reading, direction), SpeedFormat);
+        line.Append("\"}\r\n"u8);
+    }
+}
+
 /// <summary>OPS243 with time and magnitude on (<c>OT</c>, <c>OM</c>): <c>105.250,1234.5,-12.34</c> and CR LF.</summary>
 internal sealed class Ops243CsvEncoder : Ops243Encoder
 {

@@ -48,6 +48,7 @@ public abstract class FrameEncoder
         {
             FrameFormat.Canonical => new CanonicalEncoder(options),
             FrameFormat.IcomsTma296 => new IcomsTma296Encoder(options),
+            FrameFormat.Ops243 => new Ops243DeviceEncoder(options),
             FrameFormat.Ops243Plain => new Ops243PlainEncoder(options),
             FrameFormat.Ops243Json => new Ops243JsonEncoder(options),
             FrameFormat.Ops243Csv => new Ops243CsvEncoder(options),

@@ -131,6 +131,12 @@ internal static class ImportCommand
         stdout.WriteLine($"Import of {s.File} for unit {s.UnitId} ({s.Format})");
         stdout.WriteLine(string.Create(c, $"  lines read          {s.Lines,12:N0}"));
         stdout.WriteLine(string.Create(c, $"  rejected            {s.TotalRejects,12:N0}{(s.Rejects.Count > 0 ? "  (" + string.Join(", ", s.Rejects.Select(r => $"{r.Key} {r.Value:N0}")) + ")" : "")}"));
+        if (s.RangeReports > 0 || s.DeviceMessages > 0)
+        {
+            stdout.WriteLine(string.Create(c, $"  range reports       {s.RangeReports,12:N0}"));
+            stdout.WriteLine(string.Create(c, $"  device messages     {s.DeviceMessages,12:N0}"));
+        }
+
         if (s.NoiseReadings > 0)
         {
             stdout.WriteLine(string.Create(c, $"  noise readings      {s.NoiseReadings,12:N0}"));

@@ -72,6 +72,15 @@ public sealed class UnitOptions
     /// <summary><c>kmh</c>, <c>mps</c> or <c>mph</c>: the unit set on the device. Default km/h (OPS243 units ship in m/s: set <c>mps</c> or provision <c>UK</c>).</summary>
     public string SpeedUnit { get; set; } = "kmh";
 
+    /// <summary>
+    /// The step the unit reports speeds in, km/h (1 for whole km/h, 1.609344 for whole mph, 0 for exact). Default: one
+    /// whole speed unit for formats without decimals (TMA-296, DR500), exact otherwise.
+    /// </summary>
+    public double? SpeedResolutionKmh { get; set; }
+
+    /// <summary><c>round</c> (a reported k means [k − step/2, k + step/2)) or <c>truncate</c> ([k, k + step)).</summary>
+    public string SpeedRounding { get; set; } = "round";
+
     public double MountingAngleDegrees { get; set; }
 
     /// <summary><c>both</c>, <c>in</c> (approaching) or <c>out</c> (receding).</summary>

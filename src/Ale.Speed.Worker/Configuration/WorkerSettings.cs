@@ -70,6 +70,9 @@ public sealed class WorkerSettings
     /// <summary>The worker's journal (and spool), with its archive below it.</summary>
     public string JournalDirectory => System.IO.Path.Combine(DataDirectory, "journal");
 
+    internal Pipeline.JournalOptions JournalOptions() => new(JournalDirectory, Options.Journal.SegmentBytes, Options.Journal.MaxSpoolBytes,
+        Options.Binning.LateHorizon, TimeSpan.FromDays(Options.Journal.ArchiveDays));
+
     /// <summary>The ledger of vehicles <c>ale-speed import</c> has counted for <paramref name="unitId"/>.</summary>
     public string ImportLedgerDirectory(string unitId) => System.IO.Path.Combine(DataDirectory, "imports", unitId);
 
@@ -208,6 +211,31 @@ public sealed class WorkerSettings
                 default: e.Add($"{key}:SpeedUnit '{unit.SpeedUnit}' is not one of kmh, mps, mph."); break;
             }
 
+            SpeedRounding rounding = SpeedRounding.Round;
+            switch (unit.SpeedRounding?.ToLowerInvariant())
+            {
+                case "round": break;
+                case "truncate": rounding = SpeedRounding.Truncate; break;
+                default: e.Add($"{key}:SpeedRounding '{unit.SpeedRounding}' is not one of round, truncate."); break;
+            }
+
+            SpeedResolution resolution = SpeedResolution.DefaultFor(format, speedUnit);
+            if (unit.SpeedResolutionKmh is { } step)
+            {
+                if (step == 0 || (step >= SpeedResolution.MinStepKmh && step <= SpeedResolution.MaxStepKmh))
+                {
+                    resolution = new SpeedResolution(step, rounding);
+                }
+                else
+                {
+                    e.Add($"{key}:SpeedResolutionKmh {step} is not 0 (exact) or a step from {SpeedResolution.MinStepKmh} to {SpeedResolution.MaxStepKmh} km/h.");
+                }
+            }
+            else if (!resolution.IsExact)
+            {
+                resolution = new SpeedResolution(resolution.StepKmh, rounding);
+            }
+
             DirectionSelection directions = DirectionSelection.Both;
             switch (unit.Directions?.ToLowerInvariant())
             {
@@ -288,6 +316,7 @@ public sealed class WorkerSettings
                         Site = site,
                         Format = format,
                         SpeedUnit = speedUnit,
+                        SpeedResolution = resolution,
                         MountingAngleDegrees = unit.MountingAngleDegrees,
                         Directions = directions,
                         MinPlausibleKmh = unit.MinKmh,

@@ -107,23 +107,22 @@ internal static class WorkerApp
 
         var router = new UnitRouter(settings.Units.Select(u => u.Unit), timeProvider, detectorOptions, filterOptions);
         var activity = new UnitActivity(settings.Units, timeProvider);
-        var binner = new Binner(new BinningOptions { Window = options.Binning.Window });
 
         IServiceCollection services = builder.Services;
         services.AddSingleton(settings);
         services.AddSingleton(timeProvider);
         services.AddSingleton(router);
         services.AddSingleton(activity);
-        services.AddSingleton(sp => VehiclePipeline.Open(
-            settings.JournalDirectory, options.Journal.SegmentBytes, options.Journal.MaxSpoolBytes, options.Binning.LateHorizon,
-            binner, router, activity, timeProvider, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Ale.Speed.Worker.Journal"),
-            TimeSpan.FromDays(options.Journal.ArchiveDays), new Import.ImportedVehicles(settings.ImportLedgerDirectory, settings.Units.Select(u => u.Unit))));
-        services.AddSingleton<IDurableVehicleSink>(sp => sp.GetRequiredService<VehiclePipeline>());
-        services.AddSingleton(sp => new WorkerMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), router, sp.GetRequiredService<VehiclePipeline>(), activity));
+        services.AddSingleton(new BinStore(new BinningOptions { Window = options.Binning.Window }, timeProvider));
+        services.AddSingleton(sp => JournalWriter.Open(settings.JournalOptions(), settings.Units.Select(u => u.Unit), router,
+            sp.GetRequiredService<BinStore>(), timeProvider, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Ale.Speed.Worker.Journal"),
+            activity, new Import.ImportedVehicles(settings.ImportLedgerDirectory, settings.Units.Select(u => u.Unit))));
+        services.AddSingleton<IDurableVehicleSink>(sp => sp.GetRequiredService<JournalWriter>());
+        services.AddSingleton(sp => new WorkerMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), router, sp.GetRequiredService<JournalWriter>(), activity));
         services.AddSingleton(_ => new HttpClient { Timeout = Timeout.InfiniteTimeSpan });
         services.AddSingleton(sp => new InfluxWriter(sp.GetRequiredService<HttpClient>(), InfluxOptionsFrom(settings), timeProvider,
             sp.GetRequiredService<ILogger<InfluxWriter>>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
-        services.AddSingleton(sp => new BinFlusher(sp.GetRequiredService<VehiclePipeline>(), sp.GetRequiredService<InfluxWriter>(), new BinPointEncoder(),
+        services.AddSingleton(sp => new BinFlusher(sp.GetRequiredService<BinStore>(), sp.GetRequiredService<JournalWriter>(), sp.GetRequiredService<InfluxWriter>(), new BinPointEncoder(),
             settings.WriterId, options.Influx.BatchLines, sp.GetRequiredService<WorkerMetrics>(), timeProvider, sp.GetRequiredService<ILogger<BinFlusher>>()));
         services.AddSingleton<StatusReporter>();
         services.AddSingleton<IReadOnlyList<StreamSource>>(sp => CreateStreamSources(settings, router, sp, timeProvider));

@@ -10,9 +10,9 @@ using Microsoft.Extensions.Logging;
 namespace Ale.Speed.Worker.Hosting;
 
 /// <summary>The journal loop: batches from sources → journal (fsync) → acknowledgement → bins.</summary>
-internal sealed class JournalService(VehiclePipeline pipeline) : BackgroundService
+internal sealed class JournalService(JournalWriter journal) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => pipeline.RunAsync(stoppingToken);
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => journal.RunAsync(stoppingToken);
 }
 
 /// <summary>Writes changed bins every flush interval, and once more on the way out.</summary>
@@ -84,7 +84,7 @@ internal sealed class StatusService(StatusReporter reporter, WorkerSettings sett
 /// For runs over finite input (<c>--exit-when-done</c>, the demo and tests): stops the worker once every file source is
 /// read and everything it produced is stored.
 /// </summary>
-internal sealed class ExitWhenDoneService(IReadOnlyList<StreamSource> sources, VehiclePipeline pipeline, BinFlusher flusher,
+internal sealed class ExitWhenDoneService(IReadOnlyList<StreamSource> sources, JournalWriter journal, BinFlusher flusher,
     IHostApplicationLifetime lifetime, TimeProvider timeProvider, ILogger<ExitWhenDoneService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -98,7 +98,7 @@ internal sealed class ExitWhenDoneService(IReadOnlyList<StreamSource> sources, V
             // Already logged by the source; stop anyway so the run does not hang.
         }
 
-        while (!stoppingToken.IsCancellationRequested && (pipeline.JournalLag > 0 || flusher.UnwrittenBins > 0))
+        while (!stoppingToken.IsCancellationRequested && (journal.JournalLag > 0 || flusher.UnwrittenBins > 0))
         {
             await Task.Delay(TimeSpan.FromMilliseconds(200), timeProvider, stoppingToken).ConfigureAwait(false);
         }
@@ -109,7 +109,7 @@ internal sealed class ExitWhenDoneService(IReadOnlyList<StreamSource> sources, V
 }
 
 /// <summary>Builds the status file's content from the live pipeline.</summary>
-internal sealed class StatusReporter(WorkerSettings settings, UnitRouter router, VehiclePipeline pipeline, BinFlusher flusher,
+internal sealed class StatusReporter(WorkerSettings settings, UnitRouter router, JournalWriter journal, BinStore bins, BinFlusher flusher,
     WorkerMetrics metrics, UnitActivity activity, TimeProvider timeProvider, IServiceProvider services)
 {
     private readonly Devices.Mqtt.MqttVehicleSource? _mqtt = services.GetService(typeof(Devices.Mqtt.MqttVehicleSource)) as Devices.Mqtt.MqttVehicleSource;
@@ -143,6 +143,8 @@ internal sealed class StatusReporter(WorkerSettings settings, UnitRouter router,
                 Frames = route.Counters.Sum(c => c.Frames),
                 VehiclesAccepted = route.Counters.Sum(c => c.VehiclesAccepted),
                 NoiseReadings = route.Counters.Sum(c => c.NoiseReadings),
+                RangeReports = route.Counters.Sum(c => c.RangeReports),
+                DeviceMessages = route.Counters.Sum(c => c.DeviceMessages),
                 Rejects = rejects,
                 LastVehicleAt = activity.LastVehicle(registration.Unit.Id),
                 Silent = silence.GetValueOrDefault(registration.Unit.Id),
@@ -156,15 +158,15 @@ internal sealed class StatusReporter(WorkerSettings settings, UnitRouter router,
             StartedAt = _startedAt,
             UpdatedAt = timeProvider.GetUtcNow(),
             IntervalSeconds = settings.Options.Status.Interval.TotalSeconds,
-            SpoolBytes = pipeline.SpoolBytes,
+            SpoolBytes = journal.SpoolBytes,
             MaxSpoolBytes = settings.Options.Journal.MaxSpoolBytes,
-            SpoolFull = pipeline.SpoolFull,
-            DiskFull = pipeline.DiskFull,
-            JournalLag = pipeline.JournalLag,
-            VehiclesJournaled = pipeline.VehiclesJournaled,
-            LateBinsRebuilt = pipeline.LateBinsRebuilt,
-            VehiclesAlreadyImported = pipeline.VehiclesAlreadyImported,
-            JournalTruncatedBytes = pipeline.JournalTruncatedBytes,
+            SpoolFull = journal.SpoolFull,
+            DiskFull = journal.DiskFull,
+            JournalLag = journal.JournalLag,
+            VehiclesJournaled = journal.VehiclesJournaled,
+            LateBinsRebuilt = bins.LateBinsRebuilt,
+            VehiclesAlreadyImported = journal.VehiclesAlreadyImported,
+            JournalTruncatedBytes = journal.JournalTruncatedBytes,
             UnwrittenBins = flusher.UnwrittenBins,
             BinsWritten = metrics.TotalBinsWritten,
             LastWriteSuccess = flusher.LastSuccess,

@@ -13,7 +13,7 @@ namespace Ale.Speed.Worker.Import;
 internal static class ImportFormats
 {
     public const string Description =
-        "canonical, icoms-tma3b3, csv (with --columns), or a timestamped log of ops243-plain, ops243-json, ops243-csv, icoms, dr500, ld2415h";
+        "canonical, icoms-tma3b3, csv (with --columns), or a timestamped log of ops243, ops243-plain, ops243-json, ops243-csv, icoms, dr500, ld2415h";
 
     public static bool TryCreateParser(string name, Unit unit, string? columns,
         [NotNullWhen(true)] out FrameParser? parser, [NotNullWhen(true)] out string? formatName, [NotNullWhen(false)] out string? error)

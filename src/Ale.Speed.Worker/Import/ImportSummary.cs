@@ -15,6 +15,12 @@ internal sealed class ImportSummary
     /// <summary>Rejected lines and vehicles by reason (a duplicate within the file is a <c>Duplicate</c> reject).</summary>
     public SortedDictionary<string, long> Rejects { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Range reports (OPS243-C) in the file: no speed, not rejects.</summary>
+    public long RangeReports { get; set; }
+
+    /// <summary>Settings answers and product information in the file: no speed, not rejects.</summary>
+    public long DeviceMessages { get; set; }
+
     /// <summary>Readings too few to make a vehicle (streaming formats: a burst of one reading is noise).</summary>
     public long NoiseReadings { get; set; }
 

@@ -157,6 +157,8 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
         IngestCounters counters = ingest.Counters;
         summary.Lines = counters.Frames;
         summary.NoiseReadings = counters.NoiseReadings;
+        summary.RangeReports = counters.RangeReports;
+        summary.DeviceMessages = counters.DeviceMessages;
         summary.Vehicles = collected.Vehicles.Count;
         foreach (RejectReason reason in Enum.GetValues<RejectReason>())
         {

@@ -12,7 +12,7 @@ namespace Ale.Speed.Worker.Pipeline;
 /// under the same identity — and, once nothing is left unwritten, confirms the journal up to what the bins include.
 /// A failed write keeps its bins for the next flush; nothing is dropped.
 /// </summary>
-internal sealed class BinFlusher(VehiclePipeline pipeline, InfluxWriter writer, BinPointEncoder encoder, string writerId, int batchLines,
+internal sealed class BinFlusher(BinStore store, JournalWriter journal, InfluxWriter writer, BinPointEncoder encoder, string writerId, int batchLines,
     WorkerMetrics metrics, TimeProvider timeProvider, ILogger<BinFlusher> logger)
 {
     private readonly Dictionary<BinKey, Bin> _unwritten = [];
@@ -28,7 +28,7 @@ internal sealed class BinFlusher(VehiclePipeline pipeline, InfluxWriter writer, 
     /// <summary>One flush. Returns true when everything changed so far is stored.</summary>
     public async Task<bool> FlushOnceAsync(CancellationToken cancellationToken)
     {
-        FlushSnapshot snapshot = pipeline.TakeChanged();
+        FlushSnapshot snapshot = store.TakeChanged();
         foreach (Bin bin in snapshot.Bins)
         {
             _unwritten[bin.Key] = bin; // the newer copy holds everything the older one did
@@ -43,7 +43,7 @@ internal sealed class BinFlusher(VehiclePipeline pipeline, InfluxWriter writer, 
                 using LineBatch batch = writer.CreateBatch();
                 for (int i = start; i < start + count; i++)
                 {
-                    encoder.Write(batch.Writer, bins[i], writerId, pipeline.Binner.WindowMs, batch.Precision);
+                    encoder.Write(batch.Writer, bins[i], writerId, store.WindowMs, batch.Precision);
                 }
 
                 InfluxWriteResult result = await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
@@ -74,7 +74,11 @@ internal sealed class BinFlusher(VehiclePipeline pipeline, InfluxWriter writer, 
         }
 
         LastSuccess = timeProvider.GetUtcNow();
-        pipeline.ConfirmStored(snapshot.Sequence);
+        if (journal.ConfirmStored(snapshot.Sequence))
+        {
+            store.LetGoStored();
+        }
+
         return true;
     }
 }

@@ -20,7 +20,7 @@ internal sealed class WorkerMetrics : IDisposable
     private readonly Counter<long> _binsWritten;
     private readonly Counter<long> _writeFailures;
 
-    public WorkerMetrics(IMeterFactory? meterFactory, UnitRouter router, VehiclePipeline pipeline, UnitActivity activity)
+    public WorkerMetrics(IMeterFactory? meterFactory, UnitRouter router, JournalWriter journal, UnitActivity activity)
     {
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _binsWritten = _meter.CreateCounter<long>("ale.speed.bins.written", "{bin}", "Bins written to InfluxDB (a rewritten bin counts again).");
@@ -28,15 +28,19 @@ internal sealed class WorkerMetrics : IDisposable
 
         _meter.CreateObservableCounter("ale.speed.frames", () => PerUnit(router, c => c.Frames), "{frame}", "Frames read, per unit.");
         _meter.CreateObservableCounter("ale.speed.vehicles.accepted", () => PerUnit(router, c => c.VehiclesAccepted), "{vehicle}", "Vehicles accepted, per unit.");
+        _meter.CreateObservableCounter("ale.speed.frames.range_reports", () => PerUnit(router, c => c.RangeReports), "{frame}",
+            "Range reports read (OPS243-C), per unit: no speed, not rejects.");
+        _meter.CreateObservableCounter("ale.speed.frames.device_messages", () => PerUnit(router, c => c.DeviceMessages), "{frame}",
+            "Settings answers and product information read, per unit: no speed, not rejects.");
         _meter.CreateObservableCounter("ale.speed.rejects", () => Rejects(router), "{reject}", "Frames and vehicles rejected, per unit and reason.");
         _meter.CreateObservableCounter("ale.speed.unknown_unit.messages", () => router.UnknownUnits.Select(
             u => new Measurement<long>(u.Value, new KeyValuePair<string, object?>("unit", u.Key))), "{message}", "Input from units that are not registered.");
-        _meter.CreateObservableCounter("ale.speed.vehicles.already_imported", () => pipeline.VehiclesAlreadyImported, "{vehicle}",
+        _meter.CreateObservableCounter("ale.speed.vehicles.already_imported", () => journal.VehiclesAlreadyImported, "{vehicle}",
             "Live vehicles not counted because an import had already counted them from the unit's log.");
-        _meter.CreateObservableGauge("ale.speed.spool.bytes", () => pipeline.SpoolBytes, "By", "Journal bytes of vehicles not yet stored in InfluxDB.");
-        _meter.CreateObservableGauge("ale.speed.spool.full", () => pipeline.SpoolFull ? 1 : 0, "{flag}", "1 while the spool is full and sources are not acknowledged.");
-        _meter.CreateObservableGauge("ale.speed.disk.full", () => pipeline.DiskFull ? 1 : 0, "{flag}", "1 while journal writes fail (disk full).");
-        _meter.CreateObservableGauge("ale.speed.journal.lag", () => pipeline.JournalLag, "{vehicle}", "Journaled vehicles whose bins are not yet confirmed stored.");
+        _meter.CreateObservableGauge("ale.speed.spool.bytes", () => journal.SpoolBytes, "By", "Journal bytes of vehicles not yet stored in InfluxDB.");
+        _meter.CreateObservableGauge("ale.speed.spool.full", () => journal.SpoolFull ? 1 : 0, "{flag}", "1 while the spool is full and sources are not acknowledged.");
+        _meter.CreateObservableGauge("ale.speed.disk.full", () => journal.DiskFull ? 1 : 0, "{flag}", "1 while journal writes fail (disk full).");
+        _meter.CreateObservableGauge("ale.speed.journal.lag", () => journal.JournalLag, "{vehicle}", "Journaled vehicles whose bins are not yet confirmed stored.");
         _meter.CreateObservableGauge("ale.speed.unit.last_vehicle", () => activity.LastVehicleTimes().Select(
             u => new Measurement<long>(u.UnixSeconds, new KeyValuePair<string, object?>("unit", u.UnitId))), "s", "Unix time of each unit's last accepted vehicle.");
         _meter.CreateObservableGauge("ale.speed.unit.silent", () => activity.Silence().Select(

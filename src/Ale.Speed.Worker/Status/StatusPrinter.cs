@@ -46,6 +46,11 @@ internal static class StatusPrinter
             {
                 output.WriteLine(string.Create(c, $"{"",16}{reason}: {count:N0}"));
             }
+
+            if (unit.RangeReports > 0 || unit.DeviceMessages > 0)
+            {
+                output.WriteLine(string.Create(c, $"{"",16}not speeds, not rejects: {unit.RangeReports:N0} range reports, {unit.DeviceMessages:N0} device messages"));
+            }
         }
 
         foreach ((string unit, long count) in status.UnknownUnits)

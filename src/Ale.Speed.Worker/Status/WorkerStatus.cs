@@ -55,6 +55,10 @@ public sealed record UnitStatus
     public required long Frames { get; init; }
     public required long VehiclesAccepted { get; init; }
     public required long NoiseReadings { get; init; }
+    /// <summary>Range reports (OPS243-C) read: well-formed, no speed, not rejects.</summary>
+    public long RangeReports { get; init; }
+    /// <summary>Settings answers and product information read: well-formed, no speed, not rejects.</summary>
+    public long DeviceMessages { get; init; }
     public required IReadOnlyDictionary<string, long> Rejects { get; init; }
     public DateTimeOffset? LastVehicleAt { get; init; }
     public required bool Silent { get; init; }

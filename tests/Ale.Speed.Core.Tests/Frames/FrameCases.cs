@@ -5,9 +5,12 @@ using static Ale.Speed.Core.Tests.Frames.FrameTestKit;
 namespace Ale.Speed.Core.Tests.Frames;
 
 /// <summary>A line of a format (without its line end) and what it must give: readings, or one reject.</summary>
-public sealed record FrameCase(FrameFormat Format, SpeedUnit Unit, string Line, RejectReason Reject, Reading[] Readings)
+public sealed record FrameCase(FrameFormat Format, SpeedUnit Unit, string Line, RejectReason Reject, Reading[] Readings, FrameKind Kind = FrameKind.Measurement)
 {
     public bool IsValid => Reject == RejectReason.None;
+
+    /// <summary>The result the parser must give for the line.</summary>
+    public FrameResult ExpectedResult => IsValid ? new FrameResult(Readings.Length, RejectReason.None, Kind) : FrameResult.Rejected(Reject);
 
     public FrameParser CreateParser() => FrameCases.CreateParser(Format, Unit);
 
@@ -49,6 +52,41 @@ public static class FrameCases
         V(FrameFormat.Ops243Plain, Mph, "10", Expect(10 * Mile, In)),
         V(FrameFormat.Ops243Plain, Mps, "2.5e1", Expect(90, In)),
 
+        // OPS243, every shape on one stream: a bench capture of an OPS243-C (firmware 1.2.x, unit report on) and the
+        // examples of OmniPreSense's API documents (AN-010, UM-003-A).
+        V(FrameFormat.Ops243, Kmh, "\"mps\",-1.0", Expect(3.6, Out)),
+        V(FrameFormat.Ops243, Kmh, "\"mps\",2.5", Expect(9, In)),
+        V(FrameFormat.Ops243, Mps, "\"kmph\",57.3", Expect(57.3, In)),
+        V(FrameFormat.Ops243, Mps, "\"mph\",-10", Expect(10 * Mile, Out)),
+        V(FrameFormat.Ops243, Mps, "\"MPS\", 1.0", Expect(3.6, In)),
+        V(FrameFormat.Ops243, Mps, "\"mps\",0.0"),
+        V(FrameFormat.Ops243, Mps, "96.226,\"mps\",45,0.6", Expect(0.6 * 3.6, In, clock: 96.226, magnitude: 45)),
+        V(FrameFormat.Ops243, Mps, "96.226,\"mps\",-0.6", Expect(0.6 * 3.6, Out, clock: 96.226)),
+        V(FrameFormat.Ops243, Mps, "\"mps\",45,-0.6", Expect(0.6 * 3.6, Out, magnitude: 45)),
+        V(FrameFormat.Ops243, Mps, "1.5,\"mps\",100,200,1.0,-2.0", Expect(3.6, In, clock: 1.5, magnitude: 100), Expect(7.2, Out, clock: 1.5, magnitude: 200)),
+        V(FrameFormat.Ops243, Mps, "\"mps\",1.0,-2.0,3.0", Expect(3.6, In), Expect(7.2, Out), Expect(10.8, In)),
+        V(FrameFormat.Ops243, Mps, "-12.3", Expect(12.3 * 3.6, Out)),
+        V(FrameFormat.Ops243, Mps, "137.429, 3.6", Expect(12.96, In, clock: 137.429)),
+        V(FrameFormat.Ops243, Mps, "137.429,1234.5,-3.6", Expect(12.96, Out, clock: 137.429, magnitude: 1234.5)),
+        V(FrameFormat.Ops243, Mps, "1.5,100,200,1.0,-2.0", Expect(3.6, In, clock: 1.5, magnitude: 100), Expect(7.2, Out, clock: 1.5, magnitude: 200)),
+        V(FrameFormat.Ops243, Mps, ""),
+        V(FrameFormat.Ops243, Mps, "0"),
+        V(FrameFormat.Ops243, Kmh, """{"time" : "105.122", "unit" : "mps", "magnitude" : "23", "speed" : "1.0"}""", Expect(3.6, In, clock: 105.122, magnitude: 23)),
+        V(FrameFormat.Ops243, Kmh, """{"time" : "105.190", "unit" : "mps", "magnitude" : "683", "speed" : "-1.3"}""", Expect(1.3 * 3.6, Out, clock: 105.19, magnitude: 683)),
+        V(FrameFormat.Ops243, Kmh, """{"unit" : "mph", "speed" : "10"}""", Expect(10 * Mile, In)),
+        V(FrameFormat.Ops243, Mps, """{"speed":0.58, "direction":"inbound", "time":105, "tick":135}""", Expect(0.58 * 3.6, In, clock: 105)),
+        V(FrameFormat.Ops243, Mps, """{"speed":[1.2,-3.4],"magnitude":[980,455]}""", Expect(1.2 * 3.6, In, magnitude: 980), Expect(3.4 * 3.6, Out, magnitude: 455)),
+        V(FrameFormat.Ops243, Mps, """{"time" : "105.258", "unit" : "mps", "magnitude" : "77", "speed" : "0.0"}"""),
+        R(FrameFormat.Ops243, Mps, "\"m\",2.1"),
+        R(FrameFormat.Ops243, Mps, "94.816,\"m\",10927,2.1"),
+        R(FrameFormat.Ops243, Mps, "\"ft\",7.5,12.0,20.1"),
+        R(FrameFormat.Ops243, Mps, """{"time" : "104.438", "unit" : "m", "magnitude" : "10874", "range" : "2.1"}"""),
+        D(FrameFormat.Ops243, Mps, """{"PowerMode" : "Idle or Pulse"}"""),
+        D(FrameFormat.Ops243, Mps, """{"SpeedOutputFeature" : "J"}"""),
+        D(FrameFormat.Ops243, Mps, """{"Product" : "OPS243-C", "Version" : "1.2.3"}"""),
+        D(FrameFormat.Ops243, Mps, """{"Units":"km-per-hr"}"""),
+        D(FrameFormat.Ops243, Mps, """{ "ResetReason": "Status from bitmask", "Power On" : true, "Supply Watchdog" : true }"""),
+
         // OPS243 JSON.
         V(FrameFormat.Ops243Json, Mps, """{"speed":0.58, "direction":"inbound", "time":105, "tick":135}""", Expect(0.58 * 3.6, In, clock: 105)),
         V(FrameFormat.Ops243Json, Mps, """{"speed":-1.5}""", Expect(5.4, Out)),
@@ -71,6 +109,11 @@ public static class FrameCases
         V(FrameFormat.Ops243Json, Mps, """{"speed":1,"time":null,"magnitude":null,"direction":null}""", Expect(3.6, In)),
         V(FrameFormat.Ops243Json, Kmh, """{"speed":57.3}""", Expect(57.3, In)),
         V(FrameFormat.Ops243Json, Mps, ""),
+        R(FrameFormat.Ops243Json, Mps, """{"time" : "104.438", "unit" : "m", "magnitude" : "10874", "range" : "2.1"}"""),
+        D(FrameFormat.Ops243Json, Mps, """{"Units":"km-per-hr"}"""),
+        D(FrameFormat.Ops243Json, Mps, """{}"""),
+        D(FrameFormat.Ops243Json, Mps, """{"speed":null}"""),
+        V(FrameFormat.Ops243Json, Kmh, """{"time" : "105.122", "unit" : "mps", "magnitude" : "23", "speed" : "1.0"}""", Expect(3.6, In, clock: 105.122, magnitude: 23)),
 
         // OPS243 CSV: time, magnitudes, speeds.
         V(FrameFormat.Ops243Csv, Mps, "137.429,1234.5,-3.6", Expect(12.96, Out, clock: 137.429, magnitude: 1234.5)),
@@ -183,9 +226,28 @@ public static class FrameCases
         I(FrameFormat.Ops243Plain, Mps, "\"mps\",1.2", RejectReason.Malformed),
         I(FrameFormat.Ops243Plain, Mps, """{"speed":1.2}""", RejectReason.Malformed),
 
-        I(FrameFormat.Ops243Json, Mps, """{"Units":"km-per-hr"}""", RejectReason.MissingSpeed),
-        I(FrameFormat.Ops243Json, Mps, """{}""", RejectReason.MissingSpeed),
-        I(FrameFormat.Ops243Json, Mps, """{"speed":null}""", RejectReason.MissingSpeed),
+        I(FrameFormat.Ops243, Mps, "\"kmh\",57.3", RejectReason.InvalidSpeedUnit),
+        I(FrameFormat.Ops243, Mps, "\"\",57.3", RejectReason.InvalidSpeedUnit),
+        I(FrameFormat.Ops243, Mps, "\"mps,57.3", RejectReason.Malformed),
+        I(FrameFormat.Ops243, Mps, "\"mps\"", RejectReason.Malformed),
+        I(FrameFormat.Ops243, Mps, "\"mps\",", RejectReason.Malformed),
+        I(FrameFormat.Ops243, Mps, "\"mps\",abc", RejectReason.Malformed),
+        I(FrameFormat.Ops243, Mps, "\"mps\",300", RejectReason.InvalidNumber),
+        I(FrameFormat.Ops243, Mps, "1,2,3,\"mps\",4", RejectReason.Malformed),
+        I(FrameFormat.Ops243, Mps, "-1.0,\"mps\",45,0.6", RejectReason.InvalidNumber),
+        I(FrameFormat.Ops243, Mps, "\"m\",abc", RejectReason.Malformed),
+        I(FrameFormat.Ops243, Mps, "1,2,3,4", RejectReason.Malformed),
+        I(FrameFormat.Ops243, Mps, "\"mps\"," + string.Join(",", Enumerable.Repeat("5", 11)), RejectReason.TooManyTargets),
+        I(FrameFormat.Ops243, Mps, "1," + string.Join(',', Enumerable.Repeat("5", 20)), RejectReason.TooManyTargets),
+        I(FrameFormat.Ops243, Mps, "abc", RejectReason.Malformed),
+        I(FrameFormat.Ops243, Mps, """{"unit" : "m", "speed" : "1.0"}""", RejectReason.InvalidSpeedUnit),
+        I(FrameFormat.Ops243, Mps, """{"unit" : "furlongs", "speed" : "1.0"}""", RejectReason.InvalidSpeedUnit),
+        I(FrameFormat.Ops243, Mps, """{"unit" : 3, "speed" : "1.0"}""", RejectReason.InvalidSpeedUnit),
+        I(FrameFormat.Ops243, Mps, """{"time" : "104.438", "unit" : "m", "range" : "far"}""", RejectReason.InvalidNumber),
+        I(FrameFormat.Ops243, Mps, "{\"time\" : \"105.122\", \"speed\" : \"1.0\"", RejectReason.Malformed),
+        I(FrameFormat.Ops243, Mps, """{"time" : "105.122" "speed" : "1.0"}""", RejectReason.Malformed),
+        I(FrameFormat.Ops243, Mps, """{"speed" : "x"}""", RejectReason.InvalidNumber),
+
         I(FrameFormat.Ops243Json, Mps, """{"speed":true}""", RejectReason.InvalidField),
         I(FrameFormat.Ops243Json, Mps, """{"speed":{"v":1}}""", RejectReason.InvalidField),
         I(FrameFormat.Ops243Json, Mps, """{"speed":"abc"}""", RejectReason.InvalidNumber),
@@ -376,6 +438,14 @@ public static class FrameCases
 
     private static FrameCase V(FrameFormat format, SpeedUnit unit, string line, params Reading[] readings)
         => new(format, unit, line, RejectReason.None, readings);
+
+    /// <summary>A range report: no readings, no reject.</summary>
+    private static FrameCase R(FrameFormat format, SpeedUnit unit, string line)
+        => new(format, unit, line, RejectReason.None, [], FrameKind.RangeReport);
+
+    /// <summary>A device message (settings answer, product information): no readings, no reject.</summary>
+    private static FrameCase D(FrameFormat format, SpeedUnit unit, string line)
+        => new(format, unit, line, RejectReason.None, [], FrameKind.DeviceMessage);
 
     private static FrameCase I(FrameFormat format, SpeedUnit unit, string line, RejectReason reject)
         => new(format, unit, line, reject, []);

@@ -34,7 +34,7 @@ public sealed class FrameStreamTests
             {
                 text.Append(cases[i].Line).Append(i % 3 == 0 ? "\r\n" : "\n");
                 expected.Add(new ParsedFrame(
-                    cases[i].IsValid ? new FrameResult(cases[i].Readings.Length, RejectReason.None) : FrameResult.Rejected(cases[i].Reject),
+                    cases[i].ExpectedResult,
                     cases[i].Readings));
             }
 

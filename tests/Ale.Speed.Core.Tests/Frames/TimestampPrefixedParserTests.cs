@@ -72,7 +72,7 @@ public sealed class TimestampPrefixedParserTests
     public void TryReadFrame_WholeFrameAnySegmentation_GivesTheExpectedResult(int index)
     {
         FrameCase frame = Cases[index];
-        var expected = new List<ParsedFrame> { new(frame.IsValid ? new FrameResult(frame.Readings.Length, RejectReason.None) : FrameResult.Rejected(frame.Reject), frame.Readings) };
+        var expected = new List<ParsedFrame> { new(frame.ExpectedResult, frame.Readings) };
         foreach (string lineEnd in new[] { "\n", "\r\n" })
         {
             byte[] bytes = Ascii(frame.Line + lineEnd);

@@ -47,6 +47,37 @@ public sealed class UnitIngestTests
     }
 
     [Fact]
+    public void Ingest_Ops243CaptureWithRangeReportsAndSettingsAnswers_CountsThemApartAndFindsTheVehicle()
+    {
+        // An OPS243-C's interleaved stream: a settings answer, range reports between speed reports, product information.
+        var ingest = new UnitIngest(s_unit, FrameParsers.Create(FrameFormat.Ops243, SpeedUnit.KilometresPerHour),
+            new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(T0)));
+        var sink = new ListSink();
+        string[] lines =
+        [
+            """{"PowerMode" : "Idle or Pulse"}""",
+            """{"time" : "104.438", "unit" : "m", "magnitude" : "10874", "range" : "12.1"}""",
+            """{"time" : "105.122", "unit" : "mps", "magnitude" : "230", "speed" : "11.0"}""",
+            "94.816,\"m\",10927,11.9",
+            """{"time" : "105.190", "unit" : "mps", "magnitude" : "683", "speed" : "11.5"}""",
+            "\"m\",11.7",
+            "105.258,\"mps\",77,11.2",
+            """{"Product" : "OPS243-C"}""",
+        ];
+        for (int i = 0; i < lines.Length; i++)
+        {
+            ingest.Ingest(Bytes(lines[i] + "\n"), T0 + (i * 50), sink);
+        }
+
+        ingest.Complete(sink);
+
+        Vehicle vehicle = Assert.Single(sink.Vehicles);
+        Assert.Equal(11.5 * 3.6, vehicle.SpeedKmh, 9);
+        Assert.Equal(3, vehicle.ReadingCount);
+        Assert.Equal((8L, 3L, 2L, 3L, 0L), (ingest.Counters.Frames, ingest.Counters.RangeReports, ingest.Counters.DeviceMessages, ingest.Counters.Readings, ingest.Counters.TotalRejects));
+    }
+
+    [Fact]
     public void Ingest_FrameTimestamps_WinOverArrivalTime()
     {
         UnitIngest ingest = Make(reportsVehicles: false);

@@ -1,3 +1,4 @@
+using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Worker.Configuration;
 using Ale.Speed.Worker.Hosting;
 using Ale.Speed.Worker.Tests.Support;
@@ -160,12 +161,41 @@ public sealed class WorkerSettingsTests : IDisposable
     [InlineData("Directions", "up", "AleSpeed:Units[0]:Directions 'up' is not one of both, in, out.")]
     [InlineData("DisplayMode", "blink", "AleSpeed:Units[0]:DisplayMode 'blink' is not one of on, stealth.")]
     [InlineData("SpeedUnit", "knots", "AleSpeed:Units[0]:SpeedUnit 'knots' is not one of kmh, mps, mph.")]
+    [InlineData("SpeedRounding", "up", "AleSpeed:Units[0]:SpeedRounding 'up' is not one of round, truncate.")]
     [InlineData("InstalledAt", "yesterday", "AleSpeed:Units[0]:InstalledAt 'yesterday' is not a date/time (ISO 8601).")]
     public void BadUnitValue_NamesTheKey(string property, string value, string expected)
     {
         AleSpeedOptions options = Minimal();
         typeof(UnitOptions).GetProperty(property)!.SetValue(options.Units[0], value);
         Assert.Equal(expected, SingleError(options));
+    }
+
+    [Theory]
+    [InlineData("canonical", "kmh", null, "round", 0.0, SpeedRounding.Round)]
+    [InlineData("dr500", "kmh", null, "round", 1.0, SpeedRounding.Round)]
+    [InlineData("dr500", "mph", null, "truncate", 1.609344, SpeedRounding.Truncate)]
+    [InlineData("icoms", "kmh", 0.0, "round", 0.0, SpeedRounding.Round)]
+    [InlineData("ops243-plain", "mps", 0.36, "truncate", 0.36, SpeedRounding.Truncate)]
+    public void SpeedResolution_DefaultsToWholeSpeedUnitsForWholeNumberFormats(string format, string speedUnit, double? stepKmh, string rounding, double expectedStep, SpeedRounding expectedRounding)
+    {
+        AleSpeedOptions options = Minimal();
+        options.Units[0].Format = format;
+        options.Units[0].SpeedUnit = speedUnit;
+        options.Units[0].SpeedResolutionKmh = stepKmh;
+        options.Units[0].SpeedRounding = rounding;
+        WorkerSettings? settings = WorkerSettings.TryCreate(options, "host-1", out List<string> errors);
+        Assert.Empty(errors);
+        SpeedResolution resolution = Assert.Single(settings!.Units).Unit.SpeedResolution;
+        Assert.Equal(expectedStep, resolution.StepKmh);
+        Assert.Equal(expectedStep == 0 ? SpeedRounding.Round : expectedRounding, resolution.Rounding);
+    }
+
+    [Fact]
+    public void SpeedResolutionOutOfRange_NamesTheKey()
+    {
+        AleSpeedOptions options = Minimal();
+        options.Units[0].SpeedResolutionKmh = 10;
+        Assert.Equal("AleSpeed:Units[0]:SpeedResolutionKmh 10 is not 0 (exact) or a step from 0.01 to 5 km/h.", SingleError(options));
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Ale.Speed.Devices.Tests.Support;
 using Ale.Speed.Worker.Configuration;
 using Ale.Speed.Worker.Status;
 using Ale.Speed.Worker.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Ale.Speed.Worker.Tests.EndToEnd;
@@ -70,7 +71,9 @@ public sealed class DeviceEndToEndTests
             await PublishPartAsync(0);
 
             await broker.RestartAsync();
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            // The units reconnect too (a fresh connection, rather than waiting for the old one to notice it is gone).
+            publisher.Dispose();
+            publisher = await SimulationPublisher.ConnectAsync(broker.Uri, "test-units");
             await PublishPartAsync(1);
             await WaitForStatusAsync(run, s => s.Mqtt is { Connected: true, Reconnects: > 0 } && s.VehiclesJournaled > 0, "the worker did not reconnect after the broker restart");
 
@@ -129,11 +132,13 @@ public sealed class DeviceEndToEndTests
             await WriteAsync(pty.PathB, frames.Take(half));
             await WaitForFramesAsync(run, half);
 
-            // Unplugged: the device is gone for a while; then it is back at the same path.
+            // Unplugged: the source notices the device is gone; then it is back at the same path and the source reopens it
+            // (with its backoff) before the unit sends the rest.
+            Devices.Serial.SerialVehicleSource source = Assert.Single(host.Services.GetRequiredService<IReadOnlyList<Devices.Serial.SerialVehicleSource>>());
             await pty.KillAsync();
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await WaitUntilAsync(() => !source.IsOpen, "the source did not notice the unplugged device");
             await pty.RecreateAsync();
-            await Task.Delay(TimeSpan.FromSeconds(2)); // the source reopens with its backoff
+            await WaitUntilAsync(() => source is { IsOpen: true, Opens: >= 2 }, "the source did not reopen the device");
             await WriteAsync(pty.PathB, frames.Skip(half));
             await WaitForFramesAsync(run, frames.Count);
 
@@ -145,18 +150,6 @@ public sealed class DeviceEndToEndTests
         finally
         {
             await host.StopAsync();
-        }
-    }
-
-    private static WorkerStatus? ReadQuietly(string path)
-    {
-        try
-        {
-            return WorkerStatus.Read(path);
-        }
-        catch (IOException)
-        {
-            return null;
         }
     }
 
@@ -177,11 +170,20 @@ public sealed class DeviceEndToEndTests
         }
     }
 
+    private static async Task WaitUntilAsync(Func<bool> condition, string failure)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < s_deadline, failure);
+            await Task.Delay(50);
+        }
+    }
+
     private static async Task WaitForStatusAsync(WorkerRun run, Func<WorkerStatus, bool> condition, string failure)
     {
-        string path = Path.Combine(run.DataDirectory, WorkerStatus.FileName);
         var clock = Stopwatch.StartNew();
-        while (!(File.Exists(path) && ReadQuietly(path) is { } status && condition(status)))
+        while (!(run.ReadStatus() is { } status && condition(status)))
         {
             Assert.True(clock.Elapsed < s_deadline, failure);
             await Task.Delay(100);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Ale.Speed.Core.Bins;
+using Ale.Speed.Core.Frames;
 using Ale.Speed.Core.Statistics;
 using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Devices.Simulation;
@@ -114,39 +115,59 @@ public sealed class WorkerEndToEndTests
     public async Task WorkerKilledWithSigkillMidStream_RestartStoresEveryVehicleExactlyOnce()
     {
         await using WorkerRun run = await WorkerRun.CreateAsync("e2e_sigkill");
-        // Enough traffic that reading, journaling and flushing take a few seconds.
-        SimulatedUnit first = run.AddUnit("u-1", "nodinge", 40, DaysAgo(6), TimeSpan.FromDays(5), seed: 5);
-        SimulatedUnit second = run.AddUnit("u-2", "alvangen", 50, DaysAgo(6), TimeSpan.FromDays(5), seed: 6);
-        run.Configure(o => o.Binning.FlushInterval = TimeSpan.FromMilliseconds(300));
-        string config = run.WriteConfigFile();
-        long expected = first.Vehicles.Count + second.Vehicles.Count;
-
-        using (Process worker = run.StartProcess("run", "--config", config))
+        // A file unit (resumed from its cursor after the kill) and a unit on standard input that the test feeds in two
+        // halves: the worker is killed while its input is still open and only the first half has been sent, so the kill
+        // is mid-stream by construction, not by how fast the machine happens to be.
+        SimulatedUnit file = run.AddUnit("u-1", "nodinge", 40, DaysAgo(6), TimeSpan.FromDays(5), seed: 5);
+        SimulatedUnit piped = run.AddUnit("u-2", "alvangen", 50, DaysAgo(6), TimeSpan.FromDays(5), seed: 6);
+        run.Configure(o =>
         {
-            // Kill it once it has journaled part of the input, but not all of it.
-            string statusPath = Path.Combine(run.DataDirectory, WorkerStatus.FileName);
+            o.Units[1].Transport = "stdin";
+            o.Units[1].Path = null;
+            o.Binning.FlushInterval = TimeSpan.FromMilliseconds(300);
+        });
+        string config = run.WriteConfigFile();
+        long expected = file.Vehicles.Count + piped.Vehicles.Count;
+        int half = piped.Vehicles.Count / 2;
+
+        using (Process worker = run.StartProcess(redirectInput: true, "run", "--config", config))
+        {
+            await WriteCanonicalAsync(worker.StandardInput.BaseStream, piped.Vehicles.Take(half));
+
+            // Wait until the journal holds the whole file and the first half, then kill with the input still open.
             var clock = Stopwatch.StartNew();
-            WorkerStatus? status = null;
-            while (clock.Elapsed < s_deadline && (status = WorkerStatus.Read(statusPath)) is not { VehiclesJournaled: > 0 })
+            while (run.ReadStatus() is not { } status || status.VehiclesJournaled < file.Vehicles.Count + half)
             {
+                Assert.True(clock.Elapsed < s_deadline, "the worker did not journal the file and the first half in time");
                 await Task.Delay(20);
             }
 
             worker.Kill();
             await worker.WaitForExitAsync();
-            Assert.True(status is { VehiclesJournaled: > 0 }, "the worker never started journaling");
         }
 
         long storedAfterKill = await run.StoredVehiclesAsync();
-        Assert.True(storedAfterKill < expected, $"killed too late to test anything: all {expected} were stored already");
+        Assert.InRange(storedAfterKill, 0, file.Vehicles.Count + half);
 
-        using (Process restarted = run.StartProcess("run", "--config", config, "--exit-when-done"))
+        using (Process restarted = run.StartProcess(redirectInput: true, "run", "--config", config, "--exit-when-done"))
         {
+            await WriteCanonicalAsync(restarted.StandardInput.BaseStream, piped.Vehicles.Skip(half));
+            restarted.StandardInput.Close();
             await restarted.WaitForExitAsync().WaitAsync(s_deadline);
             Assert.Equal(0, restarted.ExitCode);
         }
 
         Assert.Equal(expected, await run.StoredVehiclesAsync());
+    }
+
+    private static async Task WriteCanonicalAsync(Stream input, IEnumerable<SimulatedVehicle> vehicles)
+    {
+        foreach (FrameChunk chunk in FrameEncoder.Create(FrameFormat.Canonical).Encode(vehicles))
+        {
+            await input.WriteAsync(chunk.Bytes);
+        }
+
+        await input.FlushAsync();
     }
 
     [Fact]

@@ -100,10 +100,13 @@ public sealed class WorkerRun : IAsyncDisposable
     }
 
     /// <summary>The real <c>ale-speed</c> command as a child process (for SIGKILL).</summary>
-    public Process StartProcess(params string[] arguments)
+    public Process StartProcess(params string[] arguments) => StartProcess(redirectInput: false, arguments);
+
+    /// <summary>As <see cref="StartProcess(string[])"/>; with <paramref name="redirectInput"/> the test writes its standard input.</summary>
+    public Process StartProcess(bool redirectInput, params string[] arguments)
     {
         string dll = typeof(WorkerApp).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = redirectInput };
         start.ArgumentList.Add(dll);
         foreach (string argument in arguments)
         {
@@ -116,6 +119,19 @@ public sealed class WorkerRun : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    /// <summary>The worker's status file, or null when it is not there yet or is being swapped (it is replaced by a rename).</summary>
+    public Status.WorkerStatus? ReadStatus()
+    {
+        try
+        {
+            return Status.WorkerStatus.Read(Path.Combine(DataDirectory, Status.WorkerStatus.FileName));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     public async Task<IReadOnlyList<StoredBin>> ReadStoredAsync()

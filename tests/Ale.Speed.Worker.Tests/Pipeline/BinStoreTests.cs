@@ -10,26 +10,38 @@ using Microsoft.Extensions.Time.Testing;
 namespace Ale.Speed.Worker.Tests.Pipeline;
 
 /// <summary>A late vehicle re-emits its complete bin — from memory, from the journal after the bin left memory, or after a restart.</summary>
-public sealed class VehiclePipelineTests : IDisposable
+public sealed class BinStoreTests : IDisposable
 {
     private static readonly Site s_site = new("alafors", "Alafors", 50);
     private static readonly Unit s_unit = new() { Id = "u-1", Site = s_site };
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "ale-speed-pipeline-" + Guid.NewGuid().ToString("N"));
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
 
+    private readonly List<JournalWriter> _opened = [];
+
     public void Dispose()
     {
+        _opened.ForEach(j => j.Dispose());
         if (Directory.Exists(_directory))
         {
             Directory.Delete(_directory, recursive: true);
         }
     }
 
-    private VehiclePipeline Open()
+    private (JournalWriter Journal, BinStore Bins) Open(UnitRouter? router = null)
     {
-        var router = new UnitRouter([s_unit], _time);
-        var activity = new UnitActivity([new UnitRegistration(s_unit, Transport.Mqtt, TimeSpan.FromHours(1), null, new SerialSettings())], _time);
-        return VehiclePipeline.Open(_directory, 64 * 1024, long.MaxValue, TimeSpan.FromDays(7), new Binner(), router, activity, _time, NullLogger.Instance);
+        var bins = new BinStore(new BinningOptions(), _time);
+        var journal = JournalWriter.Open(new JournalOptions(_directory, 64 * 1024, long.MaxValue, TimeSpan.FromDays(7), TimeSpan.Zero),
+            [s_unit], router ?? new UnitRouter([s_unit], _time), bins, _time, NullLogger.Instance);
+        _opened.Add(journal);
+        return (journal, bins);
+    }
+
+    /// <summary>What the flusher does once InfluxDB has stored everything taken.</summary>
+    private static void Stored(JournalWriter journal, BinStore bins)
+    {
+        Assert.True(journal.ConfirmStored(bins.TakeChanged().Sequence));
+        bins.LetGoStored();
     }
 
     private static VehicleBatch Batch(long timestampMs, int count, double kmh, long firstSequence)
@@ -51,12 +63,12 @@ public sealed class VehiclePipelineTests : IDisposable
         return batch;
     }
 
-    private static async Task CommitAsync(VehiclePipeline pipeline, VehicleBatch batch)
+    private static async Task CommitAsync(JournalWriter journal, VehicleBatch batch)
     {
-        Task commit = pipeline.CommitAsync(batch, CancellationToken.None).AsTask();
+        Task commit = journal.CommitAsync(batch, CancellationToken.None).AsTask();
         while (!commit.IsCompleted)
         {
-            Assert.True(pipeline.TryCommitPending());
+            Assert.True(journal.TryCommitPending());
             await Task.Yield();
         }
 
@@ -67,41 +79,42 @@ public sealed class VehiclePipelineTests : IDisposable
     public async Task LateVehicle_ForABinThatLeftMemory_ReEmitsTheCompleteBinFromTheJournal()
     {
         long oldWindow = _time.GetUtcNow().AddDays(-3).ToUnixTimeMilliseconds() / 300_000 * 300_000;
-        using VehiclePipeline pipeline = Open();
-        await CommitAsync(pipeline, Batch(oldWindow, 40, 45, firstSequence: 1));
+        (JournalWriter journal, BinStore bins) = Open();
+        await CommitAsync(journal, Batch(oldWindow, 40, 45, firstSequence: 1));
 
-        FlushSnapshot first = pipeline.TakeChanged();
+        FlushSnapshot first = bins.TakeChanged();
         Bin stored = Assert.Single(first.Bins);
         Assert.Equal(40, stored.Count);
-        pipeline.ConfirmStored(first.Sequence); // stored: the old bin leaves memory
-        Assert.False(pipeline.Binner.TryGetBin(stored.Key, out _));
+        Assert.True(journal.ConfirmStored(first.Sequence));
+        bins.LetGoStored(); // stored: the old bin leaves memory
+        Assert.False(bins.TryGetBin(stored.Key, out _));
 
-        await CommitAsync(pipeline, Batch(oldWindow + 100_000, 1, 71, firstSequence: 41));
+        await CommitAsync(journal, Batch(oldWindow + 100_000, 1, 71, firstSequence: 41));
 
-        Bin reEmitted = Assert.Single(pipeline.TakeChanged().Bins);
+        Bin reEmitted = Assert.Single(bins.TakeChanged().Bins);
         Assert.Equal(stored.Key, reEmitted.Key);
         Assert.Equal(41, reEmitted.Count);
         Assert.Equal(1, reEmitted.CountOverLimit);
-        Assert.Equal(1, pipeline.LateBinsRebuilt);
+        Assert.Equal(1, bins.LateBinsRebuilt);
     }
 
     [Fact]
     public async Task Restart_RebuildsUnconfirmedBinsComplete_AndRemembersWhatWasSeen()
     {
         long window = _time.GetUtcNow().AddDays(-2).ToUnixTimeMilliseconds() / 300_000 * 300_000;
-        using (VehiclePipeline pipeline = Open())
+        (JournalWriter journal, BinStore bins) = Open();
+        using (journal)
         {
-            await CommitAsync(pipeline, Batch(window, 30, 45, firstSequence: 1));
-            pipeline.ConfirmStored(pipeline.TakeChanged().Sequence);
-            await CommitAsync(pipeline, Batch(window + 60_000, 5, 45, firstSequence: 31)); // journaled, not yet stored
+            await CommitAsync(journal, Batch(window, 30, 45, firstSequence: 1));
+            Stored(journal, bins);
+            await CommitAsync(journal, Batch(window + 60_000, 5, 45, firstSequence: 31)); // journaled, not yet stored
         }
 
         var router = new UnitRouter([s_unit], _time);
-        var activity = new UnitActivity([new UnitRegistration(s_unit, Transport.Mqtt, TimeSpan.FromHours(1), null, new SerialSettings())], _time);
-        using VehiclePipeline restarted = VehiclePipeline.Open(_directory, 64 * 1024, long.MaxValue, TimeSpan.FromDays(7), new Binner(), router, activity, _time, NullLogger.Instance);
+        (JournalWriter restarted, BinStore restartedBins) = Open(router);
 
         // The bin holding the unconfirmed vehicles comes back whole (30 stored before + 5), never as a partial 5.
-        Bin rebuilt = Assert.Single(restarted.TakeChanged().Bins);
+        Bin rebuilt = Assert.Single(restartedBins.TakeChanged().Bins);
         Assert.Equal(35, rebuilt.Count);
 
         // A redelivery of an already journaled record is a duplicate after the restart.
@@ -116,20 +129,20 @@ public sealed class VehiclePipelineTests : IDisposable
         // 12:00. A bin at 10:30 is hot; a late vehicle at 08:00 brings today's older bins back from the journal.
         long today1030 = _time.GetUtcNow().AddMinutes(-90).ToUnixTimeMilliseconds();
         long today0800 = _time.GetUtcNow().AddHours(-4).ToUnixTimeMilliseconds();
-        using VehiclePipeline pipeline = Open();
-        await CommitAsync(pipeline, Batch(today1030, 20, 45, firstSequence: 1));
-        pipeline.ConfirmStored(pipeline.TakeChanged().Sequence);
-        await CommitAsync(pipeline, Batch(today0800, 1, 45, firstSequence: 21));
-        pipeline.ConfirmStored(pipeline.TakeChanged().Sequence);
+        (JournalWriter journal, BinStore bins) = Open();
+        await CommitAsync(journal, Batch(today1030, 20, 45, firstSequence: 1));
+        Stored(journal, bins);
+        await CommitAsync(journal, Batch(today0800, 1, 45, firstSequence: 21));
+        Stored(journal, bins);
 
         // 14:00: the 10:30 bin is let go too. Another late vehicle for it must find all 20 from the journal.
         _time.Advance(TimeSpan.FromHours(2));
-        pipeline.ConfirmStored(pipeline.TakeChanged().Sequence);
-        await CommitAsync(pipeline, Batch(today1030 + 5_000, 1, 45, firstSequence: 22));
+        Stored(journal, bins);
+        await CommitAsync(journal, Batch(today1030 + 5_000, 1, 45, firstSequence: 22));
 
         // The day's missing bins come back whole (and are written again, unchanged): 10:30 with 21, 08:00 with its 1.
-        List<Bin> reEmitted = pipeline.TakeChanged().Bins;
+        List<Bin> reEmitted = bins.TakeChanged().Bins;
         Assert.Equal([1L, 21L], reEmitted.Select(b => b.Count).Order());
-        Assert.Equal(21, reEmitted.Single(b => b.Key.WindowStartMs == pipeline.Binner.WindowStartOf(today1030)).Count);
+        Assert.Equal(21, reEmitted.Single(b => b.Key.WindowStartMs == bins.WindowStartOf(today1030)).Count);
     }
 }
