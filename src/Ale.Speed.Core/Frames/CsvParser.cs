@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Text;
 using Ale.Speed.Core.Vehicles;
 
@@ -32,6 +33,9 @@ public sealed class CsvParser : FrameParser
 {
     public const int DefaultMaxFrameLength = MaxFrameLengthLimit;
 
+    /// <summary>The longest date and time text read with <see cref="CsvOptions.TimeFormats"/>.</summary>
+    private const int MaxTimeTextLength = 128;
+
     /// <summary>How many header cells an error message lists.</summary>
     private const int MaxNamesInError = 20;
 
@@ -40,8 +44,16 @@ public sealed class CsvParser : FrameParser
     private readonly TimeZoneInfo _zone;
     private readonly bool _zoneIsUtc;
     private readonly double _factor;
+    private readonly string[]? _timeFormats;
+    private readonly (byte[] Value, Direction Direction)[]? _directions;
+    private readonly (byte[] Value, VehicleClass Class)[]? _classes;
+
+    /// <summary>Lines searched for the header before the map is taken to be wrong.</summary>
+    public const int MaxPreambleLines = 100;
 
     private Role[] _roles = [];
+    private bool _headerFound;
+    private string? _firstHeaderError;
     private byte _separator;
     private bool _decimalComma;
 
@@ -54,6 +66,9 @@ public sealed class CsvParser : FrameParser
         _zone = options.TimeZone;
         _zoneIsUtc = options.TimeZone.Id == TimeZoneInfo.Utc.Id;
         _factor = FrameSyntax.KmhFactor(options.SpeedUnit);
+        _timeFormats = options.TimeFormats is { Count: > 0 } formats ? [.. formats] : null;
+        _directions = options.Directions?.Select(d => (Encoding.UTF8.GetBytes(d.Key.Trim()), d.Value)).ToArray();
+        _classes = options.Classes?.Select(c => (Encoding.UTF8.GetBytes(c.Key.Trim()), c.Value)).ToArray();
     }
 
     private enum Role : byte
@@ -77,11 +92,22 @@ public sealed class CsvParser : FrameParser
 
     public CsvOptions Options { get; }
 
-    /// <summary>True once the header line has been read (whether or not it fits the map).</summary>
+    /// <summary>
+    /// True once the header has been found, or once <see cref="MaxPreambleLines"/> lines went by without one (then
+    /// <see cref="HeaderError"/> says why and every later line is a <see cref="RejectReason.CsvHeaderMismatch"/>).
+    /// </summary>
     public bool IsHeaderRead { get; private set; }
 
-    /// <summary>Why the header does not fit the map, or null (also before the header has been read).</summary>
-    public string? HeaderError { get; private set; }
+    /// <summary>Non-blank lines before the header (an export's title, date, site code…): they give nothing and are not rejects.</summary>
+    public int PreambleLines { get; private set; }
+
+    /// <summary>
+    /// Why no line fits the map as a header, or null: while a header may still come, and once it has. At the end of a
+    /// file without a fitting line it says what the first line lacks.
+    /// </summary>
+    public string? HeaderError => _headerFound || _firstHeaderError is null
+        ? null
+        : $"No line{(IsHeaderRead ? $" among the first {MaxPreambleLines + 1}" : "")} holds every column the map names. The first line: {_firstHeaderError}";
 
     /// <summary>The separator in use: given, or detected from the header; <c>'\0'</c> before the header.</summary>
     public char Separator => (char)_separator;
@@ -105,8 +131,21 @@ public sealed class CsvParser : FrameParser
                 return RejectReason.None;
             }
 
-            ReadHeader(header);
-            return HeaderError is null ? RejectReason.None : RejectReason.CsvHeaderMismatch;
+            if (TryReadHeader(header, out string? error))
+            {
+                _headerFound = IsHeaderRead = true;
+                return RejectReason.None;
+            }
+
+            _firstHeaderError ??= error;
+            if (PreambleLines == MaxPreambleLines)
+            {
+                IsHeaderRead = true;
+                return RejectReason.CsvHeaderMismatch;
+            }
+
+            PreambleLines++;
+            return RejectReason.None;
         }
 
         if (FrameSyntax.Trim(frame).IsEmpty)
@@ -114,7 +153,7 @@ public sealed class CsvParser : FrameParser
             return RejectReason.None;
         }
 
-        return HeaderError is null ? ParseRecord(frame, destination, out count) : RejectReason.CsvHeaderMismatch;
+        return _headerFound ? ParseRecord(frame, destination, out count) : RejectReason.CsvHeaderMismatch;
     }
 
     private RejectReason ParseRecord(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
@@ -194,7 +233,19 @@ public sealed class CsvParser : FrameParser
         timestampMs = Reading.NoTimestamp;
         long value;
         bool hasOffset;
-        if (Map.Timestamp is not null)
+        if (_timeFormats is not null)
+        {
+            if (Map.Timestamp is not null ? ts.IsEmpty : date.IsEmpty || time.IsEmpty)
+            {
+                return RejectReason.MissingTimestamp;
+            }
+
+            if (!TryParseWithFormats(ts, date, time, out value, out hasOffset))
+            {
+                return RejectReason.InvalidTimestamp;
+            }
+        }
+        else if (Map.Timestamp is not null)
         {
             if (ts.IsEmpty)
             {
@@ -242,6 +293,48 @@ public sealed class CsvParser : FrameParser
         return RejectReason.None;
     }
 
+    /// <summary><see cref="CsvOptions.TimeFormats"/> on <c>ts</c>, or on <c>date</c> and <c>time</c> joined by a space.</summary>
+    private bool TryParseWithFormats(ReadOnlySpan<byte> ts, ReadOnlySpan<byte> date, ReadOnlySpan<byte> time, out long wallClockOrUtcMs, out bool hasOffset)
+    {
+        wallClockOrUtcMs = 0;
+        hasOffset = false;
+        Span<char> text = stackalloc char[MaxTimeTextLength];
+        int length;
+        if (Map.Timestamp is not null)
+        {
+            if (ts.Length > MaxTimeTextLength || !Encoding.UTF8.TryGetChars(ts, text, out length))
+            {
+                return false;
+            }
+        }
+        else
+        {
+            if (date.Length + 1 + time.Length > MaxTimeTextLength || !Encoding.UTF8.TryGetChars(date, text, out int dateLength))
+            {
+                return false;
+            }
+
+            text[dateLength] = ' ';
+            if (!Encoding.UTF8.TryGetChars(time, text[(dateLength + 1)..], out int timeLength))
+            {
+                return false;
+            }
+
+            length = dateLength + 1 + timeLength;
+        }
+
+        if (!DateTime.TryParseExact(text[..length], _timeFormats, CultureInfo.InvariantCulture,
+                DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.AdjustToUniversal, out DateTime parsed))
+        {
+            return false;
+        }
+
+        // With an offset in the text AdjustToUniversal gives UTC; without one the time stays a wall-clock time.
+        hasOffset = parsed.Kind == DateTimeKind.Utc;
+        wallClockOrUtcMs = (parsed.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
+        return true;
+    }
+
     private RejectReason ReadSpeed(ReadOnlySpan<byte> speed, out double kmh, out double wire)
     {
         kmh = 0;
@@ -260,12 +353,27 @@ public sealed class CsvParser : FrameParser
         return FrameSyntax.TryToKmh(wire, _factor, out kmh) ? RejectReason.None : RejectReason.InvalidNumber;
     }
 
-    private static RejectReason ReadDirection(ReadOnlySpan<byte> dir, double wire, out Direction direction)
+    private RejectReason ReadDirection(ReadOnlySpan<byte> dir, double wire, out Direction direction)
     {
         direction = FrameSyntax.DirectionOfSign(wire);
         if (dir.IsEmpty)
         {
             return RejectReason.None;
+        }
+
+        if (_directions is not null)
+        {
+            foreach ((byte[] value, Direction mapped) in _directions)
+            {
+                if (System.Text.Ascii.EqualsIgnoreCase(dir, value))
+                {
+                    direction = mapped;
+                    return RejectReason.None;
+                }
+            }
+
+            direction = Direction.Unknown;
+            return RejectReason.InvalidDirection;
         }
 
         if (dir.SequenceEqual("+"u8) || dir.SequenceEqual("1"u8) || System.Text.Ascii.EqualsIgnoreCase(dir, "in"u8)
@@ -315,9 +423,23 @@ public sealed class CsvParser : FrameParser
         return seq.IsEmpty || AsciiNumber.TryParseNonNegativeInteger(seq, 18, out sequence) ? RejectReason.None : RejectReason.InvalidField;
     }
 
-    private static RejectReason ReadClass(ReadOnlySpan<byte> name, out VehicleClass vehicleClass)
+    private RejectReason ReadClass(ReadOnlySpan<byte> name, out VehicleClass vehicleClass)
     {
         vehicleClass = VehicleClass.Unknown;
+        if (_classes is not null && !name.IsEmpty)
+        {
+            foreach ((byte[] value, VehicleClass mapped) in _classes)
+            {
+                if (System.Text.Ascii.EqualsIgnoreCase(name, value))
+                {
+                    vehicleClass = mapped;
+                    return RejectReason.None;
+                }
+            }
+
+            return RejectReason.InvalidField;
+        }
+
         return name.IsEmpty || VehicleClassNames.TryParseIgnoreCase(name, out vehicleClass) ? RejectReason.None : RejectReason.InvalidField;
     }
 
@@ -343,22 +465,23 @@ public sealed class CsvParser : FrameParser
         return scratch[start..used];
     }
 
-    /// <summary>Reads the header once: separator, decimal comma, and the map's columns (allocates; once per file).</summary>
-    private void ReadHeader(ReadOnlySpan<byte> line)
+    /// <summary>
+    /// Tries a line as the header: separator, decimal comma, and the map's columns (allocates; only until the header is
+    /// found). On success the parser takes them; otherwise <paramref name="error"/> says what the line lacks.
+    /// </summary>
+    private bool TryReadHeader(ReadOnlySpan<byte> line, [NotNullWhen(false)] out string? error)
     {
-        IsHeaderRead = true;
-        _separator = Options.Separator is { } given ? (byte)given : DetectSeparator(line);
-        _decimalComma = Options.DecimalComma ?? _separator != (byte)',';
+        byte separator = Options.Separator is { } given ? (byte)given : DetectSeparator(line);
 
         var names = new List<string>();
         Span<byte> scratch = stackalloc byte[MaxFrameLengthLimit];
-        var reader = new FieldReader(line, _separator);
+        var reader = new FieldReader(line, separator);
         while (reader.TryNext(out ReadOnlySpan<byte> raw, out bool quoted, out bool malformed))
         {
             if (malformed)
             {
-                HeaderError = $"The header line has a broken quoted field after column {names.Count}.";
-                return;
+                error = $"The header line has a broken quoted field after column {names.Count}.";
+                return false;
             }
 
             int used = 0;
@@ -374,8 +497,8 @@ public sealed class CsvParser : FrameParser
             {
                 if (column.Number > names.Count)
                 {
-                    HeaderError = $"The map puts {key} in column #{column.Number}, but the header has {names.Count} column(s): {Describe(names)}.";
-                    return;
+                    error = $"The map puts {key} in column #{column.Number}, but the header has {names.Count} column(s): {Describe(names)}.";
+                    return false;
                 }
 
                 index = column.Number - 1;
@@ -385,10 +508,10 @@ public sealed class CsvParser : FrameParser
                 int[] matches = [.. Enumerable.Range(0, names.Count).Where(i => string.Equals(names[i], column.Name, StringComparison.OrdinalIgnoreCase))];
                 if (matches.Length != 1)
                 {
-                    HeaderError = matches.Length == 0
+                    error = matches.Length == 0
                         ? $"The header has no column '{column.Name}' (for {key}); its columns are: {Describe(names)}."
                         : $"The header has column '{column.Name}' (for {key}) {matches.Length} times.";
-                    return;
+                    return false;
                 }
 
                 index = matches[0];
@@ -398,8 +521,8 @@ public sealed class CsvParser : FrameParser
             {
                 if (otherIndex == index)
                 {
-                    HeaderError = $"The map puts both {otherKey} and {key} in column #{index + 1} ('{names[index]}').";
-                    return;
+                    error = $"The map puts both {otherKey} and {key} in column #{index + 1} ('{names[index]}').";
+                    return false;
                 }
             }
 
@@ -423,6 +546,10 @@ public sealed class CsvParser : FrameParser
         }
 
         _roles = roles;
+        _separator = separator;
+        _decimalComma = Options.DecimalComma ?? separator != (byte)',';
+        error = null;
+        return true;
     }
 
     private static string Describe(List<string> names)

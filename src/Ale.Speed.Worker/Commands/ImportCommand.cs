@@ -34,18 +34,28 @@ internal static class ImportCommand
         {
             Description = "The log's format (default: the unit's). " + ImportFormats.Description,
         };
-        var columns = new Option<string?>("--columns") { Description = "With --format csv: the column map, e.g. 'ts=Time,speed=Speed,dir=Direction'." };
+        var columns = new Option<string?>("--columns") { Description = "With --format csv: the column map, e.g. 'ts=Time,speed=Speed,dir=Direction' or 'date=Date,time=Time,speed=Speed,dir=Channel'." };
+        var directions = new Option<string?>("--directions") { Description = "With --format csv: the dir column's values (direction, lane, channel) as in/out, e.g. '1=in,2=out'; other values are rejects." };
+        var timeFormats = new Option<string[]>("--time-format")
+        {
+            Description = "With --format csv: .NET date/time format of the ts column (or of date and time joined by a space), e.g. 'M/d/yyyy h:mm:ss tt'; repeat for several. Default: ISO 8601 and yyyy-MM-dd HH:mm:ss.",
+        };
+        var timeZone = new Option<string?>("--time-zone") { Description = "With --format csv: IANA time zone of times without an offset (default Europe/Stockholm)." };
+        var speedUnit = new Option<string?>("--speed-unit") { Description = "kmh, mph or mps: the unit of the file's speeds (default: the unit's SpeedUnit)." };
+        var classes = new Option<string?>("--classes") { Description = "With --format csv: the class column's values as classes, e.g. '1=car,2=heavy'; other values are rejects." };
         var output = new Option<string>("--output") { Description = "table or json.", DefaultValueFactory = _ => "table" };
         var command = new Command("import", "Import a unit's historical log into the stored bins; each vehicle counts once, however often imported or also sent live.")
         {
-            config, file, unit, format, columns, output,
+            config, file, unit, format, columns, directions, timeFormats, timeZone, speedUnit, classes, output,
         };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, parse.GetValue(file)!, parse.GetValue(unit)!, parse.GetValue(format),
-            parse.GetValue(columns), parse.GetValue(output)!, Console.Out, Console.Error, ImportProgressBar.ForStandardError(TimeProvider.System), TimeProvider.System, ct));
+            new ImportFormatOptions(parse.GetValue(columns), parse.GetValue(directions), parse.GetValue(timeFormats), parse.GetValue(timeZone),
+                parse.GetValue(speedUnit), parse.GetValue(classes)),
+            parse.GetValue(output)!, Console.Out, Console.Error, ImportProgressBar.ForStandardError(TimeProvider.System), TimeProvider.System, ct));
         return command;
     }
 
-    internal static async Task<int> RunAsync(FileInfo config, FileInfo file, string unitId, string? formatName, string? columns, string output,
+    internal static async Task<int> RunAsync(FileInfo config, FileInfo file, string unitId, string? formatName, ImportFormatOptions formatOptions, string output,
         TextWriter stdout, TextWriter stderr, ImportProgressBar? progressBar, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         WorkerSettings? settings = WorkerApp.LoadSettings(config.FullName, stderr);
@@ -69,7 +79,7 @@ internal static class ImportCommand
             return Fail(stderr, $"'{file.FullName}' does not exist.");
         }
 
-        if (!ImportFormats.TryCreateParser(formatName ?? FrameParsers.NameOf(registration.Unit.Format), registration.Unit, columns,
+        if (!ImportFormats.TryCreateParser(formatName ?? FrameParsers.NameOf(registration.Unit.Format), registration.Unit, formatOptions,
                 out FrameParser? parser, out string? name, out string? error))
         {
             return Fail(stderr, error!);
@@ -92,6 +102,7 @@ internal static class ImportCommand
         {
             await using FileStream stream = file.OpenRead();
             (summary, stored, failure) = await importer.ImportAsync(stream, registration, parser!, name!, file.Name, progressBar, cancellationToken).ConfigureAwait(false);
+            summary.PreambleLines = ImportFormats.PreambleLines(parser!);
         }
         catch (ImportException ex)
         {
@@ -130,6 +141,11 @@ internal static class ImportCommand
         CultureInfo c = CultureInfo.InvariantCulture;
         stdout.WriteLine($"Import of {s.File} for unit {s.UnitId} ({s.Format})");
         stdout.WriteLine(string.Create(c, $"  lines read          {s.Lines,12:N0}"));
+        if (s.PreambleLines > 0)
+        {
+            stdout.WriteLine(string.Create(c, $"  preamble lines      {s.PreambleLines,12:N0}  (before the header)"));
+        }
+
         stdout.WriteLine(string.Create(c, $"  rejected            {s.TotalRejects,12:N0}{(s.Rejects.Count > 0 ? "  (" + string.Join(", ", s.Rejects.Select(r => $"{r.Key} {r.Value:N0}")) + ")" : "")}"));
         if (s.RangeReports > 0 || s.DeviceMessages > 0)
         {

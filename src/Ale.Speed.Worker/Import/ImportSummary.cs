@@ -12,6 +12,9 @@ internal sealed class ImportSummary
     /// <summary>Lines (frames) read, rejected ones included.</summary>
     public long Lines { get; set; }
 
+    /// <summary>Non-blank lines before a CSV export's header (title, date, site code): read, neither data nor rejects.</summary>
+    public long PreambleLines { get; set; }
+
     /// <summary>Rejected lines and vehicles by reason (a duplicate within the file is a <c>Duplicate</c> reject).</summary>
     public SortedDictionary<string, long> Rejects { get; } = new(StringComparer.Ordinal);
 

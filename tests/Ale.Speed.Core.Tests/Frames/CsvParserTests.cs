@@ -31,17 +31,32 @@ public sealed class CsvParserTests
     }
 
     [Fact]
-    public void ParseFrame_HeaderMissingAMappedColumn_RejectsHeaderAndEveryLaterLineAndSaysWhy()
+    public void ParseFrame_NoLineHoldsTheMappedColumns_EveryLineIsPreambleAndTheErrorSaysWhatTheFirstLacks()
     {
         CsvParser parser = FrameParsers.Create(CsvColumnMap.Parse("ts=Time,speed=Speed,dir=Riktning"), new CsvOptions(s_stockholm));
         byte[] bytes = Ascii("Time;Speed;Direction\n2026-11-25 19:03:12;57;in\n\n2026-11-25 19:04:00;48;out\n");
 
         List<ParsedFrame> frames = ReadAll(parser, Sequences.OneSegment(bytes));
 
-        Assert.Equal([RejectReason.CsvHeaderMismatch, RejectReason.CsvHeaderMismatch, RejectReason.None, RejectReason.CsvHeaderMismatch], frames.Select(f => f.Result.Reject));
+        Assert.All(frames, f => Assert.Equal(default, f.Result));
+        Assert.Equal(3, parser.PreambleLines);
+        Assert.False(parser.IsHeaderRead);
         Assert.True(parser.TryGetHeaderError(out string? error));
         Assert.Contains("'Riktning'", error, StringComparison.Ordinal);
         Assert.Contains("'Direction'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParseFrame_NoHeaderWithinTheSearchedLines_RejectsEveryLaterLineAsAMismatch()
+    {
+        CsvParser parser = FrameParsers.Create(CsvColumnMap.Parse("ts=Time,speed=Speed"), new CsvOptions(s_stockholm));
+        string text = string.Concat(Enumerable.Repeat("a;b\n", CsvParser.MaxPreambleLines + 3)) + "Time;Speed\n2026-11-25 19:03:12;57\n";
+
+        List<ParsedFrame> frames = ReadAll(parser, Sequences.OneSegment(Ascii(text)));
+
+        Assert.Equal(CsvParser.MaxPreambleLines, frames.Count(f => f.Result == default));
+        Assert.Equal(5, frames.Count(f => f.Result.Reject == RejectReason.CsvHeaderMismatch));
+        Assert.Contains($"among the first {CsvParser.MaxPreambleLines + 1}", parser.HeaderError, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -49,14 +64,103 @@ public sealed class CsvParserTests
     [InlineData("ts=a,speed=b", "a;b;B", "2 times")]
     [InlineData("ts=a,speed=#1", "a;b;c", "both ts and speed")]
     [InlineData("ts=a,speed=b", "a;\"b;c", "quoted")]
-    public void ParseFrame_HeaderNotFittingTheMap_IsAMismatch(string map, string header, string errorPart)
+    public void ParseFrame_HeaderNotFittingTheMap_IsNotTakenAndSaysWhy(string map, string header, string errorPart)
     {
         CsvParser parser = FrameParsers.Create(CsvColumnMap.Parse(map), new CsvOptions(s_stockholm));
 
         List<ParsedFrame> frames = ReadAll(parser, Sequences.OneSegment(Ascii(header + "\n1;2\n")));
 
-        Assert.All(frames, f => Assert.Equal(RejectReason.CsvHeaderMismatch, f.Result.Reject));
+        Assert.All(frames, f => Assert.Equal(default, f.Result));
         Assert.Contains(errorPart, parser.HeaderError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParseFrame_CounterExportWithPreamble12HourUsTimesMphAndChannels_ReadsEveryVehicle()
+    {
+        var options = new CsvOptions(TimeZoneInfo.FindSystemTimeZoneById("America/New_York"))
+        {
+            SpeedUnit = SpeedUnit.MilesPerHour,
+            TimeFormats = ["M/d/yyyy h:mm:ss tt"],
+            Directions = new Dictionary<string, Direction> { ["1"] = Direction.Approaching, ["2"] = Direction.Receding },
+            Classes = new Dictionary<string, VehicleClass> { ["2"] = VehicleClass.Car, ["3"] = VehicleClass.Heavy },
+        };
+        CsvParser parser = FrameParsers.Create(CsvColumnMap.Parse("date=Date,time=Time,speed=Speed,dir=Channel,class=Class"), options);
+        string file = "Date/Time:, 11/6/2023 11:34:00 AM\r\nSite Code:, 165367\r\n\r\nVeh. No., Date, Time, Channel, Class, Speed\r\n"
+            + "1, 11/6/2023, 11:54:57 AM, 2, 2, 36.3\r\n"
+            + "2, 11/6/2023, 1:05:03 PM, 1, 3, 28\r\n"
+            + "3, 11/6/2023, 1:05:04 PM, 3, 2, 30.0\r\n"
+            + "4, 11/31/2023, 1:05:04 PM, 1, 2, 30.0\r\n"
+            + "5, 11/6/2023, 13:05:04 PM, 1, 2, 30.0\r\n"
+            + "6, 11/6/2023, 1:05:05 PM, 1, 4, 30.0\r\n"
+            + "7, 11/6/2023, 1:05:06 PM, 1, , abc\r\n";
+
+        List<ParsedFrame> frames = ReadAll(parser, Sequences.OneSegment(Ascii(file)), isFinalBlock: true);
+
+        Assert.Equal(2, parser.PreambleLines);
+        Assert.Equal(',', parser.Separator);
+        Assert.Equal(
+            [RejectReason.None, RejectReason.None, RejectReason.None, RejectReason.None, RejectReason.None, RejectReason.None, RejectReason.InvalidDirection,
+             RejectReason.InvalidTimestamp, RejectReason.InvalidTimestamp, RejectReason.InvalidField, RejectReason.Malformed],
+            frames.Select(f => f.Result.Reject));
+        // 6 November 2023 is after New York's return to standard time (UTC-5).
+        AssertReadings([Expect(36.3 * 1.609344, Direction.Receding, Utc(2023, 11, 6, 16, 54, 57), vehicleClass: VehicleClass.Car)], frames[4].Readings, "first");
+        AssertReadings([Expect(28 * 1.609344, Direction.Approaching, Utc(2023, 11, 6, 18, 5, 3), vehicleClass: VehicleClass.Heavy)], frames[5].Readings, "second");
+    }
+
+    [Theory]
+    [InlineData("2023-11-06T11:54:57+01:00", 10)]
+    [InlineData("2023-11-06T11:54:57Z", 11)]
+    [InlineData("2023-11-06T11:54:57", 10)]
+    public void ParseFrame_TimeFormatWithAnOffset_IsAbsoluteAndWithoutOneLocal(string ts, int utcHour)
+    {
+        var options = new CsvOptions(s_stockholm) { TimeFormats = ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss"] };
+
+        List<ParsedFrame> frames = ReadFile($"t;v\n{ts};50\n", "ts=t,speed=v", options);
+
+        AssertReadings([Expect(50, Direction.Approaching, Utc(2023, 11, 6, utcHour, 54, 57))], frames[1].Readings, ts);
+    }
+
+    [Fact]
+    public void ParseFrame_DecimalCommaInACommaFileQuoted_AndInASemicolonFile_AreRead()
+    {
+        List<ParsedFrame> semicolons = ReadFile("Zeit;km/h\n06.11.2023 11:54:57;36,3\n", "ts=Zeit,speed=km/h",
+            new CsvOptions(s_stockholm) { TimeFormats = ["dd.MM.yyyy HH:mm:ss"] });
+        List<ParsedFrame> commas = ReadFile("Zeit,km/h\n06.11.2023 11:54:57,\"36,3\"\n", "ts=Zeit,speed=km/h",
+            new CsvOptions(s_stockholm) { TimeFormats = ["dd.MM.yyyy HH:mm:ss"], DecimalComma = true });
+
+        AssertReadings([Expect(36.3, Direction.Approaching, Utc(2023, 11, 6, 10, 54, 57))], semicolons[1].Readings, "semicolons");
+        AssertReadings([Expect(36.3, Direction.Approaching, Utc(2023, 11, 6, 10, 54, 57))], commas[1].Readings, "commas");
+    }
+
+    [Theory]
+    [InlineData("1=in,2=out", true, "")]
+    [InlineData(" north = IN , south=Out ", true, "")]
+    [InlineData("1=in,1=out", false, "'1' is mapped twice")]
+    [InlineData("1=up", false, "'up' is not in or out")]
+    [InlineData("in", false, "'in' is not value=target")]
+    [InlineData("", false, "empty")]
+    public void CsvValueMap_TryParseDirections_ReadsPairsOrSaysWhatIsWrong(string text, bool valid, string errorPart)
+    {
+        Assert.Equal(valid, CsvValueMap.TryParseDirections(text, out IReadOnlyDictionary<string, Direction>? map, out string? error));
+        if (valid)
+        {
+            Assert.Equal(2, map!.Count);
+            Assert.Equal(Direction.Receding, map.Values.Last());
+        }
+        else
+        {
+            Assert.Contains(errorPart, error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void CsvValueMap_TryParseClasses_TakesTheCanonicalNamesOnly()
+    {
+        Assert.True(CsvValueMap.TryParseClasses("2=car,3=Heavy,PKW=car", out IReadOnlyDictionary<string, VehicleClass>? map, out _));
+        Assert.Equal(VehicleClass.Heavy, map["3"]);
+        Assert.Equal(VehicleClass.Car, map["pkw"]);
+        Assert.False(CsvValueMap.TryParseClasses("2=lorry", out _, out string? error));
+        Assert.Contains("'lorry'", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -219,13 +219,86 @@ public sealed class ImportTests
         Assert.Equal(2, exit);
         Assert.Contains("Datum", stderr.ToString(), StringComparison.Ordinal);
         Assert.Equal(0, wrong.GetProperty("new").GetInt64());
-        Assert.Equal(unit.Vehicles.Count + 1, wrong.GetProperty("rejects").GetProperty(nameof(RejectReason.CsvHeaderMismatch)).GetInt64());
+        // The first lines are searched for a header that fits (a preamble); after that every line is a counted mismatch.
+        Assert.Equal(CsvParser.MaxPreambleLines, wrong.GetProperty("preambleLines").GetInt64());
+        Assert.Equal(unit.Vehicles.Count + 1 - CsvParser.MaxPreambleLines, wrong.GetProperty("rejects").GetProperty(nameof(RejectReason.CsvHeaderMismatch)).GetInt64());
         Assert.Equal(0, await run.StoredVehiclesAsync());
 
         (exit, JsonElement summary) = await ImportAsync(config, csv, "u-1", format: "csv", columns: FrameEncoder.CsvColumnMap);
         Assert.Equal(0, exit);
         Assert.Equal(unit.Vehicles.Count, summary.GetProperty("new").GetInt64());
         AssertStoredEquals(unit.Vehicles, await run.ReadStoredAsync());
+    }
+
+    [Fact]
+    public async Task Import_CounterExportWithPreambleUsDatesMphAndChannels_StoresEveryVehicleAndCountsBadRows()
+    {
+        await using WorkerRun run = await WorkerRun.CreateAsync("import_counter");
+        SimulatedUnit unit = run.AddUnit("u-1", "nodinge-ale-torg", 40, DaysAgo(3), TimeSpan.FromHours(12), seed: 41);
+        run.Configure();
+        string config = run.WriteConfigFile();
+
+        // A tube counter's per-vehicle report: a preamble, then US dates, 12-hour New York times, mph, a channel per direction.
+        TimeZoneInfo newYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        var us = System.Globalization.CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.Append("Date/Time:, 11/6/2023 11:34:00 AM\r\nSite Code:, 165367\r\n\r\nVeh. No., Date, Time, Channel, Class, Speed\r\n");
+        var expected = new List<SimulatedVehicle>();
+        var seen = new HashSet<(long, double, Direction)>();
+        int number = 0;
+        foreach (SimulatedVehicle vehicle in unit.Vehicles)
+        {
+            DateTime local = TimeZoneInfo.ConvertTimeFromUtc(DateTimeOffset.FromUnixTimeMilliseconds(vehicle.TimestampMs).UtcDateTime, newYork);
+            double mph = Math.Round(vehicle.SpeedKmh / 1.609344, 1, MidpointRounding.AwayFromZero);
+            text.Append(us, $"{++number}, {local:M/d/yyyy}, {local:h:mm:ss tt}, {(vehicle.Direction == Direction.Receding ? 2 : 1)}, {(vehicle.Class == VehicleClass.Heavy ? 3 : 2)}, {mph:0.0}\r\n");
+            SimulatedVehicle exported = vehicle with { TimestampMs = vehicle.TimestampMs / 1000 * 1000, SpeedKmh = mph * 1.609344 };
+            if (seen.Add((exported.TimestampMs, mph, exported.Direction)))
+            {
+                expected.Add(exported);
+            }
+        }
+
+        text.Append("999, 11/6/2023, 11:54:57 AM, 7, 2, 36.3\r\n");   // a channel the map does not name
+        text.Append("1000, 13/6/2023, 11:54:57 AM, 1, 2, 36.3\r\n");  // no 13th month
+        text.Append("1001, 11/6/2023, 11:54:57 AM, 1, 9, 36.3\r\n");  // a class the map does not name
+        string path = Path.Combine(run.Directory, "counter.csv");
+        await File.WriteAllTextAsync(path, text.ToString());
+        var options = new ImportFormatOptions(
+            Columns: "date=Date,time=Time,speed=Speed,dir=Channel,class=Class",
+            Directions: "1=in,2=out",
+            TimeFormats: ["M/d/yyyy h:mm:ss tt"],
+            TimeZone: "America/New_York",
+            SpeedUnit: "mph",
+            Classes: "2=car,3=heavy");
+
+        (int exit, JsonElement summary) = await ImportAsync(config, path, "u-1", format: "csv", options: options);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(2, summary.GetProperty("preambleLines").GetInt64());
+        JsonElement rejects = summary.GetProperty("rejects");
+        Assert.Equal(1, rejects.GetProperty(nameof(RejectReason.InvalidDirection)).GetInt64());
+        Assert.Equal(1, rejects.GetProperty(nameof(RejectReason.InvalidTimestamp)).GetInt64());
+        Assert.Equal(1, rejects.GetProperty(nameof(RejectReason.InvalidField)).GetInt64());
+        Assert.Equal(expected.Count, summary.GetProperty("new").GetInt64());
+        AssertStoredEquals(expected, await run.ReadStoredAsync());
+
+        // An option value that cannot be right stops the import before anything is read, naming it.
+        foreach ((ImportFormatOptions bad, string named) in new[]
+        {
+            (options with { Directions = "1=in,2=sideways" }, "'sideways'"),
+            (options with { TimeZone = "Mars/Olympus_Mons" }, "'Mars/Olympus_Mons'"),
+            (options with { SpeedUnit = "knots" }, "'knots'"),
+            (options with { Classes = "2=lorry" }, "'lorry'"),
+            (options with { TimeFormats = ["%"] }, "'%'"),
+        })
+        {
+            var stderr = new StringWriter();
+            (exit, _) = await ImportAsync(config, path, "u-1", stderr, format: "csv", options: bad);
+            Assert.Equal(2, exit);
+            Assert.Contains(named, stderr.ToString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(expected.Count, await run.StoredVehiclesAsync());
     }
 
     [Fact]
@@ -279,7 +352,7 @@ public sealed class ImportTests
 
         stderr = new StringWriter();
         Assert.Equal(2, (await ImportAsync(config, unit.Path, "u-1", stderr, columns: "ts=a,speed=b")).Exit);
-        Assert.Contains("--columns applies to --format csv only", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("apply to --format csv only", stderr.ToString(), StringComparison.Ordinal);
 
         // A DR500 log must say when each line came: without the logger's timestamps every line is a counted reject.
         string untimed = Path.Combine(run.Directory, "dr500.log");
@@ -304,10 +377,10 @@ public sealed class ImportTests
     }
 
     private static async Task<(int Exit, JsonElement Summary)> ImportAsync(string config, string file, string unit, StringWriter? stderr = null,
-        string? format = null, string? columns = null)
+        string? format = null, string? columns = null, ImportFormatOptions? options = null)
     {
         var stdout = new StringWriter();
-        int exit = await ImportCommand.RunAsync(new FileInfo(config), new FileInfo(file), unit, format, columns, output: "json",
+        int exit = await ImportCommand.RunAsync(new FileInfo(config), new FileInfo(file), unit, format, options ?? new ImportFormatOptions(columns), output: "json",
             stdout, stderr ?? new StringWriter(), progressBar: null, TimeProvider.System, CancellationToken.None);
         string text = stdout.ToString();
         return (exit, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
