@@ -38,6 +38,16 @@ public sealed record DetectorOptions
     /// </summary>
     public double MagnitudeDip { get; init; } = 0.5;
 
+    /// <summary>
+    /// Readings without magnitude: when the speed falls below this share of the track's peak and then rises by more than
+    /// <see cref="SpeedSwell"/> from its low, one vehicle has been followed by the next (a vehicle's measured speed moves
+    /// one way at a time as its angle to the beam changes). 0 turns it off.
+    /// </summary>
+    public double SpeedDip { get; init; } = 0.92;
+
+    /// <summary>The rise from a speed dip (factor) that marks the next vehicle.</summary>
+    public const double SpeedSwell = 1.05;
+
     /// <summary>An hour with at least this many vehicles from one unit is counted as high-flow (<see cref="VehicleDetector.HighFlowHours"/>).</summary>
     public int HighFlowPerHour { get; init; } = 600;
 
@@ -70,6 +80,10 @@ public sealed record DetectorOptions
         else if (!(MagnitudeDip is >= 0 and < 1))
         {
             error = $"{nameof(MagnitudeDip)} must be from 0 (off) to below 1 (was {MagnitudeDip}).";
+        }
+        else if (!(SpeedDip is >= 0 and < 1))
+        {
+            error = $"{nameof(SpeedDip)} must be from 0 (off) to below 1 (was {SpeedDip}).";
         }
         else if (HighFlowPerHour < 1)
         {

@@ -12,7 +12,8 @@ namespace Ale.Speed.Core.Vehicles;
 /// </summary>
 /// <remarks>
 /// <para>A track is also cut in two (<see cref="SplitBursts"/>) when the signal strength, where the unit reports it,
-/// fades to a dip and swells again (<see cref="DetectorOptions.MagnitudeDip"/>: one vehicle leaves, the next enters),
+/// fades to a dip and swells again (<see cref="DetectorOptions.MagnitudeDip"/>: one vehicle leaves, the next enters), or,
+/// where it does not, the speed falls well below the track's peak and rises again (<see cref="DetectorOptions.SpeedDip"/>),
 /// and when it lasts longer than a vehicle at its speed can stay in the beam
 /// (<see cref="DetectorOptions.BeamLengthMetres"/>, capped by <see cref="DetectorOptions.MaxBurstMs"/>). A
 /// "no target" frame (<see cref="TryEndBurst"/>), time running back, <see cref="TryFlush"/> and
@@ -42,6 +43,7 @@ public sealed class VehicleDetector
     private readonly int _maxBurstMs;
     private readonly double _jumpShare;
     private readonly double _dip;
+    private readonly double _speedDip;
     private readonly double _beamAndVehicleMetresPerKmhMs; // (beam + longest vehicle) in metres × 3600: / km/h gives ms
     private readonly int _highFlowPerHour;
 
@@ -66,6 +68,7 @@ public sealed class VehicleDetector
         _maxBurstMs = options.MaxBurstMs;
         _jumpShare = options.SpeedJumpShare;
         _dip = options.MagnitudeDip;
+        _speedDip = options.SpeedDip;
         _beamAndVehicleMetresPerKmhMs = (options.BeamLengthMetres + LongestVehicleMetres) * 3600;
         _highFlowPerHour = options.HighFlowPerHour;
     }
@@ -251,7 +254,7 @@ public sealed class VehicleDetector
 
                 Open(ref track, reading, timeMs, beside: false);
             }
-            else if (track.Add(reading, timeMs, _dip))
+            else if (track.Add(reading, timeMs, _dip, _speedDip))
             {
                 // The signal dipped and swelled again: the part before the dip is one vehicle, the rest the next.
                 Emit(track.Head, track.Direction, countSplit: true);
@@ -426,7 +429,7 @@ public sealed class VehicleDetector
     {
         public Segment Head;
         public Segment Tail;
-        public double DipMagnitude; // lowest magnitude since the head's peak; NaN when none
+        public double Dip;         // lowest magnitude (or speed) since the head's peak; NaN when none
         public int Count;           // readings on the track (0 = free)
         public double LastKmh;
         public long LastMs;
@@ -438,7 +441,7 @@ public sealed class VehicleDetector
         {
             Head.Start(reading, timeMs);
             Tail = default;
-            DipMagnitude = double.NaN;
+            Dip = double.NaN;
             Count = 1;
             LastKmh = reading.SpeedKmh;
             LastMs = timeMs;
@@ -446,40 +449,47 @@ public sealed class VehicleDetector
             Beside = beside;
         }
 
-        /// <summary>Adds a reading; returns true when the signal has dipped and swelled again (the tail is another vehicle).</summary>
-        public bool Add(in Reading reading, long timeMs, double dip)
+        /// <summary>
+        /// Adds a reading; returns true when the signal has dipped and swelled again (the tail is another vehicle): the
+        /// magnitude where the unit reports it, else the speed, which for one vehicle changes in one direction at a time.
+        /// </summary>
+        public bool Add(in Reading reading, long timeMs, double magnitudeDip, double speedDip)
         {
             Count++;
             LastKmh = reading.SpeedKmh;
             LastMs = timeMs;
-            double magnitude = reading.Magnitude;
-            if (double.IsNaN(magnitude) || dip <= 0)
+            bool bySpeed = double.IsNaN(reading.Magnitude);
+            if ((bySpeed ? speedDip : magnitudeDip) <= 0)
             {
                 FoldTail();
                 Head.Add(reading, timeMs);
                 return false;
             }
 
-            if (magnitude >= Head.PeakMagnitude || double.IsNaN(Head.PeakMagnitude))
+            double value = bySpeed ? reading.SpeedKmh : reading.Magnitude;
+            double peak = bySpeed ? Head.PeakKmh : Head.PeakMagnitude;
+            if (value >= peak || double.IsNaN(peak))
             {
-                // Stronger than ever: still the same vehicle coming closer.
+                // Stronger (faster) than ever: still the same vehicle coming closer.
                 FoldTail();
                 Head.Add(reading, timeMs);
-                DipMagnitude = double.NaN;
+                Dip = double.NaN;
                 return false;
             }
 
-            if (!(magnitude > DipMagnitude))
+            if (!(value > Dip))
             {
                 // A new low since the peak: everything up to here belongs to the head.
                 FoldTail();
                 Head.Add(reading, timeMs);
-                DipMagnitude = magnitude;
+                Dip = value;
                 return false;
             }
 
             Tail.Add(reading, timeMs);
-            return DipMagnitude < dip * Head.PeakMagnitude && magnitude * dip > DipMagnitude;
+            return bySpeed
+                ? Dip < speedDip * peak && value > Dip * DetectorOptions.SpeedSwell
+                : Dip < magnitudeDip * peak && value * magnitudeDip > Dip;
         }
 
         /// <summary>After a split: the tail becomes the track's head.</summary>
@@ -487,7 +497,7 @@ public sealed class VehicleDetector
         {
             Head = Tail;
             Tail = default;
-            DipMagnitude = double.NaN;
+            Dip = double.NaN;
             Count = Head.Count;
             Beside = false;
         }

@@ -149,6 +149,8 @@ public sealed class DetectorSettings
 
     public double MagnitudeDip { get; set; } = 0.5;
 
+    public double SpeedDip { get; set; } = 0.92;
+
     public int HighFlowPerHour { get; set; } = 600;
 }
 

@@ -121,6 +121,7 @@ public sealed partial class WorkerSettings
             BeamLengthMetres = settings.BeamLengthMetres,
             SpeedJumpShare = settings.SpeedJumpShare,
             MagnitudeDip = settings.MagnitudeDip,
+            SpeedDip = settings.SpeedDip,
             HighFlowPerHour = settings.HighFlowPerHour,
         };
         if (!detector.TryValidate(out string? error))

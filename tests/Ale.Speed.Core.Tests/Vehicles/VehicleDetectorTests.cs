@@ -247,6 +247,22 @@ public sealed class VehicleDetectorTests
     }
 
     [Fact]
+    public void TryAdd_SpeedFallsAndRisesAgain_WithoutMagnitudes_SplitsAtTheLow()
+    {
+        var detector = new VehicleDetector(s_unit);
+        // A 50 km/h car leaving (49), the next one's readings coming in from 44 (below 0.92 × 50) and rising above 44 × 1.05.
+        List<Vehicle> vehicles = Run(detector, (0, 47, In), (60, 50, In), (120, 49, In), (180, 44, In), (240, 45.5, In), (300, 47, In), (360, 51, In));
+
+        Assert.Equal([(0L, 50.0, 4), (240L, 51.0, 3)], vehicles.Select(v => (v.TimestampMs, v.SpeedKmh, v.ReadingCount)));
+        Assert.Equal(1, detector.SplitBursts);
+
+        // A vehicle whose readings fall away at the end (cosine at close range) and do not rise again stays one.
+        Assert.Single(Run(new VehicleDetector(s_unit), (0, 50, In), (60, 50.5, In), (120, 48, In), (180, 45, In), (240, 44, In)));
+        // Off: one vehicle.
+        Assert.Single(Run(new VehicleDetector(s_unit, new DetectorOptions { SpeedDip = 0 }), (0, 47, In), (60, 50, In), (180, 44, In), (300, 47, In), (360, 51, In)));
+    }
+
+    [Fact]
     public void TryAdd_SlowVehicleInALongBeam_IsOneVehicle_AFastOneAsLongIsTwo()
     {
         var options = new DetectorOptions { BeamLengthMetres = 30 };
