@@ -155,13 +155,15 @@ public sealed class RendererTests
     {
         var (bins, _, catalog) = Data();
         var output = new StringWriter();
-        HotspotsCommand.Write(HotspotRanker.Rank(bins, s_period, catalog, new HotspotOptions { Top = 3, MinimumVehicles = 5 }), OutputFormat.Json, output);
+        HotspotsCommand.Write(HotspotRanker.Rank(bins, s_period, catalog, new HotspotOptions { Top = 3, MinimumVehicles = 5, MinimumObservedHours = 1, MinimumOffences = 1 }), OutputFormat.Json, output);
         using JsonDocument hotspots = JsonDocument.Parse(output.ToString());
         Assert.Equal("speeding", hotspots.RootElement.GetProperty("kind").GetString());
         Assert.Equal(5, hotspots.RootElement.GetProperty("weights").GetProperty("licenceRevocation").GetDouble());
         JsonElement first = hotspots.RootElement.GetProperty("ranked")[0];
         Assert.Equal(1, first.GetProperty("rank").GetInt32());
         Assert.False(string.IsNullOrEmpty(first.GetProperty("explanation").GetString()));
+        Assert.True(first.GetProperty("scoreLowerBound").GetDouble() <= first.GetProperty("score").GetDouble());
+        Assert.Contains(hotspots.RootElement.GetProperty("limitations").EnumerateArray(), l => l.GetString()!.Contains("not fines issued", StringComparison.Ordinal));
 
         var before = new Period(s_period.FromMs, s_period.FromMs + 3 * 24 * Traffic.HourMs);
         var after = new Period(before.ToMs, s_period.ToMs);
