@@ -151,6 +151,24 @@ public sealed class RendererTests
     }
 
     [Fact]
+    public void EveryFormat_SaysMeasuredSpeedsNotFines_AndSpeedIndexMeasuresForOneSite()
+    {
+        string table = Render(OutputFormat.Table);
+        Assert.Contains("not fines issued", table, StringComparison.Ordinal);
+        Assert.Contains("hastighetsindexets mått", table, StringComparison.Ordinal);
+
+        using JsonDocument json = JsonDocument.Parse(Render(OutputFormat.Json));
+        string[] notes = [.. json.RootElement.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!)];
+        Assert.Contains(notes, n => n.Contains("without the police's measuring tolerance", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.Contains("hastighetsindexets mått", StringComparison.Ordinal));
+
+        string html = System.Net.WebUtility.HtmlDecode(Render(OutputFormat.Html));
+        Assert.Contains("inte utfärdade böter", html, StringComparison.Ordinal);
+        Assert.Contains("hastighetsindexets mått", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<td>Böter (ordningsbot)</td>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void HotspotAndCompareJson_AreCamelCaseWithTheirExplanations()
     {
         var (bins, _, catalog) = Data();
