@@ -215,6 +215,12 @@ public sealed class MqttSettings
     public string? SharedGroup { get; set; }
 
     public string TopicPrefix { get; set; } = "ale/speed";
+
+    /// <summary>
+    /// Keep messages of units this worker is not configured for in <c>mqtt-quarantine.ndjson</c> (then acknowledge them)
+    /// instead of leaving them unacknowledged with the broker.
+    /// </summary>
+    public bool QuarantineUnknownUnits { get; set; }
 }
 
 public sealed class EnforcementSettings

@@ -42,6 +42,8 @@ internal static class DeviceSources
             SessionExpiry = mqtt.SessionExpiry,
             SharedSubscriptionGroup = mqtt.SharedGroup,
             TopicPrefix = mqtt.TopicPrefix,
+            UnitIds = [.. settings.Units.Where(u => u.Transport == Transport.Mqtt).Select(u => u.Unit.Id)],
+            QuarantinePath = mqtt.QuarantineUnknownUnits ? Path.Combine(settings.DataDirectory, "mqtt-quarantine.ndjson") : null,
         };
     }
 

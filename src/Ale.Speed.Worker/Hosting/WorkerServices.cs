@@ -174,7 +174,14 @@ internal sealed class StatusReporter(WorkerSettings settings, UnitRouter router,
             LastWriteFailure = flusher.LastFailure is { } f ? $"{f.Failure} (HTTP {f.StatusCode})" : null,
             Units = units,
             UnknownUnits = router.UnknownUnits.ToDictionary(),
-            Mqtt = _mqtt is null ? null : new MqttStatus(_mqtt.IsConnected, _mqtt.MessagesReceived, _mqtt.MessagesAcknowledged, _mqtt.UnknownUnitMessages, _mqtt.Reconnects),
+            Mqtt = _mqtt is null ? null : new MqttStatus(_mqtt.IsConnected, _mqtt.MessagesReceived, _mqtt.MessagesAcknowledged, _mqtt.UnknownUnitMessages, _mqtt.Reconnects)
+            {
+                ClientId = _mqtt.Options.ClientId,
+                SessionTakeovers = _mqtt.SessionTakeovers,
+                AcknowledgementsSkipped = _mqtt.AcknowledgementsSkipped,
+                RedeliveriesDeduplicated = _mqtt.RedeliveriesDeduplicated,
+                QuarantinedMessages = _mqtt.QuarantinedMessages,
+            },
         };
     }
 
