@@ -75,12 +75,12 @@ public static class CompareCommand
                 : $"Unknown control site '{control}'. Known sites: {string.Join(", ", catalog.Sites.Select(s => s.Id).Order(StringComparer.Ordinal))}.");
         }
 
-        List<StoredBin> before = [.. await StoredBins.ReadMergedAsync(reader, request.Before, request.SiteId, ct).ConfigureAwait(false)];
-        List<StoredBin> after = [.. await StoredBins.ReadMergedAsync(reader, request.After, request.SiteId, ct).ConfigureAwait(false)];
+        List<StoredBin> before = [.. await StoredBins.ReadMergedAsync(reader, request.Before, request.SiteId, BinGrain.Hour, ct).ConfigureAwait(false)];
+        List<StoredBin> after = [.. await StoredBins.ReadMergedAsync(reader, request.After, request.SiteId, BinGrain.Hour, ct).ConfigureAwait(false)];
         if (control is not null)
         {
-            before.AddRange(await StoredBins.ReadMergedAsync(reader, request.Before, control, ct).ConfigureAwait(false));
-            after.AddRange(await StoredBins.ReadMergedAsync(reader, request.After, control, ct).ConfigureAwait(false));
+            before.AddRange(await StoredBins.ReadMergedAsync(reader, request.Before, control, BinGrain.Hour, ct).ConfigureAwait(false));
+            after.AddRange(await StoredBins.ReadMergedAsync(reader, request.After, control, BinGrain.Hour, ct).ConfigureAwait(false));
         }
 
         CompareResult result = BeforeAfterComparer.Compare(before, after, request.SiteId, request.Before, request.After, catalog, request.Options);

@@ -189,6 +189,9 @@ public sealed class InfluxSettings
     public bool Gzip { get; set; } = true;
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Read whole hours and days from the hour and day rollups (docs/schema.md); only once they are complete.</summary>
+    public bool ReadRollups { get; set; }
 }
 
 public sealed class MqttSettings

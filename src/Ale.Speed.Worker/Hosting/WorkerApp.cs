@@ -63,7 +63,7 @@ internal static class WorkerApp
 
     /// <summary>A reader of stored bins for the read commands (they never start sources).</summary>
     public static BinReader CreateBinReader(WorkerSettings settings, HttpClient http)
-        => new(new InfluxQueryClient(http, settings.Influx));
+        => new(new InfluxQueryClient(http, settings.Influx)) { UseRollups = settings.Options.Influx.ReadRollups };
 
     /// <summary>Builds the worker's host. <paramref name="exitWhenDone"/>: stop once every file source is read and stored.</summary>
     public static IHost Build(WorkerSettings settings, bool exitWhenDone, TimeProvider? timeProvider = null, Action<ILoggingBuilder>? logging = null)
