@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Ale.Speed.Devices;
 
-/// <summary>Source-generated log messages of the device sources; event ids are stable (4000–4099).</summary>
+/// <summary>Source-generated log messages of the device sources; event ids are stable (4000–4999; 4006 and 4007 were messages never logged, retired).</summary>
 internal static partial class Log
 {
     [LoggerMessage(4000, LogLevel.Information, "MQTT source {ClientId} connected to {Broker} (session present: {SessionPresent}), subscribed to {Filters}")]
@@ -28,12 +28,6 @@ internal static partial class Log
 
     [LoggerMessage(4009, LogLevel.Information, "MQTT source {ClientId}: acknowledgements skipped because their connection ended ({Total} so far); the broker redelivers those messages and their copies are recognised")]
     public static partial void MqttAcknowledgementsSkipped(ILogger logger, string clientId, long total);
-
-    [LoggerMessage(4006, LogLevel.Information, "MQTT source {ClientId}: {Count} messages of an earlier connection skipped; the broker redelivers them")]
-    public static partial void MqttStaleMessagesSkipped(ILogger logger, string clientId, int count);
-
-    [LoggerMessage(4007, LogLevel.Error, "MQTT message processing failed on {Topic}; the message stays unacknowledged and the connection is reset")]
-    public static partial void MqttProcessingFailed(ILogger logger, Exception exception, string topic);
 
     [LoggerMessage(4010, LogLevel.Information, "Serial unit {UnitId}: opened {Port} at {BaudRate} baud")]
     public static partial void SerialOpened(ILogger logger, string unitId, string port, int baudRate);

@@ -52,12 +52,11 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
         var binner = new Binner(settings.Binning);
         var imported = new KnownVehicles();
         var pendingKeys = new HashSet<BinKey>();
-        long confirmed = VehicleJournal.ReadCheckpoint(ledgerDirectory);
-        using VehicleJournal ledger = VehicleJournal.Open(ledgerDirectory, settings.Options.Journal.SegmentBytes, record =>
+        using VehicleJournal ledger = VehicleJournal.Open(ledgerDirectory, settings.Options.Journal.SegmentBytes, (record, stored) =>
         {
             Vehicle vehicle = record.ToVehicle(unit);
             imported.Add(vehicle);
-            if (record.Sequence > confirmed)
+            if (!stored)
             {
                 pendingKeys.Add(binner.KeyOf(vehicle));
                 summary.Recovered++;
