@@ -141,7 +141,15 @@ public sealed class DetectorSettings
 
     public int MinReadings { get; set; } = 2;
 
-    public int MaxBurstMs { get; set; } = 8000;
+    public int MaxBurstMs { get; set; } = 60_000;
+
+    public double BeamLengthMetres { get; set; } = 30;
+
+    public double SpeedJumpShare { get; set; } = 0.15;
+
+    public double MagnitudeDip { get; set; } = 0.5;
+
+    public int HighFlowPerHour { get; set; } = 600;
 }
 
 public sealed class JournalSettings
