@@ -15,7 +15,7 @@ public sealed class AleSpeedOptions
     [Required]
     public string DataDirectory { get; set; } = "";
 
-    /// <summary>Tag on every stored point; several workers merge when read. Default: the host name.</summary>
+    /// <summary>Tag on every stored point; several workers merge when read. Default: the data directory's instance id.</summary>
     public string? WriterId { get; set; }
 
     public List<SiteOptions> Sites { get; set; } = [];
