@@ -34,15 +34,21 @@ public sealed class CanonicalParser : FrameParser
 
     public override bool ReportsVehicles => true;
 
+    /// <summary>Measurement switch (benchmarks): false sends every line down the general path.</summary>
+    internal bool UseCompactPath { get; init; } = true;
+
+    /// <summary>Measurement switch (benchmarks): the general path walks the object with <see cref="JsonMemberReader"/>.</summary>
+    internal bool UseJsonReader { get; init; }
+
     protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {
-        if (!destination.IsEmpty && TryParseCompact(frame, out destination[0]))
+        if (UseCompactPath && !destination.IsEmpty && TryParseCompact(frame, out destination[0]))
         {
             count = 1;
             return RejectReason.None;
         }
 
-        return ParseGeneral(frame, destination, out count);
+        return ParseGeneral(frame, destination, out count, UseJsonReader);
     }
 
     /// <summary>
@@ -164,7 +170,7 @@ public sealed class CanonicalParser : FrameParser
     }
 
     /// <summary>The strict general path: any well-formed JSON object, fields checked in the documented order.</summary>
-    internal static RejectReason ParseGeneral(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
+    internal static RejectReason ParseGeneral(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count, bool useReader = false)
     {
         count = 0;
         if (FrameSyntax.Trim(frame).IsEmpty)
@@ -172,39 +178,35 @@ public sealed class CanonicalParser : FrameParser
             return RejectReason.None;
         }
 
-        JsonValue ts = default, kmh = default, dir = default, len = default, seq = default, vehicleClass = default;
-        var scanner = new JsonObjectScanner(frame);
-        while (scanner.TryNextPlainMember(out ReadOnlySpan<byte> key, out JsonValue value))
+        var members = new Members();
+        bool malformed;
+        if (useReader)
         {
-            // By length first: one comparison for most keys instead of a chain of them.
-            switch (key.Length)
+            var reader = new JsonMemberReader(frame);
+            while (reader.TryNextPlainMember(out ReadOnlySpan<byte> key, out JsonValue value))
             {
-                case 2 when key.SequenceEqual("ts"u8):
-                    ts = value;
-                    break;
-                case 3 when key.SequenceEqual("kmh"u8):
-                    kmh = value;
-                    break;
-                case 3 when key.SequenceEqual("dir"u8):
-                    dir = value;
-                    break;
-                case 3 when key.SequenceEqual("len"u8):
-                    len = value;
-                    break;
-                case 3 when key.SequenceEqual("seq"u8):
-                    seq = value;
-                    break;
-                case 5 when key.SequenceEqual("class"u8):
-                    vehicleClass = value;
-                    break;
+                members.Take(key, value);
             }
+
+            malformed = reader.IsMalformed;
+        }
+        else
+        {
+            var scanner = new JsonObjectScanner(frame);
+            while (scanner.TryNextPlainMember(out ReadOnlySpan<byte> key, out JsonValue value))
+            {
+                members.Take(key, value);
+            }
+
+            malformed = scanner.IsMalformed;
         }
 
-        if (scanner.IsMalformed)
+        if (malformed)
         {
             return RejectReason.Malformed;
         }
 
+        JsonValue ts = members.Ts, kmh = members.Kmh, dir = members.Dir, len = members.Len, seq = members.Seq, vehicleClass = members.Class;
         RejectReason reject;
         if ((reject = ReadTimestamp(ts, out long timestampMs)) != RejectReason.None
             || (reject = ReadSpeed(kmh, out double speedKmh)) != RejectReason.None
@@ -232,6 +234,38 @@ public sealed class CanonicalParser : FrameParser
         };
         count = 1;
         return RejectReason.None;
+    }
+
+    /// <summary>The known keys of one record; a repeated key's last value wins.</summary>
+    private ref struct Members
+    {
+        public JsonValue Ts, Kmh, Dir, Len, Seq, Class;
+
+        public void Take(ReadOnlySpan<byte> key, JsonValue value)
+        {
+            // By length first: one comparison for most keys instead of a chain of them.
+            switch (key.Length)
+            {
+                case 2 when key.SequenceEqual("ts"u8):
+                    Ts = value;
+                    break;
+                case 3 when key.SequenceEqual("kmh"u8):
+                    Kmh = value;
+                    break;
+                case 3 when key.SequenceEqual("dir"u8):
+                    Dir = value;
+                    break;
+                case 3 when key.SequenceEqual("len"u8):
+                    Len = value;
+                    break;
+                case 3 when key.SequenceEqual("seq"u8):
+                    Seq = value;
+                    break;
+                case 5 when key.SequenceEqual("class"u8):
+                    Class = value;
+                    break;
+            }
+        }
     }
 
     private static RejectReason ReadTimestamp(JsonValue value, out long timestampMs)

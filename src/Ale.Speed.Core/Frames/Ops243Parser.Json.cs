@@ -9,7 +9,7 @@ public sealed partial class Ops243Parser
     /// report (<c>range</c> without <c>speed</c>) or any other object (a settings answer, product information). A
     /// <c>unit</c> that names a speed unit wins over <paramref name="configuredFactor"/>. A blank line gives nothing.
     /// </summary>
-    internal static RejectReason ParseJson(ReadOnlySpan<byte> frame, double configuredFactor, Span<Reading> destination, out int count, out FrameKind kind)
+    internal static RejectReason ParseJson(ReadOnlySpan<byte> frame, double configuredFactor, Span<Reading> destination, out int count, out FrameKind kind, bool useReader = false)
     {
         count = 0;
         kind = FrameKind.Measurement;
@@ -18,39 +18,35 @@ public sealed partial class Ops243Parser
             return RejectReason.None;
         }
 
-        JsonValue speed = default, direction = default, time = default, magnitude = default, range = default, unit = default;
-        var scanner = new JsonObjectScanner(frame);
-        while (scanner.TryNextPlainMember(out ReadOnlySpan<byte> key, out JsonValue value))
+        var members = new Members();
+        bool malformed;
+        if (useReader)
         {
-            // By length first: one comparison for most keys instead of a chain of them.
-            switch (key.Length)
+            var reader = new JsonMemberReader(frame);
+            while (reader.TryNextPlainMember(out ReadOnlySpan<byte> key, out JsonValue value))
             {
-                case 5 when key.SequenceEqual("speed"u8):
-                    speed = value;
-                    break;
-                case 9 when key.SequenceEqual("direction"u8):
-                    direction = value;
-                    break;
-                case 4 when key.SequenceEqual("time"u8):
-                    time = value;
-                    break;
-                case 4 when key.SequenceEqual("unit"u8):
-                    unit = value;
-                    break;
-                case 5 when key.SequenceEqual("range"u8):
-                    range = value;
-                    break;
-                case 9 when key.SequenceEqual("magnitude"u8):
-                    magnitude = value;
-                    break;
+                members.Take(key, value);
             }
+
+            malformed = reader.IsMalformed;
+        }
+        else
+        {
+            var scanner = new JsonObjectScanner(frame);
+            while (scanner.TryNextPlainMember(out ReadOnlySpan<byte> key, out JsonValue value))
+            {
+                members.Take(key, value);
+            }
+
+            malformed = scanner.IsMalformed;
         }
 
-        if (scanner.IsMalformed)
+        if (malformed)
         {
             return RejectReason.Malformed;
         }
 
+        JsonValue speed = members.Speed, direction = members.Direction, time = members.Time, magnitude = members.Magnitude, range = members.Range, unit = members.Unit;
         Span<double> numbers = stackalloc double[MaxReadingsPerFrame];
         RejectReason reject;
         if (speed.IsAbsentOrNull)
@@ -158,6 +154,38 @@ public sealed partial class Ops243Parser
 
         count = written;
         return RejectReason.None;
+    }
+
+    /// <summary>The known keys of one report; a repeated key's last value wins.</summary>
+    private ref struct Members
+    {
+        public JsonValue Speed, Direction, Time, Unit, Range, Magnitude;
+
+        public void Take(ReadOnlySpan<byte> key, JsonValue value)
+        {
+            // By length first: one comparison for most keys instead of a chain of them.
+            switch (key.Length)
+            {
+                case 5 when key.SequenceEqual("speed"u8):
+                    Speed = value;
+                    break;
+                case 9 when key.SequenceEqual("direction"u8):
+                    Direction = value;
+                    break;
+                case 4 when key.SequenceEqual("time"u8):
+                    Time = value;
+                    break;
+                case 4 when key.SequenceEqual("unit"u8):
+                    Unit = value;
+                    break;
+                case 5 when key.SequenceEqual("range"u8):
+                    Range = value;
+                    break;
+                case 9 when key.SequenceEqual("magnitude"u8):
+                    Magnitude = value;
+                    break;
+            }
+        }
     }
 
     /// <summary>A scalar (one value) or an array of at most <see cref="FrameParser.MaxReadingsPerFrame"/> values.</summary>

@@ -49,6 +49,12 @@ public sealed class JsonScannerTests
     [InlineData("""{"a":"\/\b\f\n\r\t"}""")]
     [InlineData("""{"a":0,"b":-0,"c":0.5e-10,"d":1E+2}""")]
     public void Next_WellFormedObject_EndsCleanly(string json)
+    {
+        Assert.False(ReadToEndIsMalformed(json), "JsonMemberReader");
+        Next_WellFormedObject_EndsCleanlyInTheScanner(json);
+    }
+
+    private static void Next_WellFormedObject_EndsCleanlyInTheScanner(string json)
         => Assert.Equal(JsonStep.End, ScanToEnd(json));
 
     [Theory]
@@ -91,7 +97,10 @@ public sealed class JsonScannerTests
     [InlineData("""{"a":{"b":1,}}""")]
     [InlineData("""{"a":{"b":1]}""")]
     public void Next_MalformedText_IsMalformed(string json)
-        => Assert.Equal(JsonStep.Malformed, ScanToEnd(json));
+    {
+        Assert.Equal(JsonStep.Malformed, ScanToEnd(json));
+        Assert.True(ReadToEndIsMalformed(json), "JsonMemberReader");
+    }
 
     [Fact]
     public void Next_NestingBeyondMaxDepth_IsMalformed()
@@ -101,6 +110,8 @@ public sealed class JsonScannerTests
 
         Assert.Equal(JsonStep.End, ScanToEnd(within));
         Assert.Equal(JsonStep.Malformed, ScanToEnd(beyond));
+        Assert.False(ReadToEndIsMalformed(within));
+        Assert.True(ReadToEndIsMalformed(beyond));
     }
 
     [Fact]
@@ -116,6 +127,39 @@ public sealed class JsonScannerTests
 
         Assert.Equal(JsonStep.End, step);
         Assert.Equal([JsonKind.Number, JsonKind.String, JsonKind.Array, JsonKind.Object], kinds);
+    }
+
+    [Fact]
+    public void MemberReader_ObjectWithEveryKindOfValue_YieldsWhatTheScannerYields()
+    {
+        byte[] json = Ascii("""  { "s" : "a\"b\\c\u00e9" ,"n":-1.5e3,"t":true,"f":false,"z":null,"k\u0065y":1,"o":{"x":[1,{"y":"}"}]},"a":[ ] }  """);
+        var scanner = new JsonObjectScanner(json);
+        var reader = new JsonMemberReader(json);
+        var scanned = new List<(string, JsonKind, string, bool)>();
+        var read = new List<(string, JsonKind, string, bool)>();
+        while (scanner.TryNextPlainMember(out ReadOnlySpan<byte> key, out JsonValue value))
+        {
+            scanned.Add((System.Text.Encoding.ASCII.GetString(key), value.Kind, System.Text.Encoding.ASCII.GetString(value.Raw), value.HasEscapes));
+        }
+
+        while (reader.TryNextPlainMember(out ReadOnlySpan<byte> key, out JsonValue value))
+        {
+            read.Add((System.Text.Encoding.ASCII.GetString(key), value.Kind, System.Text.Encoding.ASCII.GetString(value.Raw), value.HasEscapes));
+        }
+
+        Assert.Equal(7, scanned.Count);
+        Assert.Equal(scanned, read);
+        Assert.False(reader.IsMalformed);
+    }
+
+    private static bool ReadToEndIsMalformed(string json)
+    {
+        var reader = new JsonMemberReader(Ascii(json));
+        while (reader.TryNextPlainMember(out _, out _))
+        {
+        }
+
+        return reader.IsMalformed;
     }
 
     private static JsonStep ScanToEnd(string json)
