@@ -37,9 +37,6 @@ public sealed class CanonicalParser : FrameParser
     /// <summary>Measurement switch (benchmarks): false sends every line down the general path.</summary>
     internal bool UseCompactPath { get; init; } = true;
 
-    /// <summary>Measurement switch (benchmarks): the general path walks the object with <see cref="JsonMemberReader"/>.</summary>
-    internal bool UseJsonReader { get; init; }
-
     protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {
         if (UseCompactPath && !destination.IsEmpty && TryParseCompact(frame, out destination[0]))
@@ -48,7 +45,7 @@ public sealed class CanonicalParser : FrameParser
             return RejectReason.None;
         }
 
-        return ParseGeneral(frame, destination, out count, UseJsonReader);
+        return ParseGeneral(frame, destination, out count);
     }
 
     /// <summary>
@@ -169,8 +166,11 @@ public sealed class CanonicalParser : FrameParser
         return true;
     }
 
-    /// <summary>The strict general path: any well-formed JSON object, fields checked in the documented order.</summary>
-    internal static RejectReason ParseGeneral(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count, bool useReader = false)
+    /// <summary>
+    /// The strict general path: any well-formed JSON object (read by <see cref="System.Text.Json.Utf8JsonReader"/>), fields
+    /// checked in the documented order.
+    /// </summary>
+    internal static RejectReason ParseGeneral(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {
         count = 0;
         if (FrameSyntax.Trim(frame).IsEmpty)
@@ -179,29 +179,13 @@ public sealed class CanonicalParser : FrameParser
         }
 
         var members = new Members();
-        bool malformed;
-        if (useReader)
+        var reader = new JsonMemberReader(frame);
+        while (reader.TryNextPlainMember(out ReadOnlySpan<byte> key, out JsonValue value))
         {
-            var reader = new JsonMemberReader(frame);
-            while (reader.TryNextPlainMember(out ReadOnlySpan<byte> key, out JsonValue value))
-            {
-                members.Take(key, value);
-            }
-
-            malformed = reader.IsMalformed;
-        }
-        else
-        {
-            var scanner = new JsonObjectScanner(frame);
-            while (scanner.TryNextPlainMember(out ReadOnlySpan<byte> key, out JsonValue value))
-            {
-                members.Take(key, value);
-            }
-
-            malformed = scanner.IsMalformed;
+            members.Take(key, value);
         }
 
-        if (malformed)
+        if (reader.IsMalformed)
         {
             return RejectReason.Malformed;
         }

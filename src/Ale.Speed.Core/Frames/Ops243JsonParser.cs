@@ -35,8 +35,6 @@ public sealed class Ops243JsonParser : FrameParser
     /// <summary>Measurement switch (benchmarks): false sends every line down the general path.</summary>
     internal bool UseCompactPath { get; init; } = true;
 
-    /// <summary>Measurement switch (benchmarks): the general path walks the object with <see cref="JsonMemberReader"/>.</summary>
-    internal bool UseJsonReader { get; init; }
 
     protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {
@@ -149,7 +147,7 @@ public sealed class Ops243JsonParser : FrameParser
     /// <summary>The strict general path: any well-formed JSON object, scalars or arrays, numbers quoted or not.</summary>
     internal RejectReason ParseGeneral(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {
-        RejectReason reject = Ops243Parser.ParseJson(frame, _factor, destination, out count, out FrameKind kind, UseJsonReader);
+        RejectReason reject = Ops243Parser.ParseJson(frame, _factor, destination, out count, out FrameKind kind);
         ReportKind(kind);
         return reject;
     }

@@ -9,7 +9,7 @@ public sealed partial class Ops243Parser
     /// report (<c>range</c> without <c>speed</c>) or any other object (a settings answer, product information). A
     /// <c>unit</c> that names a speed unit wins over <paramref name="configuredFactor"/>. A blank line gives nothing.
     /// </summary>
-    internal static RejectReason ParseJson(ReadOnlySpan<byte> frame, double configuredFactor, Span<Reading> destination, out int count, out FrameKind kind, bool useReader = false)
+    internal static RejectReason ParseJson(ReadOnlySpan<byte> frame, double configuredFactor, Span<Reading> destination, out int count, out FrameKind kind)
     {
         count = 0;
         kind = FrameKind.Measurement;
@@ -19,29 +19,13 @@ public sealed partial class Ops243Parser
         }
 
         var members = new Members();
-        bool malformed;
-        if (useReader)
+        var reader = new JsonMemberReader(frame);
+        while (reader.TryNextPlainMember(out ReadOnlySpan<byte> key, out JsonValue value))
         {
-            var reader = new JsonMemberReader(frame);
-            while (reader.TryNextPlainMember(out ReadOnlySpan<byte> key, out JsonValue value))
-            {
-                members.Take(key, value);
-            }
-
-            malformed = reader.IsMalformed;
-        }
-        else
-        {
-            var scanner = new JsonObjectScanner(frame);
-            while (scanner.TryNextPlainMember(out ReadOnlySpan<byte> key, out JsonValue value))
-            {
-                members.Take(key, value);
-            }
-
-            malformed = scanner.IsMalformed;
+            members.Take(key, value);
         }
 
-        if (malformed)
+        if (reader.IsMalformed)
         {
             return RejectReason.Malformed;
         }
@@ -198,20 +182,9 @@ public sealed partial class Ops243Parser
             return ReadNumber(value, out numbers[0]);
         }
 
-        var elements = new JsonArrayScanner(value.Raw);
-        while (true)
+        var elements = new JsonElementReader(value.Raw);
+        while (elements.TryNext(out JsonValue element))
         {
-            JsonStep step = elements.Next(out JsonValue element);
-            if (step == JsonStep.End)
-            {
-                return RejectReason.None;
-            }
-
-            if (step == JsonStep.Malformed)
-            {
-                return RejectReason.Malformed;
-            }
-
             if (count == numbers.Length)
             {
                 return RejectReason.TooManyTargets;
@@ -223,6 +196,8 @@ public sealed partial class Ops243Parser
                 return reject;
             }
         }
+
+        return elements.IsMalformed ? RejectReason.Malformed : RejectReason.None;
     }
 
     /// <summary>A JSON number, or a number in a string (some firmware quotes its values).</summary>
@@ -263,17 +238,11 @@ public sealed partial class Ops243Parser
             return RejectReason.Malformed;
         }
 
-        var elements = new JsonArrayScanner(value.Raw);
+        var elements = new JsonElementReader(value.Raw);
         int count = 0;
-        while (true)
+        while (elements.TryNext(out JsonValue element))
         {
-            JsonStep step = elements.Next(out JsonValue element);
-            if (step == JsonStep.End)
-            {
-                return count == directions.Length ? RejectReason.None : RejectReason.Malformed;
-            }
-
-            if (step == JsonStep.Malformed || count == directions.Length)
+            if (count == directions.Length)
             {
                 return RejectReason.Malformed;
             }
@@ -283,6 +252,8 @@ public sealed partial class Ops243Parser
                 return RejectReason.InvalidDirection;
             }
         }
+
+        return !elements.IsMalformed && count == directions.Length ? RejectReason.None : RejectReason.Malformed;
     }
 
     private static bool TryDirection(JsonValue value, out Direction direction)

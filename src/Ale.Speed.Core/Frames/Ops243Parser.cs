@@ -37,9 +37,6 @@ public sealed partial class Ops243Parser : FrameParser
 
     public override bool ReportsVehicles => false;
 
-    /// <summary>Measurement switch (benchmarks): JSON lines are walked with <see cref="JsonMemberReader"/>.</summary>
-    internal bool UseJsonReader { get; init; }
-
     protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {
         count = 0;
@@ -50,7 +47,7 @@ public sealed partial class Ops243Parser : FrameParser
         }
 
         RejectReason reject = text[0] == (byte)'{'
-            ? ParseJson(text, _factor, destination, out count, out FrameKind kind, UseJsonReader)
+            ? ParseJson(text, _factor, destination, out count, out FrameKind kind)
             : ParseFields(text, destination, out count, out kind);
         ReportKind(kind);
         return reject;
