@@ -13,6 +13,9 @@ public static class DevicesMetrics
     public const string MqttMessagesReceived = "ale.speed.devices.mqtt.messages.received";
     public const string MqttMessagesAcknowledged = "ale.speed.devices.mqtt.messages.acknowledged";
     public const string MqttMessagesUnknownUnit = "ale.speed.devices.mqtt.messages.unknown_unit";
+    public const string MqttMessagesQuarantined = "ale.speed.devices.mqtt.messages.quarantined";
+    public const string MqttSessionTakeovers = "ale.speed.devices.mqtt.session_takeovers";
+    public const string MqttAcknowledgementsSkipped = "ale.speed.devices.mqtt.acknowledgements.skipped";
     public const string MqttReconnects = "ale.speed.devices.mqtt.reconnects";
     public const string MqttConnected = "ale.speed.devices.mqtt.connected";
     public const string SerialBytesRead = "ale.speed.devices.serial.bytes_read";
@@ -23,7 +26,10 @@ public static class DevicesMetrics
 
     internal static readonly Counter<long> MessagesReceived = s_meter.CreateCounter<long>(MqttMessagesReceived, "{message}", "MQTT messages received on the vehicle and raw topics.");
     internal static readonly Counter<long> MessagesAcknowledged = s_meter.CreateCounter<long>(MqttMessagesAcknowledged, "{message}", "MQTT messages acknowledged (PUBACK) after their vehicles were durable.");
-    internal static readonly Counter<long> MessagesUnknownUnit = s_meter.CreateCounter<long>(MqttMessagesUnknownUnit, "{message}", "MQTT messages from a unit that is not registered (acknowledged and dropped).");
+    internal static readonly Counter<long> MessagesUnknownUnit = s_meter.CreateCounter<long>(MqttMessagesUnknownUnit, "{message}", "MQTT messages from a unit this worker is not configured for (quarantined, or left unacknowledged with the broker).");
+    internal static readonly Counter<long> MessagesQuarantined = s_meter.CreateCounter<long>(MqttMessagesQuarantined, "{message}", "MQTT messages of unconfigured units kept in the quarantine file and acknowledged.");
+    internal static readonly Counter<long> SessionTakeovers = s_meter.CreateCounter<long>(MqttSessionTakeovers, "{takeover}", "Times another client with the same client id took the MQTT session over.");
+    internal static readonly Counter<long> AcknowledgementsSkipped = s_meter.CreateCounter<long>(MqttAcknowledgementsSkipped, "{message}", "Durable MQTT messages not acknowledged because their connection had ended (redelivered and recognised).");
     internal static readonly Counter<long> Reconnects = s_meter.CreateCounter<long>(MqttReconnects, "{connection}", "MQTT connections made after the first one.");
     internal static readonly UpDownCounter<int> Connected = s_meter.CreateUpDownCounter<int>(MqttConnected, "{connection}", "1 while the MQTT source is connected and subscribed.");
     internal static readonly Counter<long> BytesRead = s_meter.CreateCounter<long>(SerialBytesRead, "By", "Bytes read from serial ports.");

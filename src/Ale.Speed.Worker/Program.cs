@@ -94,7 +94,7 @@ internal static class Program
         provision.SetAction((parse, cancellationToken) => Devices.Provisioning.ProvisioningTool.RunAsync(
             parse.GetValue(port)!, parse.GetValue(profile)!.FullName, Console.Out, parse.GetValue(baud), cancellationToken));
 
-        var root = new RootCommand("Ale.Speed: radar speed-sign measurements into decisions.") { run, status, simulate, provision, ImportCommand.Create(config) };
+        var root = new RootCommand("Ale.Speed: radar speed-sign measurements into decisions.") { run, status, simulate, provision, ImportCommand.Create(config), RollupCommand.Create(config) };
         foreach (Command command in AnalysisCommands.Create(config))
         {
             root.Subcommands.Add(command);

@@ -69,10 +69,10 @@ public class MqttPathBenchmarks
         var unit = new Unit { Id = "bench-1", Site = new Site("bench", "Bench", 50), Format = FrameFormat.Canonical };
         var router = new UnitRouter([unit], TimeProvider.System, filterOptions: new FilterOptions { DuplicateCapacity = 16_384 });
         // The worker's own journal loop (group commit with fsync, then bins), not a stand-in.
-        var activity = new UnitActivity([new UnitRegistration(unit, Transport.Mqtt, TimeSpan.FromHours(1), null, new SerialSettings())], TimeProvider.System);
+        var activity = new UnitActivity([new UnitRegistration(unit, Transport.Mqtt, TimeSpan.FromHours(1), null, null)], TimeProvider.System);
         _sink = JournalWriter.Open(new JournalOptions(Path.Combine(_directory, "journal"), 64L * 1024 * 1024, long.MaxValue, TimeSpan.FromDays(7), TimeSpan.Zero),
             [unit], router, new BinStore(new BinningOptions(), TimeProvider.System), TimeProvider.System, NullLogger.Instance, activity);
-        _source = new MqttVehicleSource(new MqttSourceOptions { BrokerUri = new Uri($"mqtt://127.0.0.1:{port}"), ClientId = "bench-worker" }, router, _sink);
+        _source = new MqttVehicleSource(new MqttSourceOptions { BrokerUri = new Uri($"mqtt://127.0.0.1:{port}"), ClientId = "bench-worker", UnitIds = ["bench-1"] }, router, _sink);
         _stop = new CancellationTokenSource();
         _journalLoop = _sink.RunAsync(_stop.Token);
         _run = _source.RunAsync(_stop.Token);

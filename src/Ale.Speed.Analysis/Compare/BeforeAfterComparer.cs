@@ -9,14 +9,23 @@ using Ale.Speed.Influx.Bins;
 namespace Ale.Speed.Analysis.Compare;
 
 /// <summary>
-/// Before/after evaluation of a measure at one site: the change in mean, V85 and share over the limit with confidence
-/// intervals, the after period post-stratified to the before period's mix of day types and times of day
-/// (<see cref="WeekStrata"/>), and notes when the limit or the display mode changed. Methods: docs/analysis.md.
+/// Before/after evaluation of a measure at one site, with the <b>day</b> as the unit of variation: each day's mean, V85
+/// and share over the limit (reweighted to the before period's mix of times of day) is one observation; the change is
+/// the difference of day-type-weighted means of daily figures, its interval a t interval from the day-to-day variance
+/// pooled within day types. Optionally against a control site (difference in differences, day by day). Methods:
+/// docs/analysis.md.
 /// </summary>
 public static class BeforeAfterComparer
 {
     private const double Quantile85 = 0.85;
 
+    // A day whose times of day hold less than this share of the usual traffic (an outage) is left out.
+    private const double MinimumDayCoverage = 0.75;
+
+    private static readonly string[] s_figures = ["mean", "v85", "shareOverLimit"];
+
+    /// <param name="beforeBins">Stored bins (writers merged) of the before period: the site's and, with a control, the control's.</param>
+    /// <param name="afterBins">Likewise for the after period.</param>
     public static CompareResult Compare(IReadOnlyList<StoredBin> beforeBins, IReadOnlyList<StoredBin> afterBins, string siteId,
         Period before, Period after, SiteCatalog catalog, CompareOptions? options = null)
     {
@@ -30,80 +39,53 @@ public static class BeforeAfterComparer
         }
 
         string? direction = options.Direction is null or "all" ? null : options.Direction;
+        string? controlId = options.ControlSiteId;
         List<StoredBin> b = Select(beforeBins, siteId, before, direction);
         List<StoredBin> a = Select(afterBins, siteId, after, direction);
-        Bin[] bStrata = Strata(b);
-        Bin[] aStrata = Strata(a);
-        long bTotal = bStrata.Sum(s => s.Count);
-        long aTotal = aStrata.Sum(s => s.Count);
-
-        var weights = new double[WeekStrata.Count];
-        var dropped = new List<DroppedStratum>();
-        long bCompared = 0;
-        for (int h = 0; h < WeekStrata.Count; h++)
+        var siteBefore = new PeriodDays(b);
+        var siteAfter = new PeriodDays(a);
+        var leftOut = new List<DayLeftOut>();
+        double[]?[] siteWeights = siteBefore.BandWeights();
+        Dictionary<DateOnly, DayFigures> sB = siteBefore.Figures(siteWeights, siteId, options, leftOut);
+        Dictionary<DateOnly, DayFigures> sA = siteAfter.Figures(siteWeights, siteId, options, leftOut);
+        Dictionary<DateOnly, DayFigures>? cB = null;
+        Dictionary<DateOnly, DayFigures>? cA = null;
+        if (controlId is not null)
         {
-            if (bStrata[h].Count >= options.MinimumStratumVehicles && aStrata[h].Count >= options.MinimumStratumVehicles)
-            {
-                bCompared += bStrata[h].Count;
-            }
-            else if (bStrata[h].Count + aStrata[h].Count > 0)
-            {
-                dropped.Add(new DroppedStratum(WeekStrata.Label(h), bStrata[h].Count, aStrata[h].Count));
-            }
+            var controlBefore = new PeriodDays(Select(beforeBins, controlId, before, direction));
+            double[]?[] controlWeights = controlBefore.BandWeights();
+            cB = controlBefore.Figures(controlWeights, controlId, options, leftOut);
+            cA = new PeriodDays(Select(afterBins, controlId, after, direction)).Figures(controlWeights, controlId, options, leftOut);
         }
 
-        long aCompared = 0;
-        for (int h = 0; h < WeekStrata.Count; h++)
+        List<Observation> obsB = Join(sB, cB, siteId, controlId, leftOut);
+        List<Observation> obsA = Join(sA, cA, siteId, controlId, leftOut);
+        int[] daysB = CountByType(obsB);
+        int[] daysA = CountByType(obsA);
+        int[] types = [.. Enumerable.Range(0, DayParts.DayTypeCount).Where(t => daysB[t] > 0 && daysA[t] > 0)];
+        var weights = new double[DayParts.DayTypeCount];
+        long typeVehicles = types.Sum(t => obsB.Where(o => o.DayType == t).Sum(o => o.Vehicles));
+        foreach (int t in types)
         {
-            if (bStrata[h].Count >= options.MinimumStratumVehicles && aStrata[h].Count >= options.MinimumStratumVehicles)
-            {
-                weights[h] = bStrata[h].Count / (double)bCompared;
-                aCompared += aStrata[h].Count;
-            }
+            weights[t] = obsB.Where(o => o.DayType == t).Sum(o => o.Vehicles) / (double)typeVehicles;
         }
 
-        double mix = 0;
-        for (int h = 0; h < WeekStrata.Count; h++)
-        {
-            mix += Math.Abs(Share(bStrata[h].Count, bTotal) - Share(aStrata[h].Count, aTotal));
-        }
-
-        mix /= 2;
-        Bin aAll = Bin.Merge(aStrata);
-        int minimum = options.Statistics.MinimumSample;
-        bool enough = bCompared >= minimum && aCompared >= minimum;
+        int usedB = types.Sum(t => daysB[t]);
+        int usedA = types.Sum(t => daysA[t]);
+        int df = usedB + usedA - 2 * types.Length;
+        bool enough = usedB >= options.MinimumDays && usedA >= options.MinimumDays && df >= 1;
         double alpha = 1 - options.ConfidenceLevel;
-        double z = Distributions.NormalQuantile(1 - alpha / 2);
+        double tQuantile = enough ? Distributions.StudentQuantile(1 - alpha / 2, df) : double.NaN;
         var changes = new List<FigureChange>();
-        if (enough)
+        Bin bAll = StoredBins.Merge(b);
+        Bin aAll = StoredBins.Merge(a);
+        for (int f = 0; f < s_figures.Length; f++)
         {
-            var bs = new StratifiedSample(bStrata, weights);
-            var @as = new StratifiedSample(aStrata, weights);
-
-            double meanDiff = @as.Mean - bs.Mean;
-            double meanVar = bs.MeanVariance + @as.MeanVariance;
-            double denominator = bs.SatterthwaiteDenominator + @as.SatterthwaiteDenominator;
-            double df = denominator > 0 ? meanVar * meanVar / denominator : double.PositiveInfinity;
-            double t = Distributions.StudentQuantile(1 - alpha / 2, Math.Max(df, 1));
-            double meanHalf = t * Math.Sqrt(meanVar);
-            changes.Add(Change("mean", bs.Mean, @as.Mean, meanDiff, meanHalf, string.Create(CultureInfo.InvariantCulture,
-                $"Welch t interval from exact per-stratum sums and sums of squares, Welch-Satterthwaite df = {df:F0}")));
-
-            var (bV85, _, _, bSe) = bs.QuantileInterval(Quantile85, z);
-            var (aV85, _, _, aSe) = @as.QuantileInterval(Quantile85, z);
-            changes.Add(Change("v85", bV85, aV85, aV85 - bV85, z * Math.Sqrt(bSe * bSe + aSe * aSe),
-                "Woodruff interval per period from the 1 km/h histograms (distribution-free), standard errors combined as Price-Bonett"));
-
-            double shareDiff = @as.ShareOverLimit - bs.ShareOverLimit;
-            changes.Add(Change("shareOverLimit", bs.ShareOverLimit, @as.ShareOverLimit, shareDiff, z * Math.Sqrt(bs.ShareVariance + @as.ShareVariance),
-                "two-proportion normal approximation, stratified, Agresti-Caffo adjusted variances"));
-        }
-        else
-        {
-            Bin bAll = Bin.Merge(bStrata);
-            changes.Add(Insufficient("mean", SpeedStatistics.Mean(bAll), SpeedStatistics.Mean(aAll)));
-            changes.Add(Insufficient("v85", SpeedStatistics.V85(bAll), SpeedStatistics.V85(aAll)));
-            changes.Add(Insufficient("shareOverLimit", SpeedStatistics.ShareOverLimit(bAll), SpeedStatistics.ShareOverLimit(aAll)));
+            double minimum = f == 2 ? options.MinimumShareChange : options.MinimumChangeKmh;
+            changes.Add(enough
+                ? Change(f, obsB, obsA, types, weights, tQuantile, df, minimum, controlId is not null)
+                : new FigureChange(s_figures[f], Pooled(f, bAll), Pooled(f, aAll), Pooled(f, aAll) - Pooled(f, bAll), double.NaN, double.NaN,
+                    Verdict.InsufficientData, minimum, double.NaN, "not computed: too few days"));
         }
 
         int[] bLimits = [.. b.Select(x => x.Bin.LimitKmh).Distinct().Order()];
@@ -112,20 +94,33 @@ public static class BeforeAfterComparer
         string[] aDisplays = [.. a.Select(x => x.Key.DisplayMode).Distinct().Order().Select(StoredBins.DisplayName)];
         bool limitChanged = bLimits.Length > 0 && aLimits.Length > 0 && !bLimits.SequenceEqual(aLimits);
         bool displayChanged = bDisplays.Length > 0 && aDisplays.Length > 0 && !bDisplays.SequenceEqual(aDisplays);
+        string? controlName = controlId is null ? null : catalog.NameOf(controlId);
 
         var notes = new List<string>();
         if (!enough)
         {
             notes.Add(string.Create(CultureInfo.InvariantCulture,
-                $"Too few vehicles to compare: {bCompared} before and {aCompared} after in the strata both periods share; at least {minimum} each are needed."));
+                $"Too few days to judge a change: {usedB} usable days before and {usedA} after on the day types both periods have; at least {options.MinimumDays} each are needed, because traffic varies from day to day and only several days show by how much."));
         }
 
         notes.Add(string.Create(CultureInfo.InvariantCulture,
-            $"The after period is reweighted to the before period's mix of day types and times of day ({WeekStrata.Count} strata: Mon-Fri/Sat/Sun x 00-06, 06-09, 09-15, 15-18, 18-22, 22-24); the mixes differ by {mix:P0} (total variation distance)."));
-        if (dropped.Count > 0)
+            $"The day is the unit of variation: each day's figure (reweighted to the before period's mix of times of day) is one observation, weekdays and weekends weighted {weights[0]:P0} / {weights[1]:P0} as the before period's vehicles; the interval is a t interval from the day-to-day variation within day types ({df} degrees of freedom). Vehicles within a day are not independent samples."));
+        notes.Add(controlId is null
+            ? "A before/after comparison shows whether speeds differ, not why: season, weather, roadworks, school holidays or traffic diverted elsewhere move them too. Without a control site (--control), changes common to all roads are not separated from the measure."
+            : $"Compared day by day with the control site {controlName} ({controlId}): changes common to both roads (season, weather) are taken out, changes at one of them are not. The comparison still shows whether speeds differ, not why.");
+        if (options.SelectedByRanking)
         {
-            notes.Add(string.Create(CultureInfo.InvariantCulture,
-                $"Left out because one period had fewer than {options.MinimumStratumVehicles} vehicles there: {string.Join(", ", dropped.Select(d => $"{d.Stratum} ({d.BeforeVehicles} before, {d.AfterVehicles} after)"))}."));
+            notes.Add("Regression to the mean: the site was chosen because it ranked high. A site picked for its high speeds tends to measure lower the next time even if nothing is done, so part of a decrease may be chance. Use a before period that was not used to choose the site, or a control site chosen the same way.");
+        }
+
+        if (leftOut.Count > 0)
+        {
+            notes.Add($"Days left out ({leftOut.Count}): {string.Join("; ", leftOut.Take(10).Select(d => $"{d.Site} {d.Date:yyyy-MM-dd} ({d.Reason})"))}{(leftOut.Count > 10 ? "; …" : "")}.");
+        }
+
+        if (types.Length < DayParts.DayTypeCount && enough)
+        {
+            notes.Add($"Only {string.Join(" and ", types.Select(DayParts.DayTypeName))}s are compared: the other day type is missing in one period.");
         }
 
         if (limitChanged)
@@ -147,28 +142,28 @@ public static class BeforeAfterComparer
         }
 
         FigureChange primary = changes[(int)options.Primary];
-        string dirName = direction ?? "all";
         return new CompareResult
         {
             SiteId = siteId,
             SiteName = catalog.NameOf(siteId),
-            Direction = dirName,
+            Direction = direction ?? "all",
             Before = before,
             After = after,
             ConfidenceLevel = options.ConfidenceLevel,
-            BeforeVehicles = bTotal,
-            AfterVehicles = aTotal,
-            BeforeVehiclesCompared = bCompared,
-            AfterVehiclesCompared = aCompared,
+            ControlSiteId = controlId,
+            ControlSiteName = controlName,
+            SelectedByRanking = options.SelectedByRanking,
+            BeforeVehicles = bAll.Count,
+            AfterVehicles = aAll.Count,
+            BeforeDays = daysB,
+            AfterDays = daysA,
+            DayTypeWeights = weights,
+            DegreesOfFreedom = enough ? df : 0,
+            DaysLeftOut = leftOut,
             Changes = changes,
             Primary = options.Primary,
             Verdict = primary.Verdict,
-            Summary = SummaryText(primary, options.ConfidenceLevel),
-            MixDifference = mix,
-            AfterMeanUnweighted = SpeedStatistics.Mean(aAll),
-            AfterV85Unweighted = SpeedStatistics.V85(aAll),
-            AfterShareOverLimitUnweighted = SpeedStatistics.ShareOverLimit(aAll),
-            DroppedStrata = dropped,
+            Summary = SummaryText(primary, options, controlName, usedB, usedA),
             BeforeLimitsKmh = bLimits,
             AfterLimitsKmh = aLimits,
             BeforeDisplays = bDisplays,
@@ -179,68 +174,216 @@ public static class BeforeAfterComparer
         };
     }
 
-    /// <summary>"significant decrease", "significant increase", "no detectable change", "insufficient data".</summary>
+    /// <summary>The verdict as written in every output: the words "increase" and "decrease" only when a change is reported.</summary>
     public static string Text(Verdict verdict) => verdict switch
     {
-        Verdict.SignificantDecrease => "significant decrease",
-        Verdict.SignificantIncrease => "significant increase",
+        Verdict.Decrease => "decrease",
+        Verdict.Increase => "increase",
+        Verdict.BelowMinimumChange => "change below the minimum that matters",
         Verdict.InsufficientData => "insufficient data",
-        _ => "no detectable change",
+        _ => "no change beyond day-to-day variation",
     };
 
     private static List<StoredBin> Select(IReadOnlyList<StoredBin> bins, string siteId, Period period, string? direction)
         => [.. bins.Where(x => x.Key.SiteId == siteId && period.Contains(x.Key.WindowStartMs)
             && (direction is null || StoredBins.DirectionName(x.Key.Direction) == direction))];
 
-    private static Bin[] Strata(List<StoredBin> bins)
+    private static FigureChange Change(int f, List<Observation> before, List<Observation> after, int[] types, double[] weights,
+        double tQuantile, int df, double minimum, bool control)
     {
-        var strata = new Bin[WeekStrata.Count];
-        for (int h = 0; h < strata.Length; h++)
+        // Pooled within-cell variance of the daily values (site − control with a control), cells = period × day type.
+        double squares = 0;
+        double variance = 0;
+        double change = 0;
+        double siteBefore = 0;
+        double siteAfter = 0;
+        double controlChange = 0;
+        foreach (int t in types)
         {
-            strata[h] = new Bin();
+            Observation[] bt = [.. before.Where(o => o.DayType == t)];
+            Observation[] at = [.. after.Where(o => o.DayType == t)];
+            double mb = bt.Average(o => o.Value(f));
+            double ma = at.Average(o => o.Value(f));
+            squares += bt.Sum(o => Math.Pow(o.Value(f) - mb, 2)) + at.Sum(o => Math.Pow(o.Value(f) - ma, 2));
+            variance += weights[t] * weights[t] * (1.0 / bt.Length + 1.0 / at.Length);
+            change += weights[t] * (ma - mb);
+            siteBefore += weights[t] * bt.Average(o => o.Site[f]);
+            siteAfter += weights[t] * at.Average(o => o.Site[f]);
+            if (control)
+            {
+                controlChange += weights[t] * (at.Average(o => o.Control![f]) - bt.Average(o => o.Control![f]));
+            }
         }
 
-        foreach (StoredBin stored in bins)
-        {
-            strata[WeekStrata.Of(stored.Key.WindowStartMs)].MergeFrom(stored.Bin);
-        }
-
-        return strata;
-    }
-
-    private static FigureChange Change(string figure, double before, double after, double change, double halfWidth, string method)
-    {
-        double lower = change - halfWidth;
-        double upper = change + halfWidth;
+        double half = tQuantile * Math.Sqrt(squares / df * variance);
+        double lower = change - half;
+        double upper = change + half;
         Verdict verdict = !double.IsFinite(lower) || !double.IsFinite(upper) ? Verdict.InsufficientData
-            : upper < 0 ? Verdict.SignificantDecrease
-            : lower > 0 ? Verdict.SignificantIncrease
-            : Verdict.NoDetectableChange;
-        return new FigureChange(figure, before, after, change, lower, upper, verdict, method);
+            : lower <= 0 && upper >= 0 ? Verdict.NoChange
+            : Math.Abs(change) < minimum ? Verdict.BelowMinimumChange
+            : change < 0 ? Verdict.Decrease
+            : Verdict.Increase;
+        string what = f switch { 0 => "daily mean", 1 => "daily V85", _ => "daily share over the limit" };
+        string method = string.Create(CultureInfo.InvariantCulture,
+            $"t interval on the {what}{(control ? " minus the control site's" : "")}, day-to-day variance pooled within day types, df = {df}");
+        return new FigureChange(s_figures[f], siteBefore, siteAfter, change, lower, upper, verdict, minimum, control ? controlChange : double.NaN, method);
     }
 
-    private static FigureChange Insufficient(string figure, double before, double after)
-        => new(figure, before, after, after - before, double.NaN, double.NaN, Verdict.InsufficientData, "not computed: too few vehicles");
-
-    private static string SummaryText(FigureChange primary, double level)
+    private static double Pooled(int f, Bin bin) => f switch
     {
-        string what = primary.Figure switch
+        0 => SpeedStatistics.Mean(bin),
+        1 => SpeedStatistics.V85(bin),
+        _ => SpeedStatistics.ShareOverLimit(bin),
+    };
+
+    private static List<Observation> Join(Dictionary<DateOnly, DayFigures> site, Dictionary<DateOnly, DayFigures>? control, string siteId,
+        string? controlId, List<DayLeftOut> leftOut)
+    {
+        var observations = new List<Observation>();
+        foreach ((DateOnly date, DayFigures day) in site.OrderBy(p => p.Key))
         {
-            "mean" => "mean speed",
-            "v85" => "V85",
-            _ => "share over the limit",
-        };
-        bool share = primary.Figure == "shareOverLimit";
-        string Amount(double v) => share
-            ? string.Create(CultureInfo.InvariantCulture, $"{v * 100:+0.0;-0.0;0.0} percentage points")
-            : string.Create(CultureInfo.InvariantCulture, $"{v:+0.0;-0.0;0.0} km/h");
-        string interval = string.Create(CultureInfo.InvariantCulture, $"{level:P0} CI {Amount(primary.Lower)} to {Amount(primary.Upper)}");
-        string verdict = Text(primary.Verdict);
-        string capital = char.ToUpperInvariant(verdict[0]) + verdict[1..];
-        return primary.Verdict == Verdict.InsufficientData
-            ? $"{capital}: too few vehicles to judge the change in {what}."
-            : $"{capital} in {what}: {Amount(primary.Change)} ({interval}).";
+            if (control is null)
+            {
+                observations.Add(new Observation(day.DayType, day.Vehicles, day.Values, null));
+            }
+            else if (control.TryGetValue(date, out DayFigures? other))
+            {
+                observations.Add(new Observation(day.DayType, day.Vehicles, day.Values, other.Values));
+            }
+            else
+            {
+                leftOut.Add(new DayLeftOut(siteId, date, $"no usable day at the control site {controlId}"));
+            }
+        }
+
+        return observations;
     }
 
-    private static double Share(long count, long total) => total == 0 ? 0 : count / (double)total;
+    private static int[] CountByType(List<Observation> observations)
+    {
+        var counts = new int[DayParts.DayTypeCount];
+        foreach (Observation o in observations)
+        {
+            counts[o.DayType]++;
+        }
+
+        return counts;
+    }
+
+    private static string SummaryText(FigureChange p, CompareOptions options, string? controlName, int daysBefore, int daysAfter)
+    {
+        string what = p.Figure switch { "mean" => "Mean speed", "v85" => "V85", _ => "The share over the limit" };
+        bool share = p.Figure == "shareOverLimit";
+        string Amount(double v) => share
+            ? string.Create(CultureInfo.InvariantCulture, $"{v * 100:0.0} percentage points")
+            : string.Create(CultureInfo.InvariantCulture, $"{v:0.0} km/h");
+        string Signed(double v) => share
+            ? string.Create(CultureInfo.InvariantCulture, $"{v * 100:+0.0;-0.0;0.0}")
+            : string.Create(CultureInfo.InvariantCulture, $"{v:+0.0;-0.0;0.0}");
+        if (p.Verdict == Verdict.InsufficientData)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"Insufficient data: {daysBefore} usable days before and {daysAfter} after; at least {options.MinimumDays} each are needed to tell a change from day-to-day variation.");
+        }
+
+        string direction = p.Change < 0 ? "lower" : "higher";
+        string relative = controlName is null ? "" : $", relative to the control site {controlName}";
+        string interval = string.Create(CultureInfo.InvariantCulture,
+            $"{options.ConfidenceLevel:P0} interval {Signed(p.Lower)} to {Signed(p.Upper)}{(share ? " percentage points" : " km/h")}");
+        string head = $"{what} was {Amount(Math.Abs(p.Change))} {direction} after than before{relative} ({interval})";
+        return p.Verdict switch
+        {
+            Verdict.NoChange => $"{head}: within what day-to-day variation explains, so no change is shown.",
+            Verdict.BelowMinimumChange => $"{head}: {direction} than day-to-day variation explains, but by less than the {Amount(p.MinimumChange)} set as the smallest change that matters.",
+            _ => $"{head}: {direction} than day-to-day variation explains, by at least the {Amount(p.MinimumChange)} that matters. This does not show what caused it.",
+        };
+    }
+
+    /// <summary>One day's figures: mean, V85, share over the limit (reweighted to the period's times of day).</summary>
+    private sealed record DayFigures(int DayType, long Vehicles, double[] Values);
+
+    /// <summary>One day of the comparison: the site's figures and, with a control, the control's.</summary>
+    private sealed record Observation(int DayType, long Vehicles, double[] Site, double[]? Control)
+    {
+        public double Value(int f) => Control is null ? Site[f] : Site[f] - Control[f];
+    }
+
+    /// <summary>A period's bins of one site, merged per local day and time of day.</summary>
+    private sealed class PeriodDays
+    {
+        private readonly SortedDictionary<DateOnly, (int DayType, Bin[] Bands)> _days = [];
+        private readonly long[,] _totals = new long[DayParts.DayTypeCount, DayParts.BandCount];
+
+        public PeriodDays(List<StoredBin> bins)
+        {
+            foreach (StoredBin stored in bins)
+            {
+                (DateOnly date, int dayType, int band) = DayParts.Of(stored.Key.WindowStartMs);
+                if (!_days.TryGetValue(date, out (int DayType, Bin[] Bands) day))
+                {
+                    day = (dayType, [.. Enumerable.Range(0, DayParts.BandCount).Select(_ => new Bin())]);
+                    _days.Add(date, day);
+                }
+
+                day.Bands[band].MergeFrom(stored.Bin);
+                _totals[dayType, band] += stored.Bin.Count;
+            }
+        }
+
+        /// <summary>Per day type, the share of the period's vehicles in each time of day; null for a day type without vehicles.</summary>
+        public double[]?[] BandWeights()
+        {
+            var weights = new double[]?[DayParts.DayTypeCount];
+            for (int t = 0; t < weights.Length; t++)
+            {
+                long total = 0;
+                for (int band = 0; band < DayParts.BandCount; band++)
+                {
+                    total += _totals[t, band];
+                }
+
+                if (total > 0)
+                {
+                    weights[t] = [.. Enumerable.Range(0, DayParts.BandCount).Select(band => _totals[t, band] / (double)total)];
+                }
+            }
+
+            return weights;
+        }
+
+        public Dictionary<DateOnly, DayFigures> Figures(double[]?[] weights, string siteId, CompareOptions options, List<DayLeftOut> leftOut)
+        {
+            var figures = new Dictionary<DateOnly, DayFigures>();
+            foreach ((DateOnly date, (int dayType, Bin[] bands)) in _days)
+            {
+                long vehicles = bands.Sum(x => x.Count);
+                if (vehicles < options.MinimumDayVehicles)
+                {
+                    leftOut.Add(new DayLeftOut(siteId, date, $"{vehicles} vehicles, fewer than {options.MinimumDayVehicles}"));
+                    continue;
+                }
+
+                double[] usual = weights[dayType] ?? [.. bands.Select(x => x.Count / (double)vehicles)];
+                double covered = 0;
+                for (int band = 0; band < bands.Length; band++)
+                {
+                    covered += bands[band].Count > 0 ? usual[band] : 0;
+                }
+
+                if (covered < MinimumDayCoverage)
+                {
+                    string missing = string.Join(", ", Enumerable.Range(0, bands.Length).Where(x => bands[x].Count == 0 && usual[x] > 0).Select(DayParts.BandLabel));
+                    leftOut.Add(new DayLeftOut(siteId, date, string.Create(CultureInfo.InvariantCulture,
+                        $"its hours hold {covered:P0} of the usual traffic; none at {missing}")));
+                    continue;
+                }
+
+                double[] w = [.. Enumerable.Range(0, bands.Length).Select(x => bands[x].Count > 0 ? usual[x] / covered : 0)];
+                var sample = new StratifiedSample(bands, w);
+                figures.Add(date, new DayFigures(dayType, vehicles, [sample.Mean, sample.Quantile(Quantile85), sample.ShareOverLimit]));
+            }
+
+            return figures;
+        }
+    }
 }

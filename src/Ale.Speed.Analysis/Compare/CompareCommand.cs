@@ -25,17 +25,21 @@ public sealed record CompareRequest
 
 #pragma warning disable CA1819 // DTOs for JSON.
 
-/// <summary>The JSON document of a comparison. Intervals are of after − before; null where not computed.</summary>
+/// <summary>The JSON document of a comparison. Intervals are of after − before (minus the control's change with a control); null where not computed.</summary>
 public sealed record CompareDocument(string Site, string Name, string Direction, PeriodDto Before, PeriodDto After, double ConfidenceLevel,
-    string Verdict, string PrimaryFigure, string Summary, long BeforeVehicles, long AfterVehicles, long BeforeVehiclesCompared, long AfterVehiclesCompared,
-    FigureChangeDto[] Changes, double MixDifference, UnweightedDto AfterUnweighted, DroppedStratumDto[] DroppedStrata,
+    string Verdict, string PrimaryFigure, string Summary, double MinimumChangeKmh, double MinimumShareChange, string? ControlSite, string? ControlName,
+    bool SelectedByRanking, long BeforeVehicles, long AfterVehicles, DayCountDto BeforeDays, DayCountDto AfterDays, DayCountWeightsDto DayTypeWeights,
+    int DegreesOfFreedom, FigureChangeDto[] Changes, DayLeftOutDto[] DaysLeftOut,
     int[] BeforeLimitsKmh, int[] AfterLimitsKmh, bool LimitChanged, string[] BeforeDisplays, string[] AfterDisplays, bool DisplayChanged, string[] Notes);
 
-public sealed record FigureChangeDto(string Figure, double? Before, double? After, double? Change, double? Lower, double? Upper, string Verdict, string Method);
+public sealed record FigureChangeDto(string Figure, double? Before, double? After, double? Change, double? Lower, double? Upper, string Verdict,
+    double MinimumChange, double? ControlChange, string Method);
 
-public sealed record UnweightedDto(double? MeanKmh, double? V85Kmh, double? ShareOverLimit);
+public sealed record DayCountDto(int Weekday, int Weekend);
 
-public sealed record DroppedStratumDto(string Stratum, long BeforeVehicles, long AfterVehicles);
+public sealed record DayCountWeightsDto(double Weekday, double Weekend);
+
+public sealed record DayLeftOutDto(string Site, string Date, string Reason);
 
 #pragma warning restore CA1819
 
@@ -63,8 +67,22 @@ public static class CompareCommand
             throw new AnalysisRequestException("compare writes table, csv or json (html is offered by report).");
         }
 
-        IReadOnlyList<StoredBin> before = await StoredBins.ReadMergedAsync(reader, request.Before, request.SiteId, ct).ConfigureAwait(false);
-        IReadOnlyList<StoredBin> after = await StoredBins.ReadMergedAsync(reader, request.After, request.SiteId, ct).ConfigureAwait(false);
+        string? control = request.Options.ControlSiteId;
+        if (control is not null && (control == request.SiteId || !catalog.TryGetSite(control, out _)))
+        {
+            throw new AnalysisRequestException(control == request.SiteId
+                ? "The control site must be another site than the one compared."
+                : $"Unknown control site '{control}'. Known sites: {string.Join(", ", catalog.Sites.Select(s => s.Id).Order(StringComparer.Ordinal))}.");
+        }
+
+        List<StoredBin> before = [.. await StoredBins.ReadMergedAsync(reader, request.Before, request.SiteId, BinGrain.Hour, ct).ConfigureAwait(false)];
+        List<StoredBin> after = [.. await StoredBins.ReadMergedAsync(reader, request.After, request.SiteId, BinGrain.Hour, ct).ConfigureAwait(false)];
+        if (control is not null)
+        {
+            before.AddRange(await StoredBins.ReadMergedAsync(reader, request.Before, control, BinGrain.Hour, ct).ConfigureAwait(false));
+            after.AddRange(await StoredBins.ReadMergedAsync(reader, request.After, control, BinGrain.Hour, ct).ConfigureAwait(false));
+        }
+
         CompareResult result = BeforeAfterComparer.Compare(before, after, request.SiteId, request.Before, request.After, catalog, request.Options);
         Write(result, request.Format, output);
         return 0;
@@ -82,12 +100,12 @@ public static class CompareCommand
                 break;
             case OutputFormat.Csv:
                 var csv = new CsvWriter(output);
-                csv.Field("site").Field("name").Field("direction").Field("figure").Field("before").Field("after").Field("change").Field("lower").Field("upper")
-                    .Field("verdict").Field("confidenceLevel").Field("method").EndLine();
+                csv.Field("site").Field("name").Field("direction").Field("control").Field("figure").Field("before").Field("after").Field("change").Field("lower").Field("upper")
+                    .Field("controlChange").Field("minimumChange").Field("verdict").Field("confidenceLevel").Field("method").EndLine();
                 foreach (FigureChange c in result.Changes)
                 {
-                    csv.Field(result.SiteId).Field(result.SiteName).Field(result.Direction).Field(c.Figure).Field(c.Before).Field(c.After).Field(c.Change)
-                        .Field(c.Lower).Field(c.Upper).Field(BeforeAfterComparer.Text(c.Verdict)).Field(result.ConfidenceLevel).Field(c.Method).EndLine();
+                    csv.Field(result.SiteId).Field(result.SiteName).Field(result.Direction).Field(result.ControlSiteId).Field(c.Figure).Field(c.Before).Field(c.After).Field(c.Change)
+                        .Field(c.Lower).Field(c.Upper).Field(c.ControlChange).Field(c.MinimumChange).Field(BeforeAfterComparer.Text(c.Verdict)).Field(result.ConfidenceLevel).Field(c.Method).EndLine();
                 }
 
                 break;
@@ -100,32 +118,37 @@ public static class CompareCommand
     public static CompareDocument ToDocument(CompareResult r)
     {
         ArgumentNullException.ThrowIfNull(r);
+        FigureChange primary = r.Changes[(int)r.Primary];
         return new CompareDocument(r.SiteId, r.SiteName, r.Direction,
             new PeriodDto(Format.Local(r.Before.FromMs), Format.Local(r.Before.ToMs), r.Before.HourCount),
             new PeriodDto(Format.Local(r.After.FromMs), Format.Local(r.After.ToMs), r.After.HourCount),
-            r.ConfidenceLevel, BeforeAfterComparer.Text(r.Verdict), r.Changes[(int)r.Primary].Figure, r.Summary,
-            r.BeforeVehicles, r.AfterVehicles, r.BeforeVehiclesCompared, r.AfterVehiclesCompared,
+            r.ConfidenceLevel, BeforeAfterComparer.Text(r.Verdict), primary.Figure, r.Summary,
+            r.Changes[0].MinimumChange, r.Changes[2].MinimumChange, r.ControlSiteId, r.ControlSiteName, r.SelectedByRanking,
+            r.BeforeVehicles, r.AfterVehicles, new DayCountDto(r.BeforeDays[0], r.BeforeDays[1]), new DayCountDto(r.AfterDays[0], r.AfterDays[1]),
+            new DayCountWeightsDto(r.DayTypeWeights[0], r.DayTypeWeights[1]), r.DegreesOfFreedom,
             [.. r.Changes.Select(c => new FigureChangeDto(c.Figure, Format.Finite(c.Before), Format.Finite(c.After), Format.Finite(c.Change),
-                Format.Finite(c.Lower), Format.Finite(c.Upper), BeforeAfterComparer.Text(c.Verdict), c.Method))],
-            r.MixDifference,
-            new UnweightedDto(Format.Finite(r.AfterMeanUnweighted), Format.Finite(r.AfterV85Unweighted), Format.Finite(r.AfterShareOverLimitUnweighted)),
-            [.. r.DroppedStrata.Select(d => new DroppedStratumDto(d.Stratum, d.BeforeVehicles, d.AfterVehicles))],
+                Format.Finite(c.Lower), Format.Finite(c.Upper), BeforeAfterComparer.Text(c.Verdict), c.MinimumChange, Format.Finite(c.ControlChange), c.Method))],
+            [.. r.DaysLeftOut.Select(d => new DayLeftOutDto(d.Site, d.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), d.Reason))],
             [.. r.BeforeLimitsKmh], [.. r.AfterLimitsKmh], r.LimitChanged, [.. r.BeforeDisplays], [.. r.AfterDisplays], r.DisplayChanged, [.. r.Notes]);
     }
 
     private static void WriteTable(CompareResult r, TextWriter output)
     {
-        output.WriteLine($"Before/after at {r.SiteName} ({r.SiteId}), direction {r.Direction}");
-        output.WriteLine($"  before {Format.LocalShort(r.Before.FromMs)} – {Format.LocalShort(r.Before.ToMs)}: {r.BeforeVehicles} vehicles");
-        output.WriteLine($"  after  {Format.LocalShort(r.After.FromMs)} – {Format.LocalShort(r.After.ToMs)}: {r.AfterVehicles} vehicles");
+        output.WriteLine($"Before/after at {r.SiteName} ({r.SiteId}), direction {r.Direction}{(r.ControlSiteId is null ? "" : $", control site {r.ControlSiteName} ({r.ControlSiteId})")}");
+        output.WriteLine($"  before {Format.LocalShort(r.Before.FromMs)} – {Format.LocalShort(r.Before.ToMs)}: {r.BeforeVehicles} vehicles, {r.BeforeDays[0]} weekdays + {r.BeforeDays[1]} weekend days used");
+        output.WriteLine($"  after  {Format.LocalShort(r.After.FromMs)} – {Format.LocalShort(r.After.ToMs)}: {r.AfterVehicles} vehicles, {r.AfterDays[0]} weekdays + {r.AfterDays[1]} weekend days used");
+        output.WriteLine("  measured speeds, without the police's tolerance; over the limit = over the posted limit (or a reported class's own limit)");
         output.WriteLine();
-        var table = new TextTable("figure", "before", "after", "change", $"{r.ConfidenceLevel:P0} CI", "verdict");
+        bool control = r.ControlSiteId is not null;
+        var table = new TextTable(["figure", "before", "after", "change", $"{r.ConfidenceLevel:P0} interval", .. control ? (string[])["control change"] : [], "matters from", "verdict"]);
         foreach (FigureChange c in r.Changes)
         {
             bool share = c.Figure == "shareOverLimit";
             string V(double v) => share ? Format.Percent(v) : Format.Number(v);
             string D(double v) => share ? Format.Signed(v * 100) + " pp" : Format.Signed(v);
-            table.Add(c.Figure, V(c.Before), V(c.After), D(c.Change), double.IsFinite(c.Lower) ? $"{D(c.Lower)} .. {D(c.Upper)}" : "-", BeforeAfterComparer.Text(c.Verdict));
+            string M(double v) => share ? Format.Number(v * 100) + " pp" : Format.Number(v) + " km/h";
+            string[] controlColumn = control ? [double.IsFinite(c.ControlChange) ? D(c.ControlChange) : "-"] : [];
+            table.Add([c.Figure, V(c.Before), V(c.After), D(c.Change), double.IsFinite(c.Lower) ? $"{D(c.Lower)} .. {D(c.Upper)}" : "-", .. controlColumn, M(c.MinimumChange), BeforeAfterComparer.Text(c.Verdict)]);
         }
 
         table.WriteTo(output);

@@ -3,14 +3,19 @@ using Ale.Speed.Core.Statistics;
 
 namespace Ale.Speed.Analysis.Compare;
 
-/// <summary>What a confidence interval says about a change.</summary>
+/// <summary>What a before/after comparison concludes about one figure.</summary>
 public enum Verdict : byte
 {
-    NoDetectableChange = 0,
-    SignificantDecrease = 1,
-    SignificantIncrease = 2,
-    /// <summary>Too few vehicles in a period to conclude anything.</summary>
+    /// <summary>The interval holds 0: no change beyond what day-to-day variation explains.</summary>
+    NoChange = 0,
+    /// <summary>Lower after than day-to-day variation explains, by at least the minimum change that matters.</summary>
+    Decrease = 1,
+    /// <summary>Higher after than day-to-day variation explains, by at least the minimum change that matters.</summary>
+    Increase = 2,
+    /// <summary>Too few days in a period to estimate the day-to-day variation.</summary>
     InsufficientData = 3,
+    /// <summary>Beyond day-to-day variation, but smaller than the minimum change that matters.</summary>
+    BelowMinimumChange = 4,
 }
 
 /// <summary>The figure a before/after verdict rests on (chosen in advance, so three tests do not triple the false alarms).</summary>
@@ -21,7 +26,7 @@ public enum PrimaryFigure : byte
     ShareOverLimit = 2,
 }
 
-/// <summary>Settings of <see cref="BeforeAfterComparer"/>.</summary>
+/// <summary>Settings of <see cref="BeforeAfterComparer"/> (docs/analysis.md).</summary>
 public sealed record CompareOptions
 {
     /// <summary>Two-sided confidence level of every interval.</summary>
@@ -32,26 +37,49 @@ public sealed record CompareOptions
     /// <summary><c>in</c>, <c>out</c>, <c>unknown</c>, or null for all directions merged.</summary>
     public string? Direction { get; init; }
 
-    /// <summary>Strata with fewer vehicles than this in either period are left out of both (a variance needs two).</summary>
-    public int MinimumStratumVehicles { get; init; } = 2;
+    /// <summary>The smallest change in mean or V85 (km/h) that the verdict calls a decrease or an increase.</summary>
+    public double MinimumChangeKmh { get; init; } = 1;
+
+    /// <summary>The smallest change in the share over the limit (0–1; 0.02 = 2 percentage points) that counts.</summary>
+    public double MinimumShareChange { get; init; } = 0.02;
+
+    /// <summary>A site without the measure, to take out changes common to both roads (difference in differences); null for none.</summary>
+    public string? ControlSiteId { get; init; }
+
+    /// <summary>True when the site was chosen because it ranked high (a hotspot list): adds the regression-to-the-mean warning.</summary>
+    public bool SelectedByRanking { get; init; }
+
+    /// <summary>Usable days each period needs for a verdict (the day is the unit of variation).</summary>
+    public int MinimumDays { get; init; } = 3;
+
+    /// <summary>A day with fewer vehicles than this is left out (its figure would be mostly noise).</summary>
+    public int MinimumDayVehicles { get; init; } = 30;
 
     public StatisticsOptions Statistics { get; init; } = StatisticsOptions.Default;
 
     public bool TryValidate(out string? error)
     {
         error = ConfidenceLevel is not (> 0.5 and < 1) ? "The confidence level must lie in (0.5, 1)."
-            : MinimumStratumVehicles < 2 ? "A stratum needs at least 2 vehicles."
+            : !(MinimumChangeKmh >= 0 && MinimumChangeKmh <= 50) ? "The minimum change must lie in 0-50 km/h."
+            : !(MinimumShareChange >= 0 && MinimumShareChange <= 1) ? "The minimum change of the share must lie in 0-1."
+            : MinimumDays < 2 ? "A comparison needs at least 2 days per period."
+            : MinimumDayVehicles < 1 ? "A day needs at least 1 vehicle."
             : Direction is not (null or "in" or "out" or "unknown" or "all") ? $"Unknown direction '{Direction}' (in, out, unknown or all)."
             : null;
         return error is null && Statistics.TryValidate(out error);
     }
 }
 
-/// <summary>The change in one figure, after − before, with its interval and verdict.</summary>
-public sealed record FigureChange(string Figure, double Before, double After, double Change, double Lower, double Upper, Verdict Verdict, string Method);
+/// <summary>
+/// The change in one figure, after − before, with its interval and verdict. Before and after are day-type-weighted
+/// means of daily figures; with a control site, <see cref="Change"/> and the interval are of the site's change minus the
+/// control's (<see cref="ControlChange"/>).
+/// </summary>
+public sealed record FigureChange(string Figure, double Before, double After, double Change, double Lower, double Upper, Verdict Verdict,
+    double MinimumChange, double ControlChange, string Method);
 
-/// <summary>A stratum left out of the comparison because one period had (almost) no vehicles in it.</summary>
-public sealed record DroppedStratum(string Stratum, long BeforeVehicles, long AfterVehicles);
+/// <summary>A day left out of the comparison, and why.</summary>
+public sealed record DayLeftOut(string Site, DateOnly Date, string Reason);
 
 /// <summary>The result of <see cref="BeforeAfterComparer.Compare"/>.</summary>
 public sealed record CompareResult
@@ -68,17 +96,32 @@ public sealed record CompareResult
 
     public required double ConfidenceLevel { get; init; }
 
-    /// <summary>Vehicles in each period (all strata).</summary>
+    /// <summary>Null without a control site.</summary>
+    public required string? ControlSiteId { get; init; }
+
+    public required string? ControlSiteName { get; init; }
+
+    public required bool SelectedByRanking { get; init; }
+
+    /// <summary>Vehicles at the site in each period.</summary>
     public required long BeforeVehicles { get; init; }
 
     public required long AfterVehicles { get; init; }
 
-    /// <summary>Vehicles in the strata both periods share (what the figures are computed from).</summary>
-    public required long BeforeVehiclesCompared { get; init; }
+    /// <summary>Usable days per day type (index 0 weekday, 1 weekend).</summary>
+    public required IReadOnlyList<int> BeforeDays { get; init; }
 
-    public required long AfterVehiclesCompared { get; init; }
+    public required IReadOnlyList<int> AfterDays { get; init; }
 
-    /// <summary>Mean, V85 and share over the limit. Before: the before period; after: reweighted to the before period's mix.</summary>
+    /// <summary>Weight of each day type (the before period's share of vehicles on the day types both periods have).</summary>
+    public required IReadOnlyList<double> DayTypeWeights { get; init; }
+
+    /// <summary>Degrees of freedom of the day-to-day variance (days − cells); 0 when not computed.</summary>
+    public required int DegreesOfFreedom { get; init; }
+
+    public required IReadOnlyList<DayLeftOut> DaysLeftOut { get; init; }
+
+    /// <summary>Mean, V85 and share over the limit.</summary>
     public required IReadOnlyList<FigureChange> Changes { get; init; }
 
     public required PrimaryFigure Primary { get; init; }
@@ -86,20 +129,8 @@ public sealed record CompareResult
     /// <summary>The verdict of the primary figure.</summary>
     public required Verdict Verdict { get; init; }
 
-    /// <summary>One sentence for people.</summary>
+    /// <summary>Plain sentences for people.</summary>
     public required string Summary { get; init; }
-
-    /// <summary>Total variation distance between the periods' mixes of strata (0 = the same mix, 1 = disjoint).</summary>
-    public required double MixDifference { get; init; }
-
-    /// <summary>The after figures without reweighting (all strata), to show what the reweighting changed.</summary>
-    public required double AfterMeanUnweighted { get; init; }
-
-    public required double AfterV85Unweighted { get; init; }
-
-    public required double AfterShareOverLimitUnweighted { get; init; }
-
-    public required IReadOnlyList<DroppedStratum> DroppedStrata { get; init; }
 
     public required IReadOnlyList<int> BeforeLimitsKmh { get; init; }
 
@@ -113,6 +144,6 @@ public sealed record CompareResult
 
     public required bool DisplayChanged { get; init; }
 
-    /// <summary>Guards and caveats in plain words: reweighting, limit or display changes, dropped strata, too little data.</summary>
+    /// <summary>Method, caveats and warnings in plain words (cause, regression to the mean, limit or display changes, left-out days).</summary>
     public required IReadOnlyList<string> Notes { get; init; }
 }

@@ -5,42 +5,46 @@ using Ale.Speed.Core.Statistics;
 namespace Ale.Speed.Analysis.Compare;
 
 /// <summary>
-/// Strata of the week for comparing periods: day type (Monday–Friday, Saturday, Sunday) × time of day (00–06, 06–09,
-/// 09–15, 15–18, 18–22, 22–24), local time. 18 strata: fine enough to capture rush hours, evenings and weekends, coarse
-/// enough that each holds enough vehicles for a variance.
+/// How a comparison cuts time (local, Europe/Stockholm): days are the unit of variation, grouped in two day types
+/// (Monday–Friday, Saturday–Sunday; a public holiday counts as the weekday it falls on); within a day, six times of day
+/// (00–06, 06–09, 09–15, 15–18, 18–22, 22–24) to which each day's figure is reweighted, so that a day with an outage in
+/// the rush hour is not read as a faster day.
 /// </summary>
-public static class WeekStrata
+public static class DayParts
 {
-    public const int Count = 18;
+    public const int DayTypeCount = 2;
+
+    public const int BandCount = 6;
 
     private static readonly int[] s_bandStarts = [0, 6, 9, 15, 18, 22];
-    private static readonly string[] s_dayTypes = ["Mon-Fri", "Sat", "Sun"];
 
-    public static int Of(long unixMs)
+    /// <summary>The local date, day type (0 weekday, 1 weekend) and time-of-day band of <paramref name="unixMs"/>.</summary>
+    public static (DateOnly Date, int DayType, int Band) Of(long unixMs)
     {
         DateTimeOffset local = StockholmTime.ToLocal(unixMs);
-        int day = StockholmTime.DayIndex(local.DayOfWeek);
-        int dayType = day < 5 ? 0 : day - 4;
         int band = s_bandStarts.Length - 1;
         while (local.Hour < s_bandStarts[band])
         {
             band--;
         }
 
-        return dayType * s_bandStarts.Length + band;
+        return (DateOnly.FromDateTime(local.DateTime), DayTypeOf(local.DayOfWeek), band);
     }
 
-    public static string Label(int stratum)
+    public static int DayTypeOf(DayOfWeek day) => day is DayOfWeek.Saturday or DayOfWeek.Sunday ? 1 : 0;
+
+    public static string DayTypeName(int dayType) => dayType == 0 ? "weekday" : "weekend";
+
+    public static string BandLabel(int band)
     {
-        int band = stratum % s_bandStarts.Length;
         int end = band + 1 < s_bandStarts.Length ? s_bandStarts[band + 1] : 24;
-        return $"{s_dayTypes[stratum / s_bandStarts.Length]} {s_bandStarts[band]:00}-{end:00}";
+        return $"{s_bandStarts[band]:00}-{end:00}";
     }
 }
 
 /// <summary>
-/// A period's vehicles as a mixture of strata with fixed weights (its own mix, or another period's): the estimates and
-/// their variances that a post-stratified comparison needs. The stratum bins are exact merges of stored bins.
+/// Vehicles as a mixture of strata with fixed weights (a day's times of day, weighted as the before period's): the
+/// reweighted figures of one day. The stratum bins are exact merges of stored bins.
 /// </summary>
 internal sealed class StratifiedSample
 {
@@ -49,7 +53,7 @@ internal sealed class StratifiedSample
     private readonly double[] _mixture = new double[SpeedHistogram.BucketCount];
     private readonly double _maxKmh;
 
-    /// <param name="weights">One per stratum, summing to 1; a stratum with weight 0 is ignored.</param>
+    /// <param name="weights">One per stratum, summing to 1; a stratum with weight 0 is ignored, one with weight &gt; 0 must hold vehicles.</param>
     public StratifiedSample(Bin[] strata, double[] weights)
     {
         _strata = strata;
@@ -77,21 +81,7 @@ internal sealed class StratifiedSample
     /// <summary>Σ w·mean (exact stratum means from the integer sums).</summary>
     public double Mean => Sum(h => _weights[h] * SpeedStatistics.Mean(_strata[h]));
 
-    /// <summary>Σ w²·s²/n: the variance of <see cref="Mean"/> given the weights.</summary>
-    public double MeanVariance => Sum(MeanVarianceOf);
-
-    /// <summary>Σ (w²·s²/n)² / (n − 1): the denominator of the Welch–Satterthwaite degrees of freedom.</summary>
-    public double SatterthwaiteDenominator => Sum(h => Math.Pow(MeanVarianceOf(h), 2) / (_strata[h].Count - 1));
-
     public double ShareOverLimit => Sum(h => _weights[h] * SpeedStatistics.ShareOverLimit(_strata[h]));
-
-    /// <summary>Σ w²·p̃(1 − p̃)/n with p̃ = (x + 1)/(n + 2) (Agresti–Caffo), so that a share of 0 or 1 still has a width.</summary>
-    public double ShareVariance => Sum(h =>
-    {
-        Bin bin = _strata[h];
-        double p = (bin.CountOverLimit + 1.0) / (bin.Count + 2.0);
-        return _weights[h] * _weights[h] * p * (1 - p) / (bin.Count + 2.0);
-    });
 
     /// <summary>The q-quantile of the mixture, by the same interpolation as <see cref="SpeedStatistics.Percentile"/> on weighted buckets.</summary>
     public double Quantile(double q)
@@ -117,29 +107,6 @@ internal sealed class StratifiedSample
         return _maxKmh;
     }
 
-    /// <summary>
-    /// Woodruff's interval for the q-quantile: the variance of the mixture's distribution function at the quantile,
-    /// Σ w²·F_h(Q)(1 − F_h(Q))/n_h, carried back through the quantile function; returns the implied standard error.
-    /// For one stratum this is the distribution-free order-statistic interval.
-    /// </summary>
-    public (double Estimate, double Lower, double Upper, double StandardError) QuantileInterval(double q, double z)
-    {
-        double estimate = Quantile(q);
-        double varianceF = Sum(h =>
-        {
-            double f = Cdf(_strata[h], estimate);
-            return _weights[h] * _weights[h] * f * (1 - f) / _strata[h].Count;
-        });
-        double seF = Math.Sqrt(varianceF);
-        double lower = Quantile(q - z * seF);
-        double upper = Quantile(q + z * seF);
-        return (estimate, lower, upper, (upper - lower) / (2 * z));
-    }
-
-    public long Vehicles => _strata.Where((_, h) => _weights[h] > 0).Sum(b => b.Count);
-
-    private double MeanVarianceOf(int h) => _weights[h] * _weights[h] * Math.Pow(SpeedStatistics.StandardDeviation(_strata[h]), 2) / _strata[h].Count;
-
     /// <summary>Σ of term(h) over the strata with a weight.</summary>
     private double Sum(Func<int, double> term)
     {
@@ -153,29 +120,5 @@ internal sealed class StratifiedSample
         }
 
         return total;
-    }
-
-    /// <summary>The stratum's distribution function at x, linear within the 1 km/h bucket (the percentile's inverse).</summary>
-    private static double Cdf(Bin bin, double x)
-    {
-        ReadOnlySpan<long> counts = bin.Histogram.Counts;
-        int k = (int)Math.Floor(x);
-        if (k < 0)
-        {
-            return 0;
-        }
-
-        if (k >= counts.Length)
-        {
-            return 1;
-        }
-
-        long below = 0;
-        for (int i = 0; i < k; i++)
-        {
-            below += counts[i];
-        }
-
-        return Math.Clamp((below + (x - k) * counts[k]) / bin.Count, 0, 1);
     }
 }

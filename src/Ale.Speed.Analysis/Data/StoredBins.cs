@@ -6,16 +6,59 @@ using Ale.Speed.Influx.Bins;
 
 namespace Ale.Speed.Analysis.Data;
 
+/// <summary>
+/// How finely an analysis needs its bins. The reader merges what it reads into one bin per site, direction, display
+/// mode, limit and grain as the answer streams in, so memory grows with the groups, not with the stored points.
+/// </summary>
+public enum BinGrain
+{
+    /// <summary>Every stored window, writers merged (the bins as the worker wrote them).</summary>
+    Window,
+
+    /// <summary>One bin per hour (any statistic of hours: strata, hour of the week, days).</summary>
+    Hour,
+
+    /// <summary>One bin per hour of the week (0 = Monday 00), keyed by the first of its hours that holds data (or the period's start).</summary>
+    HourOfWeek,
+
+    /// <summary>One bin per local day, keyed by its start (or the period's start).</summary>
+    Day,
+
+    /// <summary>One bin for the whole period, keyed by its start.</summary>
+    Period,
+}
+
 /// <summary>Reading and merging stored bins: the one way every analysis gets its data.</summary>
 public static class StoredBins
 {
-    /// <summary>The bins of [from, to) (of one site or all), with the bins of several writers merged into one per key.</summary>
-    public static async Task<IReadOnlyList<StoredBin>> ReadMergedAsync(BinReader reader, Period period, string? siteId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The bins of [from, to) (of one site or all), with the bins of several writers merged, at <paramref name="grain"/>.
+    /// Where the reader may use rollups, whole days come from day rollups, whole hours from hour rollups (hours only,
+    /// when the grain needs hours), and only the sub-hour edges from the windows; the merge is exact either way. Each
+    /// merged bin lists the hours that hold data (<see cref="StoredBin.Hours"/>), so coverage survives the merge.
+    /// </summary>
+    public static async Task<IReadOnlyList<StoredBin>> ReadMergedAsync(BinReader reader, Period period, string? siteId, BinGrain grain, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        IReadOnlyList<StoredBin> raw = await reader.ReadAsync(period.FromMs, period.ToMs, siteId, cancellationToken).ConfigureAwait(false);
-        return BinReader.MergeWriters(raw);
+        if (grain == BinGrain.Window)
+        {
+            IReadOnlyList<StoredBin> raw = await reader.ReadAsync(period.FromMs, period.ToMs, siteId, cancellationToken).ConfigureAwait(false);
+            return BinReader.MergeWriters(raw);
+        }
+
+        RollupLevel coarsest = !reader.UseRollups ? RollupLevel.Window : grain is BinGrain.Day or BinGrain.Period ? RollupLevel.Day : RollupLevel.Hour;
+        var groups = new GrainMerger(period, grain);
+        foreach (RollupSpan span in Rollups.Tile(period.FromMs, period.ToMs, StockholmTime.Zone, coarsest))
+        {
+            await reader.ReadAsync(span.Level, span.FromMs, span.ToMs, siteId, groups.Add, cancellationToken).ConfigureAwait(false);
+        }
+
+        return groups.Result();
     }
+
+    /// <summary>The windows of [from, to), writers merged (<see cref="BinGrain.Window"/>).</summary>
+    public static Task<IReadOnlyList<StoredBin>> ReadMergedAsync(BinReader reader, Period period, string? siteId, CancellationToken cancellationToken)
+        => ReadMergedAsync(reader, period, siteId, BinGrain.Window, cancellationToken);
 
     /// <summary>Merges <paramref name="bins"/> exactly (an empty bin when there are none).</summary>
     public static Bin Merge(IEnumerable<StoredBin> bins)
@@ -30,19 +73,14 @@ public static class StoredBins
         return merged;
     }
 
-    /// <summary>The start of every hour that a bin's window overlaps (UTC hour boundaries are Stockholm hour boundaries).</summary>
+    /// <summary>The start of every hour that holds data: a bin's <see cref="StoredBin.Hours"/>, else every hour its window overlaps.</summary>
     public static HashSet<long> CoveredHours(IEnumerable<StoredBin> bins)
     {
         ArgumentNullException.ThrowIfNull(bins);
         var hours = new HashSet<long>();
         foreach (StoredBin stored in bins)
         {
-            long start = stored.Key.WindowStartMs;
-            long end = start + Math.Max(1, stored.WindowMs);
-            for (long h = StockholmTime.HourStart(start); h < end; h += StockholmTime.HourMs)
-            {
-                hours.Add(h);
-            }
+            AddHours(hours, stored);
         }
 
         return hours;
@@ -84,6 +122,98 @@ public static class StoredBins
     public static string DirectionName(Direction direction) => BinSchema.DirectionName(direction);
 
     public static string DisplayName(DisplayMode mode) => BinSchema.DisplayName(mode);
+
+    private static void AddHours(HashSet<long> hours, StoredBin stored)
+    {
+        if (stored.Hours is { } listed)
+        {
+            hours.UnionWith(listed);
+            return;
+        }
+
+        long start = stored.Key.WindowStartMs;
+        long end = start + Math.Max(1, stored.WindowMs);
+        for (long h = StockholmTime.HourStart(start); h < end; h += StockholmTime.HourMs)
+        {
+            hours.Add(h);
+        }
+    }
+
+    /// <summary>Merges bins as they stream in, one entry per site, direction, display mode, limit and grain slot.</summary>
+    private sealed class GrainMerger(Period period, BinGrain grain)
+    {
+        private readonly Dictionary<(string Site, Direction Direction, DisplayMode Display, int Limit, long Slot), Entry> _entries = [];
+
+        public void Add(StoredBin stored)
+        {
+            long start = stored.Key.WindowStartMs;
+            if (!period.Contains(start))
+            {
+                return;
+            }
+
+            long slot = grain switch
+            {
+                BinGrain.Hour => StockholmTime.HourStart(start),
+                BinGrain.HourOfWeek => StockholmTime.HourOfWeek(start),
+                BinGrain.Day => StockholmTime.StartOfDay(StockholmTime.LocalDate(start)),
+                _ => 0,
+            };
+            var key = (stored.Key.SiteId, stored.Key.Direction, stored.Key.DisplayMode, stored.Bin.LimitKmh, slot);
+            if (!_entries.TryGetValue(key, out Entry? entry))
+            {
+                long keyStart = grain switch
+                {
+                    BinGrain.Period => period.FromMs,
+                    BinGrain.HourOfWeek => long.MaxValue,
+                    _ => Math.Max(slot, period.FromMs),
+                };
+                entry = new Entry(keyStart);
+                _entries.Add(key, entry);
+            }
+
+            entry.Bin.MergeFrom(stored.Bin);
+            if (grain == BinGrain.HourOfWeek)
+            {
+                // The first hour of the slot that holds data, whichever level it came from.
+                entry.StartMs = Math.Min(entry.StartMs, Math.Max(StockholmTime.HourStart(start), period.FromMs));
+            }
+
+            entry.Writers.Add(stored.WriterId);
+            AddHours(entry.Hours, stored);
+        }
+
+        public List<StoredBin> Result()
+        {
+            var result = new List<StoredBin>(_entries.Count);
+            foreach (((string site, Direction direction, DisplayMode display, _, _), Entry entry) in _entries)
+            {
+                var key = new BinKey(site, direction, display, entry.StartMs);
+                result.Add(new StoredBin(key, string.Join('+', entry.Writers.Order(StringComparer.Ordinal)), 0, entry.Bin)
+                {
+                    Hours = [.. entry.Hours.Order()],
+                });
+            }
+
+            result.Sort((a, b) => a.Key.WindowStartMs != b.Key.WindowStartMs ? a.Key.WindowStartMs.CompareTo(b.Key.WindowStartMs)
+                : string.CompareOrdinal(a.Key.SiteId, b.Key.SiteId) is int c and not 0 ? c
+                : a.Key.Direction != b.Key.Direction ? a.Key.Direction.CompareTo(b.Key.Direction)
+                : a.Key.DisplayMode != b.Key.DisplayMode ? a.Key.DisplayMode.CompareTo(b.Key.DisplayMode)
+                : a.Bin.LimitKmh.CompareTo(b.Bin.LimitKmh));
+            return result;
+        }
+
+        private sealed class Entry(long startMs)
+        {
+            public Bin Bin { get; } = new();
+
+            public long StartMs { get; set; } = startMs;
+
+            public HashSet<string> Writers { get; } = new(StringComparer.Ordinal);
+
+            public HashSet<long> Hours { get; } = [];
+        }
+    }
 }
 
 /// <summary>

@@ -55,7 +55,7 @@ public static class HotspotsCommand
             throw new AnalysisRequestException("hotspots writes table, csv or json (html is offered by report).");
         }
 
-        IReadOnlyList<StoredBin> bins = await StoredBins.ReadMergedAsync(reader, request.Period, null, ct).ConfigureAwait(false);
+        IReadOnlyList<StoredBin> bins = await StoredBins.ReadMergedAsync(reader, request.Period, null, BinGrain.HourOfWeek, ct).ConfigureAwait(false);
         Write(HotspotRanker.Rank(bins, request.Period, catalog, request.Options), request.Format, output);
         return 0;
     }

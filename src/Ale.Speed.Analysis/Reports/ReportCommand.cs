@@ -62,9 +62,21 @@ public static class ReportCommand
             throw new AnalysisRequestException(error!);
         }
 
-        IReadOnlyList<StoredBin> bins = await StoredBins.ReadMergedAsync(reader, request.Period, request.SiteId, ct).ConfigureAwait(false);
+        IReadOnlyList<StoredBin> bins = await StoredBins.ReadMergedAsync(reader, request.Period, request.SiteId, GrainOf(request), ct).ConfigureAwait(false);
         Write(bins, request, catalog, output);
         return 0;
+    }
+
+    /// <summary>The coarsest bins the request's groupings can be built from (HTML adds a series by hour of the week or by day).</summary>
+    public static BinGrain GrainOf(ReportRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.By switch
+        {
+            ReportGrouping.Day => BinGrain.Day,
+            ReportGrouping.HourOfWeek => BinGrain.HourOfWeek,
+            _ => request.Format == OutputFormat.Html ? BinGrain.HourOfWeek : BinGrain.Period,
+        };
     }
 
     /// <summary>The rendering half of <see cref="RunAsync"/>, for bins already read.</summary>

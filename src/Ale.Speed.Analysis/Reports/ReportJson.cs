@@ -92,10 +92,13 @@ internal static class ReportJson
             row.HoursWithData, row.HoursInGroup, s.IsBelowMinimumSample);
     }
 
-    /// <summary>The licence tables that apply to the row's limits (both when the limit crossed 30/40 in the period).</summary>
+    /// <summary>
+    /// The licence tables that apply to the row's limits (both when the limit crossed 30/40 in the period), and the
+    /// table for limits of 30 or lower wherever classified vehicles drove under a class limit of 30 (A-traktors).
+    /// </summary>
     public static IEnumerable<LicenceBandDto> LicenceBands(ReportRow row)
     {
-        bool atMost30 = row.LimitsKmh.Any(l => l is > 0 and <= 30);
+        bool atMost30 = row.LimitsKmh.Any(l => l is > 0 and <= 30) || row.Summary.LicenceBandsLimitAtMost30.Any(c => c.Count > 0);
         bool from40 = row.LimitsKmh.Any(l => l > 30);
         if (atMost30)
         {

@@ -13,6 +13,11 @@ namespace Ale.Speed.Core.Bins;
 /// <see cref="LimitCategory"/>, an over-limit histogram of each vehicle's excess e = speed − limit.
 /// </summary>
 /// <remarks>
+/// <para>A vehicle's limit is the posted limit, or its class's own limit when that is stricter
+/// (<see cref="VehicleClassLimits"/>: an A-traktor at 45 on a 50 road is 15 over its limit of 30, in the category of 30).
+/// <see cref="LimitKmh"/> stays the posted limit.</para>
+/// </remarks>
+/// <remarks>
 /// <para>Over-limit bucket k (0 ≤ k &lt; 100) holds 0 &lt; e with e in (k, k+1] km/h; bucket 100 holds e &gt; 100.
 /// Vehicles at or under their limit (e ≤ 0) are in no bucket. So every band with integer edges up to 100 km/h over —
 /// within the limit, within limit + 5, more than 30 over, a fine or licence band (a, b] — is an exact count.</para>
@@ -49,6 +54,8 @@ public sealed class Bin
     /// <summary>A compact entry is (speed in 0.01 km/h) &lt;&lt; ClassBits | class index, so entries sort by speed.</summary>
     internal const int ClassBits = 3;
 
+    private const int ClassMask = (1 << ClassBits) - 1;
+
     // Spare arrays a binner keeps for bins that outgrow the compact form: enough for the busy windows of a day, bounded
     // so that a burst of arrays (bins read as arrays, a busy day) is not kept for good.
     private const int MaxSpareDenseCounts = 4096;
@@ -65,6 +72,9 @@ public sealed class Bin
     private int _limitCentiKmh;
     private int _overLimitOffset;
 
+    // The class limits of the bin's window (null: none); a vehicle of such a class counts against the stricter limit.
+    private VehicleLimitSet? _classLimits;
+
     // Null while the bin is compact: then _entries[0.._count) are its vehicles, sorted, all under _limitKmh (> 0 unless
     // empty). Once set (more than CompactCapacity vehicles, a merge that needs it, or a read of the arrays) it holds them
     // all and _entries is stale. Readers may set it concurrently (see DenseForReading); writers are single-threaded.
@@ -78,18 +88,19 @@ public sealed class Bin
         _limitKmh = NoLimit;
     }
 
-    /// <summary>An empty bin for vehicles driving under <paramref name="limitKmh"/>.</summary>
-    public Bin(int limitKmh)
-        : this(default, limitKmh)
+    /// <summary>An empty bin for vehicles driving under a posted limit of <paramref name="limitKmh"/> and, where classified, their class's own limit.</summary>
+    public Bin(int limitKmh, VehicleLimitSet? classLimits = null)
+        : this(default, limitKmh, classLimits)
     {
     }
 
-    internal Bin(BinKey key, int limitKmh, Stack<DenseCounts>? densePool = null)
+    internal Bin(BinKey key, int limitKmh, VehicleLimitSet? classLimits, Stack<DenseCounts>? densePool = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limitKmh);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limitKmh, (int)Unit.PlausibleKmhCeiling);
         Key = key;
         _densePool = densePool;
+        _classLimits = classLimits;
         SetLimit(limitKmh);
     }
 
@@ -154,7 +165,8 @@ public sealed class Bin
         {
             int centi = entry >> ClassBits;
             histogram[SpeedHistogram.BucketOf(centi)]++;
-            int index = DenseCounts.OverLimitIndex(centi, _limitCentiKmh, _overLimitOffset);
+            (int limitCenti, int offset) = LimitOf(entry & ClassMask);
+            int index = DenseCounts.OverLimitIndex(centi, limitCenti, offset);
             if (index >= 0)
             {
                 overLimitBuckets[index]++;
@@ -237,9 +249,14 @@ public sealed class Bin
         {
             InsertCompact((int)_count, (centi << ClassBits) | classIndex);
         }
-        else
+        else if (classIndex == 0 || _classLimits is null)
         {
             (dense ?? Promote()).Add(centi, _limitCentiKmh, _overLimitOffset);
+        }
+        else
+        {
+            (int limitCenti, int offset) = LimitOf(classIndex);
+            (dense ?? Promote()).Add(centi, limitCenti, offset);
         }
 
         _count++;
@@ -260,8 +277,10 @@ public sealed class Bin
         int limit = CombineLimits(_limitKmh, other._limitKmh);
         long count = _count + other._count;
         DenseCounts? otherDense = Volatile.Read(ref other._dense);
-        if (_dense is null && otherDense is null && count <= CompactCapacity && (limit > 0 || count == 0))
+        bool sameClassLimits = ReferenceEquals(_classLimits, other._classLimits) || _count == 0 || other._count == 0;
+        if (_dense is null && otherDense is null && count <= CompactCapacity && (limit > 0 || count == 0) && sameClassLimits)
         {
+            _classLimits = _count == 0 ? other._classLimits : _classLimits;
             // Both compact, under one limit, with room for both: merge the sorted entries from the back. The other's
             // entries are copied first, since other may be this bin.
             CompactEntries from = other._entries;
@@ -286,7 +305,8 @@ public sealed class Bin
             {
                 foreach (int entry in other.CompactSpan())
                 {
-                    dense.Add(entry >> ClassBits, other._limitCentiKmh, other._overLimitOffset);
+                    (int limitCenti, int offset) = other.LimitOf(entry & ClassMask);
+                    dense.Add(entry >> ClassBits, limitCenti, offset);
                 }
             }
         }
@@ -381,9 +401,10 @@ public sealed class Bin
     }
 
     /// <summary>Empties a pooled bin for reuse under another key (the binner reuses bins it let go of).</summary>
-    internal void Reinitialize(BinKey key, int limitKmh)
+    internal void Reinitialize(BinKey key, int limitKmh, VehicleLimitSet? classLimits = null)
     {
         Key = key;
+        _classLimits = classLimits;
         _count = 0;
         _sumCentiKmh = 0;
         _sumOfSquaresCentiKmh = 0;
@@ -460,6 +481,7 @@ public sealed class Bin
             _sumOfSquaresCentiKmh = _sumOfSquaresCentiKmh,
             _maxCentiKmh = _maxCentiKmh,
             _classCounts = _classCounts,
+            _classLimits = _classLimits,
         };
         if (Volatile.Read(ref _dense) is { } dense)
         {
@@ -479,16 +501,18 @@ public sealed class Bin
 
     private long CountCompactOverLimit(LimitCategory category, int fromBucket, int toBucket)
     {
-        if (_count == 0 || category != LimitCategories.Of(_limitKmh))
+        if (_count == 0)
         {
             return 0;
         }
 
         long total = 0;
+        int categoryOffset = (int)category * OverLimitBucketCount;
         foreach (int entry in CompactSpan())
         {
-            int excess = (entry >> ClassBits) - _limitCentiKmh;
-            if (excess > 0)
+            (int limitCenti, int offset) = LimitOf(entry & ClassMask);
+            int excess = (entry >> ClassBits) - limitCenti;
+            if (excess > 0 && offset == categoryOffset)
             {
                 int k = Math.Min((excess - 1) / 100, OverLimitBucketCount - 1);
                 if (k >= fromBucket && k < toBucket)
@@ -544,7 +568,8 @@ public sealed class Bin
     {
         foreach (int entry in CompactSpan())
         {
-            dense.Add(entry >> ClassBits, _limitCentiKmh, _overLimitOffset);
+            (int limitCenti, int offset) = LimitOf(entry & ClassMask);
+            dense.Add(entry >> ClassBits, limitCenti, offset);
         }
     }
 
@@ -553,6 +578,18 @@ public sealed class Bin
         _limitKmh = limitKmh;
         _limitCentiKmh = limitKmh * 100;
         _overLimitOffset = limitKmh > 0 ? (int)LimitCategories.Of(limitKmh) * OverLimitBucketCount : -1;
+    }
+
+    /// <summary>The limit (0.01 km/h) a vehicle of the class counts against in this bin, and where its over-limit category starts.</summary>
+    private (int LimitCenti, int OverLimitOffset) LimitOf(int classIndex)
+    {
+        if (_classLimits is null || _limitKmh <= 0)
+        {
+            return (_limitCentiKmh, _overLimitOffset);
+        }
+
+        int limit = _classLimits.Effective(classIndex, _limitKmh);
+        return limit == _limitKmh ? (_limitCentiKmh, _overLimitOffset) : (limit * 100, (int)LimitCategories.Of(limit) * OverLimitBucketCount);
     }
 
     private static int ClassIndex(VehicleClass vehicleClass)

@@ -164,14 +164,15 @@ public sealed class Binner : IVehicleSink
         if (!exists)
         {
             int limitKmh = unit.Site.LimitAt(windowStartMs);
+            VehicleLimitSet? classLimits = Options.VehicleClassLimits.At(windowStartMs);
             if (_pool.TryPop(out Bin? pooled))
             {
-                pooled.Reinitialize(key, limitKmh);
+                pooled.Reinitialize(key, limitKmh, classLimits);
                 slot = pooled;
             }
             else
             {
-                slot = new Bin(key, limitKmh, _densePool);
+                slot = new Bin(key, limitKmh, classLimits, _densePool);
             }
         }
 

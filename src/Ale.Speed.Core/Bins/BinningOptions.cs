@@ -8,6 +8,9 @@ public sealed record BinningOptions
     /// <summary>The window length; whole milliseconds, dividing 24 h evenly so that windows align with UTC days.</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Vehicle classes' own limits, applied where a unit reports the class (docs/statistics.md).</summary>
+    public VehicleClassLimits VehicleClassLimits { get; init; } = VehicleClassLimits.Sweden;
+
     public static BinningOptions Default { get; } = new();
 
     public bool TryValidate(out string? error)

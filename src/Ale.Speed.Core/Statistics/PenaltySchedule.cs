@@ -45,7 +45,10 @@ public sealed record PenaltySchedule
     /// <summary>Km/h deducted from the excess before banding (a measuring tolerance, as the police apply one). 0 = bands on measured speed.</summary>
     public int ReportableMarginKmh { get; init; }
 
-    /// <summary>Swedish fines (ordningsbot) and indicative licence consequences as commonly applied. See docs/statistics.md.</summary>
+    /// <summary>
+    /// Swedish fines (Riksåklagarens ordningsbotskatalog) and the licence consequences Transportstyrelsen normally applies
+    /// to a first offence. Sources, dates and what could not be checked: docs/statistics.md.
+    /// </summary>
     public static PenaltySchedule Sweden { get; } = new()
     {
         FineBands =
@@ -57,7 +60,9 @@ public sealed record PenaltySchedule
             new(new(25, 30), 3600, 3200),
             new(new(30, 35), 4000, 3600),
             new(new(35, 40), 4000, 4000),
-            new(new(40, null), null, null),
+            // On roads above 50 the fine still applies up to 50 over; on roads of 50 or lower, over 40 goes to a prosecutor.
+            new(new(40, 50), null, 4000),
+            new(new(50, null), null, null),
         ],
         LicenceBandsLimitAtMost30 =
         [
@@ -65,7 +70,9 @@ public sealed record PenaltySchedule
             new(new(20, 30), 2),
             new(new(30, 40), 3),
             new(new(40, 50), 4),
-            new(new(50, null), 4, MonthsAtLeast: true),
+            new(new(50, 60), 5, MonthsAtLeast: true),
+            // The practice's table ends at 61-70 ("6 months or more"); faster than that is at least as serious.
+            new(new(60, null), 6, MonthsAtLeast: true),
         ],
         LicenceBandsLimitFrom40 =
         [

@@ -38,6 +38,19 @@ public sealed record MqttSourceOptions
     /// <summary>When set, subscribes as <c>$share/&lt;group&gt;/…</c> so several workers split the messages.</summary>
     public string? SharedSubscriptionGroup { get; init; }
 
+    /// <summary>
+    /// The units this worker reads: it subscribes to exactly their topics, never to a wildcard that would bring another
+    /// worker's units.
+    /// </summary>
+    public required IReadOnlyList<string> UnitIds { get; init; }
+
+    /// <summary>
+    /// Opt-in: a message of a unit that is not configured (one still queued for an older subscription of this session)
+    /// is appended to this file (flushed to disk), counted and then acknowledged. Without it such a message is counted,
+    /// logged and left unacknowledged with the broker, never dropped.
+    /// </summary>
+    public string? QuarantinePath { get; init; }
+
     public string TopicPrefix { get; init; } = DefaultTopicPrefix;
 
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(30);
@@ -62,15 +75,30 @@ public sealed record MqttSourceOptions
 
     public bool UsesTls => string.Equals(BrokerUri.Scheme, "mqtts", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The topic filters the source subscribes to (canonical vehicles and native frames).</summary>
-    public IReadOnlyList<string> TopicFilters
+    /// <summary>The topic filters the source subscribes to: each configured unit's canonical vehicles and native frames.</summary>
+    public IReadOnlyList<string> TopicFilters => [.. UnitIds.SelectMany(UnitTopicFilters)];
+
+    /// <summary>The filters of one unit, as this source subscribes to them (shared or not).</summary>
+    public IEnumerable<string> UnitTopicFilters(string unitId)
+    {
+        yield return Share + TopicPrefix + "/" + unitId + "/vehicle";
+        yield return Share + TopicPrefix + "/" + unitId + "/raw";
+    }
+
+    /// <summary>
+    /// The wildcard filters earlier versions subscribed to, shared or not. A persistent session keeps its subscriptions,
+    /// so they are removed on connecting, or the session would go on bringing every unit's messages.
+    /// </summary>
+    public IReadOnlyList<string> LegacyWildcardFilters
     {
         get
         {
-            string share = string.IsNullOrEmpty(SharedSubscriptionGroup) ? "" : "$share/" + SharedSubscriptionGroup + "/";
-            return [share + TopicPrefix + "/+/vehicle", share + TopicPrefix + "/+/raw"];
+            string[] wildcards = [TopicPrefix + "/+/vehicle", TopicPrefix + "/+/raw"];
+            return string.IsNullOrEmpty(SharedSubscriptionGroup) ? wildcards : [.. wildcards, .. wildcards.Select(w => Share + w)];
         }
     }
+
+    private string Share => string.IsNullOrEmpty(SharedSubscriptionGroup) ? "" : "$share/" + SharedSubscriptionGroup + "/";
 
     /// <summary>Every problem with these options, each naming its key; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
@@ -101,6 +129,15 @@ public sealed record MqttSourceOptions
         if (SharedSubscriptionGroup is { } group && (group.Length == 0 || group.AsSpan().IndexOfAny("/+#") >= 0))
         {
             errors.Add("Mqtt:SharedSubscriptionGroup must be a name without '/', '+' or '#'.");
+        }
+
+        if (UnitIds is null || UnitIds.Count == 0)
+        {
+            errors.Add("Mqtt: at least one unit with Transport mqtt is needed (the worker subscribes to its units' topics).");
+        }
+        else if (UnitIds.FirstOrDefault(id => string.IsNullOrWhiteSpace(id) || id.AsSpan().IndexOfAny("/+#") >= 0) is { } badId)
+        {
+            errors.Add($"Mqtt: unit id '{badId}' cannot be part of a topic (no '/', '+' or '#').");
         }
 
         if (KeepAlive < TimeSpan.FromSeconds(1) || KeepAlive > TimeSpan.FromSeconds(ushort.MaxValue))
@@ -165,7 +202,9 @@ public sealed record MqttSourceOptions
             .Append(", PasswordFile = ").Append(PasswordFile)
             .Append(", SessionExpiry = ").Append(SessionExpiry)
             .Append(", SharedSubscriptionGroup = ").Append(SharedSubscriptionGroup)
-            .Append(", TopicPrefix = ").Append(TopicPrefix);
+            .Append(", TopicPrefix = ").Append(TopicPrefix)
+            .Append(", UnitIds = ").Append(UnitIds is null ? "" : string.Join(",", UnitIds))
+            .Append(", QuarantinePath = ").Append(QuarantinePath);
         return true;
     }
 }

@@ -45,11 +45,23 @@ public sealed class MqttVehicleSource : IAsyncDisposable
     private readonly VehicleBatch _batch = new();
     private readonly Queue<Inbound> _pendingAcks = new();
     private readonly Dictionary<UnitRoute, long> _openBurstSince = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<ushort, CommittedMessage> _committedUnacknowledged = [];
+    private readonly HashSet<string> _unknownUnitsSeen = new(StringComparer.Ordinal);
     private long _nextMessageNumber;
+    private int _unknownUnitsGeneration;
 
     private int _generation;
     private int _connected;
     private int _failedAttempts;
+    private int _closedByBroker;
+    private int _unexplainedCloses;
+    private int _takeoverStreak;
+    private int _weDisconnect;
+    private long _connectedAtMs;
+    private long _sessionTakeovers;
+    private long _acknowledgementsSkipped;
+    private long _redeliveriesDeduplicated;
+    private long _quarantinedMessages;
     private long _successfulConnections;
     private long _messagesReceived;
     private long _messagesAcknowledged;
@@ -97,6 +109,18 @@ public sealed class MqttVehicleSource : IAsyncDisposable
     /// <summary>Received messages skipped because their connection was lost before they were processed (the broker redelivers them).</summary>
     public long StaleMessagesSkipped => Interlocked.Read(ref _staleMessagesSkipped);
 
+    /// <summary>Times the broker closed this source's session because another client connected with the same client id.</summary>
+    public long SessionTakeovers => Interlocked.Read(ref _sessionTakeovers);
+
+    /// <summary>Durable messages whose PUBACK was not sent because their connection had ended (the broker redelivers them).</summary>
+    public long AcknowledgementsSkipped => Interlocked.Read(ref _acknowledgementsSkipped);
+
+    /// <summary>Redelivered messages recognised as already durable: acknowledged without being read again.</summary>
+    public long RedeliveriesDeduplicated => Interlocked.Read(ref _redeliveriesDeduplicated);
+
+    /// <summary>Messages of units that are not configured, kept in <see cref="MqttSourceOptions.QuarantinePath"/> and acknowledged.</summary>
+    public long QuarantinedMessages => Interlocked.Read(ref _quarantinedMessages);
+
     /// <summary>Connects, subscribes and processes messages until cancelled. Unacknowledged messages stay with the broker.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -134,7 +158,24 @@ public sealed class MqttVehicleSource : IAsyncDisposable
     {
         if (_client.IsConnected && await _client.TryPingAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (_timeProvider.GetUtcNow().ToUnixTimeMilliseconds() - _connectedAtMs > TakeoverQuietMs)
+            {
+                // The session has been ours for well over the longest backoff: no other client is taking it.
+                _takeoverStreak = 0;
+                _unexplainedCloses = 0;
+            }
+
             return _options.ConnectionCheckInterval;
+        }
+
+        if (TakeSessionTakeover() is { } reason)
+        {
+            // Another client holds our client id: taking the session straight back would start a storm of takeovers.
+            Interlocked.Increment(ref _sessionTakeovers);
+            DevicesMetrics.SessionTakeovers.Add(1, _sourceTag);
+            TimeSpan wait = Backoff(_takeoverStreak++);
+            Log.MqttSessionTakenOver(_logger, _options.ClientId, _brokerText, reason, SessionTakeovers, (long)wait.TotalMilliseconds);
+            return wait;
         }
 
         try
@@ -142,8 +183,11 @@ public sealed class MqttVehicleSource : IAsyncDisposable
             if (_client.IsConnected)
             {
                 // Connected but not answering pings: drop the link; unacknowledged messages come again.
+                Volatile.Write(ref _weDisconnect, 1);
                 await _client.DisconnectAsync(new MqttClientDisconnectOptions(), cancellationToken).ConfigureAwait(false);
             }
+
+            Volatile.Write(ref _weDisconnect, 0);
 
             // A new generation before connecting: whatever the old connection received and did not acknowledge
             // is redelivered on the new one, so the consumer must skip the old copies.
@@ -169,6 +213,20 @@ public sealed class MqttVehicleSource : IAsyncDisposable
                 }
             }
 
+            if (result.IsSessionPresent)
+            {
+                // After the units' own filters are in place, so nothing of theirs falls between the two.
+                MqttClientUnsubscribeOptionsBuilder unsubscribe = new MqttClientFactory().CreateUnsubscribeOptionsBuilder();
+                foreach (string filter in _options.LegacyWildcardFilters)
+                {
+                    unsubscribe.WithTopicFilter(filter);
+                }
+
+                await _client.UnsubscribeAsync(unsubscribe.Build(), cancellationToken).ConfigureAwait(false);
+            }
+
+            _connectedAtMs = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+
             if (Interlocked.Exchange(ref _connected, 1) == 0)
             {
                 DevicesMetrics.Connected.Add(1, _sourceTag);
@@ -186,9 +244,12 @@ public sealed class MqttVehicleSource : IAsyncDisposable
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             TimeSpan delay = Backoff(_failedAttempts++);
+            // The broker is not there: whatever closed the last connection, it was not another client.
+            _unexplainedCloses = 0;
             Log.MqttConnectFailed(_logger, exception, _options.ClientId, _brokerText, (long)delay.TotalMilliseconds);
             if (_client.IsConnected)
             {
+                Volatile.Write(ref _weDisconnect, 1);
                 await _client.TryDisconnectAsync().ConfigureAwait(false);
             }
 
@@ -203,6 +264,31 @@ public sealed class MqttVehicleSource : IAsyncDisposable
         _client.Dispose();
     }
 
+    /// <summary>A connection held this long (twice the longest backoff) means no other client is taking the session.</summary>
+    private double TakeoverQuietMs => 2 * _options.MaxReconnectDelay.TotalMilliseconds;
+
+    /// <summary>
+    /// Whether the last connection ended because another client took the session, and how that was known: the broker
+    /// said so (MQTT 5 reason 0x8E), or it closed the connection without a reason twice in a row, each time soon after
+    /// connecting while it kept accepting new connections (Mosquitto 2.0 sends no reason on a takeover).
+    /// </summary>
+    private string? TakeSessionTakeover()
+    {
+        var close = (BrokerClose)Interlocked.Exchange(ref _closedByBroker, (int)BrokerClose.None);
+        if (close == BrokerClose.TakenOver)
+        {
+            return "the broker's reason: session taken over";
+        }
+
+        if (close != BrokerClose.Unexplained || _timeProvider.GetUtcNow().ToUnixTimeMilliseconds() - _connectedAtMs > TakeoverQuietMs)
+        {
+            _unexplainedCloses = 0;
+            return null;
+        }
+
+        return ++_unexplainedCloses >= 2 ? $"closed without a reason {_unexplainedCloses} times in a row soon after connecting, while the broker accepts connections" : null;
+    }
+
     internal TimeSpan Backoff(int failedAttempts)
     {
         double factor = Math.Pow(2, Math.Min(failedAttempts, 16));
@@ -212,6 +298,7 @@ public sealed class MqttVehicleSource : IAsyncDisposable
 
     private async Task DisconnectAsync()
     {
+        Volatile.Write(ref _weDisconnect, 1);
         if (_client.IsConnected)
         {
             // The session (and the broker's queue) lives on: the expiry interval was set at connect.
@@ -231,9 +318,23 @@ public sealed class MqttVehicleSource : IAsyncDisposable
 
     private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs e)
     {
-        // Only note it: the connection loop reconnects (never from inside this event).
-        if (Volatile.Read(ref _connected) == 1)
+        // Messages received on the ended connection can no longer be acknowledged: the consumer skips them.
+        Interlocked.Increment(ref _generation);
+        if (e.Reason == MqttClientDisconnectReason.SessionTakenOver)
         {
+            // Only note it: the connection loop logs it and waits before taking the session back.
+            Volatile.Write(ref _closedByBroker, (int)BrokerClose.TakenOver);
+        }
+        else if (e.ClientWasConnected && Volatile.Read(ref _weDisconnect) == 0 && e.Reason == MqttClientDisconnectReason.NormalDisconnection)
+        {
+            // Closed without a reason code: Mosquitto 2.0 closes a taken-over session's socket this way (and its own on
+            // shutdown); the connection loop tells the two apart by whether the broker is still there.
+            Volatile.Write(ref _closedByBroker, (int)BrokerClose.Unexplained);
+            Log.MqttDisconnected(_logger, e.Exception, _options.ClientId, "closed by the broker without a reason");
+        }
+        else if (Volatile.Read(ref _connected) == 1)
+        {
+            // Only note it: the connection loop reconnects (never from inside this event).
             Log.MqttDisconnected(_logger, e.Exception, _options.ClientId, e.Reason.ToString());
         }
 
@@ -296,6 +397,12 @@ public sealed class MqttVehicleSource : IAsyncDisposable
     internal async Task ProcessAsync(Inbound inbound, CancellationToken cancellationToken)
     {
         int generation = Volatile.Read(ref _generation);
+        if (_unknownUnitsGeneration != generation)
+        {
+            _unknownUnitsSeen.Clear();
+            _unknownUnitsGeneration = generation;
+        }
+
         if (_pendingAcks.Count > 0 && _pendingAcks.Peek().Generation != generation)
         {
             // Their connection is gone; the broker redelivers them on the new one.
@@ -317,8 +424,15 @@ public sealed class MqttVehicleSource : IAsyncDisposable
         else
         {
             inbound = inbound with { Number = _nextMessageNumber++ };
-            Ingest(inbound, arrivalMs);
-            _pendingAcks.Enqueue(inbound);
+            if (IsRedeliveryOfCommitted(inbound.Message))
+            {
+                Interlocked.Increment(ref _redeliveriesDeduplicated);
+                _pendingAcks.Enqueue(inbound);
+            }
+            else if (await IngestAsync(inbound, arrivalMs, cancellationToken).ConfigureAwait(false))
+            {
+                _pendingAcks.Enqueue(inbound);
+            }
         }
 
         if (_batch.Count > 0)
@@ -330,31 +444,27 @@ public sealed class MqttVehicleSource : IAsyncDisposable
         await AcknowledgeReleasedAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private void Ingest(in Inbound inbound, long arrivalMs)
+    /// <summary>Reads one message into the batch. Returns false for a message that must stay unacknowledged.</summary>
+    private async ValueTask<bool> IngestAsync(Inbound inbound, long arrivalMs, CancellationToken cancellationToken)
     {
         MqttApplicationMessage message = inbound.Message!.ApplicationMessage;
         string topic = message.Topic;
         if (!TryParseTopic(topic, _options.TopicPrefix, out ReadOnlySpan<char> unitId, out bool raw))
         {
             Log.MqttUnexpectedTopic(_logger, topic);
-            return;
+            return true;
         }
 
         if (!_router.TryGetRoute(unitId, out UnitRoute route))
         {
-            string id = unitId.ToString();
-            _router.CountUnknownUnit(id);
-            Interlocked.Increment(ref _unknownUnitMessages);
-            DevicesMetrics.MessagesUnknownUnit.Add(1, _sourceTag);
-            Log.MqttUnknownUnit(_logger, topic, id);
-            return;
+            return await HandleUnknownUnitAsync(message, unitId.ToString(), cancellationToken).ConfigureAwait(false);
         }
 
         UnitIngest ingest = raw ? route.Native : route.Canonical;
         if (ingest.Detector is not { } detector)
         {
             ingest.Ingest(message.Payload, arrivalMs, _batch, isFinalBlock: true);
-            return;
+            return true;
         }
 
         // A Doppler burst may span messages: remember from which message the open burst holds readings.
@@ -369,6 +479,81 @@ public sealed class MqttVehicleSource : IAsyncDisposable
         {
             _openBurstSince[route] = inbound.Number;
         }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A message of a unit this worker does not read reaches it only through a subscription its session kept from an
+    /// earlier configuration. It is never acknowledged and dropped: kept in the quarantine file (opt-in) and then
+    /// acknowledged, or else left with the broker unacknowledged. Either way counted, and the unit's filters are
+    /// removed from the session so no more come.
+    /// </summary>
+    private async ValueTask<bool> HandleUnknownUnitAsync(MqttApplicationMessage message, string unitId, CancellationToken cancellationToken)
+    {
+        _router.CountUnknownUnit(unitId);
+        Interlocked.Increment(ref _unknownUnitMessages);
+        DevicesMetrics.MessagesUnknownUnit.Add(1, _sourceTag);
+        if (_unknownUnitsSeen.Add(unitId))
+        {
+            Log.MqttUnknownUnit(_logger, message.Topic, unitId, _options.QuarantinePath ?? "(none: left unacknowledged with the broker)");
+            // Not awaited: the answer comes through the receive loop, which may be waiting for this consumer.
+            _ = UnsubscribeQuietlyAsync(_options.UnitTopicFilters(unitId).Concat([_options.TopicPrefix + "/" + unitId + "/vehicle", _options.TopicPrefix + "/" + unitId + "/raw"]).Distinct());
+        }
+
+        if (_options.QuarantinePath is not { } path)
+        {
+            return false;
+        }
+
+        await MqttQuarantine.AppendAsync(path, message, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _quarantinedMessages);
+        DevicesMetrics.MessagesQuarantined.Add(1, _sourceTag);
+        return true;
+    }
+
+    private async Task UnsubscribeQuietlyAsync(IEnumerable<string> filters)
+    {
+        try
+        {
+            MqttClientUnsubscribeOptionsBuilder unsubscribe = new MqttClientFactory().CreateUnsubscribeOptionsBuilder();
+            foreach (string filter in filters)
+            {
+                unsubscribe.WithTopicFilter(filter);
+            }
+
+            await _client.UnsubscribeAsync(unsubscribe.Build()).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The connection ended; on the next connection the unit's first message unsubscribes again.
+        }
+    }
+
+    /// <summary>A redelivered copy (DUP) of a message whose vehicles were committed but whose PUBACK could not be sent.</summary>
+    private bool IsRedeliveryOfCommitted(MqttApplicationMessageReceivedEventArgs message)
+    {
+        if (_committedUnacknowledged.Count == 0 || !message.ApplicationMessage.Dup
+            || !_committedUnacknowledged.Remove(message.PacketIdentifier, out CommittedMessage committed))
+        {
+            return false;
+        }
+
+        return committed.Topic == message.ApplicationMessage.Topic && message.ApplicationMessage.Payload.ToArray().AsSpan().SequenceEqual(committed.Payload);
+    }
+
+    /// <summary>The message is durable but its connection ended: the broker will send it again, to be recognised.</summary>
+    private void RememberUnacknowledged(MqttApplicationMessageReceivedEventArgs message)
+    {
+        if (_committedUnacknowledged.Count >= _options.QueueCapacity)
+        {
+            // Bounded: the journal's duplicate filter still catches what this forgets (canonical records with seq).
+            _committedUnacknowledged.Clear();
+        }
+
+        _committedUnacknowledged[message.PacketIdentifier] = new CommittedMessage(message.ApplicationMessage.Topic, message.ApplicationMessage.Payload.ToArray());
+        Interlocked.Increment(ref _acknowledgementsSkipped);
+        DevicesMetrics.AcknowledgementsSkipped.Add(1, _sourceTag);
     }
 
     private void FlushIdleBursts(long nowMs)
@@ -408,6 +593,13 @@ public sealed class MqttVehicleSource : IAsyncDisposable
         while (_pendingAcks.TryPeek(out Inbound next) && next.Number < limit)
         {
             _pendingAcks.Dequeue();
+            if (next.Generation != Volatile.Read(ref _generation) || !_client.IsConnected)
+            {
+                // The connection it came on has ended (MQTTnet throws from AcknowledgeAsync on a replaced one).
+                SkipAcknowledgements(next, limit);
+                return;
+            }
+
             try
             {
                 await next.Message!.AcknowledgeAsync(cancellationToken).ConfigureAwait(false);
@@ -416,13 +608,31 @@ public sealed class MqttVehicleSource : IAsyncDisposable
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                // The connection dropped: the rest cannot be acknowledged either; the broker redelivers them all.
+                // The connection ended between the check and the PUBACK.
                 Log.MqttAcknowledgeFailed(_logger, exception);
-                _pendingAcks.Clear();
-                _openBurstSince.Clear();
+                SkipAcknowledgements(next, limit);
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// <paramref name="first"/> and the durable messages after it cannot be acknowledged any more; the broker redelivers
+    /// them all. Those whose vehicles are committed are remembered so their copies are not counted twice.
+    /// </summary>
+    private void SkipAcknowledgements(Inbound first, long committedBefore)
+    {
+        RememberUnacknowledged(first.Message!);
+        while (_pendingAcks.TryDequeue(out Inbound next))
+        {
+            if (next.Number < committedBefore)
+            {
+                RememberUnacknowledged(next.Message!);
+            }
+        }
+
+        _openBurstSince.Clear();
+        Log.MqttAcknowledgementsSkipped(_logger, _options.ClientId, AcknowledgementsSkipped);
     }
 
     /// <summary>Splits <c>&lt;prefix&gt;/&lt;unit&gt;/vehicle|raw</c>.</summary>
@@ -525,6 +735,15 @@ public sealed class MqttVehicleSource : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+    }
+
+    private readonly record struct CommittedMessage(string Topic, byte[] Payload);
+
+    private enum BrokerClose
+    {
+        None,
+        Unexplained,
+        TakenOver,
     }
 
     /// <summary>A received message with its connection generation and arrival time, or an idle tick (no message).</summary>

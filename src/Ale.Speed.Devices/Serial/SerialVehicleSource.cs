@@ -32,37 +32,48 @@ public sealed record SerialUnitOptions
     /// <summary>How long the line must be quiet before an open burst is checked for completion.</summary>
     public TimeSpan IdleFlushInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>The slowest line speed accepted (the oldest teleprinter rate); radar units use 9600 or more.</summary>
+    public const int MinBaudRate = 50;
+
+    public const int MaxBaudRate = 4_000_000;
+
+    /// <summary>Every problem, each starting with the property it names (the worker prefixes its configuration key).</summary>
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(UnitId))
         {
-            errors.Add("Serial:UnitId must be set.");
+            errors.Add($"{nameof(UnitId)} must be set.");
         }
 
         if (string.IsNullOrWhiteSpace(PortPath))
         {
-            errors.Add($"Serial unit '{UnitId}': PortPath must be set.");
+            errors.Add($"{nameof(PortPath)} must be set (e.g. /dev/ttyUSB0).");
         }
 
-        if (BaudRate is < 50 or > 4_000_000)
+        if (BaudRate is < MinBaudRate or > MaxBaudRate)
         {
-            errors.Add($"Serial unit '{UnitId}': BaudRate {BaudRate} is out of range.");
+            errors.Add($"{nameof(BaudRate)} {BaudRate} is not a serial line speed ({MinBaudRate} to {MaxBaudRate}).");
+        }
+
+        if (!Enum.IsDefined(Parity))
+        {
+            errors.Add($"{nameof(Parity)} '{Parity}' is not one of none, odd, even, mark, space.");
         }
 
         if (DataBits is < 5 or > 8)
         {
-            errors.Add($"Serial unit '{UnitId}': DataBits must be 5–8.");
+            errors.Add($"{nameof(DataBits)} {DataBits} must be 5 to 8.");
         }
 
-        if (StopBits == StopBits.None)
+        if (StopBits is not (StopBits.One or StopBits.OnePointFive or StopBits.Two))
         {
-            errors.Add($"Serial unit '{UnitId}': StopBits None is not supported by serial ports.");
+            errors.Add($"{nameof(StopBits)} '{StopBits}' is not one of one, onepointfive, two.");
         }
 
         if (ReopenDelay <= TimeSpan.Zero || MaxReopenDelay < ReopenDelay || IdleFlushInterval <= TimeSpan.Zero)
         {
-            errors.Add($"Serial unit '{UnitId}': ReopenDelay and IdleFlushInterval must be positive, ReopenDelay not above MaxReopenDelay.");
+            errors.Add($"{nameof(ReopenDelay)} and {nameof(IdleFlushInterval)} must be positive, {nameof(ReopenDelay)} not above {nameof(MaxReopenDelay)}.");
         }
 
         return errors;
@@ -105,7 +116,7 @@ public sealed class SerialVehicleSource
         IReadOnlyList<string> errors = options.Validate();
         if (errors.Count > 0)
         {
-            throw new ArgumentException(string.Join(" ", errors), nameof(options));
+            throw new ArgumentException($"Serial unit '{options.UnitId}': {string.Join(" ", errors)}", nameof(options));
         }
 
         if (!string.Equals(route.Unit.Id, options.UnitId, StringComparison.Ordinal))

@@ -30,22 +30,37 @@ public sealed class BinPointEncoder
     /// <summary>One point for <paramref name="bin"/> (which must have a key and a single limit).</summary>
     public void Write(LineProtocolWriter writer, Bin bin, string writerId, long windowMs, TimestampPrecision precision)
     {
+        ArgumentNullException.ThrowIfNull(bin);
+        Write(writer, RollupLevel.Window, bin.Key, bin, writerId, windowMs, precision, hourMask: 0);
+    }
+
+    /// <summary>
+    /// One point of <paramref name="level"/> named by <paramref name="key"/> (its window's start) for <paramref name="bin"/>,
+    /// a merge of a writer's bins under one limit (rollups are tagged with it).
+    /// </summary>
+    /// <param name="hourMask">Rollups: bit i set when hour i from the key's start holds a bin (0 for windows).</param>
+    public void Write(LineProtocolWriter writer, RollupLevel level, BinKey key, Bin bin, string writerId, long windowMs, TimestampPrecision precision, long hourMask)
+    {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(bin);
         if (bin.LimitKmh <= 0 || bin.Count == 0)
         {
-            throw new ArgumentException("Only a binner's bins (one limit, at least one vehicle) are stored.", nameof(bin));
+            throw new ArgumentException("Only bins with at least one vehicle under one limit are stored.", nameof(bin));
         }
 
-        BinKey key = bin.Key;
         bin.CopyCountsTo(_histogram, _overLimitBuckets);
         SpeedSummary summary = SpeedStatistics.Summarize(bin, _statistics);
-        writer.Measurement(BinSchema.Measurement)
+        writer.Measurement(BinSchema.MeasurementOf(level))
             .Tag(BinSchema.SiteTag, key.SiteId)
             .Tag(BinSchema.DirectionTag, BinSchema.DirectionName(key.Direction))
             .Tag(BinSchema.DisplayTag, BinSchema.DisplayName(key.DisplayMode))
-            .Tag(BinSchema.WriterTag, writerId)
-            .Field(BinSchema.WindowSecondsField, windowMs / 1000)
+            .Tag(BinSchema.WriterTag, writerId);
+        if (level != RollupLevel.Window)
+        {
+            writer.Tag(BinSchema.LimitTag, bin.LimitKmh.ToString(CultureInfo.InvariantCulture));
+        }
+
+        writer.Field(BinSchema.WindowSecondsField, windowMs / 1000)
             .Field(BinSchema.CountField, bin.Count)
             .Field(BinSchema.LimitField, bin.LimitKmh)
             .Field(BinSchema.MeanField, summary.MeanKmh)
@@ -82,8 +97,13 @@ public sealed class BinPointEncoder
             .Field(BinSchema.SumOfSquaresField, (long)bin.SumOfSquaresCentiKmh)
             .Field(BinSchema.MaxCentiField, bin.MaxCentiKmh)
             .Field(BinSchema.HistogramField, SparseText(_histogram, categoryLength: 0))
-            .Field(BinSchema.OverLimitBucketsField, SparseText(_overLimitBuckets, Bin.OverLimitBucketCount))
-            .Timestamp(key.WindowStartMs, precision);
+            .Field(BinSchema.OverLimitBucketsField, SparseText(_overLimitBuckets, Bin.OverLimitBucketCount));
+        if (hourMask != 0)
+        {
+            writer.Field(BinSchema.HoursField, hourMask);
+        }
+
+        writer.Timestamp(key.WindowStartMs, precision);
     }
 
     /// <summary>Non-zero buckets as <c>k:n</c> (or <c>c.k:n</c> per category), comma-separated, ascending.</summary>

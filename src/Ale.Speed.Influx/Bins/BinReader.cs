@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -9,37 +10,72 @@ using Ale.Speed.Influx.Querying;
 namespace Ale.Speed.Influx.Bins;
 
 /// <summary>A bin as stored: its key, the worker that wrote it, and its window length.</summary>
-public sealed record StoredBin(BinKey Key, string WriterId, long WindowMs, Bin Bin);
+public sealed record StoredBin(BinKey Key, string WriterId, long WindowMs, Bin Bin)
+{
+    /// <summary>
+    /// The starts of the hours that hold data, when that is not simply every hour the window overlaps: a rollup's
+    /// stored hour mask, or the hours of bins merged into one. Null: every hour from the key's start for
+    /// <see cref="WindowMs"/>.
+    /// </summary>
+    public IReadOnlyCollection<long>? Hours { get; init; }
+}
 
 /// <summary>
 /// Reads stored bins back through InfluxQL (<c>/query</c>: InfluxDB 1.x natively, 2.x through a DBRP mapping, 3.x) and
-/// rebuilds each exactly from its parts. The read side of <see cref="BinPointEncoder"/>.
+/// rebuilds each exactly from its parts, as the answer streams in. The read side of <see cref="BinPointEncoder"/>.
 /// </summary>
 public sealed class BinReader(InfluxQueryClient client)
 {
     private static readonly VehicleClass[] s_classes = Enum.GetValues<VehicleClass>();
 
-    // Queried a day at a time: a server's row limit (max-row-limit) then never cuts a result short silently.
-    private static readonly long s_sliceMs = (long)TimeSpan.FromDays(1).TotalMilliseconds;
+    /// <summary>
+    /// True when the writers keep hour and day rollups complete (<c>Influx:ReadRollups</c>): readers may then take whole
+    /// hours and days from them. False: every read takes the windows.
+    /// </summary>
+    public bool UseRollups { get; init; }
 
-    /// <summary>The bins whose window starts in [<paramref name="fromMs"/>, <paramref name="toMs"/>), of one site or all.</summary>
+    /// <summary>The bins whose window starts in [<paramref name="fromMs"/>, <paramref name="toMs"/>), of one site or all, kept in a list.</summary>
     public async Task<IReadOnlyList<StoredBin>> ReadAsync(long fromMs, long toMs, string? siteId = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(client);
         var bins = new List<StoredBin>();
-        for (long start = fromMs; start < toMs; start += s_sliceMs)
+        await ReadAsync(RollupLevel.Window, fromMs, toMs, siteId, bins.Add, cancellationToken).ConfigureAwait(false);
+        return bins;
+    }
+
+    /// <summary>
+    /// Streams the bins of <paramref name="level"/> (each writer's own) whose window starts in [<paramref name="fromMs"/>,
+    /// <paramref name="toMs"/>) to <paramref name="onBin"/>, one at a time as they arrive: nothing is kept here.
+    /// </summary>
+    public Task ReadAsync(RollupLevel level, long fromMs, long toMs, string? siteId, Action<StoredBin> onBin, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(onBin);
+        if (toMs <= fromMs)
         {
-            long end = Math.Min(toMs, start + s_sliceMs);
-            string query = string.Create(CultureInfo.InvariantCulture,
-                $"SELECT * FROM \"{BinSchema.Measurement}\" WHERE time >= {start}ms AND time < {end}ms{SiteCondition(siteId)}");
-            IReadOnlyList<InfluxSeries> series = await client.QueryAsync(query, cancellationToken).ConfigureAwait(false);
-            foreach (InfluxSeries s in series)
-            {
-                bins.AddRange(Decode(s));
-            }
+            return Task.CompletedTask;
         }
 
-        return bins;
+        var fields = new StringBuilder();
+        foreach (string field in (string[])[BinSchema.WindowSecondsField, BinSchema.CountField, BinSchema.LimitField, BinSchema.SumField,
+            BinSchema.SumOfSquaresField, BinSchema.MaxCentiField, BinSchema.HistogramField, BinSchema.OverLimitBucketsField])
+        {
+            fields.Append(CultureInfo.InvariantCulture, $"\"{field}\",");
+        }
+
+        foreach (VehicleClass c in s_classes)
+        {
+            fields.Append(CultureInfo.InvariantCulture, $"\"{BinSchema.ClassFieldPrefix}{BinSchema.ClassName(c)}\",");
+        }
+
+        if (level != RollupLevel.Window)
+        {
+            fields.Append(CultureInfo.InvariantCulture, $"\"{BinSchema.HoursField}\",");
+        }
+
+        fields.Length--;
+        string query = string.Create(CultureInfo.InvariantCulture,
+            $"SELECT {fields} FROM \"{BinSchema.MeasurementOf(level)}\" WHERE time >= {fromMs}ms AND time < {toMs}ms{SiteCondition(siteId)} GROUP BY \"{BinSchema.SiteTag}\",\"{BinSchema.DirectionTag}\",\"{BinSchema.DisplayTag}\",\"{BinSchema.WriterTag}\"");
+        return client.StreamAsync(query, new Decoder(level, onBin), cancellationToken);
     }
 
     /// <summary>
@@ -50,7 +86,10 @@ public sealed class BinReader(InfluxQueryClient client)
     {
         ArgumentNullException.ThrowIfNull(bins);
         return [.. bins.GroupBy(b => b.Key)
-            .Select(g => g.Count() == 1 ? g.First() : new StoredBin(g.Key, string.Join('+', g.Select(b => b.WriterId).Order(StringComparer.Ordinal)), g.First().WindowMs, MergeKeepingKey(g)))
+            .Select(g => g.Count() == 1 ? g.First() : new StoredBin(g.Key, string.Join('+', g.Select(b => b.WriterId).Order(StringComparer.Ordinal)), g.First().WindowMs, MergeKeepingKey(g))
+            {
+                Hours = g.Any(b => b.Hours is not null) ? [.. g.SelectMany(b => b.Hours ?? []).Distinct().Order()] : null,
+            })
             .OrderBy(b => b.Key.WindowStartMs).ThenBy(b => b.Key.SiteId, StringComparer.Ordinal).ThenBy(b => b.Key.Direction).ThenBy(b => b.Key.DisplayMode)];
     }
 
@@ -63,56 +102,6 @@ public sealed class BinReader(InfluxQueryClient client)
         }
 
         return merged;
-    }
-
-    /// <summary>Rebuilds the bins of one series of <c>SELECT *</c> rows (tags come as columns).</summary>
-    public static IEnumerable<StoredBin> Decode(InfluxSeries series)
-    {
-        ArgumentNullException.ThrowIfNull(series);
-        int time = series.IndexOf("time");
-        int site = series.IndexOf(BinSchema.SiteTag);
-        int direction = series.IndexOf(BinSchema.DirectionTag);
-        int display = series.IndexOf(BinSchema.DisplayTag);
-        int writer = series.IndexOf(BinSchema.WriterTag);
-        int window = series.IndexOf(BinSchema.WindowSecondsField);
-        int count = series.IndexOf(BinSchema.CountField);
-        int limit = series.IndexOf(BinSchema.LimitField);
-        int sum = series.IndexOf(BinSchema.SumField);
-        int sumSquares = series.IndexOf(BinSchema.SumOfSquaresField);
-        int max = series.IndexOf(BinSchema.MaxCentiField);
-        int histogram = series.IndexOf(BinSchema.HistogramField);
-        int over = series.IndexOf(BinSchema.OverLimitBucketsField);
-        int[] classes = [.. s_classes.Select(c => series.IndexOf(BinSchema.ClassFieldPrefix + BinSchema.ClassName(c)))];
-        if (time < 0 || site < 0 || count < 0 || limit < 0 || histogram < 0 || over < 0 || sum < 0 || sumSquares < 0 || max < 0)
-        {
-            throw new InvalidDataException($"Series '{series.Name}' lacks the columns of a stored bin (docs/schema.md).");
-        }
-
-        foreach (JsonElement[] row in series.Values)
-        {
-            string siteId = Text(row[site]) ?? throw new InvalidDataException("A stored bin has no site tag.");
-            if (!BinSchema.TryParseDirection(Text(row[direction]) ?? "unknown", out Direction dir))
-            {
-                throw new InvalidDataException($"A stored bin of site '{siteId}' has an unknown direction '{Text(row[direction])}'.");
-            }
-
-            DisplayMode mode = Text(row[display]) == "stealth" ? DisplayMode.Stealth : DisplayMode.DisplayOn;
-            var key = new BinKey(siteId, dir, mode, row[time].GetInt64());
-
-            long[] buckets = new long[SpeedHistogram.BucketCount];
-            ParseSparse(Text(row[histogram]), buckets, categoryLength: 0);
-            long[] overLimit = new long[LimitCategories.Count * Bin.OverLimitBucketCount];
-            ParseSparse(Text(row[over]), overLimit, Bin.OverLimitBucketCount);
-            long[] classCounts = new long[s_classes.Length];
-            for (int i = 0; i < classes.Length; i++)
-            {
-                classCounts[i] = classes[i] >= 0 ? Integer(row[classes[i]]) : 0;
-            }
-
-            Bin bin = Bin.Restore(key, (int)Integer(row[limit]), Integer(row[count]), Integer(row[sum]), (UInt128)(ulong)Integer(row[sumSquares]),
-                (int)Integer(row[max]), buckets, overLimit, classCounts);
-            yield return new StoredBin(key, writer >= 0 ? Text(row[writer]) ?? "" : "", window >= 0 ? Integer(row[window]) * 1000 : 0, bin);
-        }
     }
 
     private static string SiteCondition(string? siteId)
@@ -136,47 +125,213 @@ public sealed class BinReader(InfluxQueryClient client)
         return $" AND \"{BinSchema.SiteTag}\" = '{escaped}'";
     }
 
-    private static string? Text(JsonElement element) => element.ValueKind == JsonValueKind.String ? element.GetString() : null;
-
-    private static long Integer(JsonElement element) => element.ValueKind switch
+    private enum Column : byte
     {
-        JsonValueKind.Number => element.GetInt64(),
-        JsonValueKind.Null => 0,
-        _ => throw new InvalidDataException($"A stored bin has '{element}' where a number belongs."),
-    };
+        Other,
+        Time,
+        Window,
+        Count,
+        Limit,
+        Sum,
+        SumOfSquares,
+        Max,
+        Histogram,
+        OverLimit,
+        Hours,
+        Class,
+    }
 
-    private static void ParseSparse(string? text, long[] buckets, int categoryLength)
+    /// <summary>Rebuilds each row into a <see cref="StoredBin"/> as it streams by; only the current series' tags are kept.</summary>
+    private sealed class Decoder(RollupLevel level, Action<StoredBin> onBin) : InfluxRowVisitor
     {
-        if (string.IsNullOrEmpty(text))
+        private readonly long[] _histogram = new long[SpeedHistogram.BucketCount];
+        private readonly long[] _overLimit = new long[LimitCategories.Count * Bin.OverLimitBucketCount];
+        private readonly long[] _classCounts = new long[s_classes.Length];
+        private byte[] _text = new byte[4096];
+        private Column[] _columns = [];
+        private int[] _classIndex = [];
+        private string _siteId = "";
+        private Direction _direction;
+        private DisplayMode _display;
+        private string _writer = "";
+
+        public override void OnSeries(string name, IReadOnlyDictionary<string, string> tags, IReadOnlyList<string> columns, bool continuesPrevious)
         {
-            return;
+            _siteId = tags.TryGetValue(BinSchema.SiteTag, out string? site) && site.Length > 0
+                ? site
+                : throw new InvalidDataException($"Stored bins in '{name}' have no site tag.");
+            string direction = tags.GetValueOrDefault(BinSchema.DirectionTag) is { Length: > 0 } d ? d : "unknown";
+            if (!BinSchema.TryParseDirection(direction, out _direction))
+            {
+                throw new InvalidDataException($"A stored bin of site '{_siteId}' has an unknown direction '{direction}'.");
+            }
+
+            _display = tags.GetValueOrDefault(BinSchema.DisplayTag) == "stealth" ? DisplayMode.Stealth : DisplayMode.DisplayOn;
+            _writer = tags.GetValueOrDefault(BinSchema.WriterTag) ?? "";
+            _columns = new Column[columns.Count];
+            _classIndex = new int[columns.Count];
+            var required = new HashSet<Column> { Column.Time, Column.Count, Column.Limit, Column.Sum, Column.SumOfSquares, Column.Max, Column.Histogram, Column.OverLimit };
+            for (int i = 0; i < columns.Count; i++)
+            {
+                _columns[i] = Role(columns[i], out _classIndex[i]);
+                required.Remove(_columns[i]);
+            }
+
+            if (required.Count > 0)
+            {
+                throw new InvalidDataException($"Series '{name}' lacks the columns of a stored bin (docs/schema.md).");
+            }
         }
 
-        foreach (string entry in text.Split(','))
+        public override void OnRow(ref Utf8JsonReader reader)
         {
-            int colon = entry.IndexOf(':', StringComparison.Ordinal);
-            string position = colon > 0 ? entry[..colon] : "";
-            int index;
-            if (categoryLength > 0)
+            long time = 0, window = 0, count = 0, limit = 0, sum = 0, sumSquares = 0, max = 0, hours = 0;
+            Array.Clear(_histogram);
+            Array.Clear(_overLimit);
+            Array.Clear(_classCounts);
+            for (int i = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; i++)
             {
-                int dot = position.IndexOf('.', StringComparison.Ordinal);
-                index = dot > 0 && int.TryParse(position.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out int category)
-                    && int.TryParse(position.AsSpan(dot + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int bucket) && bucket < categoryLength
-                    ? category * categoryLength + bucket
-                    : -1;
-            }
-            else
-            {
-                index = int.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out int bucket) ? bucket : -1;
+                Column column = i < _columns.Length ? _columns[i] : Column.Other;
+                switch (column)
+                {
+                    case Column.Time: time = Integer(ref reader); break;
+                    case Column.Window: window = Integer(ref reader); break;
+                    case Column.Count: count = Integer(ref reader); break;
+                    case Column.Limit: limit = Integer(ref reader); break;
+                    case Column.Sum: sum = Integer(ref reader); break;
+                    case Column.SumOfSquares: sumSquares = Integer(ref reader); break;
+                    case Column.Max: max = Integer(ref reader); break;
+                    case Column.Hours: hours = Integer(ref reader); break;
+                    case Column.Class: _classCounts[_classIndex[i]] = Integer(ref reader); break;
+                    case Column.Histogram: ParseSparse(Utf8(ref reader), _histogram, categoryLength: 0); break;
+                    case Column.OverLimit: ParseSparse(Utf8(ref reader), _overLimit, Bin.OverLimitBucketCount); break;
+                    default: reader.Skip(); break;
+                }
             }
 
-            if (colon <= 0 || (uint)index >= (uint)buckets.Length
-                || !long.TryParse(entry.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out long value))
+            var key = new BinKey(_siteId, _direction, _display, time);
+            Bin bin = Bin.Restore(key, (int)limit, count, sum, (UInt128)(ulong)sumSquares, (int)max, _histogram, _overLimit, _classCounts);
+            onBin(new StoredBin(key, _writer, window * 1000, bin) { Hours = HoursOf(time, hours) });
+        }
+
+        private long[]? HoursOf(long start, long mask)
+        {
+            if (level == RollupLevel.Window || mask == 0)
             {
-                throw new InvalidDataException($"A stored bin's bucket list has a bad entry '{entry}'.");
+                return null;
             }
 
-            buckets[index] = value;
+            var hours = new long[long.PopCount(mask)];
+            int n = 0;
+            for (int bit = 0; bit < 64 && n < hours.Length; bit++)
+            {
+                if ((mask & (1L << bit)) != 0)
+                {
+                    hours[n++] = start + bit * Rollups.HourMs;
+                }
+            }
+
+            return hours;
+        }
+
+        private static Column Role(string column, out int classIndex)
+        {
+            classIndex = -1;
+            switch (column)
+            {
+                case "time": return Column.Time;
+                case BinSchema.WindowSecondsField: return Column.Window;
+                case BinSchema.CountField: return Column.Count;
+                case BinSchema.LimitField: return Column.Limit;
+                case BinSchema.SumField: return Column.Sum;
+                case BinSchema.SumOfSquaresField: return Column.SumOfSquares;
+                case BinSchema.MaxCentiField: return Column.Max;
+                case BinSchema.HistogramField: return Column.Histogram;
+                case BinSchema.OverLimitBucketsField: return Column.OverLimit;
+                case BinSchema.HoursField: return Column.Hours;
+            }
+
+            for (int c = 0; c < s_classes.Length; c++)
+            {
+                if (column == BinSchema.ClassFieldPrefix + BinSchema.ClassName(s_classes[c]))
+                {
+                    classIndex = c;
+                    return Column.Class;
+                }
+            }
+
+            return Column.Other;
+        }
+
+        private static long Integer(ref Utf8JsonReader reader) => reader.TokenType switch
+        {
+            JsonTokenType.Number when reader.TryGetInt64(out long value) => value,
+            JsonTokenType.Null => 0,
+            _ => throw new InvalidDataException($"A stored bin has a {reader.TokenType} where an integer belongs."),
+        };
+
+        private ReadOnlySpan<byte> Utf8(ref Utf8JsonReader reader)
+        {
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                return [];
+            }
+
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                throw new InvalidDataException($"A stored bin has a {reader.TokenType} where a bucket list belongs.");
+            }
+
+            if (!reader.HasValueSequence && !reader.ValueIsEscaped)
+            {
+                return reader.ValueSpan;
+            }
+
+            int length = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+            if (_text.Length < length)
+            {
+                _text = new byte[Math.Max(length, _text.Length * 2)];
+            }
+
+            return _text.AsSpan(0, reader.CopyString(_text));
+        }
+
+        private static void ParseSparse(ReadOnlySpan<byte> text, long[] buckets, int categoryLength)
+        {
+            while (!text.IsEmpty)
+            {
+                int comma = text.IndexOf((byte)',');
+                ReadOnlySpan<byte> entry = comma >= 0 ? text[..comma] : text;
+                text = comma >= 0 ? text[(comma + 1)..] : [];
+                int colon = entry.IndexOf((byte)':');
+                int index = -1;
+                if (colon > 0)
+                {
+                    ReadOnlySpan<byte> position = entry[..colon];
+                    if (categoryLength > 0)
+                    {
+                        int dot = position.IndexOf((byte)'.');
+                        if (dot > 0 && Utf8Parser.TryParse(position[..dot], out int category, out int used) && used == dot
+                            && Utf8Parser.TryParse(position[(dot + 1)..], out int bucket, out used) && used == position.Length - dot - 1
+                            && category >= 0 && (uint)bucket < (uint)categoryLength)
+                        {
+                            index = category * categoryLength + bucket;
+                        }
+                    }
+                    else if (Utf8Parser.TryParse(position, out int bucket, out int used) && used == position.Length)
+                    {
+                        index = bucket;
+                    }
+                }
+
+                if ((uint)index >= (uint)buckets.Length
+                    || !Utf8Parser.TryParse(entry[(colon + 1)..], out long value, out int consumed) || consumed != entry.Length - colon - 1 || value < 0)
+                {
+                    throw new InvalidDataException($"A stored bin's bucket list has a bad entry '{Encoding.UTF8.GetString(entry)}'.");
+                }
+
+                buckets[index] = value;
+            }
         }
     }
 }

@@ -10,10 +10,19 @@ public static class BinSchema
 {
     public const string Measurement = "speed_bin";
 
+    /// <summary>Hour rollups: the merge of a writer's bins whose window starts in the hour; same tags and fields.</summary>
+    public const string HourMeasurement = "speed_bin_1h";
+
+    /// <summary>Day rollups: the merge of a writer's bins whose window starts in the local (Stockholm) day.</summary>
+    public const string DayMeasurement = "speed_bin_1d";
+
     public const string SiteTag = "site";
     public const string DirectionTag = "direction";
     public const string DisplayTag = "display";
     public const string WriterTag = "writer";
+
+    /// <summary>Rollups only: the limit of the windows merged (a limit changed within an hour or day makes one rollup per limit).</summary>
+    public const string LimitTag = "limit";
 
     public const string WindowSecondsField = "window_s";
     public const string CountField = "count";
@@ -38,6 +47,17 @@ public static class BinSchema
     public const string MaxCentiField = "max_centi";
     public const string HistogramField = "hist";
     public const string OverLimitBucketsField = "over";
+
+    /// <summary>Rollups only: bit i set when the rollup's hour i (from its start) holds a bin, so coverage survives rolling up.</summary>
+    public const string HoursField = "hours";
+
+    /// <summary>The measurement holding <paramref name="level"/>.</summary>
+    public static string MeasurementOf(Core.Bins.RollupLevel level) => level switch
+    {
+        Core.Bins.RollupLevel.Hour => HourMeasurement,
+        Core.Bins.RollupLevel.Day => DayMeasurement,
+        _ => Measurement,
+    };
 
     public static string DirectionName(Core.Vehicles.Direction direction) => direction switch
     {

@@ -94,9 +94,12 @@ internal static class AnalysisCommands
         var compareSite = new Option<string>("--site") { Description = "The site's id.", Required = true };
         var before = new Option<string>("--before") { Description = "FROM/TO of the period before the measure.", Required = true };
         var after = new Option<string>("--after") { Description = "FROM/TO of the period after the measure.", Required = true };
-        var compare = new Command("compare", "Before/after evaluation of a measure at one site, with confidence intervals and a verdict.")
+        var control = new Option<string?>("--control") { Description = "A site without the measure: the change there is subtracted (difference in differences)." };
+        var minChange = new Option<double>("--min-change") { Description = "The smallest change in km/h (mean, V85) that counts as a decrease or an increase.", DefaultValueFactory = _ => 1.0 };
+        var selected = new Option<bool>("--selected-by-ranking") { Description = "The site was chosen because it ranked high: warn about regression to the mean." };
+        var compare = new Command("compare", "Before/after evaluation of a measure at one site, days as the unit of variation, with intervals and a verdict.")
         {
-            config, compareSite, before, after, format,
+            config, compareSite, before, after, control, minChange, selected, format,
         };
         compare.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, async (settings, reader, catalog) =>
         {
@@ -111,7 +114,13 @@ internal static class AnalysisCommands
                 return Fail($"--format '{parse.GetValue(format)}' is not one of table, csv, json.");
             }
 
-            var request = new CompareRequest { SiteId = parse.GetValue(compareSite)!, Before = beforePeriod, After = afterPeriod, Format = outputFormat };
+            var options = new CompareOptions
+            {
+                ControlSiteId = parse.GetValue(control),
+                MinimumChangeKmh = parse.GetValue(minChange),
+                SelectedByRanking = parse.GetValue(selected),
+            };
+            var request = new CompareRequest { SiteId = parse.GetValue(compareSite)!, Before = beforePeriod, After = afterPeriod, Options = options, Format = outputFormat };
             return await CompareCommand.RunAsync(request, reader, catalog, Console.Out, ct).ConfigureAwait(false);
         }, ct));
 

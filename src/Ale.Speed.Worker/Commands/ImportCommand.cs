@@ -86,7 +86,7 @@ internal static class ImportCommand
         }
 
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        InfluxOptions influxOptions = WorkerApp.InfluxOptionsFrom(settings) with
+        InfluxOptions influxOptions = settings.Influx with
         {
             QuarantinePath = Path.Combine(settings.ImportLedgerDirectory(unitId), "quarantine.ndjson"),
         };

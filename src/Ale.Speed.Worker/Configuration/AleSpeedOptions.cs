@@ -189,6 +189,9 @@ public sealed class InfluxSettings
     public bool Gzip { get; set; } = true;
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Read whole hours and days from the hour and day rollups (docs/schema.md); only once they are complete.</summary>
+    public bool ReadRollups { get; set; }
 }
 
 public sealed class MqttSettings
@@ -215,6 +218,12 @@ public sealed class MqttSettings
     public string? SharedGroup { get; set; }
 
     public string TopicPrefix { get; set; } = "ale/speed";
+
+    /// <summary>
+    /// Keep messages of units this worker is not configured for in <c>mqtt-quarantine.ndjson</c> (then acknowledge them)
+    /// instead of leaving them unacknowledged with the broker.
+    /// </summary>
+    public bool QuarantineUnknownUnits { get; set; }
 }
 
 public sealed class EnforcementSettings

@@ -1,4 +1,3 @@
-using System.IO.Ports;
 using Ale.Speed.Devices.Ingestion;
 using Ale.Speed.Devices.Mqtt;
 using Ale.Speed.Devices.Serial;
@@ -43,6 +42,8 @@ internal static class DeviceSources
             SessionExpiry = mqtt.SessionExpiry,
             SharedSubscriptionGroup = mqtt.SharedGroup,
             TopicPrefix = mqtt.TopicPrefix,
+            UnitIds = [.. settings.Units.Where(u => u.Transport == Transport.Mqtt).Select(u => u.Unit.Id)],
+            QuarantinePath = mqtt.QuarantineUnknownUnits ? Path.Combine(settings.DataDirectory, "mqtt-quarantine.ndjson") : null,
         };
     }
 
@@ -52,36 +53,9 @@ internal static class DeviceSources
         foreach (UnitRegistration unit in settings.Units.Where(u => u.Transport == Transport.Serial))
         {
             router.TryGetRoute(unit.Unit.Id, out UnitRoute route);
-            var options = new SerialUnitOptions
-            {
-                UnitId = unit.Unit.Id,
-                PortPath = unit.Serial.Port!,
-                BaudRate = unit.Serial.BaudRate,
-                Parity = ParseParity(unit.Serial.Parity)!.Value,
-                DataBits = unit.Serial.DataBits,
-                StopBits = ParseStopBits(unit.Serial.StopBits)!.Value,
-            };
-            sources.Add(new SerialVehicleSource(options, route, sink, timeProvider, loggers.CreateLogger<SerialVehicleSource>()));
+            sources.Add(new SerialVehicleSource(unit.Serial!, route, sink, timeProvider, loggers.CreateLogger<SerialVehicleSource>()));
         }
 
         return sources;
     }
-
-    public static Parity? ParseParity(string? text) => text?.ToLowerInvariant() switch
-    {
-        "none" or "n" => Parity.None,
-        "odd" or "o" => Parity.Odd,
-        "even" or "e" => Parity.Even,
-        "mark" or "m" => Parity.Mark,
-        "space" or "s" => Parity.Space,
-        _ => null,
-    };
-
-    public static StopBits? ParseStopBits(string? text) => text?.ToLowerInvariant() switch
-    {
-        "one" or "1" => StopBits.One,
-        "onepointfive" or "1.5" => StopBits.OnePointFive,
-        "two" or "2" => StopBits.Two,
-        _ => null,
-    };
 }

@@ -61,30 +61,9 @@ internal static class WorkerApp
         return settings;
     }
 
-    public static InfluxOptions InfluxOptionsFrom(WorkerSettings settings)
-    {
-        InfluxSettings influx = settings.Options.Influx;
-        return new InfluxOptions
-        {
-            Url = new Uri(influx.Url),
-            Api = string.Equals(influx.Api, "v2", StringComparison.OrdinalIgnoreCase) ? InfluxApi.V2 : InfluxApi.V1,
-            Database = influx.Database,
-            RetentionPolicy = influx.RetentionPolicy,
-            Organization = influx.Org,
-            Bucket = influx.Bucket,
-            UserName = settings.InfluxCredentials.User,
-            Password = settings.InfluxCredentials.Password,
-            Token = settings.InfluxCredentials.Token,
-            Gzip = influx.Gzip,
-            BatchSize = influx.BatchLines,
-            AttemptTimeout = influx.Timeout,
-            QuarantinePath = Path.Combine(settings.DataDirectory, "quarantine.ndjson"),
-        };
-    }
-
     /// <summary>A reader of stored bins for the read commands (they never start sources).</summary>
     public static BinReader CreateBinReader(WorkerSettings settings, HttpClient http)
-        => new(new InfluxQueryClient(http, InfluxOptionsFrom(settings)));
+        => new(new InfluxQueryClient(http, settings.Influx)) { UseRollups = settings.Options.Influx.ReadRollups };
 
     /// <summary>Builds the worker's host. <paramref name="exitWhenDone"/>: stop once every file source is read and stored.</summary>
     public static IHost Build(WorkerSettings settings, bool exitWhenDone, TimeProvider? timeProvider = null, Action<ILoggingBuilder>? logging = null)
@@ -101,11 +80,7 @@ internal static class WorkerApp
 
         Directory.CreateDirectory(settings.DataDirectory);
         AleSpeedOptions options = settings.Options;
-        FilterOptions filterOptions = settings.FilterOptions();
-        DetectorOptions detectorOptions = settings.DetectorOptions();
-        detectorOptions.Validate();
-
-        var router = new UnitRouter(settings.Units.Select(u => u.Unit), timeProvider, detectorOptions, filterOptions);
+        var router = new UnitRouter(settings.Units.Select(u => u.Unit), timeProvider, settings.Detector, settings.Filter);
         var activity = new UnitActivity(settings.Units, timeProvider);
 
         IServiceCollection services = builder.Services;
@@ -113,14 +88,14 @@ internal static class WorkerApp
         services.AddSingleton(timeProvider);
         services.AddSingleton(router);
         services.AddSingleton(activity);
-        services.AddSingleton(new BinStore(new BinningOptions { Window = options.Binning.Window }, timeProvider));
-        services.AddSingleton(sp => JournalWriter.Open(settings.JournalOptions(), settings.Units.Select(u => u.Unit), router,
+        services.AddSingleton(new BinStore(settings.Binning, timeProvider));
+        services.AddSingleton(sp => JournalWriter.Open(settings.Journal, settings.Units.Select(u => u.Unit), router,
             sp.GetRequiredService<BinStore>(), timeProvider, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Ale.Speed.Worker.Journal"),
             activity, new Import.ImportedVehicles(settings.ImportLedgerDirectory, settings.Units.Select(u => u.Unit))));
         services.AddSingleton<IDurableVehicleSink>(sp => sp.GetRequiredService<JournalWriter>());
         services.AddSingleton(sp => new WorkerMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), router, sp.GetRequiredService<JournalWriter>(), activity));
         services.AddSingleton(_ => new HttpClient { Timeout = Timeout.InfiniteTimeSpan });
-        services.AddSingleton(sp => new InfluxWriter(sp.GetRequiredService<HttpClient>(), InfluxOptionsFrom(settings), timeProvider,
+        services.AddSingleton(sp => new InfluxWriter(sp.GetRequiredService<HttpClient>(), settings.Influx, timeProvider,
             sp.GetRequiredService<ILogger<InfluxWriter>>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton(sp => new BinFlusher(sp.GetRequiredService<BinStore>(), sp.GetRequiredService<JournalWriter>(), sp.GetRequiredService<InfluxWriter>(), new BinPointEncoder(),
             settings.WriterId, options.Influx.BatchLines, sp.GetRequiredService<WorkerMetrics>(), timeProvider, sp.GetRequiredService<ILogger<BinFlusher>>()));

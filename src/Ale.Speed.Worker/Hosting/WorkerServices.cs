@@ -174,7 +174,14 @@ internal sealed class StatusReporter(WorkerSettings settings, UnitRouter router,
             LastWriteFailure = flusher.LastFailure is { } f ? $"{f.Failure} (HTTP {f.StatusCode})" : null,
             Units = units,
             UnknownUnits = router.UnknownUnits.ToDictionary(),
-            Mqtt = _mqtt is null ? null : new MqttStatus(_mqtt.IsConnected, _mqtt.MessagesReceived, _mqtt.MessagesAcknowledged, _mqtt.UnknownUnitMessages, _mqtt.Reconnects),
+            Mqtt = _mqtt is null ? null : new MqttStatus(_mqtt.IsConnected, _mqtt.MessagesReceived, _mqtt.MessagesAcknowledged, _mqtt.UnknownUnitMessages, _mqtt.Reconnects)
+            {
+                ClientId = _mqtt.Options.ClientId,
+                SessionTakeovers = _mqtt.SessionTakeovers,
+                AcknowledgementsSkipped = _mqtt.AcknowledgementsSkipped,
+                RedeliveriesDeduplicated = _mqtt.RedeliveriesDeduplicated,
+                QuarantinedMessages = _mqtt.QuarantinedMessages,
+            },
         };
     }
 
@@ -193,9 +200,9 @@ internal sealed class StatusReporter(WorkerSettings settings, UnitRouter router,
 
 internal static partial class Log
 {
-    [LoggerMessage(60, LogLevel.Warning, "The last flush on shutdown did not finish in time; the journal keeps the bins for the next start")]
+    [LoggerMessage(6060, LogLevel.Warning, "The last flush on shutdown did not finish in time; the journal keeps the bins for the next start")]
     public static partial void FinalFlushTimedOut(ILogger logger);
 
-    [LoggerMessage(61, LogLevel.Information, "All input read and stored; stopping")]
+    [LoggerMessage(6061, LogLevel.Information, "All input read and stored; stopping")]
     public static partial void AllInputStored(ILogger logger);
 }

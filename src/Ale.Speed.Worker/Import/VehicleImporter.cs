@@ -49,15 +49,14 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
         Directory.CreateDirectory(ledgerDirectory);
         using FileStream lockFile = AcquireLock(ledgerDirectory, unit.Id);
 
-        var binner = new Binner(new BinningOptions { Window = settings.Options.Binning.Window });
+        var binner = new Binner(settings.Binning);
         var imported = new KnownVehicles();
         var pendingKeys = new HashSet<BinKey>();
-        long confirmed = VehicleJournal.ReadCheckpoint(ledgerDirectory);
-        using VehicleJournal ledger = VehicleJournal.Open(ledgerDirectory, settings.Options.Journal.SegmentBytes, record =>
+        using VehicleJournal ledger = VehicleJournal.Open(ledgerDirectory, settings.Options.Journal.SegmentBytes, (record, stored) =>
         {
             Vehicle vehicle = record.ToVehicle(unit);
             imported.Add(vehicle);
-            if (record.Sequence > confirmed)
+            if (!stored)
             {
                 pendingKeys.Add(binner.KeyOf(vehicle));
                 summary.Recovered++;
@@ -126,8 +125,8 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
         IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
         // No late horizon: a read-out is old by nature. The future, installation and clock-reset checks still hold.
-        var filter = new VehicleFilter(unit, timeProvider, settings.FilterOptions(withLateHorizon: false));
-        var ingest = new UnitIngest(parser, filter, settings.DetectorOptions());
+        var filter = new VehicleFilter(unit, timeProvider, settings.Filter with { LateHorizon = null });
+        var ingest = new UnitIngest(parser, filter, settings.Detector);
         var collected = new VehicleList();
         long total = file.CanSeek ? file.Length : 0;
         long done = 0;

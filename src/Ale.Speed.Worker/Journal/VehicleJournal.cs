@@ -9,7 +9,7 @@ namespace Ale.Speed.Worker.Journal;
 /// are kept whatever their age, and records younger than the late-data horizon are kept so that a late vehicle's bin
 /// can be rebuilt complete. Not thread-safe: one journal loop owns it.
 /// </summary>
-internal sealed class VehicleJournal : IDisposable
+internal sealed partial class VehicleJournal : IDisposable
 {
     private const string SegmentPrefix = "journal-";
     private const string SegmentSuffix = ".log";
@@ -57,24 +57,29 @@ internal sealed class VehicleJournal : IDisposable
 
     /// <summary>
     /// Opens (or creates) the journal in <paramref name="directory"/>, truncating a torn tail, and replays every intact
-    /// record in order to <paramref name="replay"/>.
+    /// record in order to <paramref name="replay"/>, with whether the checkpoint says its bins are stored.
     /// </summary>
     /// <param name="archiveRetired">
     /// Segments the journal no longer needs are moved to <see cref="ArchiveDirectoryName"/> instead of deleted, so that
     /// <c>ale-speed import</c> can still recognise vehicles the unit sent live long ago (see <see cref="ReadShared"/>).
     /// </param>
-    public static VehicleJournal Open(string directory, long segmentBytes, Action<JournalRecord> replay, bool archiveRetired = false)
+    public static VehicleJournal Open(string directory, long segmentBytes, Action<JournalRecord, bool> replay, bool archiveRetired = false)
     {
         Directory.CreateDirectory(directory);
         var journal = new VehicleJournal(directory, segmentBytes, archiveRetired);
-        journal.ConfirmedSequence = ReadCheckpoint(directory);
-        journal._checkpointGeneration = ReadCheckpointGeneration(directory);
+        CheckpointSlot checkpoint = ReadCheckpoint(directory);
+        journal.ConfirmedSequence = checkpoint.Sequence;
+        journal._checkpointGeneration = checkpoint.Generation;
         journal.EnsureCheckpointFile();
         journal.Recover(replay);
         return journal;
     }
 
-    private void Recover(Action<JournalRecord> replay)
+    /// <inheritdoc cref="Open(string, long, Action{JournalRecord, bool}, bool)"/>
+    public static VehicleJournal Open(string directory, long segmentBytes, Action<JournalRecord> replay, bool archiveRetired = false)
+        => Open(directory, segmentBytes, (record, _) => replay(record), archiveRetired);
+
+    private void Recover(Action<JournalRecord, bool> replay)
     {
         string[] files = Directory.GetFiles(_directory, SegmentPrefix + "*" + SegmentSuffix);
         Array.Sort(files, StringComparer.Ordinal);
@@ -102,12 +107,13 @@ internal sealed class VehicleJournal : IDisposable
                 segment.MaxTimestampMs = Math.Max(segment.MaxTimestampMs, record.TimestampMs);
                 _nextSequence = record.Sequence + 1;
                 _totalBytes += length;
-                if (record.Sequence <= ConfirmedSequence)
+                bool stored = record.Sequence <= ConfirmedSequence;
+                if (stored)
                 {
                     _confirmedTotalBytes += length;
                 }
 
-                replay(record);
+                replay(record, stored);
             }
 
             if (offset < content.Length)
@@ -207,118 +213,7 @@ internal sealed class VehicleJournal : IDisposable
         _totalBytes = 0;
         _confirmedTotalBytes = 0;
         ConfirmedSequence = confirmed;
-        Recover(static _ => { });
-    }
-
-    /// <summary>
-    /// Reads the records with a timestamp in [<paramref name="fromMs"/>, <paramref name="toMs"/>) and a sequence below
-    /// <paramref name="beforeSequence"/>, in journal order — how a bin that was let go from memory is rebuilt complete
-    /// when a late vehicle arrives for it. Only segments whose time span overlaps the range are read.
-    /// </summary>
-    public void Scan(long fromMs, long toMs, long beforeSequence, Action<JournalRecord> visit)
-    {
-        WriteBuffered();
-        foreach (SegmentInfo segment in _segments)
-        {
-            if (segment.MaxTimestampMs < fromMs || segment.MinTimestampMs >= toMs || segment.FirstSequence >= beforeSequence)
-            {
-                continue;
-            }
-
-            ReadRecords(segment.Path, segment.Length, record =>
-            {
-                if (record.Sequence >= beforeSequence)
-                {
-                    return false;
-                }
-
-                if (record.TimestampMs >= fromMs && record.TimestampMs < toMs)
-                {
-                    visit(record);
-                }
-
-                return true;
-            });
-        }
-    }
-
-    /// <summary>
-    /// Streams the records of a segment up to <paramref name="endOffset"/> (or its first torn or corrupt record) through a
-    /// small buffer — a 64 MiB segment is not read into memory whole — until <paramref name="visit"/> returns false.
-    /// Returns false when the file is gone.
-    /// </summary>
-    private static bool ReadRecords(string path, long endOffset, Func<JournalRecord, bool> visit)
-    {
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
-        }
-        catch (FileNotFoundException)
-        {
-            return false;
-        }
-
-        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
-        try
-        {
-            using (stream)
-            {
-                long remaining = Math.Min(endOffset, stream.Length);
-                int filled = 0;
-                int start = 0;
-                bool header = true;
-                while (true)
-                {
-                    int read = remaining > 0 ? stream.Read(buffer, filled, (int)Math.Min(buffer.Length - filled, remaining)) : 0;
-                    remaining -= read;
-                    filled += read;
-                    if (header)
-                    {
-                        if (filled < JournalFormat.HeaderLength)
-                        {
-                            if (read > 0)
-                            {
-                                continue;
-                            }
-
-                            return true; // a segment just created, its header not yet written: no records
-                        }
-
-                        if (JournalFormat.ReadHeaderVersion(buffer.AsSpan(0, filled)) != JournalFormat.Version)
-                        {
-                            throw new InvalidDataException($"'{path}' is not an Ale.Speed journal segment of format version {JournalFormat.Version}.");
-                        }
-
-                        header = false;
-                        start = JournalFormat.HeaderLength;
-                    }
-
-                    while (JournalFormat.TryRead(buffer.AsSpan(start, filled - start), out JournalRecord record, out int length))
-                    {
-                        start += length;
-                        if (!visit(record))
-                        {
-                            return true;
-                        }
-                    }
-
-                    if (read == 0)
-                    {
-                        return true; // the end, or a torn record that no more bytes will complete
-                    }
-
-                    // Keep the incomplete record's bytes; the next read completes it.
-                    buffer.AsSpan(start, filled - start).CopyTo(buffer);
-                    filled -= start;
-                    start = 0;
-                }
-            }
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-        }
+        Recover(static (_, _) => { });
     }
 
     /// <summary>
@@ -366,90 +261,6 @@ internal sealed class VehicleJournal : IDisposable
         FsyncDirectory(_directory);
     }
 
-    /// <summary>Deletes archived segments whose newest vehicle is older than <paramref name="olderThanMs"/>. Returns how many.</summary>
-    public int PruneArchive(long olderThanMs)
-    {
-        int pruned = 0;
-        foreach (ArchivedSegment segment in ListArchive(_directory))
-        {
-            if (segment.MaxTimestampMs < olderThanMs)
-            {
-                File.Delete(segment.Path);
-                pruned++;
-            }
-        }
-
-        return pruned;
-    }
-
-    /// <summary>
-    /// Reads the records with a timestamp in [<paramref name="fromMs"/>, <paramref name="toMs"/>) from a journal and its
-    /// archive without taking ownership: for another process (<c>ale-speed import</c>) beside a running worker. A segment
-    /// the worker archives meanwhile is read from the archive; the tail being written ends at the last whole record.
-    /// </summary>
-    public static void ReadShared(string directory, long fromMs, long toMs, Action<JournalRecord> visit)
-    {
-        if (!Directory.Exists(directory))
-        {
-            return;
-        }
-
-        var read = new HashSet<string>(StringComparer.Ordinal);
-        string[] live = Directory.GetFiles(directory, SegmentPrefix + "*" + SegmentSuffix);
-        Array.Sort(live, StringComparer.Ordinal);
-        foreach (string path in live)
-        {
-            if (TryReadShared(path, fromMs, toMs, visit))
-            {
-                read.Add(Path.GetFileNameWithoutExtension(path));
-            }
-        }
-
-        foreach (ArchivedSegment segment in ListArchive(directory))
-        {
-            if (segment.MaxTimestampMs >= fromMs && segment.MinTimestampMs < toMs && !read.Contains(segment.SegmentName))
-            {
-                TryReadShared(segment.Path, fromMs, toMs, visit);
-            }
-        }
-    }
-
-    private static bool TryReadShared(string path, long fromMs, long toMs, Action<JournalRecord> visit)
-        => ReadRecords(path, long.MaxValue, record =>
-        {
-            if (record.TimestampMs >= fromMs && record.TimestampMs < toMs)
-            {
-                visit(record);
-            }
-
-            return true;
-        });
-
-    private static IEnumerable<ArchivedSegment> ListArchive(string directory)
-    {
-        string archive = Path.Combine(directory, ArchiveDirectoryName);
-        if (!Directory.Exists(archive))
-        {
-            yield break;
-        }
-
-        foreach (string path in Directory.GetFiles(archive, SegmentPrefix + "*" + SegmentSuffix))
-        {
-            // journal-<first sequence>.<min ms>_<max ms>.log
-            string name = Path.GetFileNameWithoutExtension(path);
-            int dot = name.IndexOf('.', StringComparison.Ordinal);
-            int underscore = name.LastIndexOf('_');
-            if (dot > 0 && underscore > dot
-                && long.TryParse(name.AsSpan(dot + 1, underscore - dot - 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long min)
-                && long.TryParse(name.AsSpan(underscore + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long max))
-            {
-                yield return new ArchivedSegment(path, name[..dot], min, max);
-            }
-        }
-    }
-
-    private readonly record struct ArchivedSegment(string Path, string SegmentName, long MinTimestampMs, long MaxTimestampMs);
-
     private SegmentInfo ActiveSegment(long sequence)
     {
         if (_active is null || _segments[^1].Length >= _segmentBytes)
@@ -478,97 +289,6 @@ internal sealed class VehicleJournal : IDisposable
 
         _active!.Write(_buffer, 0, _buffered);
         _buffered = 0;
-    }
-
-    /// <summary>The confirmed sequence recorded in <paramref name="directory"/> (0 when there is none yet).</summary>
-    public static long ReadCheckpoint(string directory)
-    {
-        string path = Path.Combine(directory, CheckpointFileName);
-        if (!File.Exists(path))
-        {
-            return 0;
-        }
-
-        byte[] content = File.ReadAllBytes(path);
-        CheckpointSlot best = default;
-        bool any = false;
-        for (int slot = 0; slot < 2; slot++)
-        {
-            if (CheckpointSlot.TryRead(content.AsSpan(Math.Min(content.Length, slot * CheckpointSlot.Length)), out CheckpointSlot read, out int version))
-            {
-                if (version != JournalFormat.Version)
-                {
-                    throw new InvalidDataException($"'{path}' has checkpoint format version {version}; this build reads version {JournalFormat.Version}.");
-                }
-
-                if (!any || read.Generation > best.Generation)
-                {
-                    best = read;
-                    any = true;
-                }
-            }
-        }
-
-        if (!any && content.Length > 0)
-        {
-            throw new InvalidDataException($"'{path}' holds no valid journal checkpoint.");
-        }
-
-        return best.Sequence;
-    }
-
-    private long _checkpointGeneration;
-
-    private static long ReadCheckpointGeneration(string directory)
-    {
-        string path = Path.Combine(directory, CheckpointFileName);
-        if (!File.Exists(path))
-        {
-            return 0;
-        }
-
-        byte[] content = File.ReadAllBytes(path);
-        long generation = 0;
-        for (int slot = 0; slot < 2; slot++)
-        {
-            if (CheckpointSlot.TryRead(content.AsSpan(Math.Min(content.Length, slot * CheckpointSlot.Length)), out CheckpointSlot read, out _))
-            {
-                generation = Math.Max(generation, read.Generation);
-            }
-        }
-
-        return generation;
-    }
-
-    private void WriteCheckpoint(long sequence)
-    {
-        // Two fixed slots written in place, alternately, each with a CRC: a crash mid-write spoils at most the slot
-        // being written, and in-place writes need no free blocks, so a full disk can still record what frees space.
-        string path = Path.Combine(_directory, CheckpointFileName);
-        _checkpointGeneration++;
-        Span<byte> slot = stackalloc byte[CheckpointSlot.Length];
-        new CheckpointSlot(sequence, _checkpointGeneration).Write(slot);
-        using var handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite);
-        RandomAccess.Write(handle, slot, (_checkpointGeneration % 2) * CheckpointSlot.Length);
-        RandomAccess.FlushToDisk(handle);
-    }
-
-    private void EnsureCheckpointFile()
-    {
-        string path = Path.Combine(_directory, CheckpointFileName);
-        if (!File.Exists(path))
-        {
-            Span<byte> slots = stackalloc byte[2 * CheckpointSlot.Length];
-            slots.Clear();
-            new CheckpointSlot(0, 0).Write(slots);
-            using (var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write))
-            {
-                RandomAccess.Write(handle, slots, 0);
-                RandomAccess.FlushToDisk(handle);
-            }
-
-            FsyncDirectory(_directory);
-        }
     }
 
     private static void FsyncDirectory(string directory)
@@ -607,60 +327,5 @@ internal sealed class VehicleJournal : IDisposable
         public long LastSequence { get; set; }
         public long MinTimestampMs { get; set; } = long.MaxValue;
         public long MaxTimestampMs { get; set; } = long.MinValue;
-    }
-}
-
-internal static class NativeMethods
-{
-    public const int O_RDONLY = 0;
-    // O_DIRECTORY differs between architectures (asm-generic vs. x86).
-    public static readonly int O_DIRECTORY =
-        System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture is System.Runtime.InteropServices.Architecture.Arm64
-            or System.Runtime.InteropServices.Architecture.Arm ? 0x4000 : 0x10000;
-
-#pragma warning disable SYSLIB1054, CA2101, CA1401 // plain libc calls; no marshalling beyond an ANSI path
-    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
-    public static extern int open([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, int flags);
-
-    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
-    public static extern int fsync(int fd);
-
-    [System.Runtime.InteropServices.DllImport("libc")]
-    public static extern int close(int fd);
-#pragma warning restore SYSLIB1054, CA2101, CA1401
-}
-
-/// <summary>One checkpoint slot: <c>"ALEC" | u32 version | i64 confirmed sequence | i64 generation | u32 CRC-32 of the preceding 24 bytes</c>.</summary>
-internal readonly record struct CheckpointSlot(long Sequence, long Generation)
-{
-    public const int Length = 32;
-
-    private static ReadOnlySpan<byte> Magic => "ALEC"u8;
-
-    public void Write(Span<byte> destination)
-    {
-        Magic.CopyTo(destination);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(destination[4..], JournalFormat.Version);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(destination[8..], Sequence);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(destination[16..], Generation);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(destination[24..], System.IO.Hashing.Crc32.HashToUInt32(destination[..24]));
-        destination[28..Length].Clear();
-    }
-
-    public static bool TryRead(ReadOnlySpan<byte> source, out CheckpointSlot slot, out int version)
-    {
-        slot = default;
-        version = 0;
-        if (source.Length < Length || !source[..4].SequenceEqual(Magic)
-            || System.IO.Hashing.Crc32.HashToUInt32(source[..24]) != System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(source[24..]))
-        {
-            return false;
-        }
-
-        version = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(source[4..]);
-        slot = new CheckpointSlot(
-            System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(source[8..]),
-            System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(source[16..]));
-        return true;
     }
 }

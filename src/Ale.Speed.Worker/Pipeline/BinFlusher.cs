@@ -85,9 +85,9 @@ internal sealed class BinFlusher(BinStore store, JournalWriter journal, InfluxWr
 
 internal static partial class Log
 {
-    [LoggerMessage(20, LogLevel.Warning, "Writing bins to InfluxDB failed ({Failure}, HTTP {Status}); {Bins} bins kept for the next flush")]
+    [LoggerMessage(6020, LogLevel.Warning, "Writing bins to InfluxDB failed ({Failure}, HTTP {Status}); {Bins} bins kept for the next flush")]
     public static partial void FlushFailed(ILogger logger, string failure, int status, int bins);
 
-    [LoggerMessage(21, LogLevel.Critical, "ALARM: InfluxDB refuses our credentials (HTTP {Status}); bins are kept in the journal until this is fixed")]
+    [LoggerMessage(6021, LogLevel.Critical, "ALARM: InfluxDB refuses our credentials (HTTP {Status}); bins are kept in the journal until this is fixed")]
     public static partial void InfluxUnauthorized(ILogger logger, int status);
 }

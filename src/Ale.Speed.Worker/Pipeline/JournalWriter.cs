@@ -103,9 +103,8 @@ internal sealed class JournalWriter : IDurableVehicleSink, IVehicleHistory, IDis
     {
         imported?.Refresh();
         Dictionary<string, Unit> byId = units.ToDictionary(u => u.Id, StringComparer.Ordinal);
-        long confirmed = VehicleJournal.ReadCheckpoint(options.Directory);
         long unknown = 0;
-        VehicleJournal journal = VehicleJournal.Open(options.Directory, options.SegmentBytes, record =>
+        VehicleJournal journal = VehicleJournal.Open(options.Directory, options.SegmentBytes, (record, stored) =>
         {
             if (!byId.TryGetValue(record.UnitId, out Unit? unit))
             {
@@ -115,12 +114,12 @@ internal sealed class JournalWriter : IDurableVehicleSink, IVehicleHistory, IDis
 
             Vehicle vehicle = record.ToVehicle(unit);
             duplicates.Remember(vehicle);
-            bins.Replayed(vehicle, stored: record.Sequence <= confirmed);
+            bins.Replayed(vehicle, stored);
         }, archiveRetired: options.Archive > TimeSpan.Zero);
 
         var writer = new JournalWriter(journal, options, byId, bins, activity, imported, timeProvider, logger) { JournalUnknownUnits = unknown };
         int rebuilt = bins.RebuildReplayed(writer, journal.LastSequence);
-        Log.JournalOpened(logger, journal.LastSequence, confirmed, rebuilt, journal.TruncatedBytes);
+        Log.JournalOpened(logger, journal.LastSequence, journal.ConfirmedSequence, rebuilt, journal.TruncatedBytes);
         if (unknown > 0)
         {
             Log.JournalUnknownUnits(logger, unknown);
@@ -345,26 +344,27 @@ internal sealed class JournalWriter : IDurableVehicleSink, IVehicleHistory, IDis
     }
 }
 
+/// <summary>The worker's log messages (spread over the files that log), event ids 6000–6999.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Information, "Journal opened: last sequence {LastSequence}, confirmed stored up to {Confirmed}; {Bins} bins rebuilt for storing; {TruncatedBytes} bytes of a torn tail dropped")]
+    [LoggerMessage(6001, LogLevel.Information, "Journal opened: last sequence {LastSequence}, confirmed stored up to {Confirmed}; {Bins} bins rebuilt for storing; {TruncatedBytes} bytes of a torn tail dropped")]
     public static partial void JournalOpened(ILogger logger, long lastSequence, long confirmed, int bins, long truncatedBytes);
 
-    [LoggerMessage(2, LogLevel.Warning, "The journal holds {Count} vehicles of units no longer configured; they are kept but not binned")]
+    [LoggerMessage(6002, LogLevel.Warning, "The journal holds {Count} vehicles of units no longer configured; they are kept but not binned")]
     public static partial void JournalUnknownUnits(ILogger logger, long count);
 
-    [LoggerMessage(3, LogLevel.Error, "SPOOL FULL: {Bytes} bytes of vehicles not yet stored in InfluxDB (limit {Limit}); sources are no longer acknowledged until InfluxDB accepts writes again")]
+    [LoggerMessage(6003, LogLevel.Error, "SPOOL FULL: {Bytes} bytes of vehicles not yet stored in InfluxDB (limit {Limit}); sources are no longer acknowledged until InfluxDB accepts writes again")]
     public static partial void SpoolFull(ILogger logger, long bytes, long limit);
 
-    [LoggerMessage(4, LogLevel.Warning, "Spool below its limit again ({Bytes} bytes); sources are acknowledged again")]
+    [LoggerMessage(6004, LogLevel.Warning, "Spool below its limit again ({Bytes} bytes); sources are acknowledged again")]
     public static partial void SpoolDrained(ILogger logger, long bytes);
 
-    [LoggerMessage(5, LogLevel.Error, "DISK FULL or journal write failed ({Reason}); sources are no longer acknowledged, retrying")]
+    [LoggerMessage(6005, LogLevel.Error, "DISK FULL or journal write failed ({Reason}); sources are no longer acknowledged, retrying")]
     public static partial void DiskFull(ILogger logger, string reason);
 
-    [LoggerMessage(6, LogLevel.Warning, "Journal writes succeed again; sources are acknowledged again")]
+    [LoggerMessage(6006, LogLevel.Warning, "Journal writes succeed again; sources are acknowledged again")]
     public static partial void DiskAvailable(ILogger logger);
 
-    [LoggerMessage(7, LogLevel.Error, "Could not record the stored checkpoint ({Reason}); will retry at the next flush")]
+    [LoggerMessage(6007, LogLevel.Error, "Could not record the stored checkpoint ({Reason}); will retry at the next flush")]
     public static partial void CheckpointFailed(ILogger logger, string reason);
 }

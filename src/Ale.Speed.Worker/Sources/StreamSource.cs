@@ -81,15 +81,15 @@ internal sealed class StreamSource(UnitRoute route, Func<Stream> open, string de
 
 internal static partial class Log
 {
-    [LoggerMessage(40, LogLevel.Information, "Unit {Unit}: reading {Source}")]
+    [LoggerMessage(6040, LogLevel.Information, "Unit {Unit}: reading {Source}")]
     public static partial void SourceStarted(ILogger logger, string unit, string source);
 
-    [LoggerMessage(41, LogLevel.Information, "Unit {Unit}: {Source} read to its end ({Accepted} vehicles accepted, {Rejects} rejects)")]
+    [LoggerMessage(6041, LogLevel.Information, "Unit {Unit}: {Source} read to its end ({Accepted} vehicles accepted, {Rejects} rejects)")]
     public static partial void SourceFinished(ILogger logger, string unit, string source, long accepted, long rejects);
 
-    [LoggerMessage(43, LogLevel.Information, "Unit {Unit}: resuming {Source} at byte {Offset} (read before a restart)")]
+    [LoggerMessage(6043, LogLevel.Information, "Unit {Unit}: resuming {Source} at byte {Offset} (read before a restart)")]
     public static partial void SourceResumed(ILogger logger, string unit, string source, long offset);
 
-    [LoggerMessage(42, LogLevel.Error, "Unit {Unit}: cannot read {Source}: {Reason}")]
+    [LoggerMessage(6042, LogLevel.Error, "Unit {Unit}: cannot read {Source}: {Reason}")]
     public static partial void SourceFailed(ILogger logger, string unit, string source, string reason);
 }

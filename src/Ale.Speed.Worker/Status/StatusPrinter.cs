@@ -32,7 +32,11 @@ internal static class StatusPrinter
         output.WriteLine(string.Create(c, $"InfluxDB: {status.BinsWritten:N0} bins written, {status.UnwrittenBins} waiting; last success {Time(status.LastWriteSuccess)}; last failure {Time(status.LastWriteFailureAt)} {status.LastWriteFailure}"));
         if (status.Mqtt is { } mqtt)
         {
-            output.WriteLine(string.Create(c, $"MQTT: {(mqtt.Connected ? "connected" : "** NOT CONNECTED **")}, {mqtt.MessagesReceived:N0} messages received, {mqtt.MessagesAcknowledged:N0} acknowledged, {mqtt.UnknownUnitMessages:N0} from unknown units, {mqtt.Reconnects:N0} reconnects"));
+            output.WriteLine(string.Create(c, $"MQTT: {(mqtt.Connected ? "connected" : "** NOT CONNECTED **")}, {mqtt.MessagesReceived:N0} messages received, {mqtt.MessagesAcknowledged:N0} acknowledged, {mqtt.UnknownUnitMessages:N0} from unconfigured units ({mqtt.QuarantinedMessages:N0} quarantined), {mqtt.Reconnects:N0} reconnects"));
+            if (mqtt.SessionTakeovers > 0)
+            {
+                output.WriteLine(string.Create(c, $"  ** MQTT session of client id {mqtt.ClientId} taken over by another client {mqtt.SessionTakeovers:N0} times: give each worker its own client id **"));
+            }
         }
 
         output.WriteLine();

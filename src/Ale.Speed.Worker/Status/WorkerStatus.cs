@@ -64,7 +64,14 @@ public sealed record UnitStatus
     public required bool Silent { get; init; }
 }
 
-public sealed record MqttStatus(bool Connected, long MessagesReceived, long MessagesAcknowledged, long UnknownUnitMessages, long Reconnects);
+public sealed record MqttStatus(bool Connected, long MessagesReceived, long MessagesAcknowledged, long UnknownUnitMessages, long Reconnects)
+{
+    public string? ClientId { get; init; }
+    public long SessionTakeovers { get; init; }
+    public long AcknowledgementsSkipped { get; init; }
+    public long RedeliveriesDeduplicated { get; init; }
+    public long QuarantinedMessages { get; init; }
+}
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(WorkerStatus))]

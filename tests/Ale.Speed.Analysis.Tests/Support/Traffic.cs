@@ -2,6 +2,8 @@ using Ale.Speed.Core.Bins;
 using Ale.Speed.Core.Sites;
 using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Influx.Bins;
+using Ale.Speed.Influx.Tests.Support;
+using Ale.Speed.Influx.Writing;
 
 namespace Ale.Speed.Analysis.Tests.Support;
 
@@ -55,5 +57,32 @@ internal static class Traffic
         var bins = new List<Bin>();
         binner.DrainChanged(bins);
         return [.. bins.Select(b => new StoredBin(b.Key, writer, WindowMs, b))];
+    }
+
+    /// <summary>Bins the vehicles with one binner and writes the bins to the real InfluxDB as <paramref name="writerId"/>.</summary>
+    public static async Task WriteAsync(InfluxDbServer server, IEnumerable<Vehicle> vehicles, string writerId)
+    {
+        var binner = new Binner();
+        foreach (Vehicle v in vehicles)
+        {
+            binner.Add(v);
+        }
+
+        var bins = new List<Bin>();
+        binner.DrainChanged(bins);
+        using var http = new HttpClient();
+        using var writer = new InfluxWriter(http, server.Options() with { MaxRetryAttempts = 0 });
+        var encoder = new BinPointEncoder();
+        foreach (Bin[] chunk in bins.Chunk(2000))
+        {
+            using var batch = writer.CreateBatch();
+            foreach (Bin bin in chunk)
+            {
+                encoder.Write(batch.Writer, bin, writerId, WindowMs, batch.Precision);
+            }
+
+            InfluxWriteResult result = await writer.WriteAsync(batch);
+            Assert.True(result.IsComplete, $"{result.Failure} {result.StatusCode} {result.Message}");
+        }
     }
 }

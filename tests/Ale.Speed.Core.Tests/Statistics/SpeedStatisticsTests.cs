@@ -87,7 +87,7 @@ public sealed class SpeedStatisticsTests
         PenaltySchedule sweden = PenaltySchedule.Sweden;
 
         // The Swedish table, written out here rather than read from the schedule.
-        (int From, int? To)[] fineEdges = [(0, 10), (10, 15), (15, 20), (20, 25), (25, 30), (30, 35), (35, 40), (40, null)];
+        (int From, int? To)[] fineEdges = [(0, 10), (10, 15), (15, 20), (20, 25), (25, 30), (30, 35), (35, 40), (40, 50), (50, null)];
         FineBandCount[] fines = SpeedStatistics.FineBandCounts(bin, sweden);
         Assert.Equal(fineEdges.Length, fines.Length);
         for (int i = 0; i < fineEdges.Length; i++)
@@ -97,7 +97,7 @@ public sealed class SpeedStatisticsTests
             Assert.Equal(RawVehicles.CountExcess(vehicles, from, to, l => l > 50), fines[i].CountLimitOver50);
         }
 
-        (int From, int? To)[] low = [(15, 20), (20, 30), (30, 40), (40, 50), (50, null)];
+        (int From, int? To)[] low = [(15, 20), (20, 30), (30, 40), (40, 50), (50, 60), (60, null)];
         LicenceBandCount[] lowCounts = SpeedStatistics.LicenceBandCountsLimitAtMost30(bin, sweden);
         Assert.Equal(low.Select(b => RawVehicles.CountExcess(vehicles, b.From, b.To, l => l <= 30)), lowCounts.Select(c => c.Count));
 
@@ -114,7 +114,7 @@ public sealed class SpeedStatisticsTests
         Bin bin = RawVehicles.BinOf(vehicles);
         FineBandCount[] fines = SpeedStatistics.FineBandCounts(bin, PenaltySchedule.Sweden with { ReportableMarginKmh = 3 });
         Assert.Equal(RawVehicles.CountExcess(vehicles, 3, 13), fines[0].Count);
-        Assert.Equal(RawVehicles.CountExcess(vehicles, 43, null), fines[^1].Count);
+        Assert.Equal(RawVehicles.CountExcess(vehicles, 53, null), fines[^1].Count);
     }
 
     [Theory]
@@ -223,13 +223,14 @@ public sealed class SpeedStatisticsTests
     {
         PenaltySchedule s = PenaltySchedule.Sweden;
         Assert.Equal(
-            ["1-10", "11-15", "16-20", "21-25", "26-30", "31-35", "36-40", "over 40"],
+            ["1-10", "11-15", "16-20", "21-25", "26-30", "31-35", "36-40", "41-50", "over 50"],
             s.FineBands.Select(b => b.Band.Label));
-        Assert.Equal([2000, 2400, 2800, 3200, 3600, 4000, 4000, null], s.FineBands.Select(b => b.FineSekLimitAtMost50));
-        Assert.Equal([1500, 2000, 2400, 2800, 3200, 3600, 4000, null], s.FineBands.Select(b => b.FineSekLimitOver50));
-        Assert.Equal(["16-20", "21-30", "31-40", "41-50", "over 50"], s.LicenceBandsLimitAtMost30.Select(b => b.Band.Label));
-        Assert.Equal([0, 2, 3, 4, 4], s.LicenceBandsLimitAtMost30.Select(b => b.IndicativeMonths));
-        Assert.True(s.LicenceBandsLimitAtMost30[^1].MonthsAtLeast);
+        // Roads of 50 or lower: over 40 goes to a prosecutor; roads above 50: 41-50 over is still a 4 000 kr fine.
+        Assert.Equal([2000, 2400, 2800, 3200, 3600, 4000, 4000, null, null], s.FineBands.Select(b => b.FineSekLimitAtMost50));
+        Assert.Equal([1500, 2000, 2400, 2800, 3200, 3600, 4000, 4000, null], s.FineBands.Select(b => b.FineSekLimitOver50));
+        Assert.Equal(["16-20", "21-30", "31-40", "41-50", "51-60", "over 60"], s.LicenceBandsLimitAtMost30.Select(b => b.Band.Label));
+        Assert.Equal([0, 2, 3, 4, 5, 6], s.LicenceBandsLimitAtMost30.Select(b => b.IndicativeMonths));
+        Assert.Equal([false, false, false, false, true, true], s.LicenceBandsLimitAtMost30.Select(b => b.MonthsAtLeast));
         Assert.Equal(["25-30", "31-40", "41-50", "51-60", "61-70", "71-80", "over 80"], s.LicenceBandsLimitFrom40.Select(b => b.Band.Label));
         Assert.Equal([0, 2, 3, 4, 5, 6, 8], s.LicenceBandsLimitFrom40.Select(b => b.IndicativeMonths));
         Assert.True(s.LicenceBandsLimitFrom40[0].IsWarning);

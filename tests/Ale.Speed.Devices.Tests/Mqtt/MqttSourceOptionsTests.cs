@@ -4,7 +4,7 @@ namespace Ale.Speed.Devices.Tests.Mqtt;
 
 public sealed class MqttSourceOptionsTests
 {
-    private static MqttSourceOptions Valid => new() { BrokerUri = new Uri("mqtt://broker.example:1883"), ClientId = MqttSourceOptions.ClientIdFor("edge-1") };
+    private static MqttSourceOptions Valid => new() { BrokerUri = new Uri("mqtt://broker.example:1883"), ClientId = MqttSourceOptions.ClientIdFor("edge-1"), UnitIds = ["u1", "u2"] };
 
     [Fact]
     public void Defaults_PersistentSessionForDays_TopicsUnderAleSpeed()
@@ -14,12 +14,25 @@ public sealed class MqttSourceOptionsTests
         Assert.Empty(options.Validate());
         Assert.Equal("ale-speed-edge-1", options.ClientId);
         Assert.Equal(TimeSpan.FromDays(7), options.SessionExpiry);
-        Assert.Equal(["ale/speed/+/vehicle", "ale/speed/+/raw"], options.TopicFilters);
+        Assert.Equal(["ale/speed/u1/vehicle", "ale/speed/u1/raw", "ale/speed/u2/vehicle", "ale/speed/u2/raw"], options.TopicFilters);
     }
 
     [Fact]
     public void TopicFilters_SharedGroup_UseShareSyntax()
-        => Assert.Equal(["$share/workers/ale/speed/+/vehicle", "$share/workers/ale/speed/+/raw"], (Valid with { SharedSubscriptionGroup = "workers" }).TopicFilters);
+        => Assert.Equal(["$share/workers/ale/speed/u1/vehicle", "$share/workers/ale/speed/u1/raw", "$share/workers/ale/speed/u2/vehicle", "$share/workers/ale/speed/u2/raw"],
+            (Valid with { SharedSubscriptionGroup = "workers" }).TopicFilters);
+
+    [Fact]
+    public void LegacyWildcardFilters_SharedGroup_BothFormsOfTheOldWildcard()
+        => Assert.Equal(["ale/speed/+/vehicle", "ale/speed/+/raw", "$share/workers/ale/speed/+/vehicle", "$share/workers/ale/speed/+/raw"],
+            (Valid with { SharedSubscriptionGroup = "workers" }).LegacyWildcardFilters);
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("u1,a/b")]
+    [InlineData("u+")]
+    public void Validate_NoUnitsOrAnIdThatCannotBeATopicLevel_NamesMqtt(string unitIds)
+        => Assert.Contains((Valid with { UnitIds = unitIds.Split(',', StringSplitOptions.RemoveEmptyEntries) }).Validate(), e => e.StartsWith("Mqtt:", StringComparison.Ordinal));
 
     [Fact]
     public void ToString_WithPassword_NeverShowsIt()

@@ -38,21 +38,165 @@ public sealed class MqttVehicleSourceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RunAsync_UnknownUnit_CountedAcknowledgedAndSubscriptionContinues()
+    public async Task RunAsync_AnotherWorkersUnit_IsNotSubscribedSoNeverArrives()
     {
+        var sinkA = new RecordingSink();
+        var sinkB = new RecordingSink();
+        await using var a = await RunningSource.StartAsync(_broker, new UnitRouter([Unit("u1")], TimeProvider.System), sinkA, "worker-a");
+        await using var b = await RunningSource.StartAsync(_broker, new UnitRouter([Unit("u2")], TimeProvider.System), sinkB, "worker-b");
+        using IMqttClient units = await SimulationPublisher.ConnectAsync(_broker.Uri, "units");
+
+        await Publish(units, "ale/speed/u2/vehicle", CanonicalLines(1, 2));
+        await Publish(units, "ale/speed/u1/vehicle", CanonicalLines(7, 1));
+
+        // Delivered in publishing order: once u1's message is in, u2's would have come before it.
+        await WaitUntilAsync(() => a.Source.MessagesAcknowledged == 1 && b.Source.MessagesAcknowledged == 1, s_wait, () => "each worker's own message");
+        Assert.Equal(1, a.Source.MessagesReceived);
+        Assert.Equal(0, a.Source.UnknownUnitMessages);
+        Assert.Equal([7L], sinkA.Vehicles.Select(v => v.Sequence));
+        Assert.Equal([1L, 2], sinkB.Vehicles.Select(v => v.Sequence));
+        Assert.Equal(["ale/speed/u1/vehicle", "ale/speed/u1/raw"], a.Source.Options.TopicFilters);
+    }
+
+    [Fact]
+    public async Task RunAsync_UnitDroppedFromTheConfiguration_ItsQueuedMessageIsNeverAcknowledgedAndStaysWithTheBroker()
+    {
+        const string clientId = "worker-reconfigured";
+        await (await RunningSource.StartAsync(_broker, new UnitRouter([Unit("u1"), Unit("u2")], TimeProvider.System), new RecordingSink(), clientId)).DisposeAsync();
+        using IMqttClient units = await SimulationPublisher.ConnectAsync(_broker.Uri, "units");
+        await Publish(units, "ale/speed/u2/vehicle", CanonicalLines(1, 2));
+
+        // u2 is no longer configured, but the session still holds its subscription and the message queued for it.
+        var logger = new RecordingLogger();
         var router = new UnitRouter([Unit("u1")], TimeProvider.System);
+        await using (var narrowed = await RunningSource.StartAsync(_broker, router, new RecordingSink(), clientId, logger: logger))
+        {
+            await WaitUntilAsync(() => narrowed.Source.UnknownUnitMessages == 1, s_wait, () => "u2's queued message");
+            await Publish(units, "ale/speed/u1/vehicle", CanonicalLines(7, 1));
+            await WaitUntilAsync(() => narrowed.Source.MessagesAcknowledged == 1, s_wait, () => "u1's message acknowledged");
+            Assert.Equal(2, narrowed.Source.MessagesReceived);
+            Assert.Equal(1, router.UnknownUnits["u2"]);
+            LogEntry error = Assert.Single(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error);
+            Assert.Contains("u2", error.Message, StringComparison.Ordinal);
+        }
+
+        // u2 configured again: the broker still has the message and delivers it.
         var sink = new RecordingSink();
-        await using var running = await RunningSource.StartAsync(_broker, router, sink);
-        using IMqttClient unit = await SimulationPublisher.ConnectAsync(_broker.Uri, "unit-ghost");
+        await using var restored = await RunningSource.StartAsync(_broker, new UnitRouter([Unit("u1"), Unit("u2")], TimeProvider.System), sink, clientId);
+        await WaitUntilAsync(() => sink.Count == 2, s_wait, () => $"u2's two vehicles, have {sink.Count}");
+        Assert.Equal([1L, 2], sink.Vehicles.Select(v => v.Sequence));
+        Assert.All(sink.Vehicles, v => Assert.Equal("u2", v.Unit.Id));
+    }
 
-        await Publish(unit, "ale/speed/ghost/vehicle", CanonicalLines(1, 2));
-        await Publish(unit, "ale/speed/ghost/raw", "12.5\n"u8.ToArray());
-        await Publish(unit, "ale/speed/u1/vehicle", CanonicalLines(7, 1));
+    [Fact]
+    public async Task RunAsync_QuarantineOn_UnconfiguredUnitsMessageIsKeptInTheFileCountedAndAcknowledged()
+    {
+        const string clientId = "worker-quarantine";
+        await (await RunningSource.StartAsync(_broker, new UnitRouter([Unit("u1"), Unit("u2")], TimeProvider.System), new RecordingSink(), clientId)).DisposeAsync();
+        using IMqttClient units = await SimulationPublisher.ConnectAsync(_broker.Uri, "units");
+        byte[] payload = CanonicalLines(1, 2);
+        await Publish(units, "ale/speed/u2/vehicle", payload);
 
-        await WaitUntilAsync(() => running.Source.MessagesAcknowledged == 3, s_wait, () => $"3 acks, have {running.Source.MessagesAcknowledged}");
-        Assert.Equal(2, router.UnknownUnits["ghost"]);
-        Assert.Equal(2, running.Source.UnknownUnitMessages);
-        Assert.Equal([7L], sink.Vehicles.Select(v => v.Sequence));
+        string quarantine = Path.Combine(_broker.Directory, "mqtt-quarantine.ndjson");
+        await using (var narrowed = await RunningSource.StartAsync(_broker, new UnitRouter([Unit("u1")], TimeProvider.System), new RecordingSink(), clientId, quarantinePath: quarantine))
+        {
+            await WaitUntilAsync(() => narrowed.Source.MessagesAcknowledged == 1, s_wait, () => "the quarantined message acknowledged");
+            Assert.Equal(1, narrowed.Source.QuarantinedMessages);
+            Assert.Equal(1, narrowed.Source.UnknownUnitMessages);
+        }
+
+        using var line = System.Text.Json.JsonDocument.Parse(Assert.Single(await File.ReadAllLinesAsync(quarantine)));
+        Assert.Equal("ale/speed/u2/vehicle", line.RootElement.GetProperty("topic").GetString());
+        Assert.Equal(payload, line.RootElement.GetProperty("payload").GetBytesFromBase64());
+
+        // Acknowledged: a worker for u2 under the same session gets nothing more.
+        var sink = new RecordingSink();
+        await using var restored = await RunningSource.StartAsync(_broker, new UnitRouter([Unit("u1"), Unit("u2")], TimeProvider.System), sink, clientId);
+        await Publish(units, "ale/speed/u2/vehicle", CanonicalLines(9, 1));
+        await WaitUntilAsync(() => restored.Source.MessagesAcknowledged == 1, s_wait, () => "the new message");
+        Assert.Equal([9L], sink.Vehicles.Select(v => v.Sequence));
+    }
+
+    [Fact]
+    public async Task RunAsync_SessionWithTheOldWildcardSubscription_WildcardRemovedSoOtherUnitsStayAway()
+    {
+        const string clientId = "worker-upgraded";
+        // What an earlier version left in the persistent session: a wildcard over every unit.
+        using (IMqttClient old = new MqttClientFactory().CreateMqttClient())
+        {
+            await old.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _broker.Port).WithClientId(clientId)
+                .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).WithCleanStart(false).WithSessionExpiryInterval(3600).Build());
+            await old.SubscribeAsync("ale/speed/+/vehicle", MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce);
+            await old.DisconnectAsync();
+        }
+
+        await using var upgraded = await RunningSource.StartAsync(_broker, new UnitRouter([Unit("u1")], TimeProvider.System), new RecordingSink(), clientId);
+        using IMqttClient units = await SimulationPublisher.ConnectAsync(_broker.Uri, "units");
+        await Publish(units, "ale/speed/u9/vehicle", CanonicalLines(1, 1));
+        await Publish(units, "ale/speed/u1/vehicle", CanonicalLines(2, 1));
+
+        await WaitUntilAsync(() => upgraded.Source.MessagesAcknowledged == 1, s_wait, () => "u1's message");
+        Assert.Equal(1, upgraded.Source.MessagesReceived);
+        Assert.Equal(0, upgraded.Source.UnknownUnitMessages);
+    }
+
+    [Fact]
+    public async Task RunAsync_TwoWorkersWithOneClientId_TakeoverLoggedAsErrorCountedAndRetriedWithGrowingBackoff()
+    {
+        const string clientId = "worker-cloned";
+        var loggerA = new RecordingLogger();
+        var loggerB = new RecordingLogger();
+        await using var a = await RunningSource.StartAsync(_broker, new UnitRouter([Unit("u1")], TimeProvider.System), new RecordingSink(), clientId, logger: loggerA, maxReconnectDelay: TimeSpan.FromSeconds(30));
+        await using var b = await RunningSource.StartAsync(_broker, new UnitRouter([Unit("u1")], TimeProvider.System), new RecordingSink(), clientId, logger: loggerB, maxReconnectDelay: TimeSpan.FromSeconds(30));
+
+        static long[] Delays(RecordingLogger logger) => [.. logger.Entries.Where(e => e.EventId == 4008).Select(e => Convert.ToInt64(e.Values["DelayMs"], System.Globalization.CultureInfo.InvariantCulture))];
+        await WaitUntilAsync(() => Delays(loggerA).Length >= 3 && Delays(loggerB).Length >= 3, s_wait, () => $"three takeovers each, have {Delays(loggerA).Length} and {Delays(loggerB).Length}: ");
+
+        foreach ((RecordingLogger logger, RunningSource source) in new[] { (loggerA, a), (loggerB, b) })
+        {
+            long[] delays = Delays(logger);
+            Assert.Equal([100L, 200, 400], delays[..3]);
+            Assert.True(source.Source.SessionTakeovers >= 3);
+            Assert.All(logger.Entries.Where(e => e.EventId == 4008), e =>
+            {
+                Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, e.Level);
+                Assert.Contains(clientId, e.Message, StringComparison.Ordinal);
+            });
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_ConnectionTakenOverBeforeThePuback_AcknowledgementSkippedAndTheRedeliveryNotCountedAgain()
+    {
+        const string clientId = "worker-replaced";
+        var gated = new RecordingSink(gated: true);
+        var router = new UnitRouter([Unit("u1")], TimeProvider.System);
+        await using var worker = await RunningSource.StartAsync(_broker, router, gated, clientId);
+        using IMqttClient units = await SimulationPublisher.ConnectAsync(_broker.Uri, "units");
+        await Publish(units, "ale/speed/u1/vehicle", CanonicalLines(42, 2));
+        await gated.CommitEntered.Task.WaitAsync(s_wait);
+
+        // While the journal commits, another client takes the session (and leaves the message unacknowledged).
+        using (IMqttClient intruder = new MqttClientFactory().CreateMqttClient())
+        {
+            intruder.ApplicationMessageReceivedAsync += e =>
+            {
+                e.AutoAcknowledge = false;
+                return Task.CompletedTask;
+            };
+            await intruder.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _broker.Port).WithClientId(clientId)
+                .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).WithCleanStart(false).WithSessionExpiryInterval(3600).Build());
+            // The worker sees its connection closed and takes the session back (the message comes again, marked DUP).
+            await WaitUntilAsync(() => worker.Source.Reconnects == 1 && worker.Source.IsConnected, s_wait, () => "the worker to take its session back");
+            await intruder.TryDisconnectAsync();
+        }
+
+        gated.Open();
+        await WaitUntilAsync(() => worker.Source.MessagesAcknowledged == 1, s_wait, () => "the redelivered message acknowledged");
+        Assert.Equal(1, worker.Source.AcknowledgementsSkipped);
+        Assert.Equal(1, worker.Source.RedeliveriesDeduplicated);
+        Assert.Equal([42L, 43], gated.Vehicles.Select(v => v.Sequence));
+        Assert.Equal(2, Route(router, "u1").Canonical.Counters.Frames);
     }
 
     [Fact]
@@ -270,7 +414,8 @@ internal sealed class RunningSource : IAsyncDisposable
 
     public MqttVehicleSource Source { get; }
 
-    public static async Task<RunningSource> StartAsync(MosquittoBroker broker, UnitRouter router, IDurableVehicleSink sink, string? clientId = null, string? group = null, string? user = null, string? password = null)
+    public static async Task<RunningSource> StartAsync(MosquittoBroker broker, UnitRouter router, IDurableVehicleSink sink, string? clientId = null, string? group = null,
+        string? user = null, string? password = null, string? quarantinePath = null, Microsoft.Extensions.Logging.ILogger? logger = null, TimeSpan? maxReconnectDelay = null)
     {
         var options = new MqttSourceOptions
         {
@@ -279,11 +424,13 @@ internal sealed class RunningSource : IAsyncDisposable
             SharedSubscriptionGroup = group,
             UserName = user,
             Password = password,
+            UnitIds = [.. router.Routes.Select(r => r.Unit.Id)],
+            QuarantinePath = quarantinePath,
             ReconnectDelay = TimeSpan.FromMilliseconds(100),
-            MaxReconnectDelay = TimeSpan.FromSeconds(1),
+            MaxReconnectDelay = maxReconnectDelay ?? TimeSpan.FromSeconds(1),
             ConnectionCheckInterval = TimeSpan.FromMilliseconds(200),
         };
-        var running = new RunningSource(new MqttVehicleSource(options, router, sink));
+        var running = new RunningSource(new MqttVehicleSource(options, router, sink, logger: logger));
         running._run = running.Source.RunAsync(running._stop.Token);
         // The worker must be subscribed within a couple of seconds of starting.
         await WaitUntilAsync(() => running.Source.IsConnected || running._run.IsCompleted, TimeSpan.FromSeconds(3), () => "the source to subscribe");

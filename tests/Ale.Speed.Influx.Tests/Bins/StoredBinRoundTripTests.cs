@@ -132,7 +132,7 @@ public sealed class StoredBinRoundTripTests(InfluxFixture fixture)
         var site = new Site("rt-bins-chart", "Chart", 40);
         var unit = new Unit { Id = "u", Site = site };
         var binner = new Binner();
-        double[] speeds = [31.5, 38.2, 40.0, 40.01, 44.99, 45.0, 47.3, 52.8, 71.2, 35.0];
+        double[] speeds = [31.5, 38.2, 40.0, 40.01, 44.99, 45.0, 47.3, 52.8, 71.2, 35.0, 85.0, 90.01];
         foreach (double speed in speeds)
         {
             binner.Add(new Vehicle { Unit = unit, TimestampMs = s_start + 1000, SpeedKmh = speed, Direction = Direction.Approaching });
@@ -143,7 +143,7 @@ public sealed class StoredBinRoundTripTests(InfluxFixture fixture)
         await WriteAsync(bins, "w1");
 
         IReadOnlyList<InfluxSeries> series = await fixture.Server.QueryClient().QueryAsync(
-            "SELECT \"count\", over_limit, within_limit_5, over_limit_30, share_over_limit, max_kmh, fine_1_10, fine_over_40, limit_kmh FROM speed_bin WHERE site = 'rt-bins-chart'");
+            "SELECT \"count\", over_limit, within_limit_5, over_limit_30, share_over_limit, max_kmh, fine_1_10, fine_41_50, fine_over_50, limit_kmh FROM speed_bin WHERE site = 'rt-bins-chart'");
         System.Text.Json.JsonElement[] row = Assert.Single(Assert.Single(series).Values);
         Assert.Equal(speeds.Length, row[1].GetInt64());
         Assert.Equal(speeds.Count(s => s > 40), row[2].GetInt64());
@@ -152,7 +152,34 @@ public sealed class StoredBinRoundTripTests(InfluxFixture fixture)
         Assert.Equal(speeds.Count(s => s > 40) / (double)speeds.Length, row[5].GetDouble(), 12);
         Assert.Equal(speeds.Max(), row[6].GetDouble(), 12);
         Assert.Equal(speeds.Count(s => s > 40 && s <= 50), row[7].GetInt64());
-        Assert.Equal(speeds.Count(s => s > 80), row[8].GetInt64());
-        Assert.Equal(40, row[9].GetInt64());
+        Assert.Equal(speeds.Count(s => s > 80 && s <= 90), row[8].GetInt64());
+        Assert.Equal(speeds.Count(s => s > 90), row[9].GetInt64());
+        Assert.Equal(40, row[10].GetInt64());
+    }
+
+    [Fact]
+    public async Task PointWrittenBeforeTheFineBandRename_ReadsBackExactly()
+    {
+        // A point as writers stored it before fine_over_40 became fine_41_50 + fine_over_50 (docs/schema.md): the reader
+        // rebuilds the bin from hist and over, so the bands are recounted under the current schedule.
+        long t = s_start + WindowMs;
+        string line = "speed_bin,site=rt-bins-old,direction=in,display=on,writer=w-old window_s=300i,count=3i,limit_kmh=70i,"
+            + "mean_kmh=101.8,v50_kmh=115.5,v85_kmh=120.1,v95_kmh=118.6,max_kmh=120.5,within_limit=1i,within_limit_5=1i,over_limit=2i,over_limit_30=2i,"
+            + "share_over_limit=0.6667,fine_1_10=0i,fine_11_15=0i,fine_16_20=0i,fine_21_25=0i,fine_26_30=0i,fine_31_35=0i,fine_36_40=0i,fine_over_40=2i,"
+            + "class_unknown=3i,class_car=0i,class_heavy=0i,class_moped=0i,class_atraktor=0i,class_motorcycle=0i,class_bicycle=0i,class_other=0i,"
+            + "sum_centi=30550i,sumsq_centi2=" + (6950L * 6950 + 11550L * 11550 + 12050L * 12050).ToString(System.Globalization.CultureInfo.InvariantCulture) + "i,"
+            + "max_centi=12050i,hist=\"69:1,115:1,120:1\",over=\"2.45:1,2.50:1\" "
+            + (t / 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using (var content = new StringContent(line))
+        using (HttpResponseMessage response = await fixture.Server.Http.PostAsync(new Uri(fixture.Server.Url, $"write?db={fixture.Server.Database}&precision=s"), content))
+        {
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        StoredBin stored = Assert.Single(await new BinReader(fixture.Server.QueryClient()).ReadAsync(s_start, s_start + 2 * WindowMs, "rt-bins-old"));
+        Core.Statistics.FineBandCount[] fines = Core.Statistics.SpeedStatistics.FineBandCounts(stored.Bin, Core.Statistics.PenaltySchedule.Sweden);
+        Assert.Equal(3, stored.Bin.Count);
+        Assert.Equal(1, fines.Single(f => f.Label == "41-50").CountLimitOver50); // 115.50 on a 70 road: a 4 000 kr fine
+        Assert.Equal(1, fines.Single(f => f.Label == "over 50").CountLimitOver50);
     }
 }

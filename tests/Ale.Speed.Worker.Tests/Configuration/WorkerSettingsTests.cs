@@ -144,8 +144,9 @@ public sealed class WorkerSettingsTests : IDisposable
 
         WorkerSettings? settings = WorkerSettings.TryCreate(options, "h", out _);
 
-        Assert.Equal("s3cr3t-token", settings!.InfluxCredentials.Token);
-        Assert.DoesNotContain("s3cr3t", settings.InfluxCredentials.ToString(), StringComparison.Ordinal);
+        Assert.Equal("s3cr3t-token", settings!.Influx.Token);
+        Assert.Equal(Influx.Writing.InfluxApi.V2, settings.Influx.Api);
+        Assert.DoesNotContain("s3cr3t", settings.Influx.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -248,5 +249,49 @@ public sealed class WorkerSettingsTests : IDisposable
         {
             Environment.SetEnvironmentVariable("AleSpeed__Units__0__Format", null);
         }
+    }
+
+    [Fact]
+    public void SerialLine_IsParsedOnce_FromItsNames()
+    {
+        string path = WriteSerialConfig("""{ "Port": "/dev/ttyUSB0", "BaudRate": 19200, "Parity": "even", "StopBits": "two" }""");
+        WorkerSettings? settings = WorkerApp.LoadSettings(path, new StringWriter());
+
+        Devices.Serial.SerialUnitOptions serial = Assert.Single(settings!.Units).Serial!;
+        Assert.Equal(("/dev/ttyUSB0", 19200, System.IO.Ports.Parity.Even, System.IO.Ports.StopBits.Two),
+            (serial.PortPath, serial.BaudRate, serial.Parity, serial.StopBits));
+    }
+
+    [Theory]
+    [InlineData("""{ "Port": "/dev/ttyUSB0", "Parity": "sometimes" }""", "AleSpeed:Units[0]:Serial:Parity 'sometimes' is not one of none, odd, even, mark, space.")]
+    [InlineData("""{ "Port": "/dev/ttyUSB0", "StopBits": "none" }""", "AleSpeed:Units[0]:Serial:StopBits 'none' is not one of one, onepointfive, two.")]
+    [InlineData("""{ "Port": "/dev/ttyUSB0", "BaudRate": 10 }""", "AleSpeed:Units[0]:Serial:BaudRate 10 is not a serial line speed (50 to 4000000).")]
+    [InlineData("""{ "Port": "/dev/ttyUSB0", "DataBits": 9 }""", "AleSpeed:Units[0]:Serial:DataBits 9 must be 5 to 8.")]
+    public void BadSerialLine_NamesTheKey(string serial, string expected)
+    {
+        var errors = new StringWriter();
+        Assert.Null(WorkerApp.LoadSettings(WriteSerialConfig(serial), errors));
+        Assert.Contains(expected, errors.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DetectorSettings_AreCheckedByTheDetectorsOwnRules_NamingTheKey()
+    {
+        AleSpeedOptions options = Minimal();
+        options.Detector.MaxBurstMs = 100;
+        Assert.Equal("AleSpeed:Detector:MaxBurstMs (100) must be at least LostAfterMs (700).", SingleError(options));
+    }
+
+    private string WriteSerialConfig(string serial)
+    {
+        string path = Path.Combine(_directory, "serial.json");
+        File.WriteAllText(path, $$"""
+            { "AleSpeed": {
+                "DataDirectory": "/tmp/x",
+                "Sites": [ { "Id": "s", "SpeedLimitKmh": 40 } ],
+                "Units": [ { "Id": "u", "Site": "s", "Transport": "serial", "Format": "icoms", "Serial": {{serial}} } ],
+                "Influx": { "Url": "http://127.0.0.1:8086", "Api": "v1", "Database": "d" } } }
+            """);
+        return path;
     }
 }

@@ -49,7 +49,7 @@ public sealed class ReportThroughWorkerTests
             Assert.Equal(raw.Length, all.GetProperty("vehicles").GetInt64());
             Assert.Equal(unit.LimitKmh, all.GetProperty("limitKmh").GetInt32());
             Assert.Equal(raw.Average(), all.GetProperty("meanKmh").GetDouble(), 1e-6);
-            Assert.Equal(raw.Count(s => s > unit.LimitKmh) / (double)raw.Length, all.GetProperty("shareOverLimit").GetDouble(), 1e-12);
+            Assert.Equal(unit.Vehicles.Count(v => v.SpeedKmh > ClassLimits.Own(unit.LimitKmh, v.Class)) / (double)raw.Length, all.GetProperty("shareOverLimit").GetDouble(), 1e-12);
             double empiricalV85 = raw[(int)Math.Ceiling(0.85 * raw.Length) - 1];
             Assert.InRange(all.GetProperty("v85Kmh").GetDouble(), empiricalV85 - 1, empiricalV85 + 1);
             AssertOtherFigures(unit, raw, all);
@@ -60,8 +60,10 @@ public sealed class ReportThroughWorkerTests
     private static void AssertOtherFigures(SimulatedUnit unit, double[] raw, JsonElement all)
     {
         double n = raw.Length;
-        long[] excessCenti = [.. raw.Select(s => (long)Math.Round(s * 100) - unit.LimitKmh * 100L)];
-        long Over(int fromExclusive, int? toInclusive) => excessCenti.LongCount(e => e > fromExclusive * 100L && (toInclusive is not { } to || e <= to * 100L));
+        // Each vehicle against its own limit: the posted one, or its class's when stricter; bands by that limit.
+        (long Excess, int Limit)[] own = [.. unit.Vehicles.Select(v => ClassLimits.Own(unit.LimitKmh, v.Class)).Zip(unit.Vehicles, (l, v) => ((long)Math.Round(v.SpeedKmh * 100) - l * 100L, l))];
+        long[] excessCenti = [.. own.Select(o => o.Excess)];
+        long Over(int fromExclusive, int? toInclusive, Func<int, bool> roads) => own.LongCount(o => roads(o.Limit) && o.Excess > fromExclusive * 100L && (toInclusive is not { } to || o.Excess <= to * 100L));
 
         // Percentiles within the histogram's 1 km/h resolution; the maximum exactly.
         Assert.InRange(all.GetProperty("v50Kmh").GetDouble(), raw[(int)Math.Ceiling(0.50 * n) - 1] - 1, raw[(int)Math.Ceiling(0.50 * n) - 1] + 1);
@@ -74,15 +76,19 @@ public sealed class ReportThroughWorkerTests
         Assert.Equal(excessCenti.Count(e => e <= 500) / n, index.GetProperty("shareWithinLimitPlus5").GetDouble(), 1e-12);
         Assert.Equal(excessCenti.Count(e => e > 3000) / n, index.GetProperty("shareMoreThan30Over").GetDouble(), 1e-12);
 
-        // Fine bands: over by (0,10], (10,15], …, (35,40], more than 40.
-        int[] fineEdges = [0, 10, 15, 20, 25, 30, 35, 40];
-        long[] fines = [.. fineEdges.Select((from, i) => Over(from, i + 1 < fineEdges.Length ? fineEdges[i + 1] : null))];
+        // Fine bands: over by (0,10], (10,15], …, (35,40], (40,50], more than 50.
+        int[] fineEdges = [0, 10, 15, 20, 25, 30, 35, 40, 50];
+        long[] fines = [.. fineEdges.Select((from, i) => Over(from, i + 1 < fineEdges.Length ? fineEdges[i + 1] : null, _ => true))];
         Assert.Equal(fines, all.GetProperty("fineBands").EnumerateArray().Select(b => b.GetProperty("vehicles").GetInt64()));
 
-        // Licence bands depend on the road: limit 30 or lower, or 40 and higher.
-        int[] licenceEdges = unit.LimitKmh <= 30 ? [15, 20, 30, 40, 50] : [24, 30, 40, 50, 60, 70, 80];
-        long[] licences = [.. licenceEdges.Select((from, i) => Over(from, i + 1 < licenceEdges.Length ? licenceEdges[i + 1] : null))];
-        Assert.Equal(licences, all.GetProperty("licenceBands").EnumerateArray().Select(b => b.GetProperty("vehicles").GetInt64()));
+        // Licence bands depend on the limit: 30 or lower, or 40 and higher (an A-traktor counts as under 30 anywhere).
+        int[] low = [15, 20, 30, 40, 50, 60];
+        int[] high = [24, 30, 40, 50, 60, 70, 80];
+        long[] lowCounts = [.. low.Select((from, i) => Over(from, i + 1 < low.Length ? low[i + 1] : null, l => l <= 30))];
+        long[] highCounts = [.. high.Select((from, i) => Over(from, i + 1 < high.Length ? high[i + 1] : null, l => l > 30))];
+        JsonElement[] licenceRows = [.. all.GetProperty("licenceBands").EnumerateArray()];
+        Assert.Equal(own.Any(o => o.Limit <= 30) ? lowCounts : [], licenceRows.Where(r => r.GetProperty("roads").GetString() == "limit<=30").Select(r => r.GetProperty("vehicles").GetInt64()));
+        Assert.Equal(own.Any(o => o.Limit > 30) ? highCounts : [], licenceRows.Where(r => r.GetProperty("roads").GetString() == "limit>=40").Select(r => r.GetProperty("vehicles").GetInt64()));
 
         // Classes as the units reported them; hours with data.
         JsonElement classes = all.GetProperty("classes");

@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Threading.Channels;
+using Ale.Speed.Analysis.Time;
+using Ale.Speed.Core.Bins;
+using Ale.Speed.Core.Sites;
+using Ale.Speed.Core.Vehicles;
+using Ale.Speed.Influx.Bins;
+using Ale.Speed.Influx.LineProtocol;
+
+namespace Ale.Speed.Benchmarks.Load;
+
+/// <summary>
+/// The read-side load tool (docs/performance.md, scripts/bench-read.sh): generates N sites × D days of traffic as bins
+/// directly — vehicles drawn per 5-minute window from a weekly profile and added to bins, no frames, no worker — and
+/// stores the 5-minute bins and/or their hour and day rollups in an InfluxDB 1.x on loopback, and writes a configuration
+/// naming the sites. Deterministic for a seed.
+/// <code>load --url http://127.0.0.1:18096 --db ale_speed_read --sites 50 --from 2025-01-01 --days 365 --levels window,hour,day --window-sites 5 --config-out F --data-dir D</code>
+/// </summary>
+public static class ReadLoad
+{
+    private const long WindowMs = 300_000;
+    private const int BatchLines = 5000;
+    private static readonly int[] s_limits = [30, 40, 50, 60, 70, 80];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = Options.Parse(args);
+        var stopwatch = Stopwatch.StartNew();
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+        var channel = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        Task writer = PostAllAsync(http, options, channel.Reader);
+        long[] written = new long[3];
+        try
+        {
+            Generate(options, channel.Writer, written);
+        }
+        finally
+        {
+            channel.Writer.Complete();
+        }
+
+        await writer.ConfigureAwait(false);
+        if (options.ConfigOut is not null)
+        {
+            await File.WriteAllTextAsync(options.ConfigOut, Config(options)).ConfigureAwait(false);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{options.Sites} sites × {options.Days} days from {options.From:yyyy-MM-dd}: {written[0]:N0} window bins, {written[1]:N0} hour rollups, {written[2]:N0} day rollups stored in {stopwatch.Elapsed.TotalSeconds:F1} s"));
+        return 0;
+    }
+
+    private static void Generate(Options options, ChannelWriter<byte[]> output, long[] written)
+    {
+        var encoder = new BinPointEncoder();
+        using var batch = new LineBatch(TimestampPrecision.Seconds, 4 * 1024 * 1024);
+        var hours = new RollupBuilder(RollupLevel.Hour, StockholmTime.Zone);
+        var days = new RollupBuilder(RollupLevel.Day, StockholmTime.Zone);
+        long fromMs = StockholmTime.StartOfDay(DateOnly.FromDateTime(options.From));
+        long toMs = StockholmTime.StartOfDay(DateOnly.FromDateTime(options.From).AddDays(options.Days));
+        double[] profile = WeekProfile();
+        for (int s = 0; s < options.Sites; s++)
+        {
+            var random = new Random(options.Seed * 1000 + s);
+            string siteId = SiteId(s);
+            int limit = s_limits[s % s_limits.Length];
+            double dailyPerDirection = 400 + (s * 397 % 3000);
+            double offset = -4 + (s * 7 % 13);
+            bool writeWindows = options.Levels.Contains(RollupLevel.Window) && s < options.WindowSites;
+            foreach (Direction direction in (Direction[])[Direction.Approaching, Direction.Receding])
+            {
+                for (long day = fromMs; day < toMs; day = Rollups.NextDayStart(day, StockholmTime.Zone))
+                {
+                    long dayEnd = Rollups.NextDayStart(day, StockholmTime.Zone);
+                    for (long window = day; window < dayEnd; window += WindowMs)
+                    {
+                        int hourOfWeek = StockholmTime.HourOfWeek(window);
+                        int n = Poisson(random, dailyPerDirection * profile[hourOfWeek] / 12);
+                        if (n == 0)
+                        {
+                            continue;
+                        }
+
+                        var bin = new Bin(limit);
+                        double mean = limit + offset + (hourOfWeek % 24 is < 5 or >= 22 ? 6 : 0);
+                        for (int v = 0; v < n; v++)
+                        {
+                            double speed = Math.Clamp(mean + 8 * Normal(random), 3, 220);
+                            bin.Add(Math.Round(speed, 1), Class(random));
+                        }
+
+                        var key = new BinKey(siteId, direction, DisplayMode.DisplayOn, window);
+                        hours.Add(key, bin);
+                        days.Add(key, bin);
+                        if (writeWindows)
+                        {
+                            encoder.Write(batch.Writer, RollupLevel.Window, key, bin, options.Writer, WindowMs, TimestampPrecision.Seconds, 0);
+                            written[0]++;
+                            Flush(batch, output, force: false);
+                        }
+                    }
+
+                    foreach (RollupBuilder builder in (RollupBuilder[])[hours, days])
+                    {
+                        if (options.Levels.Contains(builder.Level))
+                        {
+                            foreach (Rollup rollup in builder.Built())
+                            {
+                                encoder.Write(batch.Writer, rollup.Level, rollup.Key, rollup.Bin, options.Writer, rollup.LengthMs, TimestampPrecision.Seconds, rollup.HourMask);
+                                written[rollup.Level == RollupLevel.Hour ? 1 : 2]++;
+                            }
+                        }
+
+                        builder.Clear();
+                    }
+
+                    Flush(batch, output, force: false);
+                }
+            }
+        }
+
+        Flush(batch, output, force: true);
+    }
+
+    private static void Flush(LineBatch batch, ChannelWriter<byte[]> output, bool force)
+    {
+        if (batch.Count >= BatchLines || (force && batch.Count > 0))
+        {
+            byte[] body = batch.GetLines(0, batch.Count).ToArray();
+            batch.Clear();
+            while (!output.TryWrite(body))
+            {
+                output.WaitToWriteAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
+    }
+
+    private static async Task PostAllAsync(HttpClient http, Options options, ChannelReader<byte[]> input)
+    {
+        var uri = new Uri(options.Url, $"write?db={Uri.EscapeDataString(options.Database)}&precision=s");
+        while (await input.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (input.TryRead(out byte[]? body))
+            {
+                using var content = new ByteArrayContent(body);
+                content.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+                using HttpResponseMessage response = await http.PostAsync(uri, content).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new InvalidOperationException($"InfluxDB refused a batch: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync().ConfigureAwait(false)}");
+                }
+            }
+        }
+    }
+
+    /// <summary>Relative traffic per local hour of the week (Monday 00 first): commuter peaks on weekdays, flatter weekends, quiet nights.</summary>
+    private static double[] WeekProfile()
+    {
+        double[] day = [0.2, 0.1, 0.1, 0.1, 0.3, 1.0, 3.0, 6.0, 7.0, 5.0, 4.5, 4.5, 5.0, 5.0, 5.5, 6.5, 7.5, 7.0, 5.0, 3.5, 2.5, 1.8, 1.0, 0.5];
+        double[] weekend = [0.6, 0.4, 0.3, 0.2, 0.2, 0.4, 0.8, 1.5, 2.5, 3.5, 4.5, 5.0, 5.0, 5.0, 4.8, 4.5, 4.2, 3.8, 3.2, 2.6, 2.0, 1.5, 1.0, 0.7];
+        double total = day.Sum();
+        var week = new double[168];
+        for (int h = 0; h < 168; h++)
+        {
+            week[h] = (h / 24 < 5 ? day[h % 24] : weekend[h % 24]) / total;
+        }
+
+        return week;
+    }
+
+    private static int Poisson(Random random, double lambda)
+    {
+        if (lambda > 30)
+        {
+            return Math.Max(0, (int)Math.Round(lambda + Math.Sqrt(lambda) * Normal(random)));
+        }
+
+        double limit = Math.Exp(-lambda), p = random.NextDouble();
+        int k = 0;
+        while (p > limit)
+        {
+            k++;
+            p *= random.NextDouble();
+        }
+
+        return k;
+    }
+
+    private static double Normal(Random random)
+        => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    private static VehicleClass Class(Random random) => random.Next(1000) switch
+    {
+        < 920 => VehicleClass.Car,
+        < 970 => VehicleClass.Heavy,
+        < 980 => VehicleClass.Moped,
+        < 990 => VehicleClass.Motorcycle,
+        < 995 => VehicleClass.ATraktor,
+        _ => VehicleClass.Bicycle,
+    };
+
+    private static string SiteId(int s) => string.Create(CultureInfo.InvariantCulture, $"load-site-{s + 1:00}");
+
+    private static string Config(Options options)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $$"""{ "AleSpeed": { "DataDirectory": "{{options.DataDirectory}}", "Sites": [""");
+        for (int s = 0; s < options.Sites; s++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $$"""{{(s > 0 ? "," : "")}} { "Id": "{{SiteId(s)}}", "Name": "Load site {{s + 1}}", "SpeedLimitKmh": {{s_limits[s % s_limits.Length]}} }""");
+        }
+
+        text.Append("], \"Units\": [");
+        for (int s = 0; s < options.Sites; s++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $$"""{{(s > 0 ? "," : "")}} { "Id": "u-load-{{s + 1:00}}", "Site": "{{SiteId(s)}}", "Transport": "mqtt", "Format": "canonical" }""");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $$"""], "Influx": { "Url": "{{options.Url}}", "Api": "v1", "Database": "{{options.Database}}"{{(options.ReadRollups ? ", \"ReadRollups\": true" : "")}} }, "Mqtt": { "Url": "mqtt://127.0.0.1:1" } } }""");
+        return text.ToString();
+    }
+
+    private sealed record Options(Uri Url, string Database, int Sites, DateTime From, int Days, HashSet<RollupLevel> Levels, int WindowSites,
+        string Writer, int Seed, string? ConfigOut, string DataDirectory, bool ReadRollups)
+    {
+        public static Options Parse(string[] args)
+        {
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (int i = 1; i + 1 < args.Length; i += 2)
+            {
+                values[args[i]] = args[i + 1];
+            }
+
+            string Get(string key, string fallback) => values.GetValueOrDefault(key, fallback);
+            HashSet<RollupLevel> levels = [.. Get("--levels", "window,hour,day").Split(',').Select(l => l switch
+            {
+                "window" => RollupLevel.Window,
+                "hour" => RollupLevel.Hour,
+                "day" => RollupLevel.Day,
+                _ => throw new ArgumentException($"--levels: '{l}' is not window, hour or day."),
+            })];
+            int sites = int.Parse(Get("--sites", "50"), CultureInfo.InvariantCulture);
+            return new Options(new Uri(Get("--url", "http://127.0.0.1:18096/")), Get("--db", "ale_speed_read"), sites,
+                DateTime.ParseExact(Get("--from", "2025-01-01"), "yyyy-MM-dd", CultureInfo.InvariantCulture), int.Parse(Get("--days", "365"), CultureInfo.InvariantCulture),
+                levels, int.Parse(Get("--window-sites", Get("--sites", "50")), CultureInfo.InvariantCulture), Get("--writer", "load"),
+                int.Parse(Get("--seed", "1"), CultureInfo.InvariantCulture), values.GetValueOrDefault("--config-out"), Get("--data-dir", ".data/bench-read/data"),
+                Get("--read-rollups", "true") == "true");
+        }
+    }
+}

@@ -1,0 +1,130 @@
+namespace Ale.Speed.Core.Bins;
+
+/// <summary>How finely stored bins are merged: the binner's windows, or rollups per local hour or local day.</summary>
+public enum RollupLevel
+{
+    /// <summary>The binner's windows (5 minutes by default), as the worker writes them.</summary>
+    Window,
+
+    /// <summary>The merge of the windows that start in one hour (a UTC hour is a local hour where offsets are whole hours).</summary>
+    Hour,
+
+    /// <summary>The merge of the windows that start in one local day (23, 24 or 25 hours across a daylight-saving shift).</summary>
+    Day,
+}
+
+/// <summary>One stretch of window starts [<see cref="FromMs"/>, <see cref="ToMs"/>) read from one <see cref="RollupLevel"/>.</summary>
+public readonly record struct RollupSpan(RollupLevel Level, long FromMs, long ToMs);
+
+/// <summary>
+/// The rollup keys (which hour and which local day a window belongs to) and the tiling of a range by the coarsest levels.
+/// A rollup holds the bins whose window <em>starts</em> in it, so a rollup is exactly the merge of those bins whatever
+/// the window length, and a range [from, to) — the bins whose window starts in it — is tiled exactly.
+/// </summary>
+/// <remarks>Hours are UTC hours: this holds for zones whose offsets are whole hours (Europe/Stockholm).</remarks>
+public static class Rollups
+{
+    public const long HourMs = 3_600_000;
+
+    /// <summary>The start of the hour holding <paramref name="unixMs"/> (floor, also before 1970).</summary>
+    public static long HourStart(long unixMs) => BinningOptions.WindowStartOf(unixMs, HourMs);
+
+    /// <summary>The start of the local day holding <paramref name="unixMs"/>: its local midnight.</summary>
+    public static long DayStart(long unixMs, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        DateTime local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UnixEpoch.AddMilliseconds(unixMs), zone);
+        return MidnightOf(DateOnly.FromDateTime(local), zone);
+    }
+
+    /// <summary>The start of the local day after the one starting at <paramref name="dayStartMs"/>.</summary>
+    public static long NextDayStart(long dayStartMs, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        // Any instant 26 h on lies in the next day or the one after (days have 23 to 25 hours).
+        long later = DayStart(dayStartMs + 26 * HourMs, zone);
+        return later - dayStartMs > 25 * HourMs ? DayStart(later - 1, zone) : later;
+    }
+
+    /// <summary>The rollup of <paramref name="level"/> that a window starting at <paramref name="windowStartMs"/> belongs to.</summary>
+    public static long KeyOf(RollupLevel level, long windowStartMs, TimeZoneInfo zone) => level switch
+    {
+        RollupLevel.Hour => HourStart(windowStartMs),
+        RollupLevel.Day => DayStart(windowStartMs, zone),
+        _ => windowStartMs,
+    };
+
+    /// <summary>The end of the rollup of <paramref name="level"/> starting at <paramref name="startMs"/>.</summary>
+    public static long EndOf(RollupLevel level, long startMs, long windowMs, TimeZoneInfo zone) => level switch
+    {
+        RollupLevel.Hour => startMs + HourMs,
+        RollupLevel.Day => NextDayStart(startMs, zone),
+        _ => startMs + windowMs,
+    };
+
+    /// <summary>
+    /// Splits [<paramref name="fromMs"/>, <paramref name="toMs"/>) into spans read from the coarsest level that fits
+    /// whole: local days, hours at the edges, windows for what is left of an hour (at most five spans, in time order).
+    /// </summary>
+    /// <param name="coarsest">The coarsest level the caller can use (hours when it groups by hour).</param>
+    public static List<RollupSpan> Tile(long fromMs, long toMs, TimeZoneInfo zone, RollupLevel coarsest = RollupLevel.Day)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var spans = new List<RollupSpan>(5);
+        if (toMs <= fromMs)
+        {
+            return spans;
+        }
+
+        long firstHour = HourStart(fromMs) == fromMs ? fromMs : HourStart(fromMs) + HourMs;
+        long lastHourEnd = HourStart(toMs);
+        if (coarsest == RollupLevel.Window || firstHour >= lastHourEnd)
+        {
+            spans.Add(new RollupSpan(RollupLevel.Window, fromMs, toMs));
+            return spans;
+        }
+
+        long firstDay = DayStart(firstHour, zone);
+        if (firstDay < firstHour)
+        {
+            firstDay = NextDayStart(firstDay, zone);
+        }
+
+        long lastDayEnd = DayStart(lastHourEnd, zone);
+        Add(spans, RollupLevel.Window, fromMs, firstHour);
+        if (coarsest == RollupLevel.Day && firstDay < lastDayEnd)
+        {
+            Add(spans, RollupLevel.Hour, firstHour, firstDay);
+            Add(spans, RollupLevel.Day, firstDay, lastDayEnd);
+            Add(spans, RollupLevel.Hour, lastDayEnd, lastHourEnd);
+        }
+        else
+        {
+            Add(spans, RollupLevel.Hour, firstHour, lastHourEnd);
+        }
+
+        Add(spans, RollupLevel.Window, lastHourEnd, toMs);
+        return spans;
+
+        static void Add(List<RollupSpan> spans, RollupLevel level, long from, long to)
+        {
+            if (from < to)
+            {
+                spans.Add(new RollupSpan(level, from, to));
+            }
+        }
+    }
+
+    private static long MidnightOf(DateOnly date, TimeZoneInfo zone)
+    {
+        DateTime midnight = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        // Where a shift skips midnight, the day starts at the first local time that exists.
+        while (zone.IsInvalidTime(midnight))
+        {
+            midnight = midnight.AddMinutes(30);
+        }
+
+        TimeSpan offset = zone.IsAmbiguousTime(midnight) ? zone.GetAmbiguousTimeOffsets(midnight).Max() : zone.GetUtcOffset(midnight);
+        return new DateTimeOffset(midnight, offset).ToUnixTimeMilliseconds();
+    }
+}

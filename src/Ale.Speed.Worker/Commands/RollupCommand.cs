@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Globalization;
+using Ale.Speed.Analysis.Time;
+using Ale.Speed.Influx.Bins;
+using Ale.Speed.Influx.Querying;
+using Ale.Speed.Influx.Writing;
+using Ale.Speed.Worker.Configuration;
+using Ale.Speed.Worker.Hosting;
+
+namespace Ale.Speed.Worker.Commands;
+
+/// <summary>
+/// <c>ale-speed rollup --config F --from T --to T</c>: builds the hour and day rollups (docs/schema.md) of the stored
+/// 5-minute bins of every local day the range touches. Idempotent; exit code 3 when InfluxDB cannot be read or written.
+/// </summary>
+internal static class RollupCommand
+{
+    public static Command Create(Option<FileInfo> config)
+    {
+        var from = new Option<string>("--from") { Description = "Start (ISO 8601; without an offset: Europe/Stockholm time); its whole local day is rebuilt.", Required = true };
+        var to = new Option<string>("--to") { Description = "End, exclusive; the local day holding the last instant is rebuilt whole.", Required = true };
+        var command = new Command("rollup", "Build the hour and day rollups of stored 5-minute bins (whole local days; idempotent).") { config, from, to };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, parse.GetValue(from), parse.GetValue(to), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(FileInfo config, string? from, string? to, CancellationToken cancellationToken)
+    {
+        WorkerSettings? settings = WorkerApp.LoadSettings(config.FullName, Console.Error);
+        if (settings is null)
+        {
+            return 2;
+        }
+
+        if (!PeriodParser.TryParse(from, to, out Period period, out string? error))
+        {
+            await Console.Error.WriteLineAsync($"error: {error}".AsMemory(), cancellationToken).ConfigureAwait(false);
+            return 2;
+        }
+
+        using var http = new HttpClient { Timeout = settings.Options.Influx.Timeout };
+        using var writer = new InfluxWriter(http, settings.Influx);
+        var backfill = new RollupBackfill(WorkerApp.CreateBinReader(settings, http), writer, StockholmTime.Zone);
+        try
+        {
+            RollupBackfillSummary summary = await backfill.RunAsync(period.FromMs, period.ToMs, cancellationToken).ConfigureAwait(false);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{summary.Days} local days from {StockholmTime.ToLocal(summary.FromMs):yyyy-MM-dd}: {summary.WindowsRead} bins read, {summary.HourRollups} hour and {summary.DayRollups} day rollups written"));
+            if (summary.Failure is { } failure)
+            {
+                await Console.Error.WriteLineAsync($"error: InfluxDB did not store the rollups ({failure.Failure}, HTTP {failure.StatusCode}: {failure.Message}); run the command again.".AsMemory(), cancellationToken).ConfigureAwait(false);
+                return 3;
+            }
+
+            return 0;
+        }
+        catch (Exception ex) when (ex is InfluxQueryException or HttpRequestException or TaskCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"error: cannot read the stored bins from {settings.Options.Influx.Url}: {ex.Message}".AsMemory(), cancellationToken).ConfigureAwait(false);
+            return 3;
+        }
+    }
+}
