@@ -43,17 +43,18 @@ public abstract class PipelineBenchmarks
             Directions = s.Directions,
         })];
 
-        // And so must the project's path: the same vehicles, except a unit's last burst when the cut at exactly
+        // And so must the project's path: at least the bursts, except a unit's last burst when the cut at exactly
         // FramesPerFormat lines left fewer of its readings than the detector needs (the simulator sends 4 to 15 per
-        // burst, so such a burst exists only because of the cut; the baseline has no minimum and counts it).
+        // burst, so such a burst exists only because of the cut; the baseline has no minimum and counts it), and at
+        // most the vehicles behind them (the detector splits some bursts the radar merged).
         PrepareIngest();
         PipelineResult ours = Pipeline();
         int expected = Input.ExpectedVehicles - BurstsCutShort();
-        if (ours.Vehicles != expected || ours.Rejected != 0)
+        if (ours.Vehicles < expected || ours.Vehicles > Input.SimulatedVehicles || ours.Rejected != 0)
         {
             throw new InvalidOperationException(
-                $"{Format}: the pipeline found {ours.Vehicles} vehicles ({ours.Rejected} rejected), expected {expected} "
-                + $"({Input.ExpectedVehicles} sent, {Input.ExpectedVehicles - expected} cut short by the end of the input).");
+                $"{Format}: the pipeline found {ours.Vehicles} vehicles ({ours.Rejected} rejected), expected {expected} to {Input.SimulatedVehicles} "
+                + $"({Input.ExpectedVehicles} bursts sent, {Input.ExpectedVehicles - expected} cut short by the end of the input).");
         }
     }
 

@@ -18,10 +18,17 @@ internal static class Program
         var run = new Command("run", "Run the edge worker: sources → journal → bins → InfluxDB.") { config, exitWhenDone };
         run.SetAction(async (parse, cancellationToken) =>
         {
-            WorkerSettings? settings = WorkerApp.LoadSettings(parse.GetValue(config)!.FullName, Console.Error);
+            WorkerSettings? settings = WorkerApp.LoadSettings(parse.GetValue(config)!.FullName, Console.Error, forRun: true);
             if (settings is null)
             {
                 return 2;
+            }
+
+            using DataDirectoryLock? claim = DataDirectoryLock.TryAcquire(settings.DataDirectory, TimeProvider.System, out string? refusal);
+            if (claim is null)
+            {
+                Console.Error.WriteLine($"error: {refusal}");
+                return 3;
             }
 
             using IHost host = WorkerApp.Build(settings, parse.GetValue(exitWhenDone));

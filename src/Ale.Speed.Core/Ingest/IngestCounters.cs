@@ -33,6 +33,12 @@ public sealed class IngestCounters
     /// <summary>Readings discarded by the detector as noise (bursts below the minimum).</summary>
     public long NoiseReadings { get; internal set; }
 
+    /// <summary>Vehicles the detector told apart from a burst that would otherwise have counted once (dense traffic).</summary>
+    public long SplitBursts { get; internal set; }
+
+    /// <summary>Hours in which the detector found at least <c>DetectorOptions.HighFlowPerHour</c> vehicles: counts there may be low.</summary>
+    public long HighFlowHours { get; internal set; }
+
     /// <summary>Vehicles the parser reported or the detector completed, before filtering.</summary>
     public long Vehicles { get; internal set; }
 
@@ -64,6 +70,6 @@ public sealed class IngestCounters
     internal void Reset()
     {
         Array.Clear(_rejects);
-        Frames = NoTargetFrames = RangeReports = DeviceMessages = Readings = UntrackedReadings = NoiseReadings = Vehicles = VehiclesAccepted = 0;
+        Frames = NoTargetFrames = RangeReports = DeviceMessages = Readings = UntrackedReadings = NoiseReadings = SplitBursts = HighFlowHours = Vehicles = VehiclesAccepted = 0;
     }
 }

@@ -150,6 +150,10 @@ public sealed class UnitIngest
             {
                 // No streaming format carries wall-clock time: its vehicles are stamped with (device-clock mapped) arrival times.
                 Deliver(completed, sink, ref nowMs);
+                while (_detector.TryTakeCompleted(out completed))
+                {
+                    Deliver(completed, sink, ref nowMs);
+                }
             }
 
             counters.UntrackedReadings += untracked;
@@ -210,7 +214,11 @@ public sealed class UnitIngest
         if (_detector is not null && _detector.TryFlush(detectorNowMs, out Vehicle completed))
         {
             long filterNowMs = NoTime;
-            Deliver(completed, sink, ref filterNowMs);
+            do
+            {
+                Deliver(completed, sink, ref filterNowMs);
+            }
+            while (_detector.TryTakeCompleted(out completed));
         }
 
         SyncNoise();
@@ -223,7 +231,11 @@ public sealed class UnitIngest
         if (_detector is not null && _detector.TryComplete(out Vehicle completed))
         {
             long filterNowMs = NoTime;
-            Deliver(completed, sink, ref filterNowMs);
+            do
+            {
+                Deliver(completed, sink, ref filterNowMs);
+            }
+            while (_detector.TryTakeCompleted(out completed));
         }
 
         SyncNoise();
@@ -265,6 +277,8 @@ public sealed class UnitIngest
         if (_detector is not null)
         {
             Counters.NoiseReadings = _detector.NoiseReadings;
+            Counters.SplitBursts = _detector.SplitBursts;
+            Counters.HighFlowHours = _detector.HighFlowHours;
         }
     }
 }

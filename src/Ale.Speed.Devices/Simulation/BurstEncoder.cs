@@ -44,7 +44,90 @@ internal abstract class BurstEncoder : FrameEncoder
     {
     }
 
+    /// <summary>One frame of several targets, strongest first; units that report one target write the first.</summary>
+    private protected virtual void WriteTargets(LineWriter line, ReadOnlySpan<BeamReading> readings, DeviceClock clock)
+        => WriteReading(line, readings[0].Reading, readings[0].Direction, clock);
+
     private protected sealed override IEnumerable<long> EncodeLines(IEnumerable<SimulatedVehicle> vehicles, LineWriter line, List<RadarTarget> targets)
+    {
+        if (Options.Beam is { } beam)
+        {
+            beam.Validate();
+            return EncodeBeam(vehicles, beam, line, targets);
+        }
+
+        return EncodeSequential(vehicles, line, targets);
+    }
+
+    /// <summary>
+    /// Dense traffic: every vehicle is in the beam from its time for (beam length + its length) / speed, whatever else
+    /// is there; each frame reports the strongest <see cref="BeamOptions.Targets"/> of the vehicles in the beam at that
+    /// moment. Each vehicle is one <see cref="RadarTarget"/> (what a perfect detector would find).
+    /// </summary>
+    private IEnumerable<long> EncodeBeam(IEnumerable<SimulatedVehicle> vehicles, BeamOptions beam, LineWriter line, List<RadarTarget> targets)
+    {
+        var random = new SimulationRandom(SimulationRandom.Mix(Options.Seed, (ulong)Format));
+        var clock = new DeviceClock();
+        var inBeam = new List<BeamVehicle>();
+        var frame = new List<BeamReading>();
+        using IEnumerator<SimulatedVehicle> next = vehicles.GetEnumerator();
+        bool more = next.MoveNext();
+        long timeMs = long.MinValue;
+        long lastFrameMs = long.MinValue;
+        while (more || inBeam.Count > 0)
+        {
+            if (inBeam.Count == 0)
+            {
+                long entryMs = next.Current.TimestampMs;
+                if (IdleIntervalMs > 0 && lastFrameMs != long.MinValue)
+                {
+                    for (long t = lastFrameMs + IdleIntervalMs; t <= lastFrameMs + IdleWindowMs && t < entryMs; t += IdleIntervalMs)
+                    {
+                        line.Clear();
+                        WriteIdle(line, clock);
+                        clock.Tick++;
+                        clock.LineIndex++;
+                        yield return t;
+                    }
+                }
+
+                timeMs = Math.Max(timeMs, entryMs);
+            }
+
+            while (more && next.Current.TimestampMs <= timeMs)
+            {
+                SimulatedVehicle vehicle = next.Current;
+                clock.PowerOnMs ??= Options.DevicePowerOnMs ?? vehicle.TimestampMs - 100_000;
+                var entering = new BeamVehicle(vehicle, ReportsDirection ? Normalise(vehicle.Direction) : Direction.Unknown, beam.LengthMetres, ref random);
+                inBeam.Add(entering);
+                targets.Add(new RadarTarget(entering.EntryMs, entering.ExitMs, vehicle.SpeedKmh, entering.Direction,
+                    (int)((entering.ExitMs - entering.EntryMs) / beam.IntervalMs), 1, clock.LineIndex));
+                more = next.MoveNext();
+            }
+
+            frame.Clear();
+            inBeam.RemoveAll(v => v.ExitMs <= timeMs);
+            foreach (BeamVehicle vehicle in inBeam)
+            {
+                frame.Add(new BeamReading(vehicle.ReadingAt(timeMs, ref random), vehicle.Direction));
+            }
+
+            if (frame.Count > 0)
+            {
+                frame.Sort(static (a, b) => b.Reading.Magnitude.CompareTo(a.Reading.Magnitude));
+                line.Clear();
+                WriteTargets(line, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(frame)[..Math.Min(beam.Targets, frame.Count)], clock);
+                clock.Tick++;
+                clock.LineIndex++;
+                lastFrameMs = timeMs;
+                yield return timeMs;
+            }
+
+            timeMs += beam.IntervalMs;
+        }
+    }
+
+    private IEnumerable<long> EncodeSequential(IEnumerable<SimulatedVehicle> vehicles, LineWriter line, List<RadarTarget> targets)
     {
         var random = new SimulationRandom(SimulationRandom.Mix(Options.Seed, (ulong)Format));
         var burst = new PendingBurst();
@@ -131,7 +214,7 @@ internal abstract class BurstEncoder : FrameEncoder
         // The peak is the last reading, or the one before it when the vehicle is already leaving the beam.
         int peakIndex = count - 1 - (random.NextBool(0.4) ? 1 : 0);
         double startFraction = random.NextDouble(0.80, 0.92);
-        double magnitudeBase = MagnitudeBase(vehicle.Class) * random.NextDouble(0.6, 1.4);
+        double magnitudeBase = BurstEncoderMagnitudes.Base(vehicle.Class) * random.NextDouble(0.6, 1.4);
         for (int i = 0; i < count; i++)
         {
             // Below 0.99 of the peak everywhere else, so no rounding on the wire lifts a reading above the peak.
@@ -148,16 +231,6 @@ internal abstract class BurstEncoder : FrameEncoder
         burst.IntervalMs = intervalMs;
         burst.MagnitudeBase = magnitudeBase;
     }
-
-    private static double MagnitudeBase(VehicleClass vehicleClass) => vehicleClass switch
-    {
-        VehicleClass.Heavy => 6000,
-        VehicleClass.Car or VehicleClass.Other or VehicleClass.Unknown => 1800,
-        VehicleClass.ATraktor => 1600,
-        VehicleClass.Motorcycle => 700,
-        VehicleClass.Moped => 400,
-        _ => 250,
-    };
 
     private sealed class PendingBurst
     {
@@ -185,8 +258,78 @@ internal abstract class BurstEncoder : FrameEncoder
     }
 }
 
+/// <summary>Typical signal strength per vehicle class (a truck reflects far more than a moped).</summary>
+internal static class BurstEncoderMagnitudes
+{
+    public static double Base(VehicleClass vehicleClass) => vehicleClass switch
+    {
+        VehicleClass.Heavy => 6000,
+        VehicleClass.Car or VehicleClass.Other or VehicleClass.Unknown => 1800,
+        VehicleClass.ATraktor => 1600,
+        VehicleClass.Motorcycle => 700,
+        VehicleClass.Moped => 400,
+        _ => 250,
+    };
+}
+
 /// <summary>One reading of a burst: when it arrives, the measured speed in km/h, the signal magnitude.</summary>
 internal readonly record struct BurstReading(long TimeMs, double Kmh, double Magnitude);
+
+/// <summary>One target of a frame in the dense-traffic model.</summary>
+internal readonly record struct BeamReading(BurstReading Reading, Direction Direction);
+
+/// <summary>
+/// A vehicle driving through the beam: readings rise from 80–92 % of its speed to exactly its speed at 75–95 % of the
+/// way through, then 96–99 %; the signal swells and fades as it crosses the beam (peak in the middle).
+/// </summary>
+internal sealed class BeamVehicle
+{
+    private readonly double _kmh;
+    private readonly double _startFraction;
+    private readonly double _peakAt;
+    private readonly double _magnitudeBase;
+    private bool _peakReported;
+
+    public BeamVehicle(in SimulatedVehicle vehicle, Direction direction, double beamMetres, ref SimulationRandom random)
+    {
+        _kmh = vehicle.SpeedKmh;
+        Direction = direction;
+        EntryMs = vehicle.TimestampMs;
+        double metres = beamMetres + (double.IsFinite(vehicle.LengthMetres) ? vehicle.LengthMetres : 4.5);
+        ExitMs = EntryMs + (long)Math.Round(metres / (Math.Max(_kmh, 1.0) / 3.6) * 1000);
+        _startFraction = random.NextDouble(0.80, 0.92);
+        _peakAt = random.NextDouble(0.75, 0.95);
+        _magnitudeBase = BurstEncoderMagnitudes.Base(vehicle.Class) * random.NextDouble(0.6, 1.4);
+    }
+
+    public Direction Direction { get; }
+
+    public long EntryMs { get; }
+
+    public long ExitMs { get; }
+
+    public BurstReading ReadingAt(long timeMs, ref SimulationRandom random)
+    {
+        double through = (timeMs - EntryMs) / (double)(ExitMs - EntryMs);
+        double fraction;
+        if (through < _peakAt)
+        {
+            fraction = Math.Min(0.99, (_startFraction + ((1.0 - _startFraction) * through / _peakAt)) * (1.0 + (0.004 * random.NextGaussian())));
+        }
+        else if (!_peakReported)
+        {
+            _peakReported = true;
+            fraction = 1.0;
+        }
+        else
+        {
+            fraction = random.NextDouble(0.96, 0.99);
+        }
+
+        double magnitude = _magnitudeBase * (0.3 + (0.7 * Math.Sin(Math.PI * through))) * random.NextDouble(0.95, 1.05);
+        return new BurstReading(timeMs, _kmh * fraction, magnitude);
+    }
+}
 
 /// <summary>Per-stream state of the simulated unit.</summary>
 internal sealed class DeviceClock

@@ -101,6 +101,25 @@ internal sealed class Ops243CsvEncoder : Ops243Encoder
         line.Append(SignedSpeed(reading, direction), SpeedFormat);
         line.Append("\r\n"u8);
     }
+
+    /// <summary>Several targets (<c>O2</c>…<c>O9</c>): <c>time,magnitude…,speed…</c>, strongest first.</summary>
+    private protected override void WriteTargets(LineWriter line, ReadOnlySpan<BeamReading> readings, DeviceClock clock)
+    {
+        line.Append(clock.UptimeSeconds(readings[0].Reading.TimeMs), "0.000");
+        foreach (BeamReading target in readings)
+        {
+            line.Append((byte)',');
+            line.Append(target.Reading.Magnitude, "0.0");
+        }
+
+        foreach (BeamReading target in readings)
+        {
+            line.Append((byte)',');
+            line.Append(SignedSpeed(target.Reading, target.Direction), SpeedFormat);
+        }
+
+        line.Append("\r\n"u8);
+    }
 }
 
 /// <summary>

@@ -35,6 +35,35 @@ public sealed record FrameEncoderOptions
     /// <summary>When an OPS243's uptime clock started (Unix ms); null for 100 s before the first vehicle.</summary>
     public long? DevicePowerOnMs { get; init; }
 
+    /// <summary>
+    /// Dense traffic: vehicles share the beam, each seen for as long as it takes to drive through it, and the unit
+    /// reports the strongest targets of each moment (see <see cref="BeamOptions"/>). Null (the default): the sequential
+    /// model, one burst after another (<see cref="MergeGapMs"/>). Doppler formats only.
+    /// </summary>
+    public BeamOptions? Beam { get; init; }
+
     /// <summary>Seeds the noise of readings and transmission delays.</summary>
     public ulong Seed { get; init; } = 1;
+}
+
+/// <summary>A Doppler unit's beam, for the dense-traffic model of <see cref="FrameEncoderOptions.Beam"/>.</summary>
+public sealed record BeamOptions
+{
+    /// <summary>The stretch of road the unit sees; a vehicle is in the beam while any part of it is on that stretch.</summary>
+    public double LengthMetres { get; init; } = 15;
+
+    /// <summary>Targets reported per frame, strongest first: 1 for a single-target unit (the default), up to 9 (OPS243 CSV).</summary>
+    public int Targets { get; init; } = 1;
+
+    /// <summary>Time between frames while something is in the beam.</summary>
+    public int IntervalMs { get; init; } = 60;
+
+    internal void Validate()
+    {
+        if (!(LengthMetres is > 0 and <= 500) || Targets is < 1 or > 9 || IntervalMs is < 10 or > 1000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(FrameEncoderOptions.Beam), this,
+                "Beam: length 0–500 m, 1–9 targets, 10–1000 ms between frames.");
+        }
+    }
 }

@@ -15,7 +15,7 @@ public sealed class AleSpeedOptions
     [Required]
     public string DataDirectory { get; set; } = "";
 
-    /// <summary>Tag on every stored point; several workers merge when read. Default: the host name.</summary>
+    /// <summary>Tag on every stored point; several workers merge when read. Default: the data directory's instance id.</summary>
     public string? WriterId { get; set; }
 
     public List<SiteOptions> Sites { get; set; } = [];
@@ -141,7 +141,15 @@ public sealed class DetectorSettings
 
     public int MinReadings { get; set; } = 2;
 
-    public int MaxBurstMs { get; set; } = 8000;
+    public int MaxBurstMs { get; set; } = 60_000;
+
+    public double BeamLengthMetres { get; set; } = 30;
+
+    public double SpeedJumpShare { get; set; } = 0.15;
+
+    public double MagnitudeDip { get; set; } = 0.5;
+
+    public int HighFlowPerHour { get; set; } = 600;
 }
 
 public sealed class JournalSettings

@@ -113,7 +113,16 @@ public sealed partial class WorkerSettings
 
     private static DetectorOptions ParseDetector(DetectorSettings settings, List<string> e)
     {
-        var detector = new DetectorOptions { LostAfterMs = settings.LostAfterMs, MinReadings = settings.MinReadings, MaxBurstMs = settings.MaxBurstMs };
+        var detector = new DetectorOptions
+        {
+            LostAfterMs = settings.LostAfterMs,
+            MinReadings = settings.MinReadings,
+            MaxBurstMs = settings.MaxBurstMs,
+            BeamLengthMetres = settings.BeamLengthMetres,
+            SpeedJumpShare = settings.SpeedJumpShare,
+            MagnitudeDip = settings.MagnitudeDip,
+            HighFlowPerHour = settings.HighFlowPerHour,
+        };
         if (!detector.TryValidate(out string? error))
         {
             e.Add($"{AleSpeedOptions.SectionName}:Detector:{error}");

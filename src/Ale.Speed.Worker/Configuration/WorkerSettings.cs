@@ -87,7 +87,7 @@ public sealed partial class WorkerSettings
     public bool TryGetUnit(string unitId, out UnitRegistration registration) => _units.TryGetValue(unitId, out registration!);
 
     /// <summary>Validates <paramref name="options"/>; returns the errors, each naming its configuration key.</summary>
-    public static WorkerSettings? TryCreate(AleSpeedOptions options, string hostName, out List<string> errors)
+    public static WorkerSettings? TryCreate(AleSpeedOptions options, string defaultWriterId, out List<string> errors)
     {
         var e = new List<string>();
         errors = e;
@@ -96,7 +96,7 @@ public sealed partial class WorkerSettings
             e.Add($"{Root}:DataDirectory is required (a folder for the journal and status file; it is created if missing).");
         }
 
-        string writerId = string.IsNullOrWhiteSpace(options.WriterId) ? hostName : options.WriterId.Trim();
+        string writerId = string.IsNullOrWhiteSpace(options.WriterId) ? defaultWriterId : options.WriterId.Trim();
         Dictionary<string, Site> sites = ParseSites(options, e);
         Dictionary<string, UnitRegistration> units = ParseUnits(options, sites, e);
         ValidateBinning(options.Binning, e);

@@ -17,8 +17,11 @@ namespace Ale.Speed.Worker.Hosting;
 /// <summary>The composition root: configuration → validated settings → pipeline, sources and sinks under one host.</summary>
 internal static class WorkerApp
 {
-    /// <summary>Loads the configuration file and the environment, and validates it. Errors name their key.</summary>
-    public static WorkerSettings? LoadSettings(string configPath, TextWriter errors)
+    /// <summary>
+    /// Loads the configuration file and the environment, and validates it. Errors name their key. <paramref name="forRun"/>:
+    /// the data directory's instance id (the default writer id) is created if it has none yet; other commands only read it.
+    /// </summary>
+    public static WorkerSettings? LoadSettings(string configPath, TextWriter errors, bool forRun = false)
     {
         if (!File.Exists(configPath))
         {
@@ -52,7 +55,10 @@ internal static class WorkerApp
             return null;
         }
 
-        WorkerSettings? settings = WorkerSettings.TryCreate(options, Environment.MachineName, out List<string> problems);
+        string defaultWriterId = string.IsNullOrWhiteSpace(options.DataDirectory) ? Environment.MachineName
+            : forRun ? InstanceIdentity.GetOrCreate(options.DataDirectory, Environment.MachineName)
+            : InstanceIdentity.TryRead(options.DataDirectory) ?? Environment.MachineName;
+        WorkerSettings? settings = WorkerSettings.TryCreate(options, defaultWriterId, out List<string> problems);
         foreach (string problem in problems)
         {
             errors.WriteLine($"error: {problem}");

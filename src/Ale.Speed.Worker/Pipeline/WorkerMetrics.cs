@@ -32,6 +32,10 @@ internal sealed class WorkerMetrics : IDisposable
             "Range reports read (OPS243-C), per unit: no speed, not rejects.");
         _meter.CreateObservableCounter("ale.speed.frames.device_messages", () => PerUnit(router, c => c.DeviceMessages), "{frame}",
             "Settings answers and product information read, per unit: no speed, not rejects.");
+        _meter.CreateObservableCounter("ale.speed.detector.split_bursts", () => PerUnit(router, c => c.SplitBursts), "{vehicle}",
+            "Doppler units: vehicles told apart from a burst that would otherwise have counted once (dense traffic), per unit.");
+        _meter.CreateObservableCounter("ale.speed.detector.high_flow_hours", () => PerUnit(router, c => c.HighFlowHours), "{hour}",
+            "Doppler units: hours with at least Detector HighFlowPerHour vehicles, where counts may be low (docs/vehicle-detection.md), per unit.");
         _meter.CreateObservableCounter("ale.speed.rejects", () => Rejects(router), "{reject}", "Frames and vehicles rejected, per unit and reason.");
         _meter.CreateObservableCounter("ale.speed.unknown_unit.messages", () => router.UnknownUnits.Select(
             u => new Measurement<long>(u.Value, new KeyValuePair<string, object?>("unit", u.Key))), "{message}", "Input from units that are not registered.");

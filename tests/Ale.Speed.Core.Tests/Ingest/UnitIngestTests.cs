@@ -32,7 +32,7 @@ public sealed class UnitIngestTests
     {
         UnitIngest ingest = Make(reportsVehicles: false);
         var sink = new ListSink();
-        ingest.Ingest(Bytes("40,in\n"), T0, sink);
+        ingest.Ingest(Bytes("42,in\n"), T0, sink);
         ingest.Ingest(Bytes("47.5,in\n"), T0 + 100, sink);
         ingest.Ingest(Bytes("45,in\n"), T0 + 200, sink);
         Assert.Empty(sink.Vehicles);
@@ -182,7 +182,7 @@ public sealed class UnitIngestTests
     }
 
     [Fact]
-    public void Ingest_MultiTargetFrames_FollowOneAndCountOthersUntracked()
+    public void Ingest_MultiTargetFrames_TrackEachTarget()
     {
         UnitIngest ingest = Make(reportsVehicles: false);
         var sink = new ListSink();
@@ -190,10 +190,9 @@ public sealed class UnitIngestTests
         ingest.Ingest(Bytes("31,out;52,in\n"), T0 + 100, sink);
         ingest.Complete(sink);
 
-        Vehicle v = Assert.Single(sink.Vehicles);
-        Assert.Equal((Direction.Approaching, 52.0), (v.Direction, v.SpeedKmh));
+        Assert.Equal([(Direction.Approaching, 52.0), (Direction.Receding, 31.0)], sink.Vehicles.Select(v => (v.Direction, v.SpeedKmh)));
         Assert.Equal(4, ingest.Counters.Readings);
-        Assert.Equal(2, ingest.Counters.UntrackedReadings);
+        Assert.Equal(0, ingest.Counters.UntrackedReadings);
     }
 
     [Fact]

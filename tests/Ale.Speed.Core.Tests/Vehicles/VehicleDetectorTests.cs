@@ -20,15 +20,25 @@ public sealed class VehicleDetectorTests
             if (detector.TryAdd(R(kmh, dir), ms, out Vehicle v))
             {
                 vehicles.Add(v);
+                Drain(detector, vehicles);
             }
         }
 
         if (detector.TryComplete(out Vehicle last))
         {
             vehicles.Add(last);
+            Drain(detector, vehicles);
         }
 
         return vehicles;
+    }
+
+    private static void Drain(VehicleDetector detector, List<Vehicle> vehicles)
+    {
+        while (detector.TryTakeCompleted(out Vehicle more))
+        {
+            vehicles.Add(more);
+        }
     }
 
     private const Direction In = Direction.Approaching;
@@ -102,7 +112,7 @@ public sealed class VehicleDetectorTests
     }
 
     [Fact]
-    public void TryAdd_DirectionChangeMidBurst_EndsBurstAndStartsNew()
+    public void TryAdd_OtherDirectionMidBurst_IsFollowedAsAVehicleOfItsOwn()
     {
         var detector = new VehicleDetector(s_unit);
         List<Vehicle> vehicles = Run(detector, (0, 50, In), (100, 52, In), (200, 45, Out), (300, 46, Out));
@@ -161,15 +171,123 @@ public sealed class VehicleDetectorTests
     }
 
     [Fact]
-    public void TryAddFrame_SeveralTargets_FollowsTheOpenBurstsDirection()
+    public void TryAddFrame_SeveralTargets_EachFollowedOnItsOwnTrack()
     {
         var detector = new VehicleDetector(s_unit);
         detector.TryAddFrame([R(50, In)], 0, out _, out _);
-        // An oncoming target listed first must not end the approaching burst.
+        // An oncoming target listed first neither ends the approaching burst nor joins it.
         Assert.False(detector.TryAddFrame([R(70, Out), R(52, In)], 100, out _, out int untracked));
-        Assert.Equal(1, untracked);
-        Assert.True(detector.TryComplete(out Vehicle v));
-        Assert.Equal((In, 52.0, 2), (v.Direction, v.SpeedKmh, v.ReadingCount));
+        Assert.Equal(0, untracked);
+        // Two targets of one direction in one frame are two vehicles, even at close speeds.
+        Assert.False(detector.TryAddFrame([R(71, Out), R(53, In), R(52, In)], 200, out _, out untracked));
+        Assert.False(detector.TryAddFrame([R(54, In), R(52, In)], 300, out _, out _));
+        Assert.Equal(0, untracked);
+
+        var vehicles = new List<Vehicle>();
+        Assert.True(detector.TryComplete(out Vehicle first));
+        vehicles.Add(first);
+        Drain(detector, vehicles);
+        Assert.Equal([(In, 54.0, 4), (Out, 71.0, 2), (In, 52.0, 2)], vehicles.Select(v => (v.Direction, v.SpeedKmh, v.ReadingCount)));
+        Assert.Equal(1, detector.SplitBursts);
+    }
+
+    [Fact]
+    public void TryAddFrame_MoreTargetsThanTracks_CountsTheRestUntracked()
+    {
+        var detector = new VehicleDetector(s_unit);
+        Reading[] frame = [R(20), R(40), R(60), R(80), R(100), R(120)];
+        detector.TryAddFrame(frame, 0, out _, out int untracked);
+        Assert.Equal(frame.Length - VehicleDetector.MaxTracks, untracked);
+        detector.TryAddFrame(frame, 100, out _, out _);
+
+        // Every track closes at once: one vehicle returned, the rest waiting to be taken.
+        Assert.True(detector.TryEndBurst(out Vehicle first));
+        var vehicles = new List<Vehicle> { first };
+        Drain(detector, vehicles);
+        Assert.Equal([20.0, 40, 60, 80], vehicles.Select(v => v.SpeedKmh));
+    }
+
+    [Fact]
+    public void TryAdd_SpeedJumpInOneStream_SplitsTheBurst()
+    {
+        var detector = new VehicleDetector(s_unit);
+        // A 50 km/h car, then (no gap) readings of a 70 km/h car that the unit now reports instead.
+        List<Vehicle> vehicles = Run(detector, (0, 48, In), (60, 49, In), (120, 50, In), (180, 66, In), (240, 68, In), (300, 70, In));
+
+        Assert.Equal([(0L, 50.0), (180L, 70.0)], vehicles.Select(v => (v.TimestampMs, v.SpeedKmh)));
+        Assert.Equal(1, detector.SplitBursts);
+    }
+
+    [Fact]
+    public void TryAdd_SignalDipsAndSwellsAgain_SplitsTheBurst_OnlyWhereTheUnitReportsMagnitude()
+    {
+        (long Ms, double Kmh, double Magnitude)[] stream =
+        [
+            (0, 49, 500), (60, 50, 1000), (120, 50, 600), (180, 49.5, 300), (240, 50, 450), (300, 51, 900), (360, 50.5, 1100), (420, 50, 500),
+        ];
+
+        var detector = new VehicleDetector(s_unit);
+        var vehicles = new List<Vehicle>();
+        foreach ((long ms, double kmh, double magnitude) in stream)
+        {
+            if (detector.TryAdd(new Reading { SpeedKmh = kmh, Direction = In, Magnitude = magnitude }, ms, out Vehicle v))
+            {
+                vehicles.Add(v);
+            }
+        }
+
+        detector.TryComplete(out Vehicle last);
+        vehicles.Add(last);
+        // The dip at 180 ms (300, below half of 1000) and the swell to 900 (above twice 300): the first car ends at the dip.
+        Assert.Equal([(0L, 50.0, 4), (240L, 51.0, 4)], vehicles.Select(v => (v.TimestampMs, v.SpeedKmh, v.ReadingCount)));
+        Assert.Equal(1, detector.SplitBursts);
+
+        // The same speeds without magnitudes: one vehicle.
+        Assert.Single(Run(new VehicleDetector(s_unit), [.. stream.Select(r => (r.Ms, r.Kmh, In))]));
+    }
+
+    [Fact]
+    public void TryAdd_SlowVehicleInALongBeam_IsOneVehicle_AFastOneAsLongIsTwo()
+    {
+        var options = new DetectorOptions { BeamLengthMetres = 30 };
+
+        // 10 km/h through 30 m of beam: 12 s of readings, well within (30 + 25) m / 10 km/h = 19.8 s.
+        var slow = new List<(long, double, Direction)>();
+        for (long t = 0; t <= 12_000; t += 100)
+        {
+            slow.Add((t, 10 + (t % 300 == 0 ? 0.2 : 0), In));
+        }
+
+        Assert.Single(Run(new VehicleDetector(s_unit, options), [.. slow]));
+
+        // 50 km/h for 12 s is longer than any vehicle stays in that beam (3.96 s): cut into three.
+        var fast = new List<(long, double, Direction)>();
+        for (long t = 0; t < 12_000; t += 100)
+        {
+            fast.Add((t, 50, In));
+        }
+
+        var detector = new VehicleDetector(s_unit, options);
+        Assert.Equal([0L, 4_000, 8_000], Run(detector, [.. fast]).Select(v => v.TimestampMs));
+        Assert.Equal(2, detector.SplitBursts);
+    }
+
+    [Fact]
+    public void HighFlowHours_CountsEachHourReachingTheThresholdOnce()
+    {
+        var detector = new VehicleDetector(s_unit, new DetectorOptions { HighFlowPerHour = 2 });
+        const long Hour = 3_600_000;
+        // Hour 0: three vehicles (flagged once); hour 1: one (not flagged); hour 2: two (flagged).
+        long[] starts = [0, 5_000, 10_000, Hour + 5_000, (2 * Hour) + 1_000, (2 * Hour) + 9_000];
+        var readings = new List<(long, double, Direction)>();
+        foreach (long start in starts)
+        {
+            readings.Add((start, 50, In));
+            readings.Add((start + 100, 51, In));
+        }
+
+        Assert.Equal(6, Run(detector, [.. readings]).Count);
+        Assert.Equal(2, detector.HighFlowHours);
     }
 
     [Fact]

@@ -282,6 +282,20 @@ public sealed class WorkerSettingsTests : IDisposable
         Assert.Equal("AleSpeed:Detector:MaxBurstMs (100) must be at least LostAfterMs (700).", SingleError(options));
     }
 
+    [Fact]
+    public void DenseTrafficDetectorSettings_ReachTheDetector_AndAreChecked()
+    {
+        AleSpeedOptions options = Minimal();
+        options.Detector.BeamLengthMetres = 15;
+        options.Detector.HighFlowPerHour = 400;
+        WorkerSettings? settings = WorkerSettings.TryCreate(options, "host-1", out List<string> errors);
+        Assert.Empty(errors);
+        Assert.Equal((15.0, 400, 0.15, 0.5), (settings!.Detector.BeamLengthMetres, settings.Detector.HighFlowPerHour, settings.Detector.SpeedJumpShare, settings.Detector.MagnitudeDip));
+
+        options.Detector.MagnitudeDip = 1.5;
+        Assert.Equal("AleSpeed:Detector:MagnitudeDip must be from 0 (off) to below 1 (was 1.5).", SingleError(options));
+    }
+
     private string WriteSerialConfig(string serial)
     {
         string path = Path.Combine(_directory, "serial.json");

@@ -121,6 +121,32 @@ public sealed class WorkerRun : IAsyncDisposable
         return process;
     }
 
+    /// <summary>Runs an <c>ale-speed</c> command to its end (within <paramref name="deadline"/>); returns its exit code and output.</summary>
+    public async Task<(int Exit, string Output, string Errors)> RunCommandAsync(TimeSpan deadline, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(typeof(WorkerApp).Assembly.Location);
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> errors = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(deadline);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill();
+            throw;
+        }
+
+        return (process.ExitCode, await output, await errors);
+    }
+
     /// <summary>The worker's status file, or null when it is not there yet or is being swapped (it is replaced by a rename).</summary>
     public Status.WorkerStatus? ReadStatus()
     {
