@@ -354,6 +354,19 @@ public sealed class Bin
     public static Bin Restore(BinKey key, int limitKmh, long count, long sumCentiKmh, UInt128 sumOfSquaresCentiKmh, int maxCentiKmh,
         ReadOnlySpan<long> histogram, ReadOnlySpan<long> overLimit, ReadOnlySpan<long> classCounts)
     {
+        var bin = new Bin(key);
+        bin.RestoreFrom(key, limitKmh, count, sumCentiKmh, sumOfSquaresCentiKmh, maxCentiKmh, histogram, overLimit, classCounts);
+        return bin;
+    }
+
+    /// <summary>
+    /// As <see cref="Restore"/>, into this bin, reusing its arrays: for a reader that merges each stored bin into others
+    /// and moves on, so that reading a million stored bins does not allocate a million sets of arrays.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The parts contradict each other (a damaged or foreign point).</exception>
+    public void RestoreFrom(BinKey key, int limitKmh, long count, long sumCentiKmh, UInt128 sumOfSquaresCentiKmh, int maxCentiKmh,
+        ReadOnlySpan<long> histogram, ReadOnlySpan<long> overLimit, ReadOnlySpan<long> classCounts)
+    {
         if (histogram.Length != SpeedHistogram.BucketCount || overLimit.Length != LimitCategories.Count * OverLimitBucketCount
             || classCounts.Length != ClassCount)
         {
@@ -366,22 +379,20 @@ public sealed class Bin
             throw new InvalidDataException($"A stored bin's counts do not agree (count {count}).");
         }
 
-        // A stored bin has buckets, not exact speeds: it is never compact.
-        var dense = new DenseCounts();
+        // A stored bin has buckets, not exact speeds: it is never compact. Restore and CopyTo overwrite every count.
+        DenseCounts dense = _dense ?? new DenseCounts();
         dense.Histogram.Restore(histogram);
         overLimit.CopyTo(dense.OverLimit);
         dense.MarkOverLimitUsed(0, dense.OverLimit.Length);
-        var bin = new Bin(key)
-        {
-            _count = count,
-            _sumCentiKmh = sumCentiKmh,
-            _sumOfSquaresCentiKmh = sumOfSquaresCentiKmh,
-            _maxCentiKmh = maxCentiKmh,
-            _dense = dense,
-        };
-        classCounts.CopyTo(bin._classCounts);
-        bin.SetLimit(limitKmh);
-        return bin;
+        Key = key;
+        _count = count;
+        _sumCentiKmh = sumCentiKmh;
+        _sumOfSquaresCentiKmh = sumOfSquaresCentiKmh;
+        _maxCentiKmh = maxCentiKmh;
+        _dense = dense;
+        classCounts.CopyTo(_classCounts);
+        _classLimits = null;
+        SetLimit(limitKmh);
 
         static long Sum(ReadOnlySpan<long> values)
         {

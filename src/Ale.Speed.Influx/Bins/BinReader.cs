@@ -38,13 +38,14 @@ public sealed class BinReader(InfluxQueryClient client)
     public async Task<IReadOnlyList<StoredBin>> ReadAsync(long fromMs, long toMs, string? siteId = null, CancellationToken cancellationToken = default)
     {
         var bins = new List<StoredBin>();
-        await ReadAsync(RollupLevel.Window, fromMs, toMs, siteId, bins.Add, cancellationToken).ConfigureAwait(false);
+        await ReadAsync(RollupLevel.Window, fromMs, toMs, siteId, stored => bins.Add(stored with { Bin = stored.Bin.Clone() }), cancellationToken).ConfigureAwait(false);
         return bins;
     }
 
     /// <summary>
     /// Streams the bins of <paramref name="level"/> (each writer's own) whose window starts in [<paramref name="fromMs"/>,
-    /// <paramref name="toMs"/>) to <paramref name="onBin"/>, one at a time as they arrive: nothing is kept here.
+    /// <paramref name="toMs"/>) to <paramref name="onBin"/>, one at a time as they arrive: nothing is kept here. The
+    /// <see cref="StoredBin.Bin"/> handed over is reused for the next row: merge it, or keep a <see cref="Bin.Clone"/>.
     /// </summary>
     public Task ReadAsync(RollupLevel level, long fromMs, long toMs, string? siteId, Action<StoredBin> onBin, CancellationToken cancellationToken = default)
     {
@@ -147,6 +148,9 @@ public sealed class BinReader(InfluxQueryClient client)
         private readonly long[] _histogram = new long[SpeedHistogram.BucketCount];
         private readonly long[] _overLimit = new long[LimitCategories.Count * Bin.OverLimitBucketCount];
         private readonly long[] _classCounts = new long[s_classes.Length];
+
+        // Restored in place row after row: a million stored bins do not allocate a million sets of arrays.
+        private readonly Bin _bin = new();
         private byte[] _text = new byte[4096];
         private Column[] _columns = [];
         private int[] _classIndex = [];
@@ -210,8 +214,8 @@ public sealed class BinReader(InfluxQueryClient client)
             }
 
             var key = new BinKey(_siteId, _direction, _display, time);
-            Bin bin = Bin.Restore(key, (int)limit, count, sum, (UInt128)(ulong)sumSquares, (int)max, _histogram, _overLimit, _classCounts);
-            onBin(new StoredBin(key, _writer, window * 1000, bin) { Hours = HoursOf(time, hours) });
+            _bin.RestoreFrom(key, (int)limit, count, sum, (UInt128)(ulong)sumSquares, (int)max, _histogram, _overLimit, _classCounts);
+            onBin(new StoredBin(key, _writer, window * 1000, _bin) { Hours = HoursOf(time, hours) });
         }
 
         private long[]? HoursOf(long start, long mask)

@@ -63,7 +63,7 @@ public sealed class RollupBackfillTests(InfluxFixture fixture)
         foreach (RollupLevel level in (RollupLevel[])[RollupLevel.Hour, RollupLevel.Day])
         {
             var stored = new List<StoredBin>();
-            await reader.ReadAsync(level, day - HourMs, day + 26 * HourMs, Site, stored.Add);
+            await reader.ReadAsync(level, day - HourMs, day + 26 * HourMs, Site, s => stored.Add(s with { Bin = s.Bin.Clone() }));
             foreach ((string writerId, List<(BinKey Key, Bin Bin)> written) in windows)
             {
                 var expected = new RollupBuilder(level, s_stockholm);
