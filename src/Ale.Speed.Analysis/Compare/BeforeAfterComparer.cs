@@ -108,6 +108,7 @@ public static class BeforeAfterComparer
         notes.Add(controlId is null
             ? "A before/after comparison shows whether speeds differ, not why: season, weather, roadworks, school holidays or traffic diverted elsewhere move them too. Without a control site (--control), changes common to all roads are not separated from the measure."
             : $"Compared day by day with the control site {controlName} ({controlId}): changes common to both roads (season, weather) are taken out, changes at one of them are not. The comparison still shows whether speeds differ, not why.");
+        notes.Add(Output.Wording.MeasuredNotFines);
         if (options.SelectedByRanking)
         {
             notes.Add("Regression to the mean: the site was chosen because it ranked high. A site picked for its high speeds tends to measure lower the next time even if nothing is done, so part of a decrease may be chance. Use a before period that was not used to choose the site, or a control site chosen the same way.");

@@ -137,7 +137,6 @@ public static class CompareCommand
         output.WriteLine($"Before/after at {r.SiteName} ({r.SiteId}), direction {r.Direction}{(r.ControlSiteId is null ? "" : $", control site {r.ControlSiteName} ({r.ControlSiteId})")}");
         output.WriteLine($"  before {Format.LocalShort(r.Before.FromMs)} – {Format.LocalShort(r.Before.ToMs)}: {r.BeforeVehicles} vehicles, {r.BeforeDays[0]} weekdays + {r.BeforeDays[1]} weekend days used");
         output.WriteLine($"  after  {Format.LocalShort(r.After.FromMs)} – {Format.LocalShort(r.After.ToMs)}: {r.AfterVehicles} vehicles, {r.AfterDays[0]} weekdays + {r.AfterDays[1]} weekend days used");
-        output.WriteLine("  measured speeds, without the police's tolerance; over the limit = over the posted limit (or a reported class's own limit)");
         output.WriteLine();
         bool control = r.ControlSiteId is not null;
         var table = new TextTable(["figure", "before", "after", "change", $"{r.ConfidenceLevel:P0} interval", .. control ? (string[])["control change"] : [], "matters from", "verdict"]);

@@ -61,6 +61,18 @@ public sealed record HotspotOptions
     /// <summary>… and by at least this many standard errors (one-sided binomial z).</summary>
     public double MinimumZ { get; init; } = 3;
 
+    /// <summary>A window observed in fewer hours (of its hour of the week, outages excluded) is not ranked: one hour is one sample.</summary>
+    public int MinimumObservedHours { get; init; } = 3;
+
+    /// <summary>
+    /// A window with fewer passages that count (speeding: over the limit by more than the reportable margin; A-traktor:
+    /// classified or excess passages) over the period is not ranked.
+    /// </summary>
+    public int MinimumOffences { get; init; } = 5;
+
+    /// <summary>One-sided level of the lower confidence bound that windows are ranked on.</summary>
+    public double ConfidenceLevel { get; init; } = 0.95;
+
     public StatisticsOptions Statistics { get; init; } = StatisticsOptions.Default;
 
     public int EffectiveMinimumVehicles => MinimumVehicles ?? Statistics.MinimumSample;
@@ -69,6 +81,9 @@ public sealed record HotspotOptions
     {
         error = Top < 1 ? "--top must be at least 1."
             : EffectiveMinimumVehicles < 1 ? "The minimum number of vehicles must be at least 1."
+            : MinimumObservedHours < 1 ? "The minimum of observed hours must be at least 1."
+            : MinimumOffences < 0 ? "The minimum number of passages must not be negative."
+            : ConfidenceLevel is not (>= 0.5 and < 1) ? "The confidence level must lie in [0.5, 1)."
             : FineWeight < 0 || LicenceWarningWeight < 0 || LicenceRevocationWeight < 0 ? "Weights must not be negative."
             : ClusterFromKmh < 0 || ClusterToKmh <= ClusterFromKmh || ClusterToKmh > 250 ? "The cluster band must be [from, to) with 0 <= from < to <= 250."
             : EveningFromHour is < 0 or > 23 || EveningToHour <= EveningFromHour || EveningToHour > 24 ? "Evening hours must be [from, to) within 0-24."

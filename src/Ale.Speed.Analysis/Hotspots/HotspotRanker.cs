@@ -53,13 +53,14 @@ public static class HotspotRanker
             }
         }
 
-        int minimum = options.EffectiveMinimumVehicles;
-        List<HotspotWindow> ranked = [.. candidates.Where(w => w.Vehicles >= minimum)
-            .OrderByDescending(w => w.Score).ThenBy(w => w.SiteId, StringComparer.Ordinal).ThenBy(w => w.HourOfWeek)
+        candidates = [.. candidates.Select(w => w with { NotRankedBecause = NotRankedBecause(w, options) })];
+        // Ranked on the lower confidence bound: of hundreds of noisy windows, the highest raw rate is mostly luck.
+        List<HotspotWindow> ranked = [.. candidates.Where(w => w.NotRankedBecause is null)
+            .OrderByDescending(w => w.ScoreLowerBound).ThenByDescending(w => w.Score).ThenBy(w => w.SiteId, StringComparer.Ordinal).ThenBy(w => w.HourOfWeek)
             .Take(options.Top)
             .Select((w, i) => w with { Rank = i + 1 })];
-        double bar = ranked.Count == options.Top ? ranked[^1].Score : 0;
-        var insufficient = candidates.Where(w => w.Vehicles < minimum).ToList();
+        double bar = ranked.Count == options.Top ? ranked[^1].ScoreLowerBound : 0;
+        var insufficient = candidates.Where(w => w.NotRankedBecause is not null).ToList();
         return new HotspotRanking
         {
             Period = period,
@@ -69,7 +70,63 @@ public static class HotspotRanker
             InsufficientWindowCount = insufficient.Count,
             NotAssessed = notAssessed,
             Method = Method(options),
+            Limitations = Limitations(options),
         };
+    }
+
+    /// <summary>What the ranking cannot show, said in every output.</summary>
+    public static IReadOnlyList<string> Limitations(HotspotOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var limitations = new List<string>
+        {
+            string.Create(CultureInfo.InvariantCulture,
+                $"Counts are measured speeds of passages (one vehicle passing twice counts twice), over the posted limit or a reported class's own limit, minus a {options.Statistics.Penalties.ReportableMarginKmh} km/h margin: not offences, and not fines issued. Police measure with their own tolerance and check the vehicle."),
+        };
+        if (options.Kind == HotspotKind.ATraktor)
+        {
+            limitations.Add($"A speed radar cannot see: class I mopeds at 45 km/h and tuned A-traktors at car speeds (they look like cars), nor whether a slow passage is an A-traktor, a moped, a cyclist, a tractor or a queue. The speed pattern counts excess passages at {options.ClusterFromKmh}-{options.ClusterToKmh} km/h, not vehicles.");
+            limitations.Add("Where units report a class, it is the device's estimate. Lengths that units report are not kept in the stored bins, so length is not used yet.");
+        }
+
+        return limitations;
+    }
+
+    private static string? NotRankedBecause(HotspotWindow w, HotspotOptions options)
+    {
+        var reasons = new List<string>();
+        if (w.Vehicles < options.EffectiveMinimumVehicles)
+        {
+            reasons.Add($"{w.Vehicles} vehicles, fewer than {options.EffectiveMinimumVehicles}");
+        }
+
+        if (w.ObservedHours < options.MinimumObservedHours)
+        {
+            reasons.Add($"{w.ObservedHours} observed hours, fewer than {options.MinimumObservedHours}");
+        }
+
+        if (w.Offences < options.MinimumOffences)
+        {
+            reasons.Add($"{w.Offences} passages that count, fewer than {options.MinimumOffences}");
+        }
+
+        return reasons.Count == 0 ? null : string.Join("; ", reasons);
+    }
+
+    /// <summary>
+    /// The one-sided lower confidence bound of a weighted Poisson count per hour: the count scaled to an effective
+    /// Poisson count n = X²/Σw²c, and n's lower limit by Wilson–Hilferty, n(1 − 1/(9n) − z/(3√n))³ (Breslow &amp; Day).
+    /// </summary>
+    internal static double PoissonLowerBound(double weighted, double weightedSquares, double hours, double z)
+    {
+        if (weighted <= 0 || weightedSquares <= 0 || hours <= 0)
+        {
+            return 0;
+        }
+
+        double n = weighted * weighted / weightedSquares;
+        double lower = n * Math.Pow(Math.Max(0, 1 - 1 / (9 * n) - z / (3 * Math.Sqrt(n))), 3);
+        return lower * (weightedSquares / weighted) / hours;
     }
 
     public static string Method(HotspotOptions options)
@@ -78,9 +135,9 @@ public static class HotspotRanker
         int margin = options.Statistics.Penalties.ReportableMarginKmh;
         return options.Kind == HotspotKind.Speeding
             ? string.Create(CultureInfo.InvariantCulture,
-                $"Score = expected reportable offences per hour of control, weighted by severity: vehicles in a fine band only ×{options.FineWeight}, in a licence-warning band ×{options.LicenceWarningWeight}, in a licence-revocation band ×{options.LicenceRevocationWeight} (each vehicle counted once, at its most serious band; bands on measured speed minus a {margin} km/h margin), summed over the period and divided by the hours of that hour of the week with the site working (likely outages excluded). Both directions merged. Windows with fewer than {options.EffectiveMinimumVehicles} vehicles are not ranked.")
+                $"Score = measured passages over the limit per hour of control, weighted by severity: in a fine band only ×{options.FineWeight}, in a licence-warning band ×{options.LicenceWarningWeight}, in a licence-revocation band ×{options.LicenceRevocationWeight} (each passage counted once, at its most serious band; bands on measured speed minus a {margin} km/h margin), summed over the period and divided by the hours of that hour of the week with the site working (likely outages excluded). Both directions merged. Ranked on the score's {options.ConfidenceLevel:P0} lower confidence bound (Poisson), so that a window that scores high by chance in few hours does not top the list. Windows with fewer than {options.EffectiveMinimumVehicles} vehicles, {options.MinimumObservedHours} observed hours or {options.MinimumOffences} passages over the limit are not ranked.")
             : string.Create(CultureInfo.InvariantCulture,
-                $"Where units report a class: vehicles classified A-traktor or moped per observed hour. Elsewhere a speed-pattern heuristic: in evening ({options.EveningFromHour}-{options.EveningToHour}) and weekend windows, vehicles in [{options.ClusterFromKmh}, {options.ClusterToKmh}) km/h beyond the share seen on weekday daytimes ({options.BaselineFromHour}-{options.BaselineToHour}) at the same site, per observed hour; only at sites whose weekday-daytime median is at least {Math.Max(options.MinimumBaselineMedianKmh, options.ClusterToKmh + 15)} km/h, and only when the excess is at least {options.MinimumExcessShare:P0}, {options.MinimumExcessVehicles} vehicles and z >= {options.MinimumZ}. A likelihood of activity, never a statement about any vehicle.");
+                $"Where units report a class: passages classified A-traktor or moped per observed hour. Elsewhere a speed-pattern heuristic: in evening ({options.EveningFromHour}-{options.EveningToHour}) and weekend windows, excess passages at {options.ClusterFromKmh}-{options.ClusterToKmh} km/h beyond the share seen on weekday daytimes ({options.BaselineFromHour}-{options.BaselineToHour}) at the same site, per observed hour; only at sites whose weekday-daytime median is at least {Math.Max(options.MinimumBaselineMedianKmh, options.ClusterToKmh + 15)} km/h, and only when the excess is at least {options.MinimumExcessShare:P0}, {options.MinimumExcessVehicles} passages and z >= {options.MinimumZ}. Ranked on the {options.ConfidenceLevel:P0} lower confidence bound of the rate. A likelihood of activity, never a statement about any vehicle.");
     }
 
     /// <summary>Merged bins per local hour of the week, and the hours each was observed (outages excluded).</summary>
@@ -125,6 +182,7 @@ public static class HotspotRanker
 
     private static IEnumerable<HotspotWindow> SpeedingWindows(string siteId, string name, Slot[] slots, HotspotOptions options)
     {
+        double z = Compare.Distributions.NormalQuantile(options.ConfidenceLevel);
         for (int h = 0; h < slots.Length; h++)
         {
             Slot slot = slots[h];
@@ -136,10 +194,14 @@ public static class HotspotRanker
             SpeedSummary s = SpeedStatistics.Summarize(slot.Bin, options.Statistics);
             (long fineOnly, long warnings, long revocations) = Severity(s);
             double hours = slot.ObservedHours;
-            double score = (options.FineWeight * fineOnly + options.LicenceWarningWeight * warnings + options.LicenceRevocationWeight * revocations) / hours;
+            double weighted = options.FineWeight * fineOnly + options.LicenceWarningWeight * warnings + options.LicenceRevocationWeight * revocations;
+            double squares = options.FineWeight * options.FineWeight * fineOnly + options.LicenceWarningWeight * options.LicenceWarningWeight * warnings
+                + options.LicenceRevocationWeight * options.LicenceRevocationWeight * revocations;
+            double score = weighted / hours;
+            double lower = PoissonLowerBound(weighted, squares, hours, z);
             string explanation = string.Create(CultureInfo.InvariantCulture,
-                $"{score:F2} weighted offences per hour of control: {fineOnly / hours:F2}/h in fine bands only (x{options.FineWeight}), {warnings / hours:F2}/h in licence-warning bands (x{options.LicenceWarningWeight}), {revocations / hours:F2}/h in revocation bands (x{options.LicenceRevocationWeight}); {s.Count / hours:F1} vehicles/h over {slot.ObservedHours} observed hours, {s.ShareOverLimit:P0} over the limit, V85 {s.V85Kmh:F1} km/h.");
-            yield return Window(siteId, name, h, slot, s, fineOnly, warnings, revocations, score, explanation);
+                $"{score:F2} weighted measured passages over the limit per hour of control (at least {lower:F2} at {options.ConfidenceLevel:P0} confidence): {fineOnly / hours:F2}/h in fine bands only (x{options.FineWeight}), {warnings / hours:F2}/h in licence-warning bands (x{options.LicenceWarningWeight}), {revocations / hours:F2}/h in revocation bands (x{options.LicenceRevocationWeight}); {s.Count / hours:F1} vehicles/h over {slot.ObservedHours} observed hours, {s.ShareOverLimit:P0} over the limit, V85 {s.V85Kmh:F1} km/h.");
+            yield return Window(siteId, name, h, slot, s, fineOnly, warnings, revocations, score, lower, fineOnly + warnings + revocations, explanation);
         }
     }
 
@@ -152,6 +214,7 @@ public static class HotspotRanker
         }
 
         bool reportsClass = classes.Count > classes.CountOf(VehicleClass.Unknown);
+        double zLower = Compare.Distributions.NormalQuantile(options.ConfidenceLevel);
         var windows = new List<HotspotWindow>();
         if (reportsClass)
         {
@@ -167,12 +230,13 @@ public static class HotspotRanker
                 SpeedSummary s = SpeedStatistics.Summarize(slot.Bin, options.Statistics);
                 (long fineOnly, long warnings, long revocations) = Severity(s);
                 double score = flagged / (double)slot.ObservedHours;
+                double lower = PoissonLowerBound(flagged, flagged, slot.ObservedHours, zLower);
                 string explanation = string.Create(CultureInfo.InvariantCulture,
-                    $"The units classify {flagged} of {s.Count} vehicles as A-traktor or moped ({score:F2} per observed hour, {slot.ObservedHours} hours); the class is the device's estimate.");
-                windows.Add(Window(siteId, name, h, slot, s, fineOnly, warnings, revocations, score, explanation) with
+                    $"The units classify {flagged} of {s.Count} passages as A-traktor or moped ({score:F2} per observed hour, at least {lower:F2} at {options.ConfidenceLevel:P0} confidence, {slot.ObservedHours} hours); the class is the device's estimate, and passages are not vehicles.");
+                windows.Add(Window(siteId, name, h, slot, s, fineOnly, warnings, revocations, score, lower, flagged, explanation) with
                 {
                     Basis = "reported class",
-                    Likelihood = "possible A-traktor/moped activity (classified by the unit)",
+                    Likelihood = "possible A-traktor/moped activity (passages classified by the unit)",
                     ClusterVehicles = flagged,
                     ClusterShare = flagged / (double)s.Count,
                 });
@@ -227,8 +291,8 @@ public static class HotspotRanker
             long c = ClusterCount(slot.Bin, options);
             double share = c / (double)n;
             double excess = c - b * n;
-            double z = excess / Math.Sqrt(n * bVariance * (1 - bVariance));
-            if (share - b < options.MinimumExcessShare || excess < options.MinimumExcessVehicles || z < options.MinimumZ)
+            double zScore = excess / Math.Sqrt(n * bVariance * (1 - bVariance));
+            if (share - b < options.MinimumExcessShare || excess < options.MinimumExcessVehicles || zScore < options.MinimumZ)
             {
                 continue;
             }
@@ -236,17 +300,18 @@ public static class HotspotRanker
             SpeedSummary s = SpeedStatistics.Summarize(slot.Bin, options.Statistics);
             (long fineOnly, long warnings, long revocations) = Severity(s);
             double score = excess / slot.ObservedHours;
-            string strength = z >= 2 * options.MinimumZ && share >= 2 * b + 0.1 ? "strong" : "moderate";
+            double lower = Math.Max(0, excess - zLower * Math.Sqrt(n * bVariance * (1 - bVariance))) / slot.ObservedHours;
+            string strength = zScore >= 2 * options.MinimumZ && share >= 2 * b + 0.1 ? "strong" : "moderate";
             string explanation = string.Create(CultureInfo.InvariantCulture,
-                $"{share:P0} of {n} vehicles drove {options.ClusterFromKmh}-{options.ClusterToKmh} km/h against {b:P1} on weekday daytimes (median then {baselineMedian:F0} km/h): about {excess:F0} more than expected, {score:F2} per observed hour (z = {z:F1}). A pattern typical of legal A-traktors and mopeds; not a measurement of any vehicle.");
-            windows.Add(Window(siteId, name, h, slot, s, fineOnly, warnings, revocations, score, explanation) with
+                $"{share:P0} of {n} passages were at {options.ClusterFromKmh}-{options.ClusterToKmh} km/h against {b:P1} on weekday daytimes (median then {baselineMedian:F0} km/h): about {excess:F0} excess passages, {score:F2} per observed hour (at least {lower:F2} at {options.ConfidenceLevel:P0} confidence; z = {zScore:F1}). A pattern typical of legal A-traktors and mopeds; passages, not vehicles, and not a measurement of any vehicle.");
+            windows.Add(Window(siteId, name, h, slot, s, fineOnly, warnings, revocations, score, lower, (long)Math.Floor(excess), explanation) with
             {
                 Basis = "speed pattern",
-                Likelihood = $"possible A-traktor/moped activity ({strength} pattern)",
+                Likelihood = $"possible A-traktor/moped activity ({strength} pattern): excess passages at {options.ClusterFromKmh}-{options.ClusterToKmh} km/h",
                 ClusterVehicles = c,
                 ClusterShare = share,
                 BaselineClusterShare = b,
-                Z = z,
+                Z = zScore,
             });
         }
 
@@ -275,7 +340,7 @@ public static class HotspotRanker
         return (Math.Max(0, fines - warnings - revocations), warnings, revocations);
     }
 
-    private static HotspotWindow Window(string siteId, string name, int hourOfWeek, Slot slot, SpeedSummary s, long fineOnly, long warnings, long revocations, double score, string explanation)
+    private static HotspotWindow Window(string siteId, string name, int hourOfWeek, Slot slot, SpeedSummary s, long fineOnly, long warnings, long revocations, double score, double scoreLowerBound, long offences, string explanation)
         => new()
         {
             SiteId = siteId,
@@ -293,6 +358,8 @@ public static class HotspotRanker
             LicenceWarnings = warnings,
             LicenceRevocations = revocations,
             Score = score,
+            ScoreLowerBound = scoreLowerBound,
+            Offences = offences,
             Explanation = explanation,
         };
 }

@@ -39,8 +39,20 @@ public sealed record HotspotWindow
 
     public required long LicenceRevocations { get; init; }
 
-    /// <summary>Speeding: weighted reportable offences per observed hour. A-traktor: likely A-traktor/moped vehicles per observed hour.</summary>
+    /// <summary>
+    /// Speeding: weighted measured passages over the limit (beyond the reportable margin) per observed hour. A-traktor:
+    /// classified or excess passages per observed hour.
+    /// </summary>
     public required double Score { get; init; }
+
+    /// <summary>The lower confidence bound of <see cref="Score"/> (one-sided, <see cref="HotspotOptions.ConfidenceLevel"/>): what the ranking orders by.</summary>
+    public required double ScoreLowerBound { get; init; }
+
+    /// <summary>The passages that count toward the minimum (speeding: over the limit beyond the margin; A-traktor: classified or excess).</summary>
+    public required long Offences { get; init; }
+
+    /// <summary>Why a window is not ranked (too few vehicles, hours or passages); null when it qualifies.</summary>
+    public string? NotRankedBecause { get; init; }
 
     /// <summary>Why the window scores what it does, in plain words.</summary>
     public required string Explanation { get; init; }
@@ -77,16 +89,19 @@ public sealed record HotspotRanking
     public required IReadOnlyList<HotspotWindow> Ranked { get; init; }
 
     /// <summary>
-    /// Windows below the minimum sample that would have entered the top list on their score: worth measuring longer,
-    /// not worth a control yet. At most <see cref="HotspotOptions.Top"/>.
+    /// Windows below a minimum (vehicles, observed hours, passages) that would have entered the top list on their score:
+    /// worth measuring longer, not worth a control yet. At most <see cref="HotspotOptions.Top"/>.
     /// </summary>
     public required IReadOnlyList<HotspotWindow> InsufficientData { get; init; }
 
-    /// <summary>How many windows had data but too few vehicles to rank.</summary>
+    /// <summary>How many windows had data but too little of it (vehicles, observed hours, passages) to rank.</summary>
     public required int InsufficientWindowCount { get; init; }
 
     public required IReadOnlyList<SiteNotAssessed> NotAssessed { get; init; }
 
     /// <summary>How the score is computed, in one paragraph.</summary>
     public required string Method { get; init; }
+
+    /// <summary>What the figures cannot show (measured speeds, not offences; what a speed radar cannot see).</summary>
+    public required IReadOnlyList<string> Limitations { get; init; }
 }

@@ -23,14 +23,15 @@ public sealed record HotspotRequest
 #pragma warning disable CA1819 // DTOs for JSON.
 
 /// <summary>The JSON document of a hotspot ranking.</summary>
-public sealed record HotspotDocument(PeriodDto Period, string Kind, string Method, HotspotWeightsDto Weights, int MinimumVehicles,
+public sealed record HotspotDocument(PeriodDto Period, string Kind, string Method, string[] Limitations, HotspotWeightsDto Weights, int MinimumVehicles,
+    int MinimumObservedHours, int MinimumOffences, double ConfidenceLevel,
     HotspotWindowDto[] Ranked, HotspotWindowDto[] InsufficientData, int InsufficientWindowCount, NotAssessedDto[] NotAssessed);
 
 public sealed record HotspotWeightsDto(double Fine, double LicenceWarning, double LicenceRevocation, int ReportableMarginKmh);
 
 public sealed record HotspotWindowDto(int? Rank, string Site, string Name, int HourOfWeek, string Window, string[] Displays, int[] LimitsKmh,
     long Vehicles, int ObservedHours, double VehiclesPerHour, long OverLimit, double? ShareOverLimit, double? V85Kmh,
-    long FineOnly, long LicenceWarnings, long LicenceRevocations, double Score, string Explanation,
+    long FineOnly, long LicenceWarnings, long LicenceRevocations, long Offences, double Score, double ScoreLowerBound, string Explanation, string? NotRankedBecause,
     string? Basis, string? Likelihood, long? ClusterVehicles, double? ClusterShare, double? BaselineClusterShare, double? Z);
 
 public sealed record NotAssessedDto(string Site, string Name, string Reason);
@@ -85,23 +86,23 @@ public static class HotspotsCommand
         HotspotOptions o = ranking.Options;
         return new HotspotDocument(
             new PeriodDto(Format.Local(ranking.Period.FromMs), Format.Local(ranking.Period.ToMs), ranking.Period.HourCount),
-            o.Kind == HotspotKind.ATraktor ? "atraktor" : "speeding", ranking.Method,
+            o.Kind == HotspotKind.ATraktor ? "atraktor" : "speeding", ranking.Method, [.. ranking.Limitations],
             new HotspotWeightsDto(o.FineWeight, o.LicenceWarningWeight, o.LicenceRevocationWeight, o.Statistics.Penalties.ReportableMarginKmh),
-            o.EffectiveMinimumVehicles,
+            o.EffectiveMinimumVehicles, o.MinimumObservedHours, o.MinimumOffences, o.ConfidenceLevel,
             [.. ranking.Ranked.Select(ToDto)], [.. ranking.InsufficientData.Select(ToDto)], ranking.InsufficientWindowCount,
             [.. ranking.NotAssessed.Select(n => new NotAssessedDto(n.SiteId, n.SiteName, n.Reason))]);
     }
 
     private static HotspotWindowDto ToDto(HotspotWindow w) => new(
         w.Rank, w.SiteId, w.SiteName, w.HourOfWeek, w.Label, [.. w.Displays], [.. w.LimitsKmh], w.Vehicles, w.ObservedHours, w.VehiclesPerHour,
-        w.OverLimit, Format.Finite(w.ShareOverLimit), Format.Finite(w.V85Kmh), w.FineOnly, w.LicenceWarnings, w.LicenceRevocations, w.Score, w.Explanation,
+        w.OverLimit, Format.Finite(w.ShareOverLimit), Format.Finite(w.V85Kmh), w.FineOnly, w.LicenceWarnings, w.LicenceRevocations, w.Offences, w.Score, w.ScoreLowerBound, w.Explanation, w.NotRankedBecause,
         w.Basis, w.Likelihood, w.ClusterVehicles, w.ClusterShare, w.BaselineClusterShare, w.Z);
 
     private static void WriteCsv(HotspotRanking ranking, TextWriter output)
     {
         var csv = new CsvWriter(output);
         foreach (string h in (string[])["rank", "status", "site", "name", "hourOfWeek", "window", "displays", "limitsKmh", "vehicles", "observedHours",
-            "vehiclesPerHour", "overLimit", "shareOverLimit", "v85Kmh", "fineOnly", "licenceWarnings", "licenceRevocations", "score", "basis", "likelihood", "explanation"])
+            "vehiclesPerHour", "overLimit", "shareOverLimit", "v85Kmh", "fineOnly", "licenceWarnings", "licenceRevocations", "offences", "score", "scoreLowerBound", "basis", "likelihood", "explanation", "notRankedBecause"])
         {
             csv.Field(h);
         }
@@ -112,7 +113,8 @@ public static class HotspotsCommand
             csv.Field(w.Rank).Field(status).Field(w.SiteId).Field(w.SiteName).Field(w.HourOfWeek).Field(w.Label)
                 .Field(string.Join(';', w.Displays)).Field(string.Join(';', w.LimitsKmh.Select(l => l.ToString(CultureInfo.InvariantCulture))))
                 .Field(w.Vehicles).Field(w.ObservedHours).Field(w.VehiclesPerHour).Field(w.OverLimit).Field(w.ShareOverLimit).Field(w.V85Kmh)
-                .Field(w.FineOnly).Field(w.LicenceWarnings).Field(w.LicenceRevocations).Field(w.Score).Field(w.Basis).Field(w.Likelihood).Field(w.Explanation);
+                .Field(w.FineOnly).Field(w.LicenceWarnings).Field(w.LicenceRevocations).Field(w.Offences).Field(w.Score).Field(w.ScoreLowerBound).Field(w.Basis).Field(w.Likelihood)
+                .Field(w.Explanation).Field(w.NotRankedBecause);
             csv.EndLine();
         }
     }
@@ -122,12 +124,14 @@ public static class HotspotsCommand
         bool atraktor = ranking.Options.Kind == HotspotKind.ATraktor;
         output.WriteLine($"{(atraktor ? "A-traktor/moped" : "Speeding")} hotspots {Format.LocalShort(ranking.Period.FromMs)} – {Format.LocalShort(ranking.Period.ToMs)} (Europe/Stockholm)");
         output.WriteLine();
-        var table = new TextTable("#", "site", "window", "vehicles", "hours", "veh/h", ">limit", "V85", "fine", "warn", "revoc", "score", atraktor ? "likelihood" : "");
+        output.WriteLine("Measured passages (without the police's tolerance): not offences, not fines issued.");
+        output.WriteLine();
+        var table = new TextTable("#", "site", "window", "vehicles", "hours", "veh/h", ">limit", "V85", "fine", "warn", "revoc", "score", "lower bound", atraktor ? "likelihood" : "");
         foreach (HotspotWindow w in ranking.Ranked)
         {
             table.Add(Format.Integer(w.Rank ?? 0), w.SiteId, w.Label, Format.Integer(w.Vehicles), Format.Integer(w.ObservedHours), Format.Number(w.VehiclesPerHour),
                 Format.Percent(w.ShareOverLimit), Format.Number(w.V85Kmh), Format.Integer(w.FineOnly), Format.Integer(w.LicenceWarnings), Format.Integer(w.LicenceRevocations),
-                Format.Number(w.Score, 2), w.Likelihood ?? "");
+                Format.Number(w.Score, 2), Format.Number(w.ScoreLowerBound, 2), w.Likelihood ?? "");
         }
 
         if (table.Count == 0)
@@ -148,10 +152,10 @@ public static class HotspotsCommand
         if (ranking.InsufficientData.Count > 0)
         {
             output.WriteLine();
-            output.WriteLine($"Insufficient data (fewer than {ranking.Options.EffectiveMinimumVehicles} vehicles; not ranked, measure longer):");
+            output.WriteLine("Insufficient data (not ranked, measure longer):");
             foreach (HotspotWindow w in ranking.InsufficientData)
             {
-                output.WriteLine($"  {w.SiteId} {w.Label}: {w.Vehicles} vehicles, score {Format.Number(w.Score, 2)}");
+                output.WriteLine($"  {w.SiteId} {w.Label}: score {Format.Number(w.Score, 2)}; {w.NotRankedBecause}");
             }
         }
 
@@ -162,5 +166,9 @@ public static class HotspotsCommand
 
         output.WriteLine();
         output.WriteLine("Method: " + ranking.Method);
+        foreach (string limitation in ranking.Limitations)
+        {
+            output.WriteLine("Limits: " + limitation);
+        }
     }
 }

@@ -60,6 +60,7 @@ public static class HtmlReportRenderer
         html.Append("<footer class=\"muted\">\n<h3>Om siffrorna</h3>\n<p>")
             .Append(E("V85 är den hastighet som 85 % av fordonen inte överskrider (V50, V95 på samma sätt), beräknad ur ett histogram med 1 km/h klasser och linjär interpolation inom klassen. "
                 + "Andelar och antal per bötes- och körkortsintervall är exakta: varje fordon jämförs med den hastighetsgräns som gällde när det passerade. "
+                + Wording.MeasuredNotFinesSv + " " + Wording.SpeedIndexMeasuresSv + " "
                 + "Körkortsintervallen är vägledande och säger inget om ett enskilt fordon. "
                 + string.Create(CultureInfo.InvariantCulture, $"Grupper med färre än {total.MinimumSample} fordon är markerade och ska inte dras slutsatser av. ")
                 + "Timmar utan data kan vara timmar utan trafik eller avbrott; långa luckor redovisas som troliga avbrott."))
@@ -93,24 +94,25 @@ public static class HtmlReportRenderer
                 .Append("</tr>\n");
         }
 
-        html.Append("</tbody>\n</table>\n");
+        html.Append("</tbody>\n</table>\n<p class=\"note\">").Append(E(Wording.SpeedIndexMeasuresSv)).Append("</p>\n");
 
         foreach (ReportRow all in rows.Where(r => r.Direction == ReportBuilder.AllDirections && r.Summary.Count > 0))
         {
             string mode = rows.Select(r => r.Display).Distinct().Count() > 1 ? $" – {DisplaySv(all.Display)}" : "";
-            html.Append("<h3>Böter och körkortsingripanden (antal fordon, båda riktningarna").Append(E(mode)).Append(")</h3>\n<table>\n<thead><tr><th>km/h över gränsen</th>");
+            html.Append("<h3>Uppmätta hastigheter i bötes- och körkortsintervallen (antal passager, båda riktningarna").Append(E(mode)).Append(")</h3>\n")
+                .Append("<p class=\"note\">").Append(E(Wording.MeasuredNotFinesSv)).Append("</p>\n<table>\n<thead><tr><th>km/h över gränsen</th>");
             foreach (FineBandCount f in all.Summary.FineBands)
             {
                 html.Append("<th>").Append(E(BandSv(f.Label))).Append("</th>");
             }
 
-            html.Append("</tr></thead>\n<tbody><tr><td>Böter (ordningsbot)</td>");
+            html.Append("</tr></thead>\n<tbody><tr><td>Passager i ordningsbotens intervall</td>");
             foreach (FineBandCount f in all.Summary.FineBands)
             {
                 html.Append(Td(Format.Integer(f.Count)));
             }
 
-            html.Append("</tr></tbody>\n</table>\n<table>\n<thead><tr><th>Körkort (vägledande)</th><th>km/h över</th><th>Följd</th><th>Antal fordon</th></tr></thead>\n<tbody>\n");
+            html.Append("</tr></tbody>\n</table>\n<table>\n<thead><tr><th>Körkort (vägledande)</th><th>km/h över</th><th>Följd</th><th>Antal passager</th></tr></thead>\n<tbody>\n");
             foreach (LicenceBandDto l in ReportJson.LicenceBands(all))
             {
                 string consequence = l.Months == 0 ? "varning" : $"återkallelse ca {l.Months}{(l.MonthsAtLeast ? "+" : "")} mån";

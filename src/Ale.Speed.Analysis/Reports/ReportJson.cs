@@ -9,7 +9,7 @@ namespace Ale.Speed.Analysis.Reports;
 #pragma warning disable CA1819 // DTOs for JSON: arrays are what is serialised.
 
 /// <summary>The JSON document of a report (docs/analysis.md). Figures that are undefined (no vehicles) are null.</summary>
-public sealed record ReportDocument(PeriodDto Period, string GroupBy, int MinimumSample, ReportRowDto[] Sites, SiteCoverageDto[] Coverage);
+public sealed record ReportDocument(PeriodDto Period, string GroupBy, int MinimumSample, string[] Notes, ReportRowDto[] Sites, SiteCoverageDto[] Coverage);
 
 public sealed record PeriodDto(DateTimeOffset From, DateTimeOffset To, int Hours);
 
@@ -42,7 +42,7 @@ public sealed record ReportRowDto(
     int HoursInPeriod,
     bool BelowMinimumSample);
 
-/// <summary>Trafikverket's hastighetsindex.</summary>
+/// <summary>Hastighetsindexets mått for this site (Trafikverket's index itself covers cars without trailer at fixed points).</summary>
 public sealed record SpeedIndexDto(double? MeanKmh, double? ShareWithinLimit, double? ShareWithinLimitPlus5, double? ShareMoreThan30Over);
 
 public sealed record PaceDto(int FromKmh, int ToKmh, long Vehicles, double Share);
@@ -69,6 +69,7 @@ internal static class ReportJson
         new PeriodDto(Format.Local(report.Period.FromMs), Format.Local(report.Period.ToMs), report.Period.HourCount),
         OutputNames.Name(report.Grouping),
         report.MinimumSample,
+        [Wording.MeasuredNotFines, Wording.SpeedIndexMeasures],
         [.. report.Rows.Select(ToDto)],
         [.. report.Coverage.Select(c => new SiteCoverageDto(c.SiteId, c.SiteName, c.HoursInPeriod, c.HoursWithData,
             [.. c.Gaps.Select(g => new GapDto(Format.Local(g.FromMs), Format.Local(g.ToMs), g.Hours, g.LikelyOutage))],

@@ -105,12 +105,14 @@ public static class ReportRenderer
         table.WriteTo(output);
         output.WriteLine();
         output.WriteLine($"* fewer than {report.MinimumSample} vehicles: shown, but too few to conclude from. hours = hours with data / hours in the group.");
+        output.WriteLine(Wording.MeasuredNotFines);
+        output.WriteLine(Wording.SpeedIndexMeasures);
         output.WriteLine();
 
         ReportRow? first = report.Rows.FirstOrDefault();
         if (first is not null)
         {
-            output.WriteLine("Vehicles per fine band (km/h over) and licence band (limit <=30 | >=40):");
+            output.WriteLine("Measured passages per fine band (km/h over) and licence band (limit <=30 | >=40), not fines issued:");
             string[] headers =
             [
                 "site", "dir", "display", "group",

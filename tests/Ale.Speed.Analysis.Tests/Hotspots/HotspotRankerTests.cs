@@ -75,9 +75,10 @@ public sealed class HotspotRankerTests
         Assert.Equal(("hs-a", Fri + 22), (top.SiteId, top.HourOfWeek));
         Assert.Equal(1, top.Rank);
         Assert.Equal(3, top.ObservedHours);
-        Assert.Contains("weighted offences per hour", top.Explanation, StringComparison.Ordinal);
-        Assert.Equal(5, ranking.Ranked.Count);
-        Assert.True(ranking.Ranked.Zip(ranking.Ranked.Skip(1)).All(p => p.First.Score >= p.Second.Score));
+        Assert.Contains("weighted measured passages over the limit per hour", top.Explanation, StringComparison.Ordinal);
+        // Only windows with at least 5 passages over the limit are ranked (most hours here have fewer).
+        Assert.All(ranking.Ranked, w => Assert.True(w.Offences >= 5));
+        Assert.True(ranking.Ranked.Zip(ranking.Ranked.Skip(1)).All(p => p.First.ScoreLowerBound >= p.Second.ScoreLowerBound));
 
         // The three-vehicle window scores higher (15 weighted offences in its one observed hour) but is not ranked.
         Assert.DoesNotContain(ranking.Ranked, w => w.SiteId == "hs-b" && w.HourOfWeek == Sat + 3);
@@ -86,6 +87,8 @@ public sealed class HotspotRankerTests
         Assert.Equal(1, thin.ObservedHours);
         Assert.True(thin.Score > top.Score);
         Assert.Null(thin.Rank);
+        Assert.Contains("3 vehicles, fewer than 30", thin.NotRankedBecause, StringComparison.Ordinal);
+        Assert.Contains("1 observed hours, fewer than 3", thin.NotRankedBecause, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -123,6 +126,49 @@ public sealed class HotspotRankerTests
     }
 
     [Fact]
+    public void Rank_Speeding_OnTheLowerBound_ManyModerateOffencesBeatAFewSevereOnes()
+    {
+        var c = UnitAt("hs-lb", 40);
+        // Monday 08: 2/h at 75 (6 revocations in 3 hours: score 10, but from 6 passages). Monday 09: 9/h at 45 (27 fine-only: score 9).
+        List<StoredBin> bins = Traffic.Bin(Hours((hour, how, r) => how switch
+        {
+            8 => Many(c.Unit, hour, r, 10, () => 36).Concat(Many(c.Unit, hour, r, 2, () => 75)),
+            9 => Many(c.Unit, hour, r, 10, () => 36).Concat(Many(c.Unit, hour, r, 9, () => 45)),
+            _ => Many(c.Unit, hour, r, 12, () => 36),
+        }, seed: 6));
+
+        HotspotRanking ranking = HotspotRanker.Rank(bins, s_period, Catalog(c), new HotspotOptions { Top = 2 });
+
+        Assert.Equal([9, 8], ranking.Ranked.Select(w => w.HourOfWeek));
+        Assert.Equal(10, ranking.Ranked[1].Score, 9);
+        Assert.Equal(9, ranking.Ranked[0].Score, 9);
+        Assert.True(ranking.Ranked[0].ScoreLowerBound > ranking.Ranked[1].ScoreLowerBound);
+    }
+
+    [Fact]
+    public void Rank_Speeding_MinimumObservedHoursAndOffencesAreOptions()
+    {
+        var c = UnitAt("hs-min", 40);
+        List<StoredBin> bins = Traffic.Bin(Hours((hour, how, r) => how == 8 ? Many(c.Unit, hour, r, 20, () => 45) : Many(c.Unit, hour, r, 20, () => 36), seed: 7));
+
+        HotspotRanking fourHours = HotspotRanker.Rank(bins, s_period, Catalog(c), new HotspotOptions { MinimumObservedHours = 4 });
+        HotspotRanking manyOffences = HotspotRanker.Rank(bins, s_period, Catalog(c), new HotspotOptions { MinimumOffences = 61 });
+        HotspotRanking enough = HotspotRanker.Rank(bins, s_period, Catalog(c), new HotspotOptions { MinimumOffences = 60 });
+
+        Assert.Empty(fourHours.Ranked);
+        Assert.Contains("3 observed hours, fewer than 4", Assert.Single(fourHours.InsufficientData).NotRankedBecause, StringComparison.Ordinal);
+        Assert.Empty(manyOffences.Ranked);
+        Assert.Equal(8, Assert.Single(enough.Ranked).HourOfWeek);
+    }
+
+    [Theory]
+    [InlineData(10, 5.4254)]   // exact: chi2(0.05; 20) / 2
+    [InlineData(30, 21.5940)]  // exact: chi2(0.05; 60) / 2
+    [InlineData(100, 84.1394)] // exact: chi2(0.05; 200) / 2
+    public void PoissonLowerBound_MatchesTheExactChiSquareLimit(int count, double exact)
+        => Assert.InRange(HotspotRanker.PoissonLowerBound(count, count, 1, 1.6448536), exact - 0.02, exact + 0.02);
+
+    [Fact]
     public void Rank_ATraktor_FlagsAnEveningClusterOnAFastRoad_NotASlowRoadOrAnOrdinaryFastRoad()
     {
         var rural = UnitAt("at-rural", 70);
@@ -146,8 +192,10 @@ public sealed class HotspotRankerTests
         {
             Assert.Equal("speed pattern", w.Basis);
             Assert.StartsWith("possible A-traktor/moped activity", w.Likelihood, StringComparison.Ordinal);
+            Assert.Contains("excess passages at 25-35 km/h", w.Likelihood, StringComparison.Ordinal);
             Assert.InRange(w.Score, 4, 8); // about 6 extra vehicles per hour
         });
+        Assert.Contains(ranking.Limitations, l => l.Contains("class I mopeds at 45 km/h", StringComparison.Ordinal));
         SiteNotAssessed notAssessed = Assert.Single(ranking.NotAssessed);
         Assert.Equal("at-slow", notAssessed.SiteId);
         Assert.Contains("not much faster", notAssessed.Reason, StringComparison.Ordinal);

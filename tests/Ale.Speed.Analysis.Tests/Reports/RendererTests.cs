@@ -151,17 +151,37 @@ public sealed class RendererTests
     }
 
     [Fact]
+    public void EveryFormat_SaysMeasuredSpeedsNotFines_AndSpeedIndexMeasuresForOneSite()
+    {
+        string table = Render(OutputFormat.Table);
+        Assert.Contains("not fines issued", table, StringComparison.Ordinal);
+        Assert.Contains("hastighetsindexets mått", table, StringComparison.Ordinal);
+
+        using JsonDocument json = JsonDocument.Parse(Render(OutputFormat.Json));
+        string[] notes = [.. json.RootElement.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!)];
+        Assert.Contains(notes, n => n.Contains("without the police's measuring tolerance", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.Contains("hastighetsindexets mått", StringComparison.Ordinal));
+
+        string html = System.Net.WebUtility.HtmlDecode(Render(OutputFormat.Html));
+        Assert.Contains("inte utfärdade böter", html, StringComparison.Ordinal);
+        Assert.Contains("hastighetsindexets mått", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<td>Böter (ordningsbot)</td>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void HotspotAndCompareJson_AreCamelCaseWithTheirExplanations()
     {
         var (bins, _, catalog) = Data();
         var output = new StringWriter();
-        HotspotsCommand.Write(HotspotRanker.Rank(bins, s_period, catalog, new HotspotOptions { Top = 3, MinimumVehicles = 5 }), OutputFormat.Json, output);
+        HotspotsCommand.Write(HotspotRanker.Rank(bins, s_period, catalog, new HotspotOptions { Top = 3, MinimumVehicles = 5, MinimumObservedHours = 1, MinimumOffences = 1 }), OutputFormat.Json, output);
         using JsonDocument hotspots = JsonDocument.Parse(output.ToString());
         Assert.Equal("speeding", hotspots.RootElement.GetProperty("kind").GetString());
         Assert.Equal(5, hotspots.RootElement.GetProperty("weights").GetProperty("licenceRevocation").GetDouble());
         JsonElement first = hotspots.RootElement.GetProperty("ranked")[0];
         Assert.Equal(1, first.GetProperty("rank").GetInt32());
         Assert.False(string.IsNullOrEmpty(first.GetProperty("explanation").GetString()));
+        Assert.True(first.GetProperty("scoreLowerBound").GetDouble() <= first.GetProperty("score").GetDouble());
+        Assert.Contains(hotspots.RootElement.GetProperty("limitations").EnumerateArray(), l => l.GetString()!.Contains("not fines issued", StringComparison.Ordinal));
 
         var before = new Period(s_period.FromMs, s_period.FromMs + 3 * 24 * Traffic.HourMs);
         var after = new Period(before.ToMs, s_period.ToMs);

@@ -35,7 +35,7 @@ public sealed class InfluxAuthTests : IAsyncLifetime
         Assert.Equal("Basic", handler.Requests[0].AuthorizationScheme);
         Assert.DoesNotContain("p=", handler.Requests[0].Uri.Query, StringComparison.Ordinal);
         Assert.Equal(1, metrics.Sum(InfluxInstruments.WriteFailures, "unauthorized"));
-        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Error && e.Id.Id == 4);
+        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Error && e.Id.Id == 2004);
         Assert.DoesNotContain(WrongPassword, logger.AllText, StringComparison.Ordinal);
         Assert.DoesNotContain(WrongPassword, result.Message ?? "", StringComparison.Ordinal);
         Assert.DoesNotContain(WrongPassword, wrong.ToString(), StringComparison.Ordinal);
