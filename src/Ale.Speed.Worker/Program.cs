@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ale.Speed.Core.Time;
 using Ale.Speed.Worker.Hosting;
 using Ale.Speed.Worker.Commands;
 using Ale.Speed.Worker.Configuration;
@@ -68,7 +69,7 @@ internal static class Program
             long startMs;
             if (parse.GetValue(start) is { } text)
             {
-                if (!LocalTime.TryParse(text, out startMs))
+                if (!StockholmTime.TryParse(text, out startMs, out _))
                 {
                     Console.Error.WriteLine($"error: --start '{text}' is not a date (ISO 8601).");
                     return 2;
@@ -76,8 +77,8 @@ internal static class Program
             }
             else
             {
-                DateTime today = LocalTime.ToLocal(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds()).Date;
-                startMs = LocalTime.FromLocal(today - duration);
+                DateTime today = StockholmTime.ToLocal(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds()).Date;
+                startMs = StockholmTime.FromLocal(today - duration);
             }
 
             var first = DateTimeOffset.FromUnixTimeMilliseconds(startMs);

@@ -1,6 +1,7 @@
 using Ale.Speed.Analysis.Time;
 using Ale.Speed.Core.Bins;
 using Ale.Speed.Core.Statistics;
+using Ale.Speed.Core.Time;
 
 namespace Ale.Speed.Analysis.Compare;
 

@@ -1,6 +1,7 @@
 using Ale.Speed.Analysis.Time;
 using Ale.Speed.Core.Bins;
 using Ale.Speed.Core.Sites;
+using Ale.Speed.Core.Time;
 using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Influx.Bins;
 

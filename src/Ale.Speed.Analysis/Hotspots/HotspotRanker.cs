@@ -4,6 +4,7 @@ using Ale.Speed.Analysis.Data;
 using Ale.Speed.Analysis.Time;
 using Ale.Speed.Core.Bins;
 using Ale.Speed.Core.Statistics;
+using Ale.Speed.Core.Time;
 using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Influx.Bins;
 

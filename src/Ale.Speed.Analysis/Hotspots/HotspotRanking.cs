@@ -1,4 +1,5 @@
 using Ale.Speed.Analysis.Time;
+using Ale.Speed.Core.Time;
 
 namespace Ale.Speed.Analysis.Hotspots;
 

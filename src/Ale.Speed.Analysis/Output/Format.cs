@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ale.Speed.Analysis.Time;
+using Ale.Speed.Core.Time;
 
 namespace Ale.Speed.Analysis.Output;
 

@@ -1,6 +1,7 @@
 using Ale.Speed.Analysis.Data;
 using Ale.Speed.Analysis.Output;
 using Ale.Speed.Core.Statistics;
+using Ale.Speed.Core.Time;
 using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Influx.Bins;
 
@@ -73,7 +74,7 @@ internal static class ReportJson
         [.. report.Rows.Select(ToDto)],
         [.. report.Coverage.Select(c => new SiteCoverageDto(c.SiteId, c.SiteName, c.HoursInPeriod, c.HoursWithData,
             [.. c.Gaps.Select(g => new GapDto(Format.Local(g.FromMs), Format.Local(g.ToMs), g.Hours, g.LikelyOutage))],
-            [.. c.SilentUnits.Select(s => new SilentDto([.. s.UnitIds], s.Display, Format.Local(s.FromMs), Format.Local(s.ToMs), (int)((s.ToMs - s.FromMs) / Time.StockholmTime.HourMs)))],
+            [.. c.SilentUnits.Select(s => new SilentDto([.. s.UnitIds], s.Display, Format.Local(s.FromMs), Format.Local(s.ToMs), (int)((s.ToMs - s.FromMs) / StockholmTime.HourMs)))],
             [.. c.DisplayModes], [.. c.Notes]))]);
 
     public static ReportRowDto ToDto(ReportRow row)

@@ -1,3 +1,5 @@
+using Ale.Speed.Core.Time;
+
 namespace Ale.Speed.Analysis.Time;
 
 /// <summary>

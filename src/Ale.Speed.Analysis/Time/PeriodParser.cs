@@ -1,4 +1,4 @@
-using System.Globalization;
+using Ale.Speed.Core.Time;
 
 namespace Ale.Speed.Analysis.Time;
 
@@ -8,43 +8,8 @@ namespace Ale.Speed.Analysis.Time;
 /// </summary>
 public static class PeriodParser
 {
-    private static readonly string[] s_localFormats =
-    [
-        "yyyy-MM-dd", "yyyy-MM-ddTHH", "yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF",
-        "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss",
-    ];
-
-    private const string Accepted = "use ISO 8601, e.g. 2026-03-01, 2026-03-01T07:00 (Stockholm time) or 2026-03-01T06:00:00Z";
-
-    /// <summary>One time as Unix ms.</summary>
-    public static bool TryParseTime(string? text, out long unixMs, out string? error)
-    {
-        unixMs = 0;
-        error = null;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            error = $"A time is missing ({Accepted}).";
-            return false;
-        }
-
-        text = text.Trim();
-        if (HasOffset(text))
-        {
-            if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTimeOffset instant))
-            {
-                unixMs = instant.ToUnixTimeMilliseconds();
-                return true;
-            }
-        }
-        else if (DateTime.TryParseExact(text, s_localFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime local))
-        {
-            unixMs = StockholmTime.FromLocal(local);
-            return true;
-        }
-
-        error = $"'{text}' is not a time ({Accepted}).";
-        return false;
-    }
+    /// <summary>One time as Unix ms (<see cref="StockholmTime.TryParse"/>).</summary>
+    public static bool TryParseTime(string? text, out long unixMs, out string? error) => StockholmTime.TryParse(text, out unixMs, out error);
 
     /// <summary><c>--from</c> and <c>--to</c>: [from, to), from before to.</summary>
     public static bool TryParse(string? from, string? to, out Period period, out string? error)
@@ -93,15 +58,4 @@ public static class PeriodParser
     /// <summary>Like <see cref="TryParseRange"/>, throwing <see cref="FormatException"/> with the message on failure.</summary>
     public static Period ParseRange(string text)
         => TryParseRange(text, out Period period, out string? error) ? period : throw new FormatException(error);
-
-    private static bool HasOffset(string text)
-    {
-        if (text.EndsWith('Z') || text.EndsWith('z'))
-        {
-            return true;
-        }
-
-        int t = text.IndexOfAny(['T', ' ']);
-        return t >= 0 && text.LastIndexOfAny(['+', '-']) > t;
-    }
 }

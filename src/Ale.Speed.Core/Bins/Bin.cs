@@ -24,7 +24,7 @@ namespace Ale.Speed.Core.Bins;
 /// <para>Merging adds everything up (max takes the maximum), so merging any bins in any grouping or order gives exactly the
 /// bin of all their vehicles. <see cref="LimitKmh"/> merges to the common limit, or <see cref="MixedLimits"/>; a
 /// <c>new Bin()</c> (limit <see cref="NoLimit"/>) is the identity of merging.</para>
-/// <para>Speeds enter at 0.01 km/h (rounded, as <see cref="VehicleFilter.Quantise"/> does).</para>
+/// <para>Speeds enter at 0.01 km/h (<see cref="SpeedQuantum"/>).</para>
 /// <para>A bin of up to <see cref="CompactCapacity"/> vehicles under one limit keeps their exact speeds instead of the
 /// arrays (it is compact); every figure read from it is the one the arrays would give. Reading <see cref="Histogram"/>
 /// or the over-limit spans of a compact bin builds the arrays once. Reading is safe from several threads at once;
@@ -242,7 +242,7 @@ public sealed class Bin
             ThrowNoLimit();
         }
 
-        int centi = (int)Math.Round(speedKmh * 100, MidpointRounding.AwayFromZero);
+        int centi = SpeedQuantum.ToCentiKmh(speedKmh);
         int classIndex = ClassIndex(vehicleClass);
         DenseCounts? dense = _dense;
         if (dense is null && _count < CompactCapacity)

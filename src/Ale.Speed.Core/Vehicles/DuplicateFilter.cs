@@ -46,7 +46,7 @@ public readonly record struct VehicleIdentity
     public static VehicleIdentity Of(in Vehicle vehicle)
         => vehicle.Sequence >= 0
             ? new VehicleIdentity(true, vehicle.Sequence, 0, Direction.Unknown)
-            : new VehicleIdentity(false, vehicle.TimestampMs, (long)Math.Round(vehicle.SpeedKmh * 100, MidpointRounding.AwayFromZero), vehicle.Direction);
+            : new VehicleIdentity(false, vehicle.TimestampMs, SpeedQuantum.ToCentiKmh(vehicle.SpeedKmh), vehicle.Direction);
 }
 
 /// <summary>

@@ -131,7 +131,7 @@ public sealed class VehicleFilter
         // Most units look straight along the road: dividing by 1 changes nothing (it is exact), and skipping it takes a
         // division off the chain of latencies that the range check and the binner's insertion wait for.
         double measured = _resolution.IsExact ? vehicle.SpeedKmh : _resolution.Place(vehicle);
-        double corrected = Quantise(_cosine == 1.0 ? measured : measured / _cosine);
+        double corrected = SpeedQuantum.Quantise(_cosine == 1.0 ? measured : measured / _cosine);
         accepted = vehicle with { SpeedKmh = corrected };
 
         // Written so that NaN fails the range check.
@@ -191,8 +191,6 @@ public sealed class VehicleFilter
     /// <summary>Forgets every remembered identity (benchmarks reuse one filter for many runs).</summary>
     internal void Reset() => _duplicates.Clear();
 
-    /// <summary>Rounds to the nearest 0.01 km/h (midpoints away from zero): the resolution at which bins count speeds.</summary>
-    public static double Quantise(double speedKmh) => Math.Round(speedKmh * 100, MidpointRounding.AwayFromZero) / 100;
 
     /// <summary><see cref="Direction.Unknown"/> passes only <see cref="DirectionSelection.Both"/>.</summary>
     public static bool IsSelected(Direction direction, DirectionSelection selection) => selection switch

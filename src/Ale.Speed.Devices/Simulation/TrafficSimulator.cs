@@ -1,3 +1,4 @@
+using Ale.Speed.Core.Time;
 using Ale.Speed.Core.Vehicles;
 
 namespace Ale.Speed.Devices.Simulation;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Ale.Speed.Analysis.Time;
+using Ale.Speed.Core.Time;
 using Ale.Speed.Influx.Bins;
 using Ale.Speed.Influx.Querying;
 using Ale.Speed.Influx.Writing;

@@ -1,6 +1,7 @@
 using System.IO.Ports;
 using Ale.Speed.Core.Frames;
 using Ale.Speed.Core.Sites;
+using Ale.Speed.Core.Time;
 using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Devices.Serial;
 
@@ -46,7 +47,7 @@ public sealed partial class WorkerSettings
             {
                 SpeedLimitChange change = site.SpeedLimits[j];
                 string changeKey = $"{key}:SpeedLimits[{j}]";
-                if (!LocalTime.TryParse(change.From, out long fromMs))
+                if (!StockholmTime.TryParse(change.From, out long fromMs, out _))
                 {
                     e.Add($"{changeKey}:From '{change.From}' is not a date (ISO 8601, e.g. 2026-06-01; without an offset it is Europe/Stockholm time).");
                 }
@@ -189,7 +190,7 @@ public sealed partial class WorkerSettings
             }
 
             long installedAtMs = long.MinValue;
-            if (!string.IsNullOrWhiteSpace(unit.InstalledAt) && !LocalTime.TryParse(unit.InstalledAt, out installedAtMs))
+            if (!string.IsNullOrWhiteSpace(unit.InstalledAt) && !StockholmTime.TryParse(unit.InstalledAt, out installedAtMs, out _))
             {
                 e.Add($"{key}:InstalledAt '{unit.InstalledAt}' is not a date/time (ISO 8601).");
             }

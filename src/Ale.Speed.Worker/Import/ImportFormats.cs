@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Ale.Speed.Core.Frames;
 using Ale.Speed.Core.Sites;
+using Ale.Speed.Core.Time;
 using Ale.Speed.Worker.Configuration;
 
 namespace Ale.Speed.Worker.Import;
@@ -144,7 +145,7 @@ internal static class ImportFormats
         }
 
         // Spreadsheet exports are local time; Europe/Stockholm unless --time-zone says otherwise or a value carries its offset.
-        TimeZoneInfo zone = LocalTime.Stockholm;
+        TimeZoneInfo zone = StockholmTime.Zone;
         if (options.TimeZone is { } zoneId && !TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out zone!))
         {
             error = $"--time-zone '{zoneId}' is not a known IANA time zone (e.g. Europe/Stockholm, America/New_York, UTC).";

@@ -26,7 +26,7 @@ internal readonly record struct JournalRecord(
         sequence,
         vehicle.Unit.Id,
         vehicle.TimestampMs,
-        (int)Math.Round(vehicle.SpeedKmh * 100, MidpointRounding.AwayFromZero),
+        SpeedQuantum.ToCentiKmh(vehicle.SpeedKmh),
         vehicle.Direction,
         vehicle.Class,
         double.IsNaN(vehicle.LengthMetres) ? -1 : (int)Math.Round(vehicle.LengthMetres * 100),
@@ -39,7 +39,7 @@ internal readonly record struct JournalRecord(
     {
         Unit = unit,
         TimestampMs = TimestampMs,
-        SpeedKmh = SpeedCentiKmh / 100.0,
+        SpeedKmh = SpeedCentiKmh / (double)SpeedQuantum.PerKmh,
         Direction = Direction,
         Class = Class,
         LengthMetres = LengthCentimetres < 0 ? double.NaN : LengthCentimetres / 100.0,

@@ -1,5 +1,6 @@
 using Ale.Speed.Analysis.Tests.Support;
 using Ale.Speed.Analysis.Time;
+using Ale.Speed.Core.Time;
 
 namespace Ale.Speed.Analysis.Tests.Time;
 
