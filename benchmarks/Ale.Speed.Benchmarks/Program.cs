@@ -1,3 +1,5 @@
+using System.Globalization;
+using Ale.Speed.Benchmarks;
 using Ale.Speed.Benchmarks.Load;
 using BenchmarkDotNet.Running;
 
@@ -6,5 +8,11 @@ if (args.Length > 0 && args[0] == "load")
     return await ReadLoad.RunAsync(args).ConfigureAwait(false);
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args is ["--alternate-json", ..])
+{
+    JsonPathAlternation.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100);
+    return 0;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(JsonPathBenchmarks).Assembly).Run(args);
 return 0;

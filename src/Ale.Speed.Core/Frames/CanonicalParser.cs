@@ -34,9 +34,12 @@ public sealed class CanonicalParser : FrameParser
 
     public override bool ReportsVehicles => true;
 
+    /// <summary>Measurement switch (benchmarks): false sends every line down the general path.</summary>
+    internal bool UseCompactPath { get; init; } = true;
+
     protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {
-        if (!destination.IsEmpty && TryParseCompact(frame, out destination[0]))
+        if (UseCompactPath && !destination.IsEmpty && TryParseCompact(frame, out destination[0]))
         {
             count = 1;
             return RejectReason.None;
@@ -163,7 +166,10 @@ public sealed class CanonicalParser : FrameParser
         return true;
     }
 
-    /// <summary>The strict general path: any well-formed JSON object, fields checked in the documented order.</summary>
+    /// <summary>
+    /// The strict general path: any well-formed JSON object (read by <see cref="System.Text.Json.Utf8JsonReader"/>), fields
+    /// checked in the documented order.
+    /// </summary>
     internal static RejectReason ParseGeneral(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {
         count = 0;
@@ -172,39 +178,19 @@ public sealed class CanonicalParser : FrameParser
             return RejectReason.None;
         }
 
-        JsonValue ts = default, kmh = default, dir = default, len = default, seq = default, vehicleClass = default;
-        var scanner = new JsonObjectScanner(frame);
-        while (scanner.TryNextPlainMember(out ReadOnlySpan<byte> key, out JsonValue value))
+        var members = new Members();
+        var reader = new JsonMemberReader(frame);
+        while (reader.TryNextPlainMember(out ReadOnlySpan<byte> key, out JsonValue value))
         {
-            // By length first: one comparison for most keys instead of a chain of them.
-            switch (key.Length)
-            {
-                case 2 when key.SequenceEqual("ts"u8):
-                    ts = value;
-                    break;
-                case 3 when key.SequenceEqual("kmh"u8):
-                    kmh = value;
-                    break;
-                case 3 when key.SequenceEqual("dir"u8):
-                    dir = value;
-                    break;
-                case 3 when key.SequenceEqual("len"u8):
-                    len = value;
-                    break;
-                case 3 when key.SequenceEqual("seq"u8):
-                    seq = value;
-                    break;
-                case 5 when key.SequenceEqual("class"u8):
-                    vehicleClass = value;
-                    break;
-            }
+            members.Take(key, value);
         }
 
-        if (scanner.IsMalformed)
+        if (reader.IsMalformed)
         {
             return RejectReason.Malformed;
         }
 
+        JsonValue ts = members.Ts, kmh = members.Kmh, dir = members.Dir, len = members.Len, seq = members.Seq, vehicleClass = members.Class;
         RejectReason reject;
         if ((reject = ReadTimestamp(ts, out long timestampMs)) != RejectReason.None
             || (reject = ReadSpeed(kmh, out double speedKmh)) != RejectReason.None
@@ -232,6 +218,38 @@ public sealed class CanonicalParser : FrameParser
         };
         count = 1;
         return RejectReason.None;
+    }
+
+    /// <summary>The known keys of one record; a repeated key's last value wins.</summary>
+    private ref struct Members
+    {
+        public JsonValue Ts, Kmh, Dir, Len, Seq, Class;
+
+        public void Take(ReadOnlySpan<byte> key, JsonValue value)
+        {
+            // By length first: one comparison for most keys instead of a chain of them.
+            switch (key.Length)
+            {
+                case 2 when key.SequenceEqual("ts"u8):
+                    Ts = value;
+                    break;
+                case 3 when key.SequenceEqual("kmh"u8):
+                    Kmh = value;
+                    break;
+                case 3 when key.SequenceEqual("dir"u8):
+                    Dir = value;
+                    break;
+                case 3 when key.SequenceEqual("len"u8):
+                    Len = value;
+                    break;
+                case 3 when key.SequenceEqual("seq"u8):
+                    Seq = value;
+                    break;
+                case 5 when key.SequenceEqual("class"u8):
+                    Class = value;
+                    break;
+            }
+        }
     }
 
     private static RejectReason ReadTimestamp(JsonValue value, out long timestampMs)

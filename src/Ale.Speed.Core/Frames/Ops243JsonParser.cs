@@ -32,9 +32,13 @@ public sealed class Ops243JsonParser : FrameParser
 
     public override bool ReportsVehicles => false;
 
+    /// <summary>Measurement switch (benchmarks): false sends every line down the general path.</summary>
+    internal bool UseCompactPath { get; init; } = true;
+
+
     protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {
-        if (!destination.IsEmpty && TryParseCompact(frame, destination, out count))
+        if (UseCompactPath && !destination.IsEmpty && TryParseCompact(frame, destination, out count))
         {
             return RejectReason.None;
         }

@@ -18,39 +18,19 @@ public sealed partial class Ops243Parser
             return RejectReason.None;
         }
 
-        JsonValue speed = default, direction = default, time = default, magnitude = default, range = default, unit = default;
-        var scanner = new JsonObjectScanner(frame);
-        while (scanner.TryNextPlainMember(out ReadOnlySpan<byte> key, out JsonValue value))
+        var members = new Members();
+        var reader = new JsonMemberReader(frame);
+        while (reader.TryNextPlainMember(out ReadOnlySpan<byte> key, out JsonValue value))
         {
-            // By length first: one comparison for most keys instead of a chain of them.
-            switch (key.Length)
-            {
-                case 5 when key.SequenceEqual("speed"u8):
-                    speed = value;
-                    break;
-                case 9 when key.SequenceEqual("direction"u8):
-                    direction = value;
-                    break;
-                case 4 when key.SequenceEqual("time"u8):
-                    time = value;
-                    break;
-                case 4 when key.SequenceEqual("unit"u8):
-                    unit = value;
-                    break;
-                case 5 when key.SequenceEqual("range"u8):
-                    range = value;
-                    break;
-                case 9 when key.SequenceEqual("magnitude"u8):
-                    magnitude = value;
-                    break;
-            }
+            members.Take(key, value);
         }
 
-        if (scanner.IsMalformed)
+        if (reader.IsMalformed)
         {
             return RejectReason.Malformed;
         }
 
+        JsonValue speed = members.Speed, direction = members.Direction, time = members.Time, magnitude = members.Magnitude, range = members.Range, unit = members.Unit;
         Span<double> numbers = stackalloc double[MaxReadingsPerFrame];
         RejectReason reject;
         if (speed.IsAbsentOrNull)
@@ -160,6 +140,38 @@ public sealed partial class Ops243Parser
         return RejectReason.None;
     }
 
+    /// <summary>The known keys of one report; a repeated key's last value wins.</summary>
+    private ref struct Members
+    {
+        public JsonValue Speed, Direction, Time, Unit, Range, Magnitude;
+
+        public void Take(ReadOnlySpan<byte> key, JsonValue value)
+        {
+            // By length first: one comparison for most keys instead of a chain of them.
+            switch (key.Length)
+            {
+                case 5 when key.SequenceEqual("speed"u8):
+                    Speed = value;
+                    break;
+                case 9 when key.SequenceEqual("direction"u8):
+                    Direction = value;
+                    break;
+                case 4 when key.SequenceEqual("time"u8):
+                    Time = value;
+                    break;
+                case 4 when key.SequenceEqual("unit"u8):
+                    Unit = value;
+                    break;
+                case 5 when key.SequenceEqual("range"u8):
+                    Range = value;
+                    break;
+                case 9 when key.SequenceEqual("magnitude"u8):
+                    Magnitude = value;
+                    break;
+            }
+        }
+    }
+
     /// <summary>A scalar (one value) or an array of at most <see cref="FrameParser.MaxReadingsPerFrame"/> values.</summary>
     private static RejectReason ReadNumbers(JsonValue value, Span<double> numbers, out int count)
     {
@@ -170,20 +182,9 @@ public sealed partial class Ops243Parser
             return ReadNumber(value, out numbers[0]);
         }
 
-        var elements = new JsonArrayScanner(value.Raw);
-        while (true)
+        var elements = new JsonElementReader(value.Raw);
+        while (elements.TryNext(out JsonValue element))
         {
-            JsonStep step = elements.Next(out JsonValue element);
-            if (step == JsonStep.End)
-            {
-                return RejectReason.None;
-            }
-
-            if (step == JsonStep.Malformed)
-            {
-                return RejectReason.Malformed;
-            }
-
             if (count == numbers.Length)
             {
                 return RejectReason.TooManyTargets;
@@ -195,6 +196,8 @@ public sealed partial class Ops243Parser
                 return reject;
             }
         }
+
+        return elements.IsMalformed ? RejectReason.Malformed : RejectReason.None;
     }
 
     /// <summary>A JSON number, or a number in a string (some firmware quotes its values).</summary>
@@ -235,17 +238,11 @@ public sealed partial class Ops243Parser
             return RejectReason.Malformed;
         }
 
-        var elements = new JsonArrayScanner(value.Raw);
+        var elements = new JsonElementReader(value.Raw);
         int count = 0;
-        while (true)
+        while (elements.TryNext(out JsonValue element))
         {
-            JsonStep step = elements.Next(out JsonValue element);
-            if (step == JsonStep.End)
-            {
-                return count == directions.Length ? RejectReason.None : RejectReason.Malformed;
-            }
-
-            if (step == JsonStep.Malformed || count == directions.Length)
+            if (count == directions.Length)
             {
                 return RejectReason.Malformed;
             }
@@ -255,6 +252,8 @@ public sealed partial class Ops243Parser
                 return RejectReason.InvalidDirection;
             }
         }
+
+        return !elements.IsMalformed && count == directions.Length ? RejectReason.None : RejectReason.Malformed;
     }
 
     private static bool TryDirection(JsonValue value, out Direction direction)

@@ -149,8 +149,7 @@ public sealed class CompactPathTests
             {
                 accepted++;
                 ReadOnlySpan<byte> token = json.AsSpan(0, json.Length - 1);
-                int end = 0;
-                Assert.True(JsonSyntax.TryScanNumber(json, ref end) && end == token.Length, text.ToString());
+                Assert.True(IsJsonNumber(token), text.ToString());
                 Assert.Equal(token.Length, position);
                 Assert.True(AsciiNumber.TryParse(token, out double general), text.ToString());
                 Assert.Equal(BitConverter.DoubleToInt64Bits(general), BitConverter.DoubleToInt64Bits(compact));
@@ -326,5 +325,19 @@ public sealed class CompactPathTests
         }
 
         return compactAccepted ? 1 : 0;
+    }
+
+    /// <summary>The framework's reader takes the whole token as one JSON number.</summary>
+    private static bool IsJsonNumber(ReadOnlySpan<byte> token)
+    {
+        try
+        {
+            var reader = new System.Text.Json.Utf8JsonReader(token);
+            return reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.Number && reader.BytesConsumed == token.Length && !reader.Read();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
     }
 }

@@ -3,21 +3,21 @@ using static Ale.Speed.Core.Tests.Frames.FrameTestKit;
 
 namespace Ale.Speed.Core.Tests.Frames;
 
-public sealed class JsonScannerTests
+/// <summary>The one-object-per-line walk over Utf8JsonReader: what it yields, and that it is as strict as RFC 8259.</summary>
+public sealed class JsonMemberReaderTests
 {
     [Fact]
-    public void Next_ObjectWithEveryKindOfValue_YieldsMembersInOrder()
+    public void TryNextPlainMember_ObjectWithEveryKindOfValue_YieldsMembersInOrderAndSkipsEscapedKeys()
     {
-        byte[] json = Ascii("""  { "s" : "a\"b\\c\u00e9" ,"n":-1.5e3,"t":true,"f":false,"z":null,"o":{"x":[1,{"y":"}"}]},"a":[ ] }  """);
-        var scanner = new JsonObjectScanner(json);
+        byte[] json = Ascii("""  { "s" : "a\"b\\c\u00e9" ,"n":-1.5e3,"t":true,"f":false,"z":null,"k\u0065y":1,"o":{"x":[1,{"y":"}"}]},"a":[ ] }  """);
+        var reader = new JsonMemberReader(json);
         var members = new List<(string Key, JsonKind Kind, string Raw, bool Escapes)>();
-        JsonStep step;
-        while ((step = scanner.Next(out ReadOnlySpan<byte> key, out _, out JsonValue value)) == JsonStep.Item)
+        while (reader.TryNextPlainMember(out ReadOnlySpan<byte> key, out JsonValue value))
         {
             members.Add((System.Text.Encoding.ASCII.GetString(key), value.Kind, System.Text.Encoding.ASCII.GetString(value.Raw), value.HasEscapes));
         }
 
-        Assert.Equal(JsonStep.End, step);
+        Assert.False(reader.IsMalformed);
         Assert.Equal(
         [
             ("s", JsonKind.String, """a\"b\\c\u00e9""", true),
@@ -29,17 +29,7 @@ public sealed class JsonScannerTests
             ("a", JsonKind.Array, "[ ]", false),
         ],
         members);
-        Assert.Equal(JsonStep.End, scanner.Next(out _, out _, out _));
-    }
-
-    [Fact]
-    public void Next_EscapedKey_ReportsTheEscape()
-    {
-        var scanner = new JsonObjectScanner("""{"k\u0065y":1}"""u8);
-
-        Assert.Equal(JsonStep.Item, scanner.Next(out ReadOnlySpan<byte> key, out bool escaped, out _));
-        Assert.True(escaped);
-        Assert.True(key.SequenceEqual("""k\u0065y"""u8));
+        Assert.False(reader.TryNextPlainMember(out _, out _));
     }
 
     [Theory]
@@ -48,8 +38,8 @@ public sealed class JsonScannerTests
     [InlineData("""{"a":[[[[1]]]]}""")]
     [InlineData("""{"a":"\/\b\f\n\r\t"}""")]
     [InlineData("""{"a":0,"b":-0,"c":0.5e-10,"d":1E+2}""")]
-    public void Next_WellFormedObject_EndsCleanly(string json)
-        => Assert.Equal(JsonStep.End, ScanToEnd(json));
+    public void TryNextPlainMember_WellFormedObject_EndsCleanly(string json)
+        => Assert.False(ReadToEndIsMalformed(json));
 
     [Theory]
     [InlineData("")]
@@ -90,44 +80,50 @@ public sealed class JsonScannerTests
     [InlineData("""{"a":{"b"}}""")]
     [InlineData("""{"a":{"b":1,}}""")]
     [InlineData("""{"a":{"b":1]}""")]
-    public void Next_MalformedText_IsMalformed(string json)
-        => Assert.Equal(JsonStep.Malformed, ScanToEnd(json));
+    public void TryNextPlainMember_MalformedText_IsMalformed(string json)
+        => Assert.True(ReadToEndIsMalformed(json));
 
     [Fact]
-    public void Next_NestingBeyondMaxDepth_IsMalformed()
+    public void TryNextPlainMember_NestingBeyondMaxDepth_IsMalformed()
     {
-        string within = "{\"a\":" + new string('[', JsonObjectScanner.MaxDepth - 1) + new string(']', JsonObjectScanner.MaxDepth - 1) + "}";
-        string beyond = "{\"a\":" + new string('[', JsonObjectScanner.MaxDepth) + new string(']', JsonObjectScanner.MaxDepth) + "}";
+        string within = "{\"a\":" + new string('[', JsonMemberReader.MaxDepth - 1) + new string(']', JsonMemberReader.MaxDepth - 1) + "}";
+        string beyond = "{\"a\":" + new string('[', JsonMemberReader.MaxDepth) + new string(']', JsonMemberReader.MaxDepth) + "}";
 
-        Assert.Equal(JsonStep.End, ScanToEnd(within));
-        Assert.Equal(JsonStep.Malformed, ScanToEnd(beyond));
+        Assert.False(ReadToEndIsMalformed(within));
+        Assert.True(ReadToEndIsMalformed(beyond));
     }
 
     [Fact]
-    public void ArrayScanner_Elements_YieldsEachValue()
+    public void TryNextPlainMember_BytesAboveAsciiInAString_ArePassedThroughUnchecked()
     {
-        var scanner = new JsonArrayScanner(""" [ 1 , "2" ,[3], {"4":4} ] """u8.Trim((byte)' '));
+        // Utf8JsonReader validates UTF-8 only when a string is decoded, which the parsers never do.
+        Assert.False(ReadToEndIsMalformed("{\"a\":\"\u00ff\"}"));
+        var reader = new JsonMemberReader(System.Text.Encoding.UTF8.GetBytes("{\"site\":\"Nödinge\"}"));
+        Assert.True(reader.TryNextPlainMember(out _, out JsonValue value));
+        Assert.Equal("Nödinge", System.Text.Encoding.UTF8.GetString(value.Raw));
+    }
+
+    [Fact]
+    public void ElementReader_Elements_YieldsEachValue()
+    {
+        var elements = new JsonElementReader("""[ 1 , "2" ,[3], {"4":4} ]"""u8);
         var kinds = new List<JsonKind>();
-        JsonStep step;
-        while ((step = scanner.Next(out JsonValue value)) == JsonStep.Item)
+        while (elements.TryNext(out JsonValue value))
         {
             kinds.Add(value.Kind);
         }
 
-        Assert.Equal(JsonStep.End, step);
+        Assert.False(elements.IsMalformed);
         Assert.Equal([JsonKind.Number, JsonKind.String, JsonKind.Array, JsonKind.Object], kinds);
     }
 
-    private static JsonStep ScanToEnd(string json)
+    private static bool ReadToEndIsMalformed(string json)
     {
-        var scanner = new JsonObjectScanner(Ascii(json));
-        JsonStep step;
-        do
+        var reader = new JsonMemberReader(Ascii(json));
+        while (reader.TryNextPlainMember(out _, out _))
         {
-            step = scanner.Next(out _, out _, out _);
         }
-        while (step == JsonStep.Item);
 
-        return step;
+        return reader.IsMalformed;
     }
 }
