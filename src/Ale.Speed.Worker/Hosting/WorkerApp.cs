@@ -44,14 +44,22 @@ internal static class WorkerApp
         }
 
         var options = new AleSpeedOptions();
+        IConfigurationSection section = configuration.GetSection(AleSpeedOptions.SectionName);
         try
         {
-            configuration.GetSection(AleSpeedOptions.SectionName).Bind(options);
+            section.Bind(options);
         }
         catch (InvalidOperationException ex)
         {
             // The binder names the key it could not convert (e.g. a TimeSpan written as "5 minutes").
             errors.WriteLine($"error: {ex.Message}");
+            return null;
+        }
+
+        List<string> unreadable = UnreadableListEntries(section);
+        if (unreadable.Count > 0)
+        {
+            unreadable.ForEach(errors.WriteLine);
             return null;
         }
 
@@ -65,6 +73,45 @@ internal static class WorkerApp
         }
 
         return settings;
+    }
+
+    /// <summary>
+    /// The binder leaves out, without a word, a list entry holding a value it cannot convert: a site or unit would vanish.
+    /// Each entry is bound on its own so that the error names it.
+    /// </summary>
+    private static List<string> UnreadableListEntries(IConfigurationSection section)
+    {
+        var problems = new List<string>();
+        List<IConfigurationSection> sites = [.. section.GetSection(nameof(AleSpeedOptions.Sites)).GetChildren()];
+        for (int i = 0; i < sites.Count; i++)
+        {
+            CheckEntry<SiteOptions>(sites[i], $"AleSpeed:Sites[{i}]", problems);
+            List<IConfigurationSection> changes = [.. sites[i].GetSection(nameof(SiteOptions.SpeedLimits)).GetChildren()];
+            for (int j = 0; j < changes.Count; j++)
+            {
+                CheckEntry<SpeedLimitChange>(changes[j], $"AleSpeed:Sites[{i}]:SpeedLimits[{j}]", problems);
+            }
+        }
+
+        List<IConfigurationSection> units = [.. section.GetSection(nameof(AleSpeedOptions.Units)).GetChildren()];
+        for (int i = 0; i < units.Count; i++)
+        {
+            CheckEntry<UnitOptions>(units[i], $"AleSpeed:Units[{i}]", problems);
+        }
+
+        return problems;
+
+        static void CheckEntry<T>(IConfigurationSection entry, string key, List<string> problems) where T : new()
+        {
+            try
+            {
+                entry.Bind(new T());
+            }
+            catch (InvalidOperationException ex)
+            {
+                problems.Add($"error: {key} cannot be read, so it would be left out: {ex.Message}");
+            }
+        }
     }
 
     /// <summary>A reader of stored bins for the read commands (they never start sources).</summary>

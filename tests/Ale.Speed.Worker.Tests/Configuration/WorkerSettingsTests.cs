@@ -227,6 +227,36 @@ public sealed class WorkerSettingsTests : IDisposable
         Assert.Contains("AleSpeed:Influx:Api 'v3' is not one of", errors.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Units", """{ "Id": "u2", "Site": "s", "Transport": "stdin", "Format": "canonical", "SilentAfter": "5 minutes" }""", "AleSpeed:Units[1]")]
+    [InlineData("Sites", """{ "Id": "s2", "SpeedLimitKmh": "forty" }""", "AleSpeed:Sites[1]")]
+    public void ListEntryWithAValueThatCannotBeConverted_IsRefused_NeverLeftOut(string list, string entry, string key)
+    {
+        string units = """{ "Id": "u", "Site": "s", "Transport": "stdin", "Format": "canonical" }""";
+        string sites = """{ "Id": "s", "SpeedLimitKmh": 40 }""";
+        if (list == "Units")
+        {
+            units += ", " + entry;
+        }
+        else
+        {
+            sites += ", " + entry;
+        }
+
+        string path = Path.Combine(_directory, "ale-speed.json");
+        File.WriteAllText(path, $$"""
+            { "AleSpeed": {
+                "DataDirectory": "/tmp/x",
+                "Sites": [ {{sites}} ],
+                "Units": [ {{units}} ],
+                "Influx": { "Url": "http://127.0.0.1:8086", "Api": "v1", "Database": "d" } } }
+            """);
+        var errors = new StringWriter();
+
+        Assert.Null(WorkerApp.LoadSettings(path, errors));
+        Assert.Contains($"error: {key} cannot be read, so it would be left out: Failed to convert configuration value", errors.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void EnvironmentVariable_OverridesTheFile_WithTheStandardBinding()
     {
