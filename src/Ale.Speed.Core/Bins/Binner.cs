@@ -156,6 +156,26 @@ public sealed class Binner : IVehicleSink
         return removed;
     }
 
+    /// <summary>As <see cref="EvictBefore"/>, for the bins <paramref name="evict"/> selects (and that have no undrained change).</summary>
+    /// <returns>How many bins were forgotten.</returns>
+    public int EvictWhere(Func<BinKey, bool> evict)
+    {
+        ArgumentNullException.ThrowIfNull(evict);
+        int removed = 0;
+        foreach ((BinKey key, Bin bin) in _bins)
+        {
+            if (!bin.IsChanged && evict(key))
+            {
+                _bins.Remove(key);
+                _pool.Push(bin);
+                removed++;
+                ForgetCached(bin);
+            }
+        }
+
+        return removed;
+    }
+
     private Bin GetOrCreate(Unit unit, Direction direction, long windowStartMs)
     {
         var key = new BinKey(unit.Site.Id, direction, unit.DisplayMode, windowStartMs);

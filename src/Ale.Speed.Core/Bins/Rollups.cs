@@ -115,6 +115,57 @@ public static class Rollups
         }
     }
 
+    /// <summary>
+    /// The rollups of every hour and local day that a window in <paramref name="changed"/> starts in, each rebuilt whole by
+    /// merging the windows of <paramref name="windows"/> that start in it. <paramref name="windows"/> must hold every
+    /// window of those days (one writer's): a rollup is only ever stored whole.
+    /// </summary>
+    public static List<Rollup> RebuildTouched(IEnumerable<BinKey> changed, IReadOnlyDictionary<BinKey, Bin> windows, long windowMs, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(changed);
+        ArgumentNullException.ThrowIfNull(windows);
+        ArgumentNullException.ThrowIfNull(zone);
+        var hours = new HashSet<BinKey>();
+        var days = new HashSet<BinKey>();
+        foreach (BinKey key in changed)
+        {
+            hours.Add(key with { WindowStartMs = HourStart(key.WindowStartMs) });
+            days.Add(key with { WindowStartMs = DayStart(key.WindowStartMs, zone) });
+        }
+
+        var rollups = new List<Rollup>(hours.Count + days.Count);
+        var builder = new RollupBuilder(RollupLevel.Hour, zone);
+        Collect(hours, builder, windows, windowMs, zone, rollups);
+        builder = new RollupBuilder(RollupLevel.Day, zone);
+        Collect(days, builder, windows, windowMs, zone, rollups);
+        return rollups;
+
+        static void Collect(HashSet<BinKey> keys, RollupBuilder builder, IReadOnlyDictionary<BinKey, Bin> windows, long windowMs, TimeZoneInfo zone, List<Rollup> into)
+        {
+            foreach (BinKey key in keys)
+            {
+                long end = EndOf(builder.Level, key.WindowStartMs, windowMs, zone);
+                for (long start = FirstWindowFrom(key.WindowStartMs, windowMs); start < end; start += windowMs)
+                {
+                    BinKey window = key with { WindowStartMs = start };
+                    if (windows.TryGetValue(window, out Bin? bin) && bin.Count > 0)
+                    {
+                        builder.Add(window, bin);
+                    }
+                }
+            }
+
+            into.AddRange(builder.Built());
+        }
+    }
+
+    /// <summary>The first window start at or after <paramref name="unixMs"/>: windows that start in a rollup belong to it.</summary>
+    public static long FirstWindowFrom(long unixMs, long windowMs)
+    {
+        long start = BinningOptions.WindowStartOf(unixMs, windowMs);
+        return start < unixMs ? start + windowMs : start;
+    }
+
     private static long MidnightOf(DateOnly date, TimeZoneInfo zone)
     {
         DateTime midnight = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);

@@ -75,7 +75,7 @@ public sealed class BinReader(InfluxQueryClient client)
 
         fields.Length--;
         string query = string.Create(CultureInfo.InvariantCulture,
-            $"SELECT {fields} FROM \"{BinSchema.MeasurementOf(level)}\" WHERE time >= {fromMs}ms AND time < {toMs}ms{SiteCondition(siteId)} GROUP BY \"{BinSchema.SiteTag}\",\"{BinSchema.DirectionTag}\",\"{BinSchema.DisplayTag}\",\"{BinSchema.WriterTag}\"");
+            $"SELECT {fields} FROM {From(level)} WHERE time >= {fromMs}ms AND time < {toMs}ms{SiteCondition(siteId)} GROUP BY \"{BinSchema.SiteTag}\",\"{BinSchema.DirectionTag}\",\"{BinSchema.DisplayTag}\",\"{BinSchema.WriterTag}\"");
         return client.StreamAsync(query, new Decoder(level, onBin), cancellationToken);
     }
 
@@ -103,6 +103,14 @@ public sealed class BinReader(InfluxQueryClient client)
         }
 
         return merged;
+    }
+
+    /// <summary>The measurement of <paramref name="level"/>, named with the rollups' own retention policy when they have one.</summary>
+    private string From(RollupLevel level)
+    {
+        string measurement = $"\"{BinSchema.MeasurementOf(level)}\"";
+        string? policy = client.Options.RollupRetentionPolicy;
+        return level == RollupLevel.Window || string.IsNullOrWhiteSpace(policy) ? measurement : $"\"{policy.Replace("\"", "\\\"", StringComparison.Ordinal)}\".{measurement}";
     }
 
     private static string SiteCondition(string? siteId)

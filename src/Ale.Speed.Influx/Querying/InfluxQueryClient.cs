@@ -89,6 +89,9 @@ public sealed class InfluxQueryClient
         _authorization = InfluxWriter.Authorization(options);
     }
 
+    /// <summary>Where and how this client queries.</summary>
+    public InfluxOptions Options => _options;
+
     /// <summary>Runs <paramref name="influxQl"/> against <see cref="InfluxOptions.Database"/> and returns the series
     /// of every statement, in order (for small answers: every value is kept).</summary>
     public Task<IReadOnlyList<InfluxSeries>> QueryAsync(string influxQl, CancellationToken cancellationToken = default) =>

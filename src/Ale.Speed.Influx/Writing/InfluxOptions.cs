@@ -20,6 +20,15 @@ public sealed record InfluxOptions
     /// <summary>1.x retention policy; the database's default when empty.</summary>
     public string? RetentionPolicy { get; init; }
 
+    /// <summary>
+    /// 1.x retention policy for the hour and day rollups, so that windows can expire sooner (docs/configuration.md);
+    /// <see cref="RetentionPolicy"/> when empty. Reads name it in their queries.
+    /// </summary>
+    public string? RollupRetentionPolicy { get; init; }
+
+    /// <summary>2.x/3.x bucket for the hour and day rollups (v2 API); <see cref="Bucket"/> when empty.</summary>
+    public string? RollupBucket { get; init; }
+
     /// <summary>2.x/3.x organisation (v2 API; ignored by 1.8).</summary>
     public string? Organization { get; init; }
 
@@ -152,6 +161,13 @@ public sealed record InfluxOptions
         }
     }
 
+    /// <summary>The options that write the hour and day rollups: their own retention policy or bucket, when set.</summary>
+    public InfluxOptions ForRollups() => this with
+    {
+        RetentionPolicy = string.IsNullOrWhiteSpace(RollupRetentionPolicy) ? RetentionPolicy : RollupRetentionPolicy,
+        Bucket = string.IsNullOrWhiteSpace(RollupBucket) ? Bucket : RollupBucket,
+    };
+
     /// <summary>The v2 bucket: <see cref="Bucket"/>, else database[/retention policy] (InfluxDB 1.8's mapping).</summary>
     internal string EffectiveBucket => !string.IsNullOrWhiteSpace(Bucket)
         ? Bucket
@@ -161,6 +177,7 @@ public sealed record InfluxOptions
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append($"Url = {Url}, Api = {Api}, Database = {Database}, RetentionPolicy = {RetentionPolicy}, ");
+        builder.Append($"RollupRetentionPolicy = {RollupRetentionPolicy}, RollupBucket = {RollupBucket}, ");
         builder.Append($"Organization = {Organization}, Bucket = {Bucket}, ");
         builder.Append($"Token = {Redact(Token)}, UserName = {UserName}, Password = {Redact(Password)}, ");
         builder.Append($"Precision = {Precision}, Gzip = {Gzip}, BatchSize = {BatchSize}, ");

@@ -94,7 +94,9 @@ internal static class ImportCommand
         using ILoggerFactory loggers = LoggerFactory.Create(b => b
             .AddSimpleConsole().AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
         using var writer = new InfluxWriter(http, influxOptions, timeProvider, loggers.CreateLogger<InfluxWriter>());
-        var importer = new VehicleImporter(settings, writer, timeProvider);
+        InfluxOptions rollupOptions = influxOptions.ForRollups();
+        using InfluxWriter? ownRollupWriter = rollupOptions == influxOptions ? null : new InfluxWriter(http, rollupOptions, timeProvider, loggers.CreateLogger<InfluxWriter>());
+        var importer = new VehicleImporter(settings, writer, ownRollupWriter ?? writer, timeProvider);
         ImportSummary summary;
         bool stored;
         InfluxWriteResult? failure;
@@ -168,6 +170,7 @@ internal static class ImportCommand
         }
 
         stdout.WriteLine(string.Create(c, $"  bins written        {s.BinsWritten,12:N0}  (writer {VehicleImporter.WriterIdFor(s.UnitId)})"));
+        stdout.WriteLine(string.Create(c, $"  rollups written     {s.RollupsWritten,12:N0}  (hours and local days, rebuilt whole)"));
         if (s.FirstVehicle is { } first && s.LastVehicle is { } last)
         {
             stdout.WriteLine($"  period              {first:yyyy-MM-dd HH:mm:ss}Z … {last:yyyy-MM-dd HH:mm:ss}Z");

@@ -40,7 +40,7 @@ internal static class RollupCommand
         }
 
         using var http = new HttpClient { Timeout = settings.Options.Influx.Timeout };
-        using var writer = new InfluxWriter(http, settings.Influx);
+        using var writer = new InfluxWriter(http, settings.Influx.ForRollups());
         var backfill = new RollupBackfill(WorkerApp.CreateBinReader(settings, http), writer, StockholmTime.Zone);
         try
         {

@@ -179,9 +179,15 @@ public sealed class InfluxSettings
 
     public string? RetentionPolicy { get; set; }
 
+    /// <summary>1.x: the retention policy of the hour and day rollups (keep them longer than the windows); <see cref="RetentionPolicy"/> when empty.</summary>
+    public string? RollupRetentionPolicy { get; set; }
+
     public string? Org { get; set; }
 
     public string? Bucket { get; set; }
+
+    /// <summary>2.x/3.x: the bucket of the hour and day rollups (v2 API); <see cref="Bucket"/> when empty.</summary>
+    public string? RollupBucket { get; set; }
 
     public string? User { get; set; }
 
@@ -200,8 +206,11 @@ public sealed class InfluxSettings
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Read whole hours and days from the hour and day rollups (docs/schema.md); only once they are complete.</summary>
-    public bool ReadRollups { get; set; }
+    /// <summary>
+    /// Read whole hours and days from the hour and day rollups (docs/schema.md), which the worker and import keep complete.
+    /// Turn off only for data written by older versions before <c>ale-speed rollup</c> has filled them in.
+    /// </summary>
+    public bool ReadRollups { get; set; } = true;
 }
 
 public sealed class MqttSettings

@@ -150,8 +150,16 @@ internal static class WorkerApp
         services.AddSingleton(_ => new HttpClient { Timeout = Timeout.InfiniteTimeSpan });
         services.AddSingleton(sp => new InfluxWriter(sp.GetRequiredService<HttpClient>(), settings.Influx, timeProvider,
             sp.GetRequiredService<ILogger<InfluxWriter>>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
-        services.AddSingleton(sp => new BinFlusher(sp.GetRequiredService<BinStore>(), sp.GetRequiredService<JournalWriter>(), sp.GetRequiredService<InfluxWriter>(), new BinPointEncoder(),
-            settings.WriterId, options.Influx.BatchLines, sp.GetRequiredService<WorkerMetrics>(), timeProvider, sp.GetRequiredService<ILogger<BinFlusher>>()));
+        services.AddSingleton(sp =>
+        {
+            // Rollups go through a writer of their own when they have their own retention policy or bucket.
+            InfluxWriter windows = sp.GetRequiredService<InfluxWriter>();
+            InfluxOptions rollups = settings.Influx.ForRollups();
+            return new BinLevelWriter(windows, rollups == settings.Influx ? windows : new InfluxWriter(sp.GetRequiredService<HttpClient>(), rollups, timeProvider,
+                sp.GetRequiredService<ILogger<InfluxWriter>>()), new BinPointEncoder(), settings.WriterId, (long)settings.Binning.Window.TotalMilliseconds, options.Influx.BatchLines);
+        });
+        services.AddSingleton(sp => new BinFlusher(sp.GetRequiredService<BinStore>(), sp.GetRequiredService<JournalWriter>(), sp.GetRequiredService<BinLevelWriter>(),
+            sp.GetRequiredService<WorkerMetrics>(), timeProvider, sp.GetRequiredService<ILogger<BinFlusher>>()));
         services.AddSingleton<StatusReporter>();
         services.AddSingleton<IReadOnlyList<StreamSource>>(sp => CreateStreamSources(settings, router, sp, timeProvider));
 

@@ -26,9 +26,9 @@ namespace Ale.Speed.Worker.Import;
 /// commands add them to the live worker's bins like any other writer's. The ledger's checkpoint records which bins are
 /// stored: an import interrupted before that (InfluxDB down, a crash) stores them on the next run, with any file.</para>
 /// </remarks>
-internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writer, TimeProvider timeProvider)
+internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writer, InfluxWriter rollupWriter, TimeProvider timeProvider)
 {
-    /// <summary>Bins are rebuilt and written this many at a time (a few days of windows), which bounds memory for a year-long read-out.</summary>
+    /// <summary>Bins are rebuilt and written about this many at a time (whole local days), which bounds memory for a year-long read-out.</summary>
     private const int BinsPerPass = 20_000;
 
     public static string WriterIdFor(string unitId) => "import-" + unitId;
@@ -170,7 +170,10 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
         return collected.Vehicles;
     }
 
-    /// <summary>Rebuilds every bin in <paramref name="keys"/> from the ledger, writes it, then confirms the ledger.</summary>
+    /// <summary>
+    /// Rebuilds every local day holding a bin in <paramref name="keys"/> whole from the ledger, writes its windows, hour and
+    /// day rollups, then confirms the ledger.
+    /// </summary>
     private async Task<InfluxWriteResult?> StoreAsync(VehicleJournal ledger, Binner binner, Core.Sites.Unit unit, HashSet<BinKey> keys,
         ImportSummary summary, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
@@ -179,26 +182,38 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
             return null;
         }
 
-        var encoder = new BinPointEncoder();
-        string writerId = WriterIdFor(unit.Id);
+        TimeZoneInfo zone = Core.Time.StockholmTime.Zone;
+        var levels = new BinLevelWriter(writer, rollupWriter, new BinPointEncoder(), WriterIdFor(unit.Id), binner.WindowMs, settings.Options.Influx.BatchLines);
         long lastSequence = ledger.LastSequence;
-        BinKey[] sorted = [.. keys.OrderBy(k => k.WindowStartMs)];
-        var bins = new List<Bin>();
-        for (int first = 0; first < sorted.Length;)
+        // The bins per day touched: a pass takes whole days, about BinsPerPass bins at a time, and reads the ledger once for them.
+        SortedDictionary<long, int> days = [];
+        foreach (BinKey key in keys)
         {
-            // A pass takes a run of windows (every bin of a window in the same pass) and reads the ledger once for them.
-            int last = Math.Min(sorted.Length, first + BinsPerPass) - 1;
-            while (last + 1 < sorted.Length && sorted[last + 1].WindowStartMs == sorted[last].WindowStartMs)
+            long day = Rollups.DayStart(key.WindowStartMs, zone);
+            days[day] = days.GetValueOrDefault(day) + 1;
+        }
+
+        long[] dayStarts = [.. days.Keys];
+        var bins = new List<Bin>();
+        for (int first = 0; first < dayStarts.Length;)
+        {
+            int last = first;
+            for (int taken = days[dayStarts[first]]; last + 1 < dayStarts.Length && taken + days[dayStarts[last + 1]] <= BinsPerPass; last++)
             {
-                last++;
+                taken += days[dayStarts[last + 1]];
             }
 
-            long fromMs = sorted[first].WindowStartMs;
-            long toMs = sorted[last].WindowStartMs + binner.WindowMs;
+            long[] passStarts = dayStarts[first..(last + 1)];
+            long[] passEnds = [.. passStarts.Select(d => Rollups.NextDayStart(d, zone))];
+            long fromMs = Rollups.FirstWindowFrom(passStarts[0], binner.WindowMs);
+            long toMs = Rollups.FirstWindowFrom(passEnds[^1], binner.WindowMs);
             ledger.Scan(fromMs, toMs, lastSequence + 1, record =>
             {
                 Vehicle vehicle = record.ToVehicle(unit);
-                if (keys.Contains(binner.KeyOf(vehicle)))
+                long window = binner.WindowStartOf(vehicle.TimestampMs);
+                int day = Array.BinarySearch(passStarts, window);
+                day = day >= 0 ? day : ~day - 1;
+                if (day >= 0 && window < passEnds[day])
                 {
                     binner.Add(vehicle);
                 }
@@ -206,27 +221,19 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
 
             bins.Clear();
             binner.DrainChanged(bins);
-            for (int start = 0; start < bins.Count; start += settings.Options.Influx.BatchLines)
+            levels.Add(bins, Rollups.RebuildTouched(bins.Select(b => b.Key), binner.Bins, binner.WindowMs, zone));
+            long windowsBefore = levels.WindowsWritten;
+            InfluxWriteResult? failure = await levels.WriteAsync(cancellationToken).ConfigureAwait(false);
+            summary.BinsWritten += levels.WindowsWritten - windowsBefore;
+            summary.RollupsWritten = levels.RollupsWritten;
+            if (failure is not null)
             {
-                using LineBatch batch = writer.CreateBatch();
-                int end = Math.Min(bins.Count, start + settings.Options.Influx.BatchLines);
-                for (int i = start; i < end; i++)
-                {
-                    encoder.Write(batch.Writer, bins[i], writerId, binner.WindowMs, batch.Precision);
-                }
-
-                InfluxWriteResult result = await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-                if (!result.IsComplete)
-                {
-                    return result;
-                }
-
-                summary.BinsWritten += end - start;
+                return failure;
             }
 
             binner.Clear();
             first = last + 1;
-            progress?.Report(new ImportProgress("storing", first, sorted.Length, summary.Lines));
+            progress?.Report(new ImportProgress("storing", first, dayStarts.Length, summary.Lines));
         }
 
         // The ledger is kept whole (no retention): it is what makes the next import of an overlapping file idempotent.

@@ -243,6 +243,21 @@ internal sealed partial class VehicleJournal : IDisposable
         }
     }
 
+    /// <summary>The oldest vehicle time in segments holding a record after <paramref name="sequence"/> (long.MaxValue when none).</summary>
+    public long OldestTimestampAfter(long sequence)
+    {
+        long oldest = long.MaxValue;
+        foreach (SegmentInfo segment in _segments)
+        {
+            if (segment.LastSequence > sequence)
+            {
+                oldest = Math.Min(oldest, segment.MinTimestampMs);
+            }
+        }
+
+        return oldest;
+    }
+
     private void Retire(SegmentInfo segment)
     {
         if (!_archiveRetired)

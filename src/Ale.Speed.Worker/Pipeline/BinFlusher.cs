@@ -7,17 +7,16 @@ using Microsoft.Extensions.Logging;
 namespace Ale.Speed.Worker.Pipeline;
 
 /// <summary>
-/// Writes changed bins to InfluxDB. Every flush takes the bins changed since the last one (a busy bin is written once
-/// per flush however often it changed), writes them with the current content — a late vehicle re-emits its complete bin
-/// under the same identity — and, once nothing is left unwritten, confirms the journal up to what the bins include.
-/// A failed write keeps its bins for the next flush; nothing is dropped.
+/// Writes changed bins to InfluxDB, with every hour and day rollup they fall in. Every flush takes the windows changed
+/// since the last one (a busy window is written once per flush however often it changed) and the rollups they touch,
+/// rebuilt whole (<see cref="BinStore.TakeChanged"/>), writes them with the current content — a late vehicle re-emits
+/// every level it touches under the same identities — and, once nothing is left unwritten, confirms the journal up to
+/// what they include. A failed write keeps its points for the next flush; nothing is dropped.
 /// </summary>
-internal sealed class BinFlusher(BinStore store, JournalWriter journal, InfluxWriter writer, BinPointEncoder encoder, string writerId, int batchLines,
-    WorkerMetrics metrics, TimeProvider timeProvider, ILogger<BinFlusher> logger)
+internal sealed class BinFlusher(BinStore store, JournalWriter journal, BinLevelWriter writer, WorkerMetrics metrics, TimeProvider timeProvider,
+    ILogger<BinFlusher> logger)
 {
-    private readonly Dictionary<BinKey, Bin> _unwritten = [];
-
-    public int UnwrittenBins => _unwritten.Count;
+    public int UnwrittenBins => writer.Unwritten;
 
     public DateTimeOffset? LastSuccess { get; private set; }
 
@@ -29,48 +28,26 @@ internal sealed class BinFlusher(BinStore store, JournalWriter journal, InfluxWr
     public async Task<bool> FlushOnceAsync(CancellationToken cancellationToken)
     {
         FlushSnapshot snapshot = store.TakeChanged();
-        foreach (Bin bin in snapshot.Bins)
+        writer.Add(snapshot.Bins, snapshot.Rollups);
+        long windowsBefore = writer.WindowsWritten;
+        long rollupsBefore = writer.RollupsWritten;
+        InfluxWriteResult? written = await writer.WriteAsync(cancellationToken).ConfigureAwait(false);
+        metrics.BinsWritten((int)(writer.WindowsWritten - windowsBefore), (int)(writer.RollupsWritten - rollupsBefore));
+        if (written is { } failure)
         {
-            _unwritten[bin.Key] = bin; // the newer copy holds everything the older one did
-        }
-
-        if (_unwritten.Count > 0)
-        {
-            Bin[] bins = [.. _unwritten.Values];
-            for (int start = 0; start < bins.Length; start += batchLines)
+            LastFailure = failure;
+            LastFailureAt = timeProvider.GetUtcNow();
+            metrics.WriteFailed(failure.Failure);
+            if (failure.Failure == InfluxWriteFailure.Unauthorized)
             {
-                int count = Math.Min(batchLines, bins.Length - start);
-                using LineBatch batch = writer.CreateBatch();
-                for (int i = start; i < start + count; i++)
-                {
-                    encoder.Write(batch.Writer, bins[i], writerId, store.WindowMs, batch.Precision);
-                }
-
-                InfluxWriteResult result = await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-                if (!result.IsComplete)
-                {
-                    LastFailure = result;
-                    LastFailureAt = timeProvider.GetUtcNow();
-                    metrics.WriteFailed(result.Failure);
-                    if (result.Failure == InfluxWriteFailure.Unauthorized)
-                    {
-                        Log.InfluxUnauthorized(logger, result.StatusCode);
-                    }
-                    else
-                    {
-                        Log.FlushFailed(logger, result.Failure.ToString(), result.StatusCode, _unwritten.Count);
-                    }
-
-                    return false;
-                }
-
-                for (int i = start; i < start + count; i++)
-                {
-                    _unwritten.Remove(bins[i].Key);
-                }
-
-                metrics.BinsWritten(count);
+                Log.InfluxUnauthorized(logger, failure.StatusCode);
             }
+            else
+            {
+                Log.FlushFailed(logger, failure.Failure.ToString(), failure.StatusCode, writer.Unwritten);
+            }
+
+            return false;
         }
 
         LastSuccess = timeProvider.GetUtcNow();
@@ -85,7 +62,7 @@ internal sealed class BinFlusher(BinStore store, JournalWriter journal, InfluxWr
 
 internal static partial class Log
 {
-    [LoggerMessage(6020, LogLevel.Warning, "Writing bins to InfluxDB failed ({Failure}, HTTP {Status}); {Bins} bins kept for the next flush")]
+    [LoggerMessage(6020, LogLevel.Warning, "Writing bins to InfluxDB failed ({Failure}, HTTP {Status}); {Bins} bins and rollups kept for the next flush")]
     public static partial void FlushFailed(ILogger logger, string failure, int status, int bins);
 
     [LoggerMessage(6021, LogLevel.Critical, "ALARM: InfluxDB refuses our credentials (HTTP {Status}); bins are kept in the journal until this is fixed")]

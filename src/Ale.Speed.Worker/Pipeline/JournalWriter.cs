@@ -297,7 +297,7 @@ internal sealed class JournalWriter : IDurableVehicleSink, IVehicleHistory, IDis
 
     /// <summary>
     /// InfluxDB has stored every bin holding vehicles up to <paramref name="sequence"/>: the journal may let them go once
-    /// older than the late horizon. Returns false when the checkpoint could not be written (retried at the next flush).
+    /// their local day is older than the late horizon. Returns false when the checkpoint could not be written (retried at the next flush).
     /// </summary>
     public bool ConfirmStored(long sequence)
     {
@@ -308,7 +308,16 @@ internal sealed class JournalWriter : IDurableVehicleSink, IVehicleHistory, IDis
         {
             try
             {
-                _journal.Confirm(sequence, retainAfterMs: nowMs - (long)_options.LateHorizon.TotalMilliseconds - _bins.WindowMs);
+                // Whole local days: those a late vehicle may still reach, and those of vehicles not yet stored (a restart
+                // rebuilds their days whole, so every vehicle of such a day must still be here).
+                long retainAfterMs = _bins.RetainFromMs(nowMs, _options.LateHorizon);
+                long oldestUnstored = _journal.OldestTimestampAfter(sequence);
+                if (oldestUnstored != long.MaxValue)
+                {
+                    retainAfterMs = Math.Min(retainAfterMs, _bins.DayOf(oldestUnstored));
+                }
+
+                _journal.Confirm(sequence, retainAfterMs);
                 if (_options.Archive > TimeSpan.Zero)
                 {
                     _journal.PruneArchive(nowMs - (long)_options.Archive.TotalMilliseconds);

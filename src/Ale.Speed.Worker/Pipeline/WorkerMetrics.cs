@@ -19,11 +19,13 @@ internal sealed class WorkerMetrics : IDisposable
     private readonly Meter _meter;
     private readonly Counter<long> _binsWritten;
     private readonly Counter<long> _writeFailures;
+    private readonly Counter<long> _rollupsWritten;
 
     public WorkerMetrics(IMeterFactory? meterFactory, UnitRouter router, JournalWriter journal, UnitActivity activity)
     {
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _binsWritten = _meter.CreateCounter<long>("ale.speed.bins.written", "{bin}", "Bins written to InfluxDB (a rewritten bin counts again).");
+        _rollupsWritten = _meter.CreateCounter<long>("ale.speed.rollups.written", "{rollup}", "Hour and day rollups written to InfluxDB (a rewritten rollup counts again).");
         _writeFailures = _meter.CreateCounter<long>("ale.speed.write.failures", "{failure}", "Flushes that failed, by kind; the bins are kept.");
 
         _meter.CreateObservableCounter("ale.speed.frames", () => PerUnit(router, c => c.Frames), "{frame}", "Frames read, per unit.");
@@ -55,10 +57,23 @@ internal sealed class WorkerMetrics : IDisposable
 
     public long TotalBinsWritten => Interlocked.Read(ref _totalBinsWritten);
 
-    public void BinsWritten(int count)
+    private long _totalRollupsWritten;
+
+    public long TotalRollupsWritten => Interlocked.Read(ref _totalRollupsWritten);
+
+    public void BinsWritten(int windows, int rollups = 0)
     {
-        _binsWritten.Add(count);
-        Interlocked.Add(ref _totalBinsWritten, count);
+        if (windows > 0)
+        {
+            _binsWritten.Add(windows);
+            Interlocked.Add(ref _totalBinsWritten, windows);
+        }
+
+        if (rollups > 0)
+        {
+            _rollupsWritten.Add(rollups);
+            Interlocked.Add(ref _totalRollupsWritten, rollups);
+        }
     }
 
     public void WriteFailed(InfluxWriteFailure failure) => _writeFailures.Add(1, new KeyValuePair<string, object?>("kind", failure.ToString()));

@@ -46,10 +46,16 @@ public sealed class BinFlusherTests : IAsyncLifetime
     }
 
     private BinFlusher Flusher(InfluxOptions options)
-        => new(_bins, _journal, new InfluxWriter(_http, options, _time, NullLogger<InfluxWriter>.Instance), new BinPointEncoder(),
-            "worker-1", batchLines: 2, _metrics, _time, NullLogger<BinFlusher>.Instance);
+    {
+        var writer = new InfluxWriter(_http, options, _time, NullLogger<InfluxWriter>.Instance);
+        return new(_bins, _journal, new BinLevelWriter(writer, writer, new BinPointEncoder(), "worker-1", 300_000, batchLines: 2), _metrics, _time,
+            NullLogger<BinFlusher>.Instance);
+    }
 
-    /// <summary>Three vehicles in three windows: three bins, written in two batches of at most two lines.</summary>
+    /// <summary>
+    /// Three vehicles in three windows of one hour: three bins, one hour and one day rollup, written in three batches of at
+    /// most two lines.
+    /// </summary>
     private async Task CommitThreeWindowsAsync()
     {
         long start = _time.GetUtcNow().AddMinutes(-30).ToUnixTimeMilliseconds();
@@ -79,13 +85,17 @@ public sealed class BinFlusherTests : IAsyncLifetime
         Assert.True(await flusher.FlushOnceAsync(CancellationToken.None));
 
         Assert.Equal(3, await _influx.CountAsync(BinSchema.Measurement, "count"));
+        Assert.Equal(1, await _influx.CountAsync(BinSchema.HourMeasurement, "count"));
+        Assert.Equal(1, await _influx.CountAsync(BinSchema.DayMeasurement, "count"));
         Assert.Equal(0, flusher.UnwrittenBins);
         Assert.Equal(0, _journal.JournalLag);
         Assert.Equal(3, _metrics.TotalBinsWritten);
+        Assert.Equal(2, _metrics.TotalRollupsWritten);
 
         // Nothing changed since: nothing is written again.
         Assert.True(await flusher.FlushOnceAsync(CancellationToken.None));
         Assert.Equal(3, _metrics.TotalBinsWritten);
+        Assert.Equal(2, _metrics.TotalRollupsWritten);
     }
 
     [Fact]
@@ -98,7 +108,7 @@ public sealed class BinFlusherTests : IAsyncLifetime
 
         Assert.False(await flusher.FlushOnceAsync(CancellationToken.None));
 
-        Assert.Equal(3, flusher.UnwrittenBins);
+        Assert.Equal(3 + 2, flusher.UnwrittenBins); // windows, their hour and their day
         Assert.Equal(3, _journal.JournalLag);
         Assert.NotNull(flusher.LastFailure);
         Assert.Equal(0, _metrics.TotalBinsWritten);

@@ -140,9 +140,13 @@ public sealed class BinStoreTests : IDisposable
         Stored(journal, bins);
         await CommitAsync(journal, Batch(today1030 + 5_000, 1, 45, firstSequence: 22));
 
-        // The day's missing bins come back whole (and are written again, unchanged): 10:30 with 21, 08:00 with its 1.
-        List<Bin> reEmitted = bins.TakeChanged().Bins;
-        Assert.Equal([1L, 21L], reEmitted.Select(b => b.Count).Order());
-        Assert.Equal(21, reEmitted.Single(b => b.Key.WindowStartMs == bins.WindowStartOf(today1030)).Count);
+        // The whole local day stays in memory while it is hot: the 10:30 bin is re-emitted with all 21, and the day's
+        // rollup with all 22 of the day.
+        FlushSnapshot reEmitted = bins.TakeChanged();
+        Bin bin = Assert.Single(reEmitted.Bins);
+        Assert.Equal(21, bin.Count);
+        Assert.Equal(bins.WindowStartOf(today1030), bin.Key.WindowStartMs);
+        Assert.Equal(21, reEmitted.Rollups.Single(r => r.Level == RollupLevel.Hour).Bin.Count);
+        Assert.Equal(22, reEmitted.Rollups.Single(r => r.Level == RollupLevel.Day).Bin.Count);
     }
 }
