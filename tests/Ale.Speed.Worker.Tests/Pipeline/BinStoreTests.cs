@@ -28,10 +28,10 @@ public sealed class BinStoreTests : IDisposable
         }
     }
 
-    private (JournalWriter Journal, BinStore Bins) Open(UnitRouter? router = null)
+    private (JournalWriter Journal, BinStore Bins) Open(UnitRouter? router = null, long segmentBytes = 64 * 1024)
     {
         var bins = new BinStore(new BinningOptions(), _time);
-        var journal = JournalWriter.Open(new JournalOptions(_directory, 64 * 1024, long.MaxValue, TimeSpan.FromDays(7), TimeSpan.Zero),
+        var journal = JournalWriter.Open(new JournalOptions(_directory, segmentBytes, long.MaxValue, TimeSpan.FromDays(7), TimeSpan.Zero),
             [s_unit], router ?? new UnitRouter([s_unit], _time), bins, _time, NullLogger.Instance);
         _opened.Add(journal);
         return (journal, bins);
@@ -106,6 +106,7 @@ public sealed class BinStoreTests : IDisposable
         using (journal)
         {
             await CommitAsync(journal, Batch(window, 30, 45, firstSequence: 1));
+            await CommitAsync(journal, Batch(window + 3 * 3_600_000, 7, 45, firstSequence: 100)); // same local day, later
             Stored(journal, bins);
             await CommitAsync(journal, Batch(window + 60_000, 5, 45, firstSequence: 31)); // journaled, not yet stored
         }
@@ -113,9 +114,12 @@ public sealed class BinStoreTests : IDisposable
         var router = new UnitRouter([s_unit], _time);
         (JournalWriter restarted, BinStore restartedBins) = Open(router);
 
-        // The bin holding the unconfirmed vehicles comes back whole (30 stored before + 5), never as a partial 5.
-        Bin rebuilt = Assert.Single(restartedBins.TakeChanged().Bins);
-        Assert.Equal(35, rebuilt.Count);
+        // The bin holding the unconfirmed vehicles comes back whole (30 stored before + 5), never as a partial 5; its whole
+        // local day comes back too, so the day's rollup holds every vehicle of the day.
+        FlushSnapshot snapshot = restartedBins.TakeChanged();
+        Assert.Equal([7L, 35L], snapshot.Bins.Select(b => b.Count).Order());
+        Assert.Equal(35, snapshot.Rollups.Single(r => r.Level == RollupLevel.Hour && r.Key.WindowStartMs == Rollups.HourStart(window)).Bin.Count);
+        Assert.Equal(42, snapshot.Rollups.Single(r => r.Level == RollupLevel.Day).Bin.Count);
 
         // A redelivery of an already journaled record is a duplicate after the restart.
         router.TryGetRoute("u-1", out UnitRoute route);
@@ -148,5 +152,46 @@ public sealed class BinStoreTests : IDisposable
         Assert.Equal(bins.WindowStartOf(today1030), bin.Key.WindowStartMs);
         Assert.Equal(21, reEmitted.Rollups.Single(r => r.Level == RollupLevel.Hour).Bin.Count);
         Assert.Equal(22, reEmitted.Rollups.Single(r => r.Level == RollupLevel.Day).Bin.Count);
+    }
+
+    [Fact]
+    public async Task LateVehicle_WhileTheFlushOfItsDayIsUnderWay_TheDayStaysWholeUntilItsRollupIsTaken()
+    {
+        // A day three days ago, stored and let go; a late vehicle brings it back and its rollups are taken.
+        long day = Rollups.DayStart(_time.GetUtcNow().AddDays(-3).ToUnixTimeMilliseconds(), Core.Time.StockholmTime.Zone);
+        (JournalWriter journal, BinStore bins) = Open();
+        await CommitAsync(journal, Batch(day + 6 * 3_600_000, 10, 45, firstSequence: 1));
+        await CommitAsync(journal, Batch(day + 18 * 3_600_000, 10, 45, firstSequence: 11));
+        Stored(journal, bins);
+        await CommitAsync(journal, Batch(day + 6 * 3_600_000 + 10_000, 1, 45, firstSequence: 21));
+        FlushSnapshot taken = bins.TakeChanged();
+        Assert.Equal(21, taken.Rollups.Single(r => r.Level == RollupLevel.Day).Bin.Count);
+
+        // Another late vehicle arrives before that flush lets stored days go: the day must stay whole in memory.
+        await CommitAsync(journal, Batch(day + 18 * 3_600_000 + 10_000, 1, 45, firstSequence: 22));
+        Assert.True(journal.ConfirmStored(taken.Sequence));
+        bins.LetGoStored();
+
+        FlushSnapshot next = bins.TakeChanged();
+        Assert.Equal(11, Assert.Single(next.Bins).Count);
+        Assert.Equal(22, next.Rollups.Single(r => r.Level == RollupLevel.Day).Bin.Count);
+    }
+
+    [Fact]
+    public async Task Journal_KeepsTheWholeLocalDayThatALateVehicleMayStillReach()
+    {
+        // Now 2026-11-25 12:00 UTC; the late horizon (7 days) reaches back to 18 November 12:00 UTC, 13:00 in Stockholm.
+        // A vehicle at 08:00 that day is older than the horizon, but its day's rollup still takes vehicles from 13:00 on.
+        long early = _time.GetUtcNow().AddDays(-7).AddHours(-5).ToUnixTimeMilliseconds();
+        long late = _time.GetUtcNow().AddDays(-7).AddHours(2).ToUnixTimeMilliseconds();
+        (JournalWriter journal, BinStore bins) = Open(segmentBytes: 1); // a segment per vehicle: retention acts on each
+        await CommitAsync(journal, Batch(early, 1, 45, firstSequence: 1));
+        await CommitAsync(journal, Batch(_time.GetUtcNow().AddHours(-1).ToUnixTimeMilliseconds(), 1, 45, firstSequence: 2));
+        Stored(journal, bins);
+
+        await CommitAsync(journal, Batch(late, 1, 45, firstSequence: 3));
+
+        FlushSnapshot snapshot = bins.TakeChanged();
+        Assert.Equal(2, snapshot.Rollups.Single(r => r.Level == RollupLevel.Day && r.Key.WindowStartMs < late && late - r.Key.WindowStartMs < 86_400_000).Bin.Count);
     }
 }
