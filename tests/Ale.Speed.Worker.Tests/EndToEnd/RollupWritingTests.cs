@@ -150,6 +150,45 @@ public sealed class RollupWritingTests
         await StoredLevels.AssertEveryRollupIsTheMergeOfItsWindowsAsync(run.Influx, DayStart(DaysAgo(7)), DayStart(DaysAgo(0)));
     }
 
+    [Fact]
+    public async Task RetentionPerLevel_RollupsGoToTheirOwnPolicy_AndTheReadCommandsReadThemThere()
+    {
+        await using WorkerRun run = await WorkerRun.CreateAsync("rollups_retention");
+        SimulatedUnit unit = run.AddUnit("u-1", "retention-site", 50, DaysAgo(3), TimeSpan.FromDays(1.5), seed: 101);
+        InfluxQueryClient admin = run.Influx.QueryClient();
+        await admin.QueryAsync($"CREATE RETENTION POLICY \"bins_90d\" ON \"{run.Influx.Database}\" DURATION 90d REPLICATION 1 DEFAULT");
+        await admin.QueryAsync($"CREATE RETENTION POLICY \"rollups_10y\" ON \"{run.Influx.Database}\" DURATION 520w REPLICATION 1");
+        run.Configure(o =>
+        {
+            o.Influx.RetentionPolicy = "bins_90d";
+            o.Influx.RollupRetentionPolicy = "rollups_10y";
+        });
+        using (IHost host = run.BuildHost(exitWhenDone: true))
+        {
+            await host.RunAsync().WaitAsync(s_deadline);
+        }
+
+        long total = unit.Vehicles.Count;
+        Assert.Equal(total, await SumAsync(run, "\"bins_90d\".\"speed_bin\""));
+        Assert.Equal(total, await SumAsync(run, "\"rollups_10y\".\"speed_bin_1h\""));
+        Assert.Equal(total, await SumAsync(run, "\"rollups_10y\".\"speed_bin_1d\""));
+        Assert.Equal(0, await SumAsync(run, "\"bins_90d\".\"speed_bin_1d\""));
+        Assert.Equal(0, await SumAsync(run, "\"rollups_10y\".\"speed_bin\""));
+
+        // The read commands' reader finds the rollups in their policy: a whole-days read equals the windows' merge.
+        using var http = new HttpClient();
+        BinReader reader = Hosting.WorkerApp.CreateBinReader(run.Settings(), http);
+        Assert.True(reader.UseRollups);
+        var period = new Analysis.Time.Period(DayStart(DaysAgo(4)), DayStart(DaysAgo(0)));
+        IReadOnlyList<StoredBin> fromRollups = await Analysis.Data.StoredBins.ReadMergedAsync(reader, period, null, Analysis.Data.BinGrain.Period, CancellationToken.None);
+        IReadOnlyList<StoredBin> windows = await Analysis.Data.StoredBins.ReadMergedAsync(reader, period, null, Analysis.Data.BinGrain.Window, CancellationToken.None);
+        Assert.Equal(total, fromRollups.Sum(b => b.Bin.Count));
+        foreach (StoredBin merged in fromRollups)
+        {
+            StoredLevels.AssertSameBin(Analysis.Data.StoredBins.Merge(windows.Where(w => w.Key.Direction == merged.Key.Direction)), merged.Bin, merged.Key.ToString());
+        }
+    }
+
     private static bool HasRollups(string body)
         => body.Contains(BinSchema.HourMeasurement + ",", StringComparison.Ordinal) || body.Contains(BinSchema.DayMeasurement + ",", StringComparison.Ordinal);
 
@@ -172,7 +211,8 @@ public sealed class RollupWritingTests
 
     private static async Task<long> SumAsync(WorkerRun run, string measurement)
     {
-        IReadOnlyList<InfluxSeries> series = await run.Influx.QueryClient().QueryAsync($"SELECT sum(\"count\") FROM \"{measurement}\"");
+        string from = measurement.StartsWith('"') ? measurement : $"\"{measurement}\"";
+        IReadOnlyList<InfluxSeries> series = await run.Influx.QueryClient().QueryAsync($"SELECT sum(\"count\") FROM {from}");
         return series.Count == 0 ? 0 : series[0].Values[0][1].GetInt64();
     }
 
