@@ -21,7 +21,7 @@ if [ "${KEEP:-0}" != 1 ]; then
     load --url http://127.0.0.1:18096/ --db ale_speed_read --sites "$sites" --window-sites "$window_sites" --from 2025-01-01 --days "$days" \
     --levels window,hour,day --config-out "$dir/config-rollups.json" --data-dir "$dir/data"
 fi
-sed 's/, "ReadRollups": true//' "$dir/config-rollups.json" > "$dir/config-windows.json"
+sed 's/"ReadRollups": true/"ReadRollups": false/' "$dir/config-rollups.json" > "$dir/config-windows.json"
 ale=src/Ale.Speed.Worker/bin/Release/net10.0/ale-speed.dll
 timed() { local label=$1; shift; /usr/bin/time -f "$label: %e s, peak memory %M KB" dotnet "$ale" "$@" >/dev/null; }
 echo "== $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"

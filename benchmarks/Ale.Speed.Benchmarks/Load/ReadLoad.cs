@@ -219,7 +219,7 @@ public static class ReadLoad
             text.Append(CultureInfo.InvariantCulture, $$"""{{(s > 0 ? "," : "")}} { "Id": "u-load-{{s + 1:00}}", "Site": "{{SiteId(s)}}", "Transport": "mqtt", "Format": "canonical" }""");
         }
 
-        text.Append(CultureInfo.InvariantCulture, $$"""], "Influx": { "Url": "{{options.Url}}", "Api": "v1", "Database": "{{options.Database}}"{{(options.ReadRollups ? ", \"ReadRollups\": true" : "")}} }, "Mqtt": { "Url": "mqtt://127.0.0.1:1" } } }""");
+        text.Append(CultureInfo.InvariantCulture, $$"""], "Influx": { "Url": "{{options.Url}}", "Api": "v1", "Database": "{{options.Database}}", "ReadRollups": {{(options.ReadRollups ? "true" : "false")}} }, "Mqtt": { "Url": "mqtt://127.0.0.1:1" } } }""");
         return text.ToString();
     }
 

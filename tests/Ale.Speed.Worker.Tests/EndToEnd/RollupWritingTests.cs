@@ -56,10 +56,7 @@ public sealed class RollupWritingTests
         Assert.True(summary.GetProperty("rollupsWritten").GetInt64() > 0);
 
         long total = run.Units.Sum(u => u.Vehicles.Count);
-        foreach (string measurement in (string[])[BinSchema.Measurement, BinSchema.HourMeasurement, BinSchema.DayMeasurement])
-        {
-            Assert.Equal(total, await SumAsync(run, measurement));
-        }
+        await AssertEveryLevelHoldsAsync(run, total);
 
         long fromMs = Local("2026-03-27").ToUnixTimeMilliseconds();
         long toMs = Local("2026-10-28").ToUnixTimeMilliseconds();
@@ -89,10 +86,7 @@ public sealed class RollupWritingTests
         await RunWorkerAsync(run, "w-late", "data", "u-1", "u-2"); // u-1 resumes at the end of its file
 
         long total = first.Vehicles.Count + late.Vehicles.Count;
-        foreach (string measurement in (string[])[BinSchema.Measurement, BinSchema.HourMeasurement, BinSchema.DayMeasurement])
-        {
-            Assert.Equal(total, await SumAsync(run, measurement));
-        }
+        await AssertEveryLevelHoldsAsync(run, total);
 
         await StoredLevels.AssertEveryRollupIsTheMergeOfItsWindowsAsync(run.Influx, DayStart(DaysAgo(6)), DayStart(DaysAgo(0)));
     }
@@ -142,10 +136,7 @@ public sealed class RollupWritingTests
         }
 
         long total = file.Vehicles.Count + piped.Vehicles.Count;
-        foreach (string measurement in (string[])[BinSchema.Measurement, BinSchema.HourMeasurement, BinSchema.DayMeasurement])
-        {
-            Assert.Equal(total, await SumAsync(run, measurement));
-        }
+        await AssertEveryLevelHoldsAsync(run, total);
 
         await StoredLevels.AssertEveryRollupIsTheMergeOfItsWindowsAsync(run.Influx, DayStart(DaysAgo(7)), DayStart(DaysAgo(0)));
     }
@@ -186,6 +177,15 @@ public sealed class RollupWritingTests
         foreach (StoredBin merged in fromRollups)
         {
             StoredLevels.AssertSameBin(Analysis.Data.StoredBins.Merge(windows.Where(w => w.Key.Direction == merged.Key.Direction)), merged.Bin, merged.Key.ToString());
+        }
+    }
+
+    /// <summary>Windows, hour rollups and day rollups each hold <paramref name="total"/> vehicles.</summary>
+    private static async Task AssertEveryLevelHoldsAsync(WorkerRun run, long total)
+    {
+        foreach (string measurement in (string[])[BinSchema.Measurement, BinSchema.HourMeasurement, BinSchema.DayMeasurement])
+        {
+            Assert.Equal(total, await SumAsync(run, measurement));
         }
     }
 
