@@ -70,6 +70,11 @@ public sealed class DashboardOptions
             problems.Add($"{Key}:Url '{Url}' listens beyond loopback: configure {Key}:Users (hashed passwords) or {Key}:TrustedUserHeader (an authenticating reverse proxy), so that a login is required.");
         }
 
+        if (!IsLoopback(url))
+        {
+            problems.Add($"{Key}:Url '{Url}': this build serves on loopback only (the login is not built yet).");
+        }
+
         for (int i = 0; i < Users.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(Users[i].Name))
