@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Ale.Speed.Analysis.Compare;
+using Ale.Speed.Analysis.FollowUp;
 using Ale.Speed.Analysis.Hotspots;
 using Ale.Speed.Analysis.Reports;
 
@@ -11,4 +12,5 @@ namespace Ale.Speed.Analysis.Output;
 [JsonSerializable(typeof(ReportDocument))]
 [JsonSerializable(typeof(HotspotDocument))]
 [JsonSerializable(typeof(CompareDocument))]
+[JsonSerializable(typeof(ControlListDocument))]
 internal sealed partial class AnalysisJsonContext : JsonSerializerContext;

@@ -1,0 +1,123 @@
+using System.CommandLine;
+using Ale.Speed.Analysis.Catalog;
+using Ale.Speed.Analysis.FollowUp;
+using Ale.Speed.Analysis.Output;
+using Ale.Speed.Analysis.Reports;
+using Ale.Speed.Analysis.Time;
+using Ale.Speed.Influx.Bins;
+using Ale.Speed.Influx.Querying;
+using Ale.Speed.Influx.Writing;
+using Ale.Speed.Worker.Configuration;
+using Ale.Speed.Worker.Hosting;
+
+namespace Ale.Speed.Worker.Commands;
+
+/// <summary>
+/// The follow-up of the commitment: <c>controls add|list|remove</c> (police controls), and the registers' reader
+/// wiring. Exit codes as the read commands: 2 for a request refused (nothing stored), 3 when InfluxDB cannot be read or
+/// written.
+/// </summary>
+internal static class FollowUpCommands
+{
+    /// <summary>What a follow-up command works with, built from the configuration.</summary>
+    internal sealed record Context(WorkerSettings Settings, FollowUpStore Store, BinReader Reader, SiteCatalog Catalog);
+
+    public static IEnumerable<Command> Create(Option<FileInfo> config)
+    {
+        yield return Controls(config);
+    }
+
+    private static Command Controls(Option<FileInfo> config)
+    {
+        var site = new Option<string>("--site") { Description = "The site where the control was held.", Required = true };
+        var from = new Option<string>("--from") { Description = "Start (ISO 8601; without an offset: Europe/Stockholm time).", Required = true };
+        var to = new Option<string>("--to") { Description = "End (ISO 8601; without an offset: Europe/Stockholm time).", Required = true };
+        var checkedCount = new Option<int?>("--checked") { Description = "Vehicles checked." };
+        var reported = new Option<int?>("--reported") { Description = "Drivers reported." };
+        var licences = new Option<int?>("--licences") { Description = "Licences withdrawn on the spot." };
+        var kind = new Option<string?>("--kind") { Description = "speed (default) or moped-atraktor." };
+        var note = new Option<string?>("--note") { Description = "A short note (one line)." };
+        var add = new Command("add", "Register a police control that has been held; prints its id.") { config, site, from, to, checkedCount, reported, licences, kind, note };
+        add.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, context =>
+        {
+            var input = new ControlInput(parse.GetValue(site), parse.GetValue(from), parse.GetValue(to), parse.GetValue(checkedCount), parse.GetValue(reported),
+                parse.GetValue(licences), parse.GetValue(kind), parse.GetValue(note));
+            return ControlsCommand.AddAsync(input, context.Store, context.Catalog, TimeProvider.System, Console.Out, ct);
+        }, ct));
+
+        var listFrom = new Option<string?>("--from") { Description = "Only controls starting at or after this time." };
+        var listTo = new Option<string?>("--to") { Description = "Only controls starting before this time." };
+        var format = new Option<string>("--format") { Description = "table, csv or json.", DefaultValueFactory = _ => "table" };
+        var list = new Command("list", "List the registered controls (removed ones left out).") { config, listFrom, listTo, format };
+        list.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, context =>
+        {
+            if (!TryParseOptionalPeriod(parse.GetValue(listFrom), parse.GetValue(listTo), out Period? period, out string? error))
+            {
+                throw new AnalysisRequestException(error!);
+            }
+
+            if (!OutputNames.TryParseFormat(parse.GetValue(format), out OutputFormat outputFormat) || outputFormat == OutputFormat.Html)
+            {
+                throw new AnalysisRequestException($"--format '{parse.GetValue(format)}' is not one of table, csv, json.");
+            }
+
+            return ControlsCommand.ListAsync(period, outputFormat, context.Store, context.Catalog, Console.Out, ct);
+        }, ct));
+
+        var id = new Argument<string>("ID") { Description = "The control's id (as 'controls add' printed it)." };
+        var remove = new Command("remove", "Remove a control registered by mistake (kept in InfluxDB marked removed; its id is never given again).") { config, id };
+        remove.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!,
+            context => ControlsCommand.RemoveAsync(parse.GetValue(id)!, context.Store, TimeProvider.System, Console.Out, ct), ct));
+
+        return new Command("controls", "The register of police controls (stored in InfluxDB, measurement police_control).") { add, list, remove };
+    }
+
+    /// <summary>Both bounds optional: a missing --from is the beginning, a missing --to the end of time.</summary>
+    internal static bool TryParseOptionalPeriod(string? from, string? to, out Period? period, out string? error)
+    {
+        period = null;
+        error = null;
+        if (from is null && to is null)
+        {
+            return true;
+        }
+
+        if (!PeriodParser.TryParse(from ?? "1970-01-01T00:00Z", to ?? "2100-01-01T00:00Z", out Period parsed, out error))
+        {
+            return false;
+        }
+
+        period = parsed;
+        return true;
+    }
+
+    internal static async Task<int> RunAsync(FileInfo config, Func<Context, Task<int>> run, CancellationToken cancellationToken)
+    {
+        WorkerSettings? settings = WorkerApp.LoadSettings(config.FullName, Console.Error);
+        if (settings is null)
+        {
+            return 2;
+        }
+
+        using var http = new HttpClient { Timeout = settings.Options.Influx.Timeout };
+        // A refused line is an error to show, not something for the worker's quarantine file.
+        using var writer = new InfluxWriter(http, settings.Influx with { QuarantinePath = null });
+        var store = new FollowUpStore(writer, new InfluxQueryClient(http, settings.Influx));
+        var catalog = new SiteCatalog(settings.Sites,
+            settings.Units.Select(u => new CatalogUnit(u.Unit.Id, u.Unit.Site.Id, u.Unit.DisplayMode, u.SilentAfter)));
+        try
+        {
+            return await run(new Context(settings, store, WorkerApp.CreateBinReader(settings, http), catalog)).ConfigureAwait(false);
+        }
+        catch (AnalysisRequestException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}".AsMemory(), cancellationToken).ConfigureAwait(false);
+            return 2;
+        }
+        catch (Exception ex) when (ex is InfluxQueryException or HttpRequestException or TaskCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"error: InfluxDB at {settings.Options.Influx.Url}: {ex.Message}".AsMemory(), cancellationToken).ConfigureAwait(false);
+            return 3;
+        }
+    }
+}
