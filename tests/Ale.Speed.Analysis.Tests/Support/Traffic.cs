@@ -1,5 +1,6 @@
 using Ale.Speed.Core.Bins;
 using Ale.Speed.Core.Sites;
+using Ale.Speed.Core.Time;
 using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Influx.Bins;
 using Ale.Speed.Influx.Tests.Support;
@@ -59,7 +60,10 @@ internal static class Traffic
         return [.. bins.Select(b => new StoredBin(b.Key, writer, WindowMs, b))];
     }
 
-    /// <summary>Bins the vehicles with one binner and writes the bins to the real InfluxDB as <paramref name="writerId"/>.</summary>
+    /// <summary>
+    /// Bins the vehicles with one binner and writes them to the real InfluxDB as <paramref name="writerId"/>, every level
+    /// as the worker and import do: the windows and their hour and day rollups (<see cref="BinLevelWriter"/>).
+    /// </summary>
     public static async Task WriteAsync(InfluxDbServer server, IEnumerable<Vehicle> vehicles, string writerId)
     {
         var binner = new Binner();
@@ -72,17 +76,9 @@ internal static class Traffic
         binner.DrainChanged(bins);
         using var http = new HttpClient();
         using var writer = new InfluxWriter(http, server.Options() with { MaxRetryAttempts = 0 });
-        var encoder = new BinPointEncoder();
-        foreach (Bin[] chunk in bins.Chunk(2000))
-        {
-            using var batch = writer.CreateBatch();
-            foreach (Bin bin in chunk)
-            {
-                encoder.Write(batch.Writer, bin, writerId, WindowMs, batch.Precision);
-            }
-
-            InfluxWriteResult result = await writer.WriteAsync(batch);
-            Assert.True(result.IsComplete, $"{result.Failure} {result.StatusCode} {result.Message}");
-        }
+        var levels = new BinLevelWriter(writer, writer, new BinPointEncoder(), writerId, WindowMs, batchLines: 2000);
+        levels.Add(bins, Rollups.RebuildTouched(bins.Select(b => b.Key), binner.Bins, WindowMs, StockholmTime.Zone));
+        InfluxWriteResult? failure = await levels.WriteAsync();
+        Assert.True(failure is null, $"{failure?.Failure} {failure?.StatusCode} {failure?.Message}");
     }
 }
