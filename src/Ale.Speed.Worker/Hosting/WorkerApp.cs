@@ -174,7 +174,8 @@ internal static class WorkerApp
         }
 
         services.AddSingleton(sp => new CoverageRecorder(settings.Units, router, Connections(settings, sp), settings.Binning.Window, timeProvider));
-        services.AddHostedService<CoverageService>();
+        services.AddSingleton<CoverageService>();
+        services.AddHostedService(sp => sp.GetRequiredService<CoverageService>());
         if (exitWhenDone)
         {
             services.AddHostedService<ExitWhenDoneService>();

@@ -76,6 +76,9 @@ public sealed class CoverageEndToEndTests
             Assert.Equal(0, window % 300_000);
         });
 
+        // The operator sees the same in the status: every point written, none waiting or dropped.
+        Assert.Equal(new CoverageStatus(windows.Length, 0, 0), run.ReadStatus()!.Coverage);
+
         // Read back the way reports read it: the hours in which the site had a working unit.
         var reader = new CoverageReader(run.Influx.QueryClient());
         StoredCoverage coverage = await reader.ReadAsync(started - 3_600_000, stopped + 3_600_000);
