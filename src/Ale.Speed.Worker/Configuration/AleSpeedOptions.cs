@@ -35,6 +35,9 @@ public sealed class AleSpeedOptions
     public StatusSettings Status { get; set; } = new();
 
     public EnforcementSettings Enforcement { get; set; } = new();
+
+    /// <summary><c>ale-speed serve</c> (docs/dashboard.md).</summary>
+    public Dashboard.DashboardOptions Dashboard { get; set; } = new();
 }
 
 public sealed class SiteOptions
@@ -48,6 +51,11 @@ public sealed class SiteOptions
 
     /// <summary>Limits in force from a date (local time, Europe/Stockholm, midnight when no time is given).</summary>
     public List<SpeedLimitChange> SpeedLimits { get; set; } = [];
+
+    /// <summary>Where the site stands (WGS 84 degrees), for the dashboard's map; optional.</summary>
+    public double? Latitude { get; set; }
+
+    public double? Longitude { get; set; }
 }
 
 public sealed class SpeedLimitChange
