@@ -22,6 +22,8 @@ public static class FaultReport
         {
             long[] bytes = [.. worker.Select(m => m.ResidentBytes)];
             output.WriteLine(string.Create(c, $"worker {worker.Key} resident memory: {bytes.Length} samples, first {bytes[0] / 1048576.0:F0} MiB, min {bytes.Min() / 1048576.0:F0}, max {bytes.Max() / 1048576.0:F0}, last {bytes[^1] / 1048576.0:F0} MiB"));
+            // Every sample, so that a warm-up can be told from a growth.
+            output.WriteLine("  " + string.Join(' ', worker.Select(m => string.Create(c, $"{m.At.TotalSeconds:F0}s:{m.ResidentBytes / 1048576.0:F0}"))));
         }
 
         if (result.Drain.Count > 1)
