@@ -35,6 +35,11 @@ public sealed class AleSpeedOptions
     public StatusSettings Status { get; set; } = new();
 
     public EnforcementSettings Enforcement { get; set; } = new();
+
+    /// <summary>The commitment being followed up (<c>ale-speed followup</c>); optional.</summary>
+    public CommitmentSettings? Commitment { get; set; }
+
+    public ConcernSettings Concerns { get; set; } = new();
 }
 
 public sealed class SiteOptions
@@ -48,6 +53,11 @@ public sealed class SiteOptions
 
     /// <summary>Limits in force from a date (local time, Europe/Stockholm, midnight when no time is given).</summary>
     public List<SpeedLimitChange> SpeedLimits { get; set; } = [];
+
+    /// <summary>Position (WGS 84 degrees), to link residents' reports to the site; optional, both or neither.</summary>
+    public double? Latitude { get; set; }
+
+    public double? Longitude { get; set; }
 }
 
 public sealed class SpeedLimitChange

@@ -109,7 +109,15 @@ public sealed partial class WorkerSettings
 
         InfluxOptions? influx = ParseInflux(options.Influx, options.DataDirectory, e);
         string? mqttPassword = ValidateMqtt(options, e);
+        var followUp = ParseFollowUp(options, e);
 
-        return e.Count == 0 ? new WorkerSettings(options, writerId, [.. sites.Values], units, influx!, mqttPassword, detector) : null;
+        if (e.Count > 0)
+        {
+            return null;
+        }
+
+        var settings = new WorkerSettings(options, writerId, [.. sites.Values], units, influx!, mqttPassword, detector);
+        settings.ApplyFollowUp(followUp);
+        return settings;
     }
 }
