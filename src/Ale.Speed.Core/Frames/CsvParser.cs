@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
+using Ale.Speed.Core.Time;
 using Ale.Speed.Core.Vehicles;
 
 namespace Ale.Speed.Core.Frames;
@@ -43,7 +44,6 @@ public sealed class CsvParser : FrameParser
 
     private readonly TimeZoneInfo _zone;
     private readonly bool _zoneIsUtc;
-    private readonly double _factor;
     private readonly string[]? _timeFormats;
     private readonly (byte[] Value, Direction Direction)[]? _directions;
     private readonly (byte[] Value, VehicleClass Class)[]? _classes;
@@ -65,7 +65,6 @@ public sealed class CsvParser : FrameParser
         Options = options;
         _zone = options.TimeZone;
         _zoneIsUtc = options.TimeZone.Id == TimeZoneInfo.Utc.Id;
-        _factor = FrameSyntax.KmhFactor(options.SpeedUnit);
         _timeFormats = options.TimeFormats is { Count: > 0 } formats ? [.. formats] : null;
         _directions = options.Directions?.Select(d => (Encoding.UTF8.GetBytes(d.Key.Trim()), d.Value)).ToArray();
         _classes = options.Classes?.Select(c => (Encoding.UTF8.GetBytes(c.Key.Trim()), c.Value)).ToArray();
@@ -284,7 +283,7 @@ public sealed class CsvParser : FrameParser
             return RejectReason.None;
         }
 
-        if (!TimestampText.TryLocalToUtc(value, _zone, out timestampMs))
+        if (!LocalTime.TryToUtc(value, _zone, out timestampMs))
         {
             timestampMs = Reading.NoTimestamp;
             return RejectReason.InvalidTimestamp;
@@ -350,7 +349,7 @@ public sealed class CsvParser : FrameParser
             return reject;
         }
 
-        return FrameSyntax.TryToKmh(wire, _factor, out kmh) ? RejectReason.None : RejectReason.InvalidNumber;
+        return FrameSyntax.TryToKmh(wire, KmhFactor, out kmh) ? RejectReason.None : RejectReason.InvalidNumber;
     }
 
     private RejectReason ReadDirection(ReadOnlySpan<byte> dir, double wire, out Direction direction)

@@ -33,6 +33,7 @@ public abstract class FrameParser
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxFrameLength);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxFrameLength, MaxFrameLengthLimit);
         SpeedUnit = speedUnit;
+        KmhFactor = FrameSyntax.KmhFactor(speedUnit);
         MaxFrameLength = maxFrameLength;
     }
 
@@ -43,6 +44,9 @@ public abstract class FrameParser
 
     /// <summary>The unit the device reports speed in (ignored by formats that name their unit on the wire).</summary>
     public SpeedUnit SpeedUnit { get; }
+
+    /// <summary>km/h per unit of <see cref="SpeedUnit"/>: what a speed on the wire is multiplied by.</summary>
+    protected double KmhFactor { get; }
 
     /// <summary>Longest accepted frame in bytes, without its line end.</summary>
     public int MaxFrameLength { get; }

@@ -107,4 +107,19 @@ public static class FrameParsers
 
         return false;
     }
+
+    /// <summary>The speed-unit names configuration and <c>--speed-unit</c> accept, for messages.</summary>
+    public const string SpeedUnitNames = "kmh, mps, mph";
+
+    /// <summary>Parses a speed-unit name: <c>kmh</c> (<c>km/h</c>), <c>mps</c> (<c>m/s</c>) or <c>mph</c>, any case.</summary>
+    public static bool TryParseSpeedUnit(string? name, out SpeedUnit unit)
+    {
+        switch (name?.Trim().ToLowerInvariant())
+        {
+            case "kmh" or "km/h": unit = SpeedUnit.KilometresPerHour; return true;
+            case "mps" or "m/s": unit = SpeedUnit.MetresPerSecond; return true;
+            case "mph": unit = SpeedUnit.MilesPerHour; return true;
+            default: unit = default; return false;
+        }
+    }
 }

@@ -8,12 +8,9 @@ public sealed class HlkLd2415hParser : FrameParser
 {
     public const int DefaultMaxFrameLength = 32;
 
-    private readonly double _factor;
-
     public HlkLd2415hParser(SpeedUnit speedUnit)
         : base(speedUnit, DefaultMaxFrameLength)
     {
-        _factor = FrameSyntax.KmhFactor(speedUnit);
     }
 
     public override FrameFormat Format => FrameFormat.HlkLd2415h;
@@ -48,7 +45,7 @@ public sealed class HlkLd2415hParser : FrameParser
             return RejectReason.None;
         }
 
-        if (!FrameSyntax.TryToKmh(wire, _factor, out double kmh))
+        if (!FrameSyntax.TryToKmh(wire, KmhFactor, out double kmh))
         {
             return RejectReason.InvalidNumber;
         }

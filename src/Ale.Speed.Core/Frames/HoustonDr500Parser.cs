@@ -9,12 +9,9 @@ public sealed class HoustonDr500Parser : FrameParser
 {
     public const int DefaultMaxFrameLength = 32;
 
-    private readonly double _factor;
-
     public HoustonDr500Parser(SpeedUnit speedUnit)
         : base(speedUnit, DefaultMaxFrameLength)
     {
-        _factor = FrameSyntax.KmhFactor(speedUnit);
     }
 
     public override FrameFormat Format => FrameFormat.HoustonDr500;
@@ -58,7 +55,7 @@ public sealed class HoustonDr500Parser : FrameParser
             return RejectReason.TooManyTargets;
         }
 
-        if (!FrameSyntax.TryToKmh(speed, _factor, out double kmh))
+        if (!FrameSyntax.TryToKmh(speed, KmhFactor, out double kmh))
         {
             return RejectReason.InvalidNumber;
         }

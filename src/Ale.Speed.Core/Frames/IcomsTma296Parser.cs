@@ -19,12 +19,9 @@ public sealed class IcomsTma296Parser : FrameParser
 
     private const byte Space = (byte)' ';
 
-    private readonly double _configuredFactor;
-
     public IcomsTma296Parser(SpeedUnit speedUnit)
         : base(speedUnit, DefaultMaxFrameLength)
     {
-        _configuredFactor = FrameSyntax.KmhFactor(speedUnit);
     }
 
     public override FrameFormat Format => FrameFormat.IcomsTma296;
@@ -75,7 +72,7 @@ public sealed class IcomsTma296Parser : FrameParser
     private RejectReason ParseSigned(ReadOnlySpan<byte> text, out int speed, out double factor, out Direction direction)
     {
         direction = text[0] == '+' ? Direction.Approaching : Direction.Receding;
-        factor = _configuredFactor;
+        factor = KmhFactor;
         if (text.Length < 4 || !AsciiNumber.TryParseThreeDigits(text[1..4], out speed))
         {
             speed = 0;
@@ -167,7 +164,7 @@ public sealed class IcomsTma296Parser : FrameParser
     /// <summary>Types 4 (<c>*SSSS</c>) and 5 (<c>sSSS</c>): no direction on the wire.</summary>
     private RejectReason ParseUndirected(ReadOnlySpan<byte> text, ReadOnlySpan<byte> prefix, out int speed, out double factor, out Direction direction)
     {
-        factor = _configuredFactor;
+        factor = KmhFactor;
         direction = Direction.Unknown;
         if (text.Length != prefix.Length + 3 || !text.StartsWith(prefix)
             || !AsciiNumber.TryParseThreeDigits(text[prefix.Length..], out speed))

@@ -19,13 +19,10 @@ public sealed class IcomsTma3b3Parser : FrameParser
 
     private const byte Separator = (byte)';';
 
-    private readonly double _factor;
-
     /// <param name="speedUnit">The log says <c>speed [km/h]</c>; another unit only for a sign set to it.</param>
     public IcomsTma3b3Parser(SpeedUnit speedUnit = SpeedUnit.KilometresPerHour)
         : base(speedUnit, DefaultMaxFrameLength)
     {
-        _factor = FrameSyntax.KmhFactor(speedUnit);
     }
 
     public override FrameFormat Format => FrameFormat.IcomsTma3b3;
@@ -88,7 +85,7 @@ public sealed class IcomsTma3b3Parser : FrameParser
             return reject;
         }
 
-        if (!FrameSyntax.TryToKmh(wire, _factor, out double kmh))
+        if (!FrameSyntax.TryToKmh(wire, KmhFactor, out double kmh))
         {
             return RejectReason.InvalidNumber;
         }

@@ -11,12 +11,9 @@ public sealed class Ops243CsvParser : FrameParser
 
     private const byte Comma = (byte)',';
 
-    private readonly double _factor;
-
     public Ops243CsvParser(SpeedUnit speedUnit)
         : base(speedUnit, DefaultMaxFrameLength)
     {
-        _factor = FrameSyntax.KmhFactor(speedUnit);
     }
 
     public override FrameFormat Format => FrameFormat.Ops243Csv;
@@ -42,7 +39,7 @@ public sealed class Ops243CsvParser : FrameParser
             || !TryComma(frame, ref position)
             || !AsciiNumber.TryParsePlainDecimal(frame, ref position, out double wire)
             || position != frame.Length
-            || !FrameSyntax.TryToKmh(wire, _factor, out double kmh))
+            || !FrameSyntax.TryToKmh(wire, KmhFactor, out double kmh))
         {
             return false;
         }
@@ -118,7 +115,7 @@ public sealed class Ops243CsvParser : FrameParser
             }
             else
             {
-                reject = FrameSyntax.ParseSignedSpeed(token, _factor, out double kmh, out var direction);
+                reject = FrameSyntax.ParseSignedSpeed(token, KmhFactor, out double kmh, out var direction);
                 if (reject == RejectReason.None && kmh > 0)
                 {
                     if ((uint)written >= (uint)destination.Length)

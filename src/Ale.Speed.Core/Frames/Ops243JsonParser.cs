@@ -20,12 +20,9 @@ public sealed class Ops243JsonParser : FrameParser
 {
     public const int DefaultMaxFrameLength = 256;
 
-    private readonly double _factor;
-
     public Ops243JsonParser(SpeedUnit speedUnit)
         : base(speedUnit, DefaultMaxFrameLength)
     {
-        _factor = FrameSyntax.KmhFactor(speedUnit);
     }
 
     public override FrameFormat Format => FrameFormat.Ops243Json;
@@ -34,7 +31,6 @@ public sealed class Ops243JsonParser : FrameParser
 
     /// <summary>Measurement switch (benchmarks): false sends every line down the general path.</summary>
     internal bool UseCompactPath { get; init; } = true;
-
 
     protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {
@@ -111,7 +107,7 @@ public sealed class Ops243JsonParser : FrameParser
             }
         }
 
-        if (rest.Length != 1 || rest[0] != (byte)'}' || !FrameSyntax.TryToKmh(speed, _factor, out double kmh))
+        if (rest.Length != 1 || rest[0] != (byte)'}' || !FrameSyntax.TryToKmh(speed, KmhFactor, out double kmh))
         {
             return false;
         }
@@ -147,7 +143,7 @@ public sealed class Ops243JsonParser : FrameParser
     /// <summary>The strict general path: any well-formed JSON object, scalars or arrays, numbers quoted or not.</summary>
     internal RejectReason ParseGeneral(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {
-        RejectReason reject = Ops243Parser.ParseJson(frame, _factor, destination, out count, out FrameKind kind);
+        RejectReason reject = Ops243Parser.ParseJson(frame, KmhFactor, destination, out count, out FrameKind kind);
         ReportKind(kind);
         return reject;
     }

@@ -25,12 +25,9 @@ public sealed partial class Ops243Parser : FrameParser
     /// <summary>Time, unit, nine magnitudes and nine values.</summary>
     private const int MaxFields = 2 + (2 * MaxReadingsPerFrame);
 
-    private readonly double _factor;
-
     public Ops243Parser(SpeedUnit speedUnit)
         : base(speedUnit, DefaultMaxFrameLength)
     {
-        _factor = FrameSyntax.KmhFactor(speedUnit);
     }
 
     public override FrameFormat Format => FrameFormat.Ops243;
@@ -47,7 +44,7 @@ public sealed partial class Ops243Parser : FrameParser
         }
 
         RejectReason reject = text[0] == (byte)'{'
-            ? ParseJson(text, _factor, destination, out count, out FrameKind kind)
+            ? ParseJson(text, KmhFactor, destination, out count, out FrameKind kind)
             : ParseFields(text, destination, out count, out kind);
         ReportKind(kind);
         return reject;
@@ -80,7 +77,7 @@ public sealed partial class Ops243Parser : FrameParser
             }
         }
 
-        double factor = _factor;
+        double factor = KmhFactor;
         bool isRange = false;
         int valuesFrom;
         bool hasTime;

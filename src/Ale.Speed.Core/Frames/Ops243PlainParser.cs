@@ -11,12 +11,9 @@ public sealed class Ops243PlainParser : FrameParser
 
     private const byte Comma = (byte)',';
 
-    private readonly double _factor;
-
     public Ops243PlainParser(SpeedUnit speedUnit)
         : base(speedUnit, DefaultMaxFrameLength)
     {
-        _factor = FrameSyntax.KmhFactor(speedUnit);
     }
 
     public override FrameFormat Format => FrameFormat.Ops243Plain;
@@ -38,7 +35,7 @@ public sealed class Ops243PlainParser : FrameParser
         if (destination.IsEmpty
             || !AsciiNumber.TryParsePlainDecimal(frame, ref position, out double wire)
             || position != frame.Length
-            || !FrameSyntax.TryToKmh(wire, _factor, out double kmh))
+            || !FrameSyntax.TryToKmh(wire, KmhFactor, out double kmh))
         {
             return false;
         }
@@ -73,7 +70,7 @@ public sealed class Ops243PlainParser : FrameParser
                 return RejectReason.TooManyTargets;
             }
 
-            RejectReason reject = FrameSyntax.ParseSignedSpeed(field, _factor, out double kmh, out var direction);
+            RejectReason reject = FrameSyntax.ParseSignedSpeed(field, KmhFactor, out double kmh, out var direction);
             if (reject != RejectReason.None)
             {
                 count = 0;

@@ -2,12 +2,11 @@ namespace Ale.Speed.Core.Frames;
 
 /// <summary>
 /// The date-time texts that logs and spreadsheets write, without allocation: ISO 8601 with <c>T</c> or a space,
-/// <c>yyyy/MM/dd HH:mm:ss</c>, an optional fraction, an optional offset; integer epoch milliseconds; and the conversion
-/// of a wall-clock time in a time zone to UTC.
+/// <c>yyyy/MM/dd HH:mm:ss</c>, an optional fraction, an optional offset; integer epoch milliseconds.
 /// </summary>
 /// <remarks>
-/// A "wall-clock millisecond" is the local date and time counted as if it were UTC (days since 1970-01-01 × 86,400,000
-/// plus the time of day); <see cref="TryLocalToUtc"/> turns it into a real instant.
+/// A time without an offset is read as wall-clock milliseconds (see <see cref="Time.LocalTime"/>, which turns them into
+/// a real instant).
 /// </remarks>
 internal static class TimestampText
 {
@@ -15,7 +14,6 @@ internal static class TimestampText
     public const long MaxEpochMilliseconds = 253_402_300_799_999;
 
     private const long MillisecondsPerDay = 86_400_000;
-    private const long TicksPerMillisecond = TimeSpan.TicksPerMillisecond;
 
     /// <summary>
     /// Reads a date-time at the start of <paramref name="text"/>: a date (<see cref="TryReadDate"/>), <c>T</c>,
@@ -155,44 +153,6 @@ internal static class TimestampText
         timeOfDayMs = (((hour * 3600L) + (minute * 60L) + second) * 1000L) + millisecond;
         position += i;
         return true;
-    }
-
-    /// <summary>
-    /// The UTC instant of a wall-clock time in <paramref name="zone"/>. When the clocks go back, the repeated hour is
-    /// ambiguous and the first occurrence (the earlier instant: summer time in Europe/Stockholm) is taken. A time in
-    /// the hour skipped when the clocks go forward does not exist: false.
-    /// </summary>
-    public static bool TryLocalToUtc(long wallClockMs, TimeZoneInfo zone, out long utcMs)
-    {
-        utcMs = 0;
-        // ±2 days of margin keeps the probes below inside DateTime's range.
-        if (wallClockMs < -62_135_596_800_000 + (2 * MillisecondsPerDay) || wallClockMs > MaxEpochMilliseconds - (2 * MillisecondsPerDay))
-        {
-            return false;
-        }
-
-        long wallTicks = DateTime.UnixEpoch.Ticks + (wallClockMs * TicksPerMillisecond);
-
-        // The offsets a day either side: a zone changes its offset at most once within two days, so every instant that
-        // shows this wall-clock time has one of them. Probing by UTC instants is exact, where the local-time API
-        // resolves an ambiguous time to standard time.
-        TimeSpan before = zone.GetUtcOffset(new DateTime(wallTicks - TimeSpan.TicksPerDay, DateTimeKind.Utc));
-        TimeSpan after = zone.GetUtcOffset(new DateTime(wallTicks + TimeSpan.TicksPerDay, DateTimeKind.Utc));
-        TimeSpan larger = before >= after ? before : after;
-        TimeSpan smaller = before >= after ? after : before;
-
-        // The larger offset gives the earlier instant.
-        foreach (TimeSpan offset in (ReadOnlySpan<TimeSpan>)[larger, smaller])
-        {
-            long candidateTicks = wallTicks - offset.Ticks;
-            if (zone.GetUtcOffset(new DateTime(candidateTicks, DateTimeKind.Utc)) == offset)
-            {
-                utcMs = wallClockMs - (offset.Ticks / TicksPerMillisecond);
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static bool TryReadOffset(ReadOnlySpan<byte> text, out int minutes, out int length)

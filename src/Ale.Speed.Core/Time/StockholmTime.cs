@@ -38,14 +38,12 @@ public static class StockholmTime
     /// </summary>
     public static long FromLocal(DateTime local)
     {
-        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
-        if (Zone.IsInvalidTime(local))
-        {
-            local = local.AddHours(1);
-        }
-
-        TimeSpan offset = Zone.IsAmbiguousTime(local) ? Zone.GetAmbiguousTimeOffsets(local).Max() : Zone.GetUtcOffset(local);
-        return new DateTimeOffset(local, offset).ToUnixTimeMilliseconds();
+        long wallClockMs = LocalTime.WallClockMs(local);
+        long utcMs;
+        // Every skipped wall time is an hour after one that exists (Stockholm's shifts are one hour).
+        return LocalTime.TryToUtc(wallClockMs, Zone, out utcMs) || LocalTime.TryToUtc(wallClockMs + HourMs, Zone, out utcMs)
+            ? utcMs
+            : throw new ArgumentOutOfRangeException(nameof(local), local, "Outside the range of times.");
     }
 
     /// <summary>Local hour of the week: 0 = Monday 00:00–01:00, 167 = Sunday 23:00–24:00.</summary>

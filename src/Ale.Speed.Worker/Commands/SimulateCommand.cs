@@ -54,15 +54,14 @@ internal static class SimulateCommand
     public static async Task<int> PublishMqttAsync(WorkerSettings settings, DateTimeOffset start, TimeSpan duration, ulong seed, bool raw,
         int linesPerMessage, SimulationPacing pacing, TextWriter output, CancellationToken cancellationToken)
     {
-        MqttSettings mqtt = settings.Options.Mqtt;
         List<UnitRegistration> units = [.. settings.Units.Where(u => u.Transport == Transport.Mqtt).OrderBy(u => u.Unit.Id, StringComparer.Ordinal)];
-        if (units.Count == 0 || mqtt.Url is null)
+        if (units.Count == 0 || settings.Mqtt is not { } mqtt)
         {
             output.WriteLine("No unit with Transport 'mqtt' to simulate.");
             return 1;
         }
 
-        using MQTTnet.IMqttClient client = await SimulationPublisher.ConnectAsync(new Uri(mqtt.Url), $"ale-speed-simulator-{seed}", mqtt.User, settings.MqttPassword, cancellationToken).ConfigureAwait(false);
+        using MQTTnet.IMqttClient client = await SimulationPublisher.ConnectAsync(mqtt.BrokerUri, $"ale-speed-simulator-{seed}", mqtt.UserName, mqtt.Password, cancellationToken).ConfigureAwait(false);
         // Units publish side by side, as in the field.
         long[] published = await Task.WhenAll(units.Select(unit =>
         {

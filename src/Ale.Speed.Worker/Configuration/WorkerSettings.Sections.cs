@@ -1,4 +1,5 @@
 using Ale.Speed.Core.Vehicles;
+using Ale.Speed.Devices.Mqtt;
 using Ale.Speed.Influx.Writing;
 
 namespace Ale.Speed.Worker.Configuration;
@@ -132,17 +133,18 @@ public sealed partial class WorkerSettings
         return detector;
     }
 
-    private static string? ValidateMqtt(AleSpeedOptions options, List<string> e)
+    /// <summary>The MQTT source's options, the URL parsed once; null when no broker is configured (or on errors).</summary>
+    private static MqttSourceOptions? ParseMqtt(AleSpeedOptions options, string writerId, Dictionary<string, UnitRegistration> units, List<string> e)
     {
         const string Key = $"{AleSpeedOptions.SectionName}:Mqtt";
+        int before = e.Count;
         MqttSettings mqtt = options.Mqtt;
         bool needed = options.Units.Any(u => string.Equals(u.Transport, "mqtt", StringComparison.OrdinalIgnoreCase));
-        if (needed || !string.IsNullOrWhiteSpace(mqtt.Url))
+        Uri? url = null;
+        if ((needed || !string.IsNullOrWhiteSpace(mqtt.Url))
+            && (!Uri.TryCreate(mqtt.Url, UriKind.Absolute, out url) || url.Scheme is not ("mqtt" or "mqtts") || url.Host.Length == 0))
         {
-            if (!Uri.TryCreate(mqtt.Url, UriKind.Absolute, out Uri? url) || url.Scheme is not ("mqtt" or "mqtts" or "tcp" or "ssl"))
-            {
-                e.Add($"{Key}:Url '{mqtt.Url}' is not an mqtt:// or mqtts:// URL{(needed ? " (required: some units use Transport 'mqtt')" : "")}.");
-            }
+            e.Add($"{Key}:Url '{mqtt.Url}' is not an mqtt:// or mqtts:// URL{(needed ? " (required: some units use Transport 'mqtt')" : "")}.");
         }
 
         if (mqtt.SessionExpiry < TimeSpan.Zero)
@@ -158,7 +160,27 @@ public sealed partial class WorkerSettings
             }
         }
 
-        return Secret(mqtt.Password, mqtt.PasswordFile, $"{Key}:PasswordFile", e);
+        string? password = Secret(mqtt.Password, mqtt.PasswordFile, $"{Key}:PasswordFile", e);
+        if (url is null || e.Count > before)
+        {
+            return null;
+        }
+
+        return new MqttSourceOptions
+        {
+            BrokerUri = url,
+            ClientId = string.IsNullOrWhiteSpace(mqtt.ClientId) ? MqttSourceOptions.ClientIdFor(writerId) : mqtt.ClientId,
+            UserName = mqtt.User,
+            Password = password,
+            CaFile = mqtt.CaFile,
+            ClientCertificateFile = mqtt.ClientCertificateFile,
+            ClientKeyFile = mqtt.ClientKeyFile,
+            SessionExpiry = mqtt.SessionExpiry,
+            SharedSubscriptionGroup = mqtt.SharedGroup,
+            TopicPrefix = mqtt.TopicPrefix,
+            UnitIds = [.. units.Values.Where(u => u.Transport == Transport.Mqtt).Select(u => u.Unit.Id)],
+            QuarantinePath = mqtt.QuarantineUnknownUnits ? Path.Combine(options.DataDirectory, "mqtt-quarantine.ndjson") : null,
+        };
     }
 
     /// <summary>A secret from a file (trailing line end removed) or inline/environment; the error never shows the content.</summary>

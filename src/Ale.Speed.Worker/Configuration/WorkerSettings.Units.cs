@@ -128,13 +128,9 @@ public sealed partial class WorkerSettings
                 e.Add($"{key}:Format '{unit.Format}' needs a column map and is for imports only ('ale-speed import FILE --format csv'), not a unit's live format.");
             }
 
-            SpeedUnit speedUnit = SpeedUnit.KilometresPerHour;
-            switch (unit.SpeedUnit?.ToLowerInvariant())
+            if (!FrameParsers.TryParseSpeedUnit(unit.SpeedUnit, out SpeedUnit speedUnit))
             {
-                case "kmh" or "km/h": speedUnit = SpeedUnit.KilometresPerHour; break;
-                case "mps" or "m/s": speedUnit = SpeedUnit.MetresPerSecond; break;
-                case "mph": speedUnit = SpeedUnit.MilesPerHour; break;
-                default: e.Add($"{key}:SpeedUnit '{unit.SpeedUnit}' is not one of kmh, mps, mph."); break;
+                e.Add($"{key}:SpeedUnit '{unit.SpeedUnit}' is not one of {FrameParsers.SpeedUnitNames}.");
             }
 
             SpeedRounding rounding = SpeedRounding.Round;

@@ -1,6 +1,7 @@
 using Ale.Speed.Core.Bins;
 using Ale.Speed.Core.Sites;
 using Ale.Speed.Core.Vehicles;
+using Ale.Speed.Devices.Mqtt;
 using Ale.Speed.Devices.Serial;
 using Ale.Speed.Influx.Writing;
 
@@ -32,14 +33,14 @@ public sealed partial class WorkerSettings
     private readonly Dictionary<string, UnitRegistration> _units;
 
     private WorkerSettings(AleSpeedOptions options, string writerId, IReadOnlyList<Site> sites, Dictionary<string, UnitRegistration> units,
-        InfluxOptions influx, string? mqttPassword, DetectorOptions detector)
+        InfluxOptions influx, MqttSourceOptions? mqtt, DetectorOptions detector)
     {
         Options = options;
         WriterId = writerId;
         Sites = sites;
         _units = units;
         Influx = influx;
-        MqttPassword = mqttPassword;
+        Mqtt = mqtt;
         Detector = detector;
         Binning = new BinningOptions { Window = options.Binning.Window };
         Filter = new FilterOptions
@@ -59,7 +60,8 @@ public sealed partial class WorkerSettings
 
     public IReadOnlyCollection<UnitRegistration> Units => _units.Values;
 
-    public string? MqttPassword { get; }
+    /// <summary>The MQTT source's options (broker URL parsed, password read), or null when no broker is configured.</summary>
+    public MqttSourceOptions? Mqtt { get; }
 
     public string DataDirectory => Options.DataDirectory;
 
@@ -108,7 +110,7 @@ public sealed partial class WorkerSettings
         }
 
         InfluxOptions? influx = ParseInflux(options.Influx, options.DataDirectory, e);
-        string? mqttPassword = ValidateMqtt(options, e);
+        MqttSourceOptions? mqtt = ParseMqtt(options, writerId, units, e);
         var followUp = ParseFollowUp(options, e);
 
         if (e.Count > 0)
@@ -116,7 +118,7 @@ public sealed partial class WorkerSettings
             return null;
         }
 
-        var settings = new WorkerSettings(options, writerId, [.. sites.Values], units, influx!, mqttPassword, detector);
+        var settings = new WorkerSettings(options, writerId, [.. sites.Values], units, influx!, mqtt, detector);
         settings.ApplyFollowUp(followUp);
         return settings;
     }

@@ -27,26 +27,6 @@ internal sealed class SerialSourcesService(IReadOnlyList<SerialVehicleSource> so
 
 internal static class DeviceSources
 {
-    public static MqttSourceOptions MqttOptions(WorkerSettings settings)
-    {
-        MqttSettings mqtt = settings.Options.Mqtt;
-        return new MqttSourceOptions
-        {
-            BrokerUri = new Uri(mqtt.Url!),
-            ClientId = string.IsNullOrWhiteSpace(mqtt.ClientId) ? MqttSourceOptions.ClientIdFor(settings.WriterId) : mqtt.ClientId,
-            UserName = mqtt.User,
-            Password = settings.MqttPassword,
-            CaFile = mqtt.CaFile,
-            ClientCertificateFile = mqtt.ClientCertificateFile,
-            ClientKeyFile = mqtt.ClientKeyFile,
-            SessionExpiry = mqtt.SessionExpiry,
-            SharedSubscriptionGroup = mqtt.SharedGroup,
-            TopicPrefix = mqtt.TopicPrefix,
-            UnitIds = [.. settings.Units.Where(u => u.Transport == Transport.Mqtt).Select(u => u.Unit.Id)],
-            QuarantinePath = mqtt.QuarantineUnknownUnits ? Path.Combine(settings.DataDirectory, "mqtt-quarantine.ndjson") : null,
-        };
-    }
-
     public static List<SerialVehicleSource> Serial(WorkerSettings settings, UnitRouter router, IDurableVehicleSink sink, TimeProvider timeProvider, ILoggerFactory loggers)
     {
         var sources = new List<SerialVehicleSource>();

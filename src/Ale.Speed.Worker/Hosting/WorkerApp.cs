@@ -167,7 +167,7 @@ internal static class WorkerApp
         services.AddHostedService<StreamSourcesService>();
         if (settings.Units.Any(u => u.Transport == Transport.Mqtt))
         {
-            services.AddSingleton(sp => new Devices.Mqtt.MqttVehicleSource(DeviceSources.MqttOptions(settings), router,
+            services.AddSingleton(sp => new Devices.Mqtt.MqttVehicleSource(settings.Mqtt!, router,
                 sp.GetRequiredService<IDurableVehicleSink>(), timeProvider, sp.GetRequiredService<ILoggerFactory>().CreateLogger<Devices.Mqtt.MqttVehicleSource>()));
             services.AddHostedService<MqttSourceService>();
         }

@@ -53,9 +53,9 @@ internal static class ImportFormats
         }
 
         SpeedUnit speedUnit = unit.SpeedUnit;
-        if (options.SpeedUnit is { } unitName && !TryParseSpeedUnit(unitName, out speedUnit))
+        if (options.SpeedUnit is { } unitName && !FrameParsers.TryParseSpeedUnit(unitName, out speedUnit))
         {
-            error = $"--speed-unit '{unitName}' is not one of kmh, mph, mps.";
+            error = $"--speed-unit '{unitName}' is not one of {FrameParsers.SpeedUnitNames}.";
             return false;
         }
 
@@ -161,16 +161,5 @@ internal static class ImportFormats
         });
         error = null;
         return true;
-    }
-
-    private static bool TryParseSpeedUnit(string name, out SpeedUnit unit)
-    {
-        switch (name.Trim().ToLowerInvariant())
-        {
-            case "kmh" or "km/h": unit = SpeedUnit.KilometresPerHour; return true;
-            case "mph": unit = SpeedUnit.MilesPerHour; return true;
-            case "mps" or "m/s": unit = SpeedUnit.MetresPerSecond; return true;
-            default: unit = default; return false;
-        }
     }
 }

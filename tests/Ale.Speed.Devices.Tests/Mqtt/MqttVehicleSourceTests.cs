@@ -4,6 +4,7 @@ using Ale.Speed.Devices.Ingestion;
 using Ale.Speed.Devices.Mqtt;
 using Ale.Speed.Devices.Simulation;
 using Ale.Speed.Devices.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 using static Ale.Speed.Devices.Tests.Support.TestUnits;
 
@@ -208,7 +209,7 @@ public sealed class MqttVehicleSourceTests : IAsyncLifetime
         await Publish(unit, "ale/speed/u1/vehicle", CanonicalLines(42, 2));
 
         await blocked.CommitEntered.Task.WaitAsync(s_wait);
-        await Task.Delay(300);
+        // The commit cannot complete while the sink is gated; the redelivery below shows no PUBACK went out.
         Assert.Equal(0, first.Source.MessagesAcknowledged);
         await first.DisposeAsync(); // the worker stops while its journal still holds the commit: no PUBACK was sent
         Assert.Empty(blocked.Vehicles);
@@ -246,9 +247,12 @@ public sealed class MqttVehicleSourceTests : IAsyncLifetime
 
         await using var again = await RunningSource.StartAsync(_broker, router, sink, clientId);
         await WaitUntilAsync(() => sink.Count >= 900, s_wait, () => $"900 vehicles, have {sink.Count}");
-        await Task.Delay(500);
-        Assert.Equal(900, sink.Count);
-        Assert.Equal(Enumerable.Range(1, 900).Select(i => (long)i), sink.Vehicles.Select(v => v.Sequence).Order());
+        // A marker published after the queue came back: what the broker would redeliver twice arrives before it.
+        using IMqttClient marker = await SimulationPublisher.ConnectAsync(_broker.Uri, "unit-u1");
+        await PublishRange(marker, 901, 1);
+        await WaitUntilAsync(() => sink.Vehicles.Any(v => v.Sequence == 901), s_wait, () => "the marker vehicle 901");
+        Assert.Equal(901, sink.Count);
+        Assert.Equal(Enumerable.Range(1, 901).Select(i => (long)i), sink.Vehicles.Select(v => v.Sequence).Order());
     }
 
     [Fact]
@@ -357,35 +361,50 @@ public sealed class MqttVehicleSourceTests : IAsyncLifetime
         await PublishRange(unit, 1, total, perMessage: 1);
 
         await WaitUntilAsync(() => sinkA.Count + sinkB.Count >= total, s_wait, () => $"{total} vehicles, have {sinkA.Count + sinkB.Count}");
-        await Task.Delay(500);
-        Assert.Equal(total, sinkA.Count + sinkB.Count);
-        Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), sinkA.Vehicles.Concat(sinkB.Vehicles).Select(v => v.Sequence).Order());
+        // Markers published after the last message, until each worker has one: each sees its messages in order, so
+        // anything delivered twice would have arrived before its marker.
+        int markers = 0;
+        while (!(HasMarker(sinkA, total) && HasMarker(sinkB, total)))
+        {
+            Assert.True(markers < 20, $"20 markers published and still a worker without one: {sinkA.Count} / {sinkB.Count}");
+            await PublishRange(unit, total + 1 + markers++, 1, perMessage: 1);
+            await WaitUntilAsync(() => sinkA.Count + sinkB.Count >= total + markers, s_wait, () => $"marker {markers}");
+        }
+
+        Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), sinkA.Vehicles.Concat(sinkB.Vehicles).Select(v => v.Sequence).Where(s => s <= total).Order());
         Assert.True(sinkA.Count > 0 && sinkB.Count > 0, $"both workers should get a share: {sinkA.Count} / {sinkB.Count}");
     }
 
     [Fact]
     public async Task RunAsync_RawDopplerMessages_AcknowledgedOnlyOnceTheirBurstIsCommitted()
     {
-        var router = new UnitRouter([Unit("d1", FrameFormat.HlkLd2415h)], TimeProvider.System, new Core.Vehicles.DetectorOptions { LostAfterMs = 700 });
+        // The burst can only close when this clock passes the detector's lost-after time, not while a busy machine is slow.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var router = new UnitRouter([Unit("d1", FrameFormat.HlkLd2415h)], clock, new Core.Vehicles.DetectorOptions { LostAfterMs = 700 });
         var sink = new RecordingSink();
-        await using var running = await RunningSource.StartAsync(_broker, router, sink);
+        await using var running = await RunningSource.StartAsync(_broker, router, sink, timeProvider: clock);
         using IMqttClient unit = await SimulationPublisher.ConnectAsync(_broker.Uri, "unit-d1");
 
-        // One burst, one reading per message: the vehicle exists only when the line goes quiet.
+        // One burst, one reading per message, 100 ms apart: the vehicle exists only when the line goes quiet.
+        int sent = 0;
         foreach (string reading in new[] { "V+045.0", "V+048.0", "V+051.0", "V+050.0" })
         {
             await Publish(unit, "ale/speed/d1/raw", Encoding.ASCII.GetBytes(reading + "\r\n"));
+            sent++;
+            await WaitUntilAsync(() => Route(router, "d1").Native.Counters.Frames == sent, s_wait, () => $"reading {sent} parsed");
+            clock.Advance(TimeSpan.FromMilliseconds(100));
         }
 
-        await WaitUntilAsync(() => running.Source.MessagesReceived == 4, s_wait, () => "4 messages");
-        await Task.Delay(200);
         Assert.Equal(0, running.Source.MessagesAcknowledged);
         Assert.Equal(0, sink.Count);
 
+        clock.Advance(TimeSpan.FromSeconds(1));
         await WaitUntilAsync(() => running.Source.MessagesAcknowledged == 4, s_wait, () => "the burst to close and its messages to be acknowledged");
         Assert.Single(sink.Vehicles);
         Assert.Equal(51.0, sink.Vehicles[0].SpeedKmh);
     }
+
+    private static bool HasMarker(RecordingSink sink, int total) => sink.Vehicles.Any(v => v.Sequence > total);
 
     private static UnitRoute Route(UnitRouter router, string id) => router.TryGetRoute(id, out UnitRoute route) ? route : throw new InvalidOperationException(id);
 
@@ -415,7 +434,8 @@ internal sealed class RunningSource : IAsyncDisposable
     public MqttVehicleSource Source { get; }
 
     public static async Task<RunningSource> StartAsync(MosquittoBroker broker, UnitRouter router, IDurableVehicleSink sink, string? clientId = null, string? group = null,
-        string? user = null, string? password = null, string? quarantinePath = null, Microsoft.Extensions.Logging.ILogger? logger = null, TimeSpan? maxReconnectDelay = null)
+        string? user = null, string? password = null, string? quarantinePath = null, Microsoft.Extensions.Logging.ILogger? logger = null, TimeSpan? maxReconnectDelay = null,
+        TimeProvider? timeProvider = null)
     {
         var options = new MqttSourceOptions
         {
@@ -430,7 +450,7 @@ internal sealed class RunningSource : IAsyncDisposable
             MaxReconnectDelay = maxReconnectDelay ?? TimeSpan.FromSeconds(1),
             ConnectionCheckInterval = TimeSpan.FromMilliseconds(200),
         };
-        var running = new RunningSource(new MqttVehicleSource(options, router, sink, logger: logger));
+        var running = new RunningSource(new MqttVehicleSource(options, router, sink, timeProvider, logger));
         running._run = running.Source.RunAsync(running._stop.Token);
         // The worker must be subscribed within a couple of seconds of starting.
         await WaitUntilAsync(() => running.Source.IsConnected || running._run.IsCompleted, TimeSpan.FromSeconds(3), () => "the source to subscribe");

@@ -67,8 +67,8 @@ public sealed class ProvisioningTests : IAsyncLifetime
         ProvisioningProfile profile = ProvisioningProfile.Parse("device ICOMS\nlisten 1.5\nformat icoms\n", "test");
         using var device = SerialVehicleSourceTests.OpenPort(_pty.PathA);
         using var port = SerialVehicleSourceTests.OpenPort(_pty.PathB);
+        // The listen step clears what came before it synchronously, before ProvisionAsync first waits: from here on the unit is heard.
         Task<ProvisioningReport> provisioning = Provisioner.ProvisionAsync(port.BaseStream, profile, CancellationToken.None);
-        await Task.Delay(200);
         await device.BaseStream.WriteAsync("+057 km/h\r\n-043 km/h\r\nhello radar\r\n"u8.ToArray());
 
         ProvisioningReport report = await provisioning;

@@ -92,14 +92,14 @@ public sealed class SerialVehicleSourceTests : IAsyncLifetime
 
         using (var device = OpenPort(_pty.PathA))
         {
-            await device.BaseStream.WriteAsync(CanonicalLines(201, 300));
-            await WaitUntilAsync(() => sink.Count >= 500, s_wait, () => $"500 vehicles, have {sink.Count}");
+            // Vehicle 501 marks the end: anything read twice would have come before it.
+            await device.BaseStream.WriteAsync(CanonicalLines(201, 301));
+            await WaitUntilAsync(() => sink.Vehicles.Any(v => v.Sequence == 501), s_wait, () => $"501 vehicles, have {sink.Count}");
         }
 
-        await Task.Delay(300);
-        Assert.Equal(Enumerable.Range(1, 500).Select(i => (long)i), sink.Vehicles.Select(v => v.Sequence));
+        Assert.Equal(Enumerable.Range(1, 501).Select(i => (long)i), sink.Vehicles.Select(v => v.Sequence));
         Assert.True(running.Source.ReopenAttempts >= 2, $"reopen attempts {running.Source.ReopenAttempts}");
-        Assert.True(running.Source.BytesRead >= CanonicalLines(1, 500).Length);
+        Assert.True(running.Source.BytesRead >= CanonicalLines(1, 501).Length);
     }
 
     [Fact]

@@ -60,8 +60,7 @@ public sealed class PtyPair : IAsyncDisposable
             await Task.Delay(20);
         }
 
-        // socat announces the pair before it starts transferring; give it a moment to enter its loop.
-        await Task.Delay(100);
+        // Bytes written before socat enters its transfer loop wait in the pty's buffer: nothing to wait for here.
     }
 
     /// <summary>Removes the pair, as if the device were unplugged.</summary>
