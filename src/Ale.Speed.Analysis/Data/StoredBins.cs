@@ -120,6 +120,37 @@ public static class StoredBins
         return gaps;
     }
 
+    /// <summary>
+    /// Runs of hours of <paramref name="period"/> that were not observed. Where coverage is stored (from the first hour
+    /// in <paramref name="aliveHours"/> on), an hour is observed when a unit was alive or a bin lies in it, and every
+    /// other hour is an outage however short the run. Before that (data written before coverage was stored, or
+    /// imported), an hour is observed when a bin lies in it, and only a run at least <paramref name="outageAfter"/>
+    /// long counts as a likely outage.
+    /// </summary>
+    public static List<HourGap> Gaps(Period period, HashSet<long> binHours, HashSet<long> aliveHours, TimeSpan outageAfter)
+    {
+        ArgumentNullException.ThrowIfNull(binHours);
+        ArgumentNullException.ThrowIfNull(aliveHours);
+        if (aliveHours.Count == 0)
+        {
+            return Gaps(period, binHours, outageAfter);
+        }
+
+        long firstAlive = aliveHours.Min();
+        var observed = new HashSet<long>(binHours);
+        observed.UnionWith(aliveHours);
+        List<HourGap> gaps = Gaps(period, observed, outageAfter);
+        for (int i = 0; i < gaps.Count; i++)
+        {
+            if (gaps[i].FromMs >= firstAlive)
+            {
+                gaps[i] = gaps[i] with { LikelyOutage = true, FromCoverage = true };
+            }
+        }
+
+        return gaps;
+    }
+
     public static string DirectionName(Direction direction) => BinSchema.DirectionName(direction);
 
     public static string DisplayName(DisplayMode mode) => BinSchema.DisplayName(mode);
@@ -218,11 +249,12 @@ public static class StoredBins
 }
 
 /// <summary>
-/// Hours [<see cref="FromMs"/>, <see cref="ToMs"/>) without any bin. <see cref="LikelyOutage"/> when the run is at least
-/// as long as the units' SilentAfter: the stored data cannot tell an hour without vehicles from an hour without a working
-/// unit, so a long run is flagged, not read as less traffic.
+/// Hours [<see cref="FromMs"/>, <see cref="ToMs"/>) without any bin (and, where coverage is stored, without a working
+/// unit). <see cref="FromCoverage"/>: the stored coverage shows no unit was alive, so the run is an outage. Otherwise
+/// <see cref="LikelyOutage"/> when the run is at least as long as the units' SilentAfter: bins alone cannot tell an hour
+/// without vehicles from an hour without a working unit, so a long run is flagged, not read as less traffic.
 /// </summary>
-public readonly record struct HourGap(long FromMs, long ToMs, bool LikelyOutage)
+public readonly record struct HourGap(long FromMs, long ToMs, bool LikelyOutage, bool FromCoverage = false)
 {
     public int Hours => (int)((ToMs - FromMs) / StockholmTime.HourMs);
 

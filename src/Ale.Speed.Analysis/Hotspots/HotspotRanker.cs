@@ -7,6 +7,7 @@ using Ale.Speed.Core.Statistics;
 using Ale.Speed.Core.Time;
 using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Influx.Bins;
+using Ale.Speed.Influx.Coverage;
 
 namespace Ale.Speed.Analysis.Hotspots;
 
@@ -28,7 +29,8 @@ public static class HotspotRanker
     }
 
     /// <param name="bins">Stored bins with writers merged; bins outside the period are ignored.</param>
-    public static HotspotRanking Rank(IReadOnlyList<StoredBin> bins, Period period, SiteCatalog catalog, HotspotOptions options)
+    /// <param name="coverage">Stored unit coverage: where present, observed hours are the hours with a working unit.</param>
+    public static HotspotRanking Rank(IReadOnlyList<StoredBin> bins, Period period, SiteCatalog catalog, HotspotOptions options, StoredCoverage? coverage = null)
     {
         ArgumentNullException.ThrowIfNull(bins);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -42,7 +44,7 @@ public static class HotspotRanker
         var notAssessed = new List<SiteNotAssessed>();
         foreach (IGrouping<string, StoredBin> site in bins.Where(b => period.Contains(b.Key.WindowStartMs)).GroupBy(b => b.Key.SiteId).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            Slot[] slots = Slots([.. site], period, catalog.SilentAfter(site.Key));
+            Slot[] slots = Slots([.. site], period, catalog.SilentAfter(site.Key), (coverage ?? StoredCoverage.None).AliveHours(site.Key));
             string name = catalog.NameOf(site.Key);
             if (options.Kind == HotspotKind.Speeding)
             {
@@ -136,13 +138,13 @@ public static class HotspotRanker
         int margin = options.Statistics.Penalties.ReportableMarginKmh;
         return options.Kind == HotspotKind.Speeding
             ? string.Create(CultureInfo.InvariantCulture,
-                $"Score = measured passages over the limit per hour of control, weighted by severity: in a fine band only ×{options.FineWeight}, in a licence-warning band ×{options.LicenceWarningWeight}, in a licence-revocation band ×{options.LicenceRevocationWeight} (each passage counted once, at its most serious band; bands on measured speed minus a {margin} km/h margin), summed over the period and divided by the hours of that hour of the week with the site working (likely outages excluded). Both directions merged. Ranked on the score's {options.ConfidenceLevel:P0} lower confidence bound (Poisson), so that a window that scores high by chance in few hours does not top the list. Windows with fewer than {options.EffectiveMinimumVehicles} vehicles, {options.MinimumObservedHours} observed hours or {options.MinimumOffences} passages over the limit are not ranked.")
+                $"Score = measured passages over the limit per hour of control, weighted by severity: in a fine band only ×{options.FineWeight}, in a licence-warning band ×{options.LicenceWarningWeight}, in a licence-revocation band ×{options.LicenceRevocationWeight} (each passage counted once, at its most serious band; bands on measured speed minus a {margin} km/h margin), summed over the period and divided by the hours of that hour of the week with the site working (by the stored unit coverage where the worker wrote it; otherwise hours inside likely outages are left out). Both directions merged. Ranked on the score's {options.ConfidenceLevel:P0} lower confidence bound (Poisson), so that a window that scores high by chance in few hours does not top the list. Windows with fewer than {options.EffectiveMinimumVehicles} vehicles, {options.MinimumObservedHours} observed hours or {options.MinimumOffences} passages over the limit are not ranked.")
             : string.Create(CultureInfo.InvariantCulture,
                 $"Where units report a class: passages classified A-traktor or moped per observed hour. Elsewhere a speed-pattern heuristic: in evening ({options.EveningFromHour}-{options.EveningToHour}) and weekend windows, excess passages at {options.ClusterFromKmh}-{options.ClusterToKmh} km/h beyond the share seen on weekday daytimes ({options.BaselineFromHour}-{options.BaselineToHour}) at the same site, per observed hour; only at sites whose weekday-daytime median is at least {Math.Max(options.MinimumBaselineMedianKmh, options.ClusterToKmh + 15)} km/h, and only when the excess is at least {options.MinimumExcessShare:P0}, {options.MinimumExcessVehicles} passages and z >= {options.MinimumZ}. Ranked on the {options.ConfidenceLevel:P0} lower confidence bound of the rate. A likelihood of activity, never a statement about any vehicle.");
     }
 
     /// <summary>Merged bins per local hour of the week, and the hours each was observed (outages excluded).</summary>
-    private static Slot[] Slots(List<StoredBin> siteBins, Period period, TimeSpan silentAfter)
+    private static Slot[] Slots(List<StoredBin> siteBins, Period period, TimeSpan silentAfter, HashSet<long> aliveHours)
     {
         var slots = new Slot[StockholmTime.HoursPerWeek];
         for (int i = 0; i < slots.Length; i++)
@@ -159,7 +161,7 @@ public static class HotspotRanker
         }
 
         var outage = new HashSet<long>();
-        foreach (HourGap gap in StoredBins.Gaps(period, StoredBins.CoveredHours(siteBins), silentAfter))
+        foreach (HourGap gap in StoredBins.Gaps(period, StoredBins.CoveredHours(siteBins), aliveHours, silentAfter))
         {
             if (gap.LikelyOutage)
             {

@@ -6,6 +6,7 @@ using Ale.Speed.Analysis.Output;
 using Ale.Speed.Analysis.Reports;
 using Ale.Speed.Analysis.Time;
 using Ale.Speed.Influx.Bins;
+using Ale.Speed.Influx.Coverage;
 
 namespace Ale.Speed.Analysis.Hotspots;
 
@@ -57,7 +58,8 @@ public static class HotspotsCommand
         }
 
         IReadOnlyList<StoredBin> bins = await StoredBins.ReadMergedAsync(reader, request.Period, null, BinGrain.HourOfWeek, ct).ConfigureAwait(false);
-        Write(HotspotRanker.Rank(bins, request.Period, catalog, request.Options), request.Format, output);
+        StoredCoverage coverage = await reader.ReadCoverageAsync(request.Period.FromMs, request.Period.ToMs, null, ct).ConfigureAwait(false);
+        Write(HotspotRanker.Rank(bins, request.Period, catalog, request.Options, coverage), request.Format, output);
         return 0;
     }
 

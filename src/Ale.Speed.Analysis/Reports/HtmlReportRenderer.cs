@@ -75,7 +75,9 @@ public static class HtmlReportRenderer
             .Append(E(coverage.SiteName)).Append(" <span class=\"muted\">(").Append(E(coverage.SiteId)).Append(")</span></h2>\n");
         int[] limits = [.. rows.SelectMany(r => r.LimitsKmh).Distinct().Order()];
         html.Append("<p>Hastighetsgräns: ").Append(E(limits.Length == 0 ? "okänd (inga data)" : string.Join(", ", limits) + " km/h"))
-            .Append(". Timmar med data: ").Append(coverage.HoursWithData).Append(" av ").Append(coverage.HoursInPeriod).Append(".</p>\n");
+            .Append(". Timmar med data: ").Append(coverage.HoursWithData).Append(" av ").Append(coverage.HoursInPeriod)
+            .Append("; timmar med fungerande mätning: ").Append(coverage.HoursObserved)
+            .Append(coverage.CoverageFromMs is null ? " (avbrott bedömda från timmar utan data)" : " (enligt lagrad täckning per enhet)").Append(".</p>\n");
         foreach (string note in coverage.Notes)
         {
             html.Append("<p class=\"note\">").Append(E(note)).Append("</p>\n");

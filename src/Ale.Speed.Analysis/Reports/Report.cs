@@ -73,7 +73,13 @@ public sealed record SiteCoverage
 
     public required int HoursWithData { get; init; }
 
-    /// <summary>Every run of hours without any bin at the site.</summary>
+    /// <summary>Hours of the period outside outages: with a working unit (stored coverage) or, without coverage, outside likely outages.</summary>
+    public required int HoursObserved { get; init; }
+
+    /// <summary>The first hour of the period with stored coverage (Unix ms); null when none is stored and outages are inferred.</summary>
+    public long? CoverageFromMs { get; init; }
+
+    /// <summary>Every run of hours without any bin at the site (and, where coverage is stored, without a working unit).</summary>
     public required IReadOnlyList<HourGap> Gaps { get; init; }
 
     public required IReadOnlyList<SilentStretch> SilentUnits { get; init; }

@@ -8,6 +8,7 @@ using Ale.Speed.Core.Statistics;
 using Ale.Speed.Core.Time;
 using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Influx.Bins;
+using Ale.Speed.Influx.Coverage;
 
 namespace Ale.Speed.Analysis.Reports;
 
@@ -27,8 +28,9 @@ public static class ReportBuilder
 
     /// <param name="bins">Stored bins, writers already merged (<see cref="BinReader.MergeWriters"/>); bins outside the period or site are ignored.</param>
     /// <param name="siteId">One site, or null for every site in the catalog or the data.</param>
+    /// <param name="coverage">Stored unit coverage of the period (<see cref="StoredCoverage.None"/> or null: outages inferred from bins).</param>
     public static Report Build(IReadOnlyList<StoredBin> bins, Period period, SiteCatalog catalog, ReportGrouping grouping,
-        StatisticsOptions? statistics = null, string? siteId = null)
+        StatisticsOptions? statistics = null, string? siteId = null, StoredCoverage? coverage = null)
     {
         ArgumentNullException.ThrowIfNull(bins);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -50,7 +52,7 @@ public static class ReportBuilder
         }
 
         var rows = new List<ReportRow>();
-        var coverage = new List<SiteCoverage>();
+        var siteCoverage = new List<SiteCoverage>();
         foreach (string id in siteIds)
         {
             var siteBins = inScope.Where(b => b.Key.SiteId == id).ToList();
@@ -77,7 +79,7 @@ public static class ReportBuilder
                 AddRows(rows, id, name, AllDirections, StoredBins.DisplayName(mode), modeBins, groups, grouping, period, hours, hourGroup, statistics);
             }
 
-            coverage.Add(Coverage(id, name, siteBins, period, catalog, hours.Length));
+            siteCoverage.Add(Coverage(id, name, siteBins, period, catalog, hours.Length, coverage ?? StoredCoverage.None));
         }
 
         return new Report
@@ -86,7 +88,7 @@ public static class ReportBuilder
             Grouping = grouping,
             MinimumSample = statistics.MinimumSample,
             Rows = rows,
-            Coverage = coverage,
+            Coverage = siteCoverage,
         };
     }
 
@@ -202,17 +204,18 @@ public static class ReportBuilder
         }
     }
 
-    private static SiteCoverage Coverage(string siteId, string name, List<StoredBin> siteBins, Period period, SiteCatalog catalog, int hoursInPeriod)
+    private static SiteCoverage Coverage(string siteId, string name, List<StoredBin> siteBins, Period period, SiteCatalog catalog, int hoursInPeriod, StoredCoverage stored)
     {
         HashSet<long> covered = StoredBins.CoveredHours(siteBins);
-        List<HourGap> gaps = StoredBins.Gaps(period, covered, catalog.SilentAfter(siteId));
+        HashSet<long> alive = stored.AliveHours(siteId);
+        List<HourGap> gaps = StoredBins.Gaps(period, covered, alive, catalog.SilentAfter(siteId));
 
         var silent = new List<SilentStretch>();
         foreach (IGrouping<DisplayMode, CatalogUnit> stream in catalog.UnitsAt(siteId).GroupBy(u => u.DisplayMode).OrderBy(g => g.Key))
         {
             TimeSpan threshold = stream.Min(u => u.SilentAfter);
             HashSet<long> streamHours = StoredBins.CoveredHours(siteBins.Where(b => b.Key.DisplayMode == stream.Key));
-            foreach (HourGap gap in StoredBins.Gaps(period, streamHours, threshold))
+            foreach (HourGap gap in StoredBins.Gaps(period, streamHours, stored.AliveHours(siteId, stream.Key), threshold))
             {
                 if (gap.LikelyOutage)
                 {
@@ -238,6 +241,18 @@ public static class ReportBuilder
             notes.Add("Both display modes (on and stealth) have data in the period; they are reported separately, never merged.");
         }
 
+        long? coverageFrom = alive.Count > 0 ? alive.Min() : null;
+        if (coverageFrom is long from)
+        {
+            notes.Add(from > period.FromMs
+                ? $"Unit coverage is stored from {Output.Format.LocalShort(from)}: from then on an hour with a working unit and no vehicles is observed with zero vehicles, and an hour without one is an outage; before that, outages are inferred from long runs of hours without data."
+                : "Unit coverage is stored: an hour with a working unit and no vehicles is observed with zero vehicles, and an hour without one is an outage.");
+        }
+        else if (siteBins.Count > 0)
+        {
+            notes.Add("No unit coverage is stored for the period (data written before coverage was stored, or imported): outages are inferred from runs of hours without data at least SilentAfter long, so a quiet road and a silent unit are told apart only by length.");
+        }
+
         int[] limits = [.. siteBins.Select(b => b.Bin.LimitKmh).Distinct().Order()];
         if (limits.Length > 1)
         {
@@ -251,6 +266,8 @@ public static class ReportBuilder
             SiteName = name,
             HoursInPeriod = hoursInPeriod,
             HoursWithData = covered.Count(period.HourStarts().ToHashSet().Contains),
+            HoursObserved = hoursInPeriod - gaps.Where(g => g.LikelyOutage).Sum(g => g.Hours),
+            CoverageFromMs = coverageFrom,
             Gaps = gaps,
             SilentUnits = silent,
             DisplayModes = modes,

@@ -4,6 +4,7 @@ using Ale.Speed.Analysis.Output;
 using Ale.Speed.Analysis.Time;
 using Ale.Speed.Core.Statistics;
 using Ale.Speed.Influx.Bins;
+using Ale.Speed.Influx.Coverage;
 
 namespace Ale.Speed.Analysis.Reports;
 
@@ -63,7 +64,8 @@ public static class ReportCommand
         }
 
         IReadOnlyList<StoredBin> bins = await StoredBins.ReadMergedAsync(reader, request.Period, request.SiteId, GrainOf(request), ct).ConfigureAwait(false);
-        Write(bins, request, catalog, output);
+        StoredCoverage coverage = await reader.ReadCoverageAsync(request.Period.FromMs, request.Period.ToMs, request.SiteId, ct).ConfigureAwait(false);
+        Write(bins, request, catalog, output, coverage);
         return 0;
     }
 
@@ -80,19 +82,19 @@ public static class ReportCommand
     }
 
     /// <summary>The rendering half of <see cref="RunAsync"/>, for bins already read.</summary>
-    public static void Write(IReadOnlyList<StoredBin> bins, ReportRequest request, SiteCatalog catalog, TextWriter output)
+    public static void Write(IReadOnlyList<StoredBin> bins, ReportRequest request, SiteCatalog catalog, TextWriter output, StoredCoverage? coverage = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Format == OutputFormat.Html)
         {
-            Report total = ReportBuilder.Build(bins, request.Period, catalog, ReportGrouping.Total, request.Statistics, request.SiteId);
+            Report total = ReportBuilder.Build(bins, request.Period, catalog, ReportGrouping.Total, request.Statistics, request.SiteId, coverage);
             ReportGrouping seriesBy = request.By == ReportGrouping.Day ? ReportGrouping.Day : ReportGrouping.HourOfWeek;
-            Report series = ReportBuilder.Build(bins, request.Period, catalog, seriesBy, request.Statistics, request.SiteId);
+            Report series = ReportBuilder.Build(bins, request.Period, catalog, seriesBy, request.Statistics, request.SiteId, coverage);
             HtmlReportRenderer.Write(total, series, output);
             return;
         }
 
-        Report report = ReportBuilder.Build(bins, request.Period, catalog, request.By, request.Statistics, request.SiteId);
+        Report report = ReportBuilder.Build(bins, request.Period, catalog, request.By, request.Statistics, request.SiteId, coverage);
         switch (request.Format)
         {
             case OutputFormat.Csv:

@@ -56,9 +56,9 @@ public sealed record FineBandDto(string Band, long Vehicles, long VehiclesLimitA
 /// <param name="Months">Indicative months of revocation, 0 = warning.</param>
 public sealed record LicenceBandDto(string Roads, string Band, int Months, bool MonthsAtLeast, long Vehicles);
 
-public sealed record SiteCoverageDto(string Site, string Name, int HoursInPeriod, int HoursWithData, GapDto[] Gaps, SilentDto[] SilentUnits, string[] DisplayModes, string[] Notes);
+public sealed record SiteCoverageDto(string Site, string Name, int HoursInPeriod, int HoursWithData, int HoursObserved, DateTimeOffset? CoverageFrom, GapDto[] Gaps, SilentDto[] SilentUnits, string[] DisplayModes, string[] Notes);
 
-public sealed record GapDto(DateTimeOffset From, DateTimeOffset To, int Hours, bool LikelyOutage);
+public sealed record GapDto(DateTimeOffset From, DateTimeOffset To, int Hours, bool LikelyOutage, bool FromCoverage);
 
 public sealed record SilentDto(string[] Units, string Display, DateTimeOffset From, DateTimeOffset To, int Hours);
 
@@ -72,8 +72,9 @@ internal static class ReportJson
         report.MinimumSample,
         [Wording.MeasuredNotFines, Wording.SpeedIndexMeasures],
         [.. report.Rows.Select(ToDto)],
-        [.. report.Coverage.Select(c => new SiteCoverageDto(c.SiteId, c.SiteName, c.HoursInPeriod, c.HoursWithData,
-            [.. c.Gaps.Select(g => new GapDto(Format.Local(g.FromMs), Format.Local(g.ToMs), g.Hours, g.LikelyOutage))],
+        [.. report.Coverage.Select(c => new SiteCoverageDto(c.SiteId, c.SiteName, c.HoursInPeriod, c.HoursWithData, c.HoursObserved,
+            c.CoverageFromMs is long coverageFrom ? Format.Local(coverageFrom) : null,
+            [.. c.Gaps.Select(g => new GapDto(Format.Local(g.FromMs), Format.Local(g.ToMs), g.Hours, g.LikelyOutage, g.FromCoverage))],
             [.. c.SilentUnits.Select(s => new SilentDto([.. s.UnitIds], s.Display, Format.Local(s.FromMs), Format.Local(s.ToMs), (int)((s.ToMs - s.FromMs) / StockholmTime.HourMs)))],
             [.. c.DisplayModes], [.. c.Notes]))]);
 

@@ -139,10 +139,11 @@ public static class ReportRenderer
         output.WriteLine("Coverage:");
         foreach (SiteCoverage c in report.Coverage)
         {
-            output.WriteLine($"  {c.SiteId} ({c.SiteName}): {c.HoursWithData} of {c.HoursInPeriod} hours with data; {c.Gaps.Count} gap(s), {c.Gaps.Count(g => g.LikelyOutage)} likely outage(s)");
+            string basis = c.CoverageFromMs is null ? "outages inferred from hours without data" : "outages from stored unit coverage";
+            output.WriteLine($"  {c.SiteId} ({c.SiteName}): {c.HoursWithData} of {c.HoursInPeriod} hours with data, {c.HoursObserved} observed ({basis}); {c.Gaps.Count} gap(s), {c.Gaps.Count(g => g.LikelyOutage)} likely outage(s)");
             foreach (var gap in c.Gaps.Where(g => g.LikelyOutage))
             {
-                output.WriteLine($"    no data {Format.LocalShort(gap.FromMs)} – {Format.LocalShort(gap.ToMs)} ({gap.Hours} h)");
+                output.WriteLine($"    {(gap.FromCoverage ? "no working unit" : "no data")} {Format.LocalShort(gap.FromMs)} – {Format.LocalShort(gap.ToMs)} ({gap.Hours} h)");
             }
 
             foreach (SilentStretch s in c.SilentUnits)

@@ -79,6 +79,10 @@ public sealed class BinReader(InfluxQueryClient client)
         return client.StreamAsync(query, new Decoder(level, onBin), cancellationToken);
     }
 
+    /// <summary>The hours of [<paramref name="fromMs"/>, <paramref name="toMs"/>) in which a unit of each site was alive (<see cref="Coverage.CoverageSchema"/>).</summary>
+    public Task<Coverage.StoredCoverage> ReadCoverageAsync(long fromMs, long toMs, string? siteId = null, CancellationToken cancellationToken = default)
+        => new Coverage.CoverageReader(client).ReadAsync(fromMs, toMs, siteId, cancellationToken);
+
     /// <summary>
     /// Merges the bins that several workers wrote for the same key into one per key (what every statistic is computed
     /// from), and returns them ordered by window, site, direction and display mode.
@@ -105,7 +109,7 @@ public sealed class BinReader(InfluxQueryClient client)
         return merged;
     }
 
-    private static string SiteCondition(string? siteId)
+    internal static string SiteCondition(string? siteId)
     {
         if (siteId is null)
         {

@@ -179,12 +179,25 @@ internal static class WorkerApp
             services.AddHostedService<SerialSourcesService>();
         }
 
+        services.AddSingleton(sp => new CoverageRecorder(settings.Units, router, Connections(settings, sp), settings.Binning.Window, timeProvider));
+        services.AddSingleton<CoverageService>();
+        services.AddHostedService(sp => sp.GetRequiredService<CoverageService>());
         if (exitWhenDone)
         {
             services.AddHostedService<ExitWhenDoneService>();
         }
 
         return builder.Build();
+    }
+
+    /// <summary>Whether a unit's line is open now: its serial port, or for an MQTT unit the worker's session with the broker.</summary>
+    private static Func<string, bool> Connections(WorkerSettings settings, IServiceProvider services)
+    {
+        Dictionary<string, Devices.Serial.SerialVehicleSource> serial = services.GetService<IReadOnlyList<Devices.Serial.SerialVehicleSource>>()?
+            .ToDictionary(s => s.Options.UnitId, StringComparer.Ordinal) ?? [];
+        Devices.Mqtt.MqttVehicleSource? mqtt = services.GetService<Devices.Mqtt.MqttVehicleSource>();
+        return unitId => serial.TryGetValue(unitId, out Devices.Serial.SerialVehicleSource? port) ? port.IsOpen
+            : mqtt is not null && settings.TryGetUnit(unitId, out UnitRegistration unit) && unit.Transport == Transport.Mqtt && mqtt.IsConnected;
     }
 
     private static List<StreamSource> CreateStreamSources(WorkerSettings settings, UnitRouter router, IServiceProvider services, TimeProvider timeProvider)

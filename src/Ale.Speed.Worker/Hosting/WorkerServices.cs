@@ -113,6 +113,7 @@ internal sealed class StatusReporter(WorkerSettings settings, UnitRouter router,
     WorkerMetrics metrics, UnitActivity activity, TimeProvider timeProvider, IServiceProvider services)
 {
     private readonly Devices.Mqtt.MqttVehicleSource? _mqtt = services.GetService(typeof(Devices.Mqtt.MqttVehicleSource)) as Devices.Mqtt.MqttVehicleSource;
+    private readonly CoverageService? _coverage = services.GetService(typeof(CoverageService)) as CoverageService;
 
     private readonly DateTimeOffset _startedAt = timeProvider.GetUtcNow();
     private readonly string _path = Path.Combine(settings.DataDirectory, WorkerStatus.FileName);
@@ -172,6 +173,7 @@ internal sealed class StatusReporter(WorkerSettings settings, UnitRouter router,
             LastWriteSuccess = flusher.LastSuccess,
             LastWriteFailureAt = flusher.LastFailureAt,
             LastWriteFailure = flusher.LastFailure is { } f ? $"{f.Failure} (HTTP {f.StatusCode})" : null,
+            Coverage = _coverage is null ? null : new CoverageStatus(_coverage.TotalWritten, _coverage.PendingCount, _coverage.TotalDropped),
             Units = units,
             UnknownUnits = router.UnknownUnits.ToDictionary(),
             Mqtt = _mqtt is null ? null : new MqttStatus(_mqtt.IsConnected, _mqtt.MessagesReceived, _mqtt.MessagesAcknowledged, _mqtt.UnknownUnitMessages, _mqtt.Reconnects)

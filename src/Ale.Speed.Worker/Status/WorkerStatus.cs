@@ -34,6 +34,9 @@ public sealed record WorkerStatus
     public required IReadOnlyDictionary<string, long> UnknownUnits { get; init; }
     public MqttStatus? Mqtt { get; init; }
 
+    /// <summary>Unit coverage points (docs/schema.md): written, waiting for InfluxDB, dropped past the queue's bound.</summary>
+    public CoverageStatus? Coverage { get; init; }
+
     public static WorkerStatus? Read(string path)
         => File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), StatusJsonContext.Default.WorkerStatus) : null;
 
@@ -63,6 +66,8 @@ public sealed record UnitStatus
     public DateTimeOffset? LastVehicleAt { get; init; }
     public required bool Silent { get; init; }
 }
+
+public sealed record CoverageStatus(long Written, int Pending, long Dropped);
 
 public sealed record MqttStatus(bool Connected, long MessagesReceived, long MessagesAcknowledged, long UnknownUnitMessages, long Reconnects)
 {

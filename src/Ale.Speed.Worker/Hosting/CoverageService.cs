@@ -1,0 +1,165 @@
+using System.Diagnostics.Metrics;
+using Ale.Speed.Influx.Coverage;
+using Ale.Speed.Influx.LineProtocol;
+using Ale.Speed.Influx.Writing;
+using Ale.Speed.Worker.Configuration;
+using Ale.Speed.Worker.Pipeline;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ale.Speed.Worker.Hosting;
+
+/// <summary>
+/// Samples which units are alive and writes one coverage point per alive unit and window (docs/schema.md), so that
+/// reports can tell a quiet hour from an hour without a working unit. Points wait in a bounded queue while InfluxDB is
+/// away; past the bound the oldest are dropped and counted (a dropped point makes an hour read as an outage, never as
+/// traffic). Not journaled: after a SIGKILL the window in progress is written again from the next start's samples.
+/// </summary>
+internal sealed partial class CoverageService : BackgroundService
+{
+    /// <summary>How often the units are looked at: short against the 5-minute window, long against the hot path.</summary>
+    public static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(10);
+
+    private readonly CoverageRecorder _recorder;
+    private readonly InfluxWriter _writer;
+    private readonly string _writerId;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<CoverageService> _logger;
+    private readonly Queue<CoveragePoint> _pending = new();
+    private readonly List<CoveragePoint> _completed = [];
+    private readonly int _capacity;
+    private readonly Counter<long> _written;
+    private readonly Counter<long> _dropped;
+    private long _totalWritten;
+    private long _totalDropped;
+
+    public CoverageService(CoverageRecorder recorder, InfluxWriter writer, WorkerSettings settings, TimeProvider timeProvider,
+        ILogger<CoverageService> logger, IMeterFactory? meterFactory = null)
+    {
+        _recorder = recorder;
+        _writer = writer;
+        _writerId = settings.WriterId;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        // A week of windows for every unit: longer than any InfluxDB outage the spool is sized for.
+        _capacity = Math.Max(1_000, settings.Units.Count * (int)(TimeSpan.FromDays(7) / settings.Binning.Window));
+        Meter meter = meterFactory?.Create(WorkerMetrics.MeterName) ?? new Meter(WorkerMetrics.MeterName);
+        _written = meter.CreateCounter<long>("ale.speed.coverage.written", "{point}", "Coverage points written (one per alive unit and window).");
+        _dropped = meter.CreateCounter<long>("ale.speed.coverage.dropped", "{point}",
+            "Coverage points dropped because InfluxDB was away longer than the queue holds: those windows read as outages.");
+        meter.CreateObservableGauge("ale.speed.coverage.pending", () => PendingCount, "{point}", "Coverage points waiting for InfluxDB.");
+    }
+
+    public int PendingCount
+    {
+        get
+        {
+            lock (_pending)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
+    public long TotalWritten => Interlocked.Read(ref _totalWritten);
+
+    public long TotalDropped => Interlocked.Read(ref _totalDropped);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(SampleInterval, _timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                _recorder.Sample(_completed);
+                Enqueue();
+                await WriteAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        _recorder.Close(_completed);
+        Enqueue();
+        using var last = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await WriteAsync(last.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        if (PendingCount > 0)
+        {
+            LogNotWritten(_logger, PendingCount);
+        }
+    }
+
+    private void Enqueue()
+    {
+        lock (_pending)
+        {
+            foreach (CoveragePoint point in _completed)
+            {
+                if (_pending.Count == _capacity)
+                {
+                    _pending.Dequeue();
+                    _dropped.Add(1);
+                    Interlocked.Increment(ref _totalDropped);
+                }
+
+                _pending.Enqueue(point);
+            }
+        }
+
+        _completed.Clear();
+    }
+
+    private async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        CoveragePoint[] points;
+        lock (_pending)
+        {
+            points = [.. _pending];
+        }
+
+        if (points.Length == 0)
+        {
+            return;
+        }
+
+        using LineBatch batch = _writer.CreateBatch();
+        foreach (CoveragePoint point in points)
+        {
+            CoverageSchema.Write(batch.Writer, point, _writerId, batch.Precision);
+        }
+
+        InfluxWriteResult result = await _writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+        if (!result.IsComplete)
+        {
+            // Kept; written again with the next sample. Rewriting a point that was stored is harmless.
+            LogWriteFailed(_logger, result.Failure.ToString(), points.Length);
+            return;
+        }
+
+        lock (_pending)
+        {
+            for (int i = 0; i < points.Length && _pending.Count > 0; i++)
+            {
+                _pending.Dequeue();
+            }
+        }
+
+        _written.Add(points.Length);
+        Interlocked.Add(ref _totalWritten, points.Length);
+    }
+
+    [LoggerMessage(6080, LogLevel.Warning, "Writing coverage to InfluxDB failed ({Failure}); {Points} points kept for the next try")]
+    private static partial void LogWriteFailed(ILogger logger, string failure, int points);
+
+    [LoggerMessage(6081, LogLevel.Warning, "{Points} coverage points could not be written before the stop: those windows will read as outages")]
+    private static partial void LogNotWritten(ILogger logger, int points);
+}
