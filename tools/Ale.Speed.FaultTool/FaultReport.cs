@@ -24,6 +24,16 @@ public static class FaultReport
             output.WriteLine(string.Create(c, $"worker {worker.Key} resident memory: {bytes.Length} samples, first {bytes[0] / 1048576.0:F0} MiB, min {bytes.Min() / 1048576.0:F0}, max {bytes.Max() / 1048576.0:F0}, last {bytes[^1] / 1048576.0:F0} MiB"));
         }
 
+        if (result.Drain.Count > 1)
+        {
+            // From the first journaled group to the last: .NET start-up and the broker's reconnect are not the worker's rate.
+            (TimeSpan firstAt, long first) = result.Drain[0];
+            (TimeSpan lastAt, long last) = result.Drain[^1];
+            (TimeSpan tenthAt, long tenth) = result.Drain.First(d => d.Journaled >= last / 10);
+            (TimeSpan ninetiethAt, long ninetieth) = result.Drain.First(d => d.Journaled >= last * 9 / 10);
+            output.WriteLine(string.Create(c, $"drain: {last:N0} journaled in {(lastAt - firstAt).TotalSeconds:F1} s from the first ≈ {(last - first) / Math.Max(0.001, (lastAt - firstAt).TotalSeconds):N0}/s; 10 %–90 % of the backlog ≈ {(ninetieth - tenth) / Math.Max(0.001, (ninetiethAt - tenthAt).TotalSeconds):N0}/s ({result.Drain.Count} status samples); worker CPU {result.DrainCpu.TotalSeconds:F1} s ≈ {last / Math.Max(0.001, result.DrainCpu.TotalSeconds):N0} vehicles per CPU-second"));
+        }
+
         output.WriteLine(string.Create(c, $"elapsed {result.Elapsed.TotalSeconds:F0} s — {(result.Exact ? "EXACT: every vehicle stored once" : $"NOT EXACT: {result.Stored - result.Sent:+#;-#;0} vehicles")}"));
     }
 }

@@ -28,6 +28,14 @@ public sealed record FaultRunOptions
     public ulong Seed { get; init; } = 13;
     /// <summary>How often the workers' resident memory is sampled (0 = never).</summary>
     public TimeSpan MemorySampleInterval { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Measures one worker's own ceiling: the worker is stopped while the units publish (the broker queues every message
+    /// for its persistent session), then started, and the rate at which it journals the backlog is timed.
+    /// </summary>
+    public bool Drain { get; init; }
+
+    /// <summary>Mosquitto's <c>max_inflight_messages</c> (QoS 1 messages sent to a client before its PUBACKs); null = its default, 20.</summary>
+    public int? BrokerInflight { get; init; }
 
     public IReadOnlyList<string> Validate()
     {
@@ -39,6 +47,7 @@ public sealed record FaultRunOptions
         if (MaxDuration <= TimeSpan.Zero || MaxDuration > TimeSpan.FromHours(1)) errors.Add("--minutes must be above 0 and at most 60.");
         if (SerialVehicles is < 0 or > 100_000) errors.Add("--serial-vehicles must be 0–100,000.");
         if (Rate < 0) errors.Add("--rate must not be negative.");
+        if (Drain && (Workers != 1 || MaxFaults != 0 || SerialVehicles != 0)) errors.Add("--drain needs --workers 1 --faults 0 --serial-vehicles 0.");
         return errors;
     }
 }
@@ -50,6 +59,13 @@ public sealed record MemorySample(TimeSpan At, int Worker, long ResidentBytes);
 public sealed record FaultRunResult(long MqttSent, long SerialSent, long Stored, IReadOnlyList<FaultEvent> Faults, TimeSpan PublishTime, TimeSpan Elapsed,
     long Republished, long SessionTakeovers, long UnknownUnitMessages, IReadOnlyList<MemorySample> Memory)
 {
+    /// <summary>With --drain: the worker's journal count over time after it was started on the queued backlog.</summary>
+    public IReadOnlyList<(TimeSpan At, long Journaled)> Drain { get; init; } = [];
+
+    /// <summary>With --drain: the worker's CPU time (user + system) while it drained.</summary>
+    public TimeSpan DrainCpu { get; init; }
+
+
     public long Sent => MqttSent + SerialSent;
 
     public bool Exact => Stored == Sent;
@@ -107,7 +123,7 @@ public sealed class FaultRun : IAsyncDisposable
         CancellationToken ct = bounded.Token;
         Directory.CreateDirectory(_directory);
         _influx = await InfluxDbServer.StartNewAsync("fault");
-        _broker = await MosquittoBroker.StartAsync();
+        _broker = await MosquittoBroker.StartAsync(settings: _options.BrokerInflight is int inflight ? [$"max_inflight_messages {inflight}"] : null);
         _pty = _options.SerialVehicles > 0 ? await PtyPair.StartAsync() : null;
         Note($"started InfluxDB 1.6 on {_influx.Url}, Mosquitto on {_broker.Uri}{(_pty is null ? "" : ", serial pty " + _pty.PathA)}");
 
@@ -132,6 +148,13 @@ public sealed class FaultRun : IAsyncDisposable
         {
             await WaitForLogAsync(0, "opened " + _pty.PathA, 1, ct);
             serialWritten += await WriteSerialAsync(serialFrames, serialWritten, serialFrames.Count / 3, ct);
+        }
+
+        if (_options.Drain)
+        {
+            // The broker now queues every message for the stopped worker's persistent session.
+            StopWorker(0);
+            Note("worker 0 stopped: the broker queues for its session");
         }
 
         var publishClock = Stopwatch.StartNew();
@@ -175,6 +198,7 @@ public sealed class FaultRun : IAsyncDisposable
         await publishing;
         TimeSpan publishTime = publishClock.Elapsed;
         Note($"published {mqttSent:N0} vehicles (one per message) in {publishTime.TotalSeconds:F1} s ≈ {mqttSent / publishTime.TotalSeconds:N0}/s");
+        (List<(TimeSpan, long)> drain, TimeSpan drainCpu) = _options.Drain ? await DrainAsync(mqttSent, ct) : ([], TimeSpan.Zero);
         if (_pty is not null && serialWritten < serialFrames.Count)
         {
             serialWritten += await WriteSerialAsync(serialFrames, serialWritten, serialFrames.Count - serialWritten, ct);
@@ -188,7 +212,61 @@ public sealed class FaultRun : IAsyncDisposable
 
         WorkerStatus?[] statuses = [.. Enumerable.Range(0, _options.Workers).Select(Status)];
         return new FaultRunResult(mqttSent, serialWritten, stored, [.. _faults], publishTime, _clock.Elapsed, Interlocked.Read(ref _republished),
-            statuses.Sum(s => s?.Mqtt?.SessionTakeovers ?? 0), statuses.Sum(s => s?.Mqtt?.UnknownUnitMessages ?? 0), [.. _memory]);
+            statuses.Sum(s => s?.Mqtt?.SessionTakeovers ?? 0), statuses.Sum(s => s?.Mqtt?.UnknownUnitMessages ?? 0), [.. _memory]) { Drain = drain, DrainCpu = drainCpu };
+    }
+
+    /// <summary>Starts the stopped worker on the queued backlog and samples its journal count until it holds every vehicle.</summary>
+    private async Task<(List<(TimeSpan, long)>, TimeSpan)> DrainAsync(long expected, CancellationToken ct)
+    {
+        StartWorker(0);
+        int pid = _workers[0]!.Id;
+        Note($"worker 0 started on the backlog (pid {pid})");
+        var samples = new List<(TimeSpan, long)>();
+        long journaled = 0;
+        TimeSpan cpuAtFirst = TimeSpan.Zero;
+        while (journaled < expected)
+        {
+            if (ct.IsCancellationRequested)
+            {
+                throw new TimeoutException("Gave up waiting for the worker to drain the backlog (the run's time bound).");
+            }
+
+            if (Status(0) is { } status && status.ProcessId == pid && status.VehiclesJournaled != journaled)
+            {
+                if (journaled == 0)
+                {
+                    cpuAtFirst = CpuTime(pid);
+                }
+
+                journaled = status.VehiclesJournaled;
+                samples.Add((_clock.Elapsed, journaled));
+            }
+
+            await Task.Delay(20, CancellationToken.None);
+        }
+
+        TimeSpan cpu = CpuTime(pid) - cpuAtFirst;
+        Note($"worker 0 journaled all {journaled:N0}, {cpu.TotalSeconds:F1} s of CPU since its first");
+        return (samples, cpu);
+    }
+
+    /// <summary>User + system CPU time of a process (/proc/pid/stat, clock ticks of 10 ms).</summary>
+    private static TimeSpan CpuTime(int pid)
+    {
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // After the name: state is field 3, utime 14 and stime 15 (1-based over the whole line).
+        long ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 10);
+    }
+
+    private void StopWorker(int w)
+    {
+        Process worker = _workers[w]!;
+        worker.Kill();
+        worker.WaitForExit();
+        _workers[w] = null;
+        worker.Dispose();
     }
 
     private void Note(string text)
@@ -231,7 +309,7 @@ public sealed class FaultRun : IAsyncDisposable
                 DataDirectory = Path.Combine(_directory, $"worker-{w}"),
                 Sites = siteOptions,
                 Units = units,
-                Mqtt = new MqttSettings { Url = _broker!.Uri.ToString(), SharedGroup = "workers" },
+                Mqtt = new MqttSettings { Url = _broker!.Uri.ToString(), SharedGroup = _options.Drain ? null : "workers" },
                 Influx = new InfluxSettings { Url = _influx!.Url.ToString(), Api = "v1", Database = _influx.Database, Timeout = TimeSpan.FromSeconds(5) },
             };
             options.Binning.FlushInterval = TimeSpan.FromSeconds(1);

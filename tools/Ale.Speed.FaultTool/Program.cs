@@ -14,9 +14,11 @@ var minutes = new Option<double>("--minutes") { Description = "Upper bound on th
 var serial = new Option<int>("--serial-vehicles") { Description = "Vehicles over a serial pty that is unplugged and plugged back; 0 = none.", DefaultValueFactory = _ => 600 };
 var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 13UL };
 var memory = new Option<double>("--memory-every") { Description = "Seconds between samples of the workers' resident memory; 0 = none.", DefaultValueFactory = _ => 10 };
+var drain = new Option<bool>("--drain") { Description = "Measure one worker's ceiling: stop it while the units publish, then time how fast it drains the broker's queue." };
+var inflight = new Option<int?>("--broker-inflight") { Description = "Mosquitto's max_inflight_messages (0 = no limit); default Mosquitto's own (20)." };
 var root = new RootCommand("Proves that N workers lose and double nothing while workers are SIGKILLed, the broker and InfluxDB restart and a serial device is unplugged.")
 {
-    workers, units, vehicles, rate, faults, interval, minutes, serial, seed, memory,
+    workers, units, vehicles, rate, faults, interval, minutes, serial, seed, memory, drain, inflight,
 };
 root.SetAction(async (parse, ct) =>
 {
@@ -32,6 +34,8 @@ root.SetAction(async (parse, ct) =>
         SerialVehicles = parse.GetValue(serial),
         Seed = parse.GetValue(seed),
         MemorySampleInterval = TimeSpan.FromSeconds(parse.GetValue(memory)),
+        Drain = parse.GetValue(drain),
+        BrokerInflight = parse.GetValue(inflight),
     };
     if (options.Validate() is { Count: > 0 } errors)
     {

@@ -89,7 +89,7 @@ public static class HotspotRanker
         if (options.Kind == HotspotKind.ATraktor)
         {
             limitations.Add($"A speed radar cannot see: class I mopeds at 45 km/h and tuned A-traktors at car speeds (they look like cars), nor whether a slow passage is an A-traktor, a moped, a cyclist, a tractor or a queue. The speed pattern counts excess passages at {options.ClusterFromKmh}-{options.ClusterToKmh} km/h, not vehicles.");
-            limitations.Add("Where units report a class, it is the device's estimate. Lengths that units report are not kept in the stored bins, so length is not used yet.");
+            limitations.Add("Where units report a class, it is the device's estimate. Where they report a length (and no class), length tells a car-length passage (an A-traktor is a rebuilt car, but so is a car in a queue) from a short one (a moped, but also a cyclist or a motorcycle) and leaves out long vehicles; it cannot tell a legal A-traktor from a slow car, nor a tuned moped from a motorcycle.");
         }
 
         return limitations;
@@ -140,7 +140,7 @@ public static class HotspotRanker
             ? string.Create(CultureInfo.InvariantCulture,
                 $"Score = measured passages over the limit per hour of control, weighted by severity: in a fine band only ×{options.FineWeight}, in a licence-warning band ×{options.LicenceWarningWeight}, in a licence-revocation band ×{options.LicenceRevocationWeight} (each passage counted once, at its most serious band; bands on measured speed minus a {margin} km/h margin), summed over the period and divided by the hours of that hour of the week with the site working (by the stored unit coverage where the worker wrote it; otherwise hours inside likely outages are left out). Both directions merged. Ranked on the score's {options.ConfidenceLevel:P0} lower confidence bound (Poisson), so that a window that scores high by chance in few hours does not top the list. Windows with fewer than {options.EffectiveMinimumVehicles} vehicles, {options.MinimumObservedHours} observed hours or {options.MinimumOffences} passages over the limit are not ranked.")
             : string.Create(CultureInfo.InvariantCulture,
-                $"Where units report a class: passages classified A-traktor or moped per observed hour. Elsewhere a speed-pattern heuristic: in evening ({options.EveningFromHour}-{options.EveningToHour}) and weekend windows, excess passages at {options.ClusterFromKmh}-{options.ClusterToKmh} km/h beyond the share seen on weekday daytimes ({options.BaselineFromHour}-{options.BaselineToHour}) at the same site, per observed hour; only at sites whose weekday-daytime median is at least {Math.Max(options.MinimumBaselineMedianKmh, options.ClusterToKmh + 15)} km/h, and only when the excess is at least {options.MinimumExcessShare:P0}, {options.MinimumExcessVehicles} passages and z >= {options.MinimumZ}. Ranked on the {options.ConfidenceLevel:P0} lower confidence bound of the rate. A likelihood of activity, never a statement about any vehicle.");
+                $"Where units report a class: passages classified A-traktor or moped per observed hour. Elsewhere a speed-pattern heuristic (where units report lengths, on passages of car or two-wheeler length at 25-35 km/h only): in evening ({options.EveningFromHour}-{options.EveningToHour}) and weekend windows, excess passages at {options.ClusterFromKmh}-{options.ClusterToKmh} km/h beyond the share seen on weekday daytimes ({options.BaselineFromHour}-{options.BaselineToHour}) at the same site, per observed hour; only at sites whose weekday-daytime median is at least {Math.Max(options.MinimumBaselineMedianKmh, options.ClusterToKmh + 15)} km/h, and only when the excess is at least {options.MinimumExcessShare:P0}, {options.MinimumExcessVehicles} passages and z >= {options.MinimumZ}. Ranked on the {options.ConfidenceLevel:P0} lower confidence bound of the rate. A likelihood of activity, never a statement about any vehicle.");
     }
 
     /// <summary>Merged bins per local hour of the week, and the hours each was observed (outages excluded).</summary>
@@ -217,6 +217,8 @@ public static class HotspotRanker
         }
 
         bool reportsClass = classes.Count > classes.CountOf(VehicleClass.Unknown);
+        // Lengths are used where most passages have one: then the pattern counts only car-length and short passages.
+        bool reportsLength = !reportsClass && classes.CountOf(LengthPattern.Reported) * 2 >= classes.Count && classes.Count > 0;
         double zLower = Compare.Distributions.NormalQuantile(options.ConfidenceLevel);
         var windows = new List<HotspotWindow>();
         if (reportsClass)
@@ -275,7 +277,7 @@ public static class HotspotRanker
             return windows;
         }
 
-        long baselineCluster = ClusterCount(baseline, options);
+        long baselineCluster = reportsLength ? LengthClusterCount(baseline) : ClusterCount(baseline, options);
         double b = baselineCluster / (double)baseline.Count;
         // A baseline share of 0 would make any single vehicle significant: never assume it below one vehicle in the baseline.
         double bVariance = Math.Max(b, 1.0 / baseline.Count);
@@ -291,7 +293,7 @@ public static class HotspotRanker
             }
 
             long n = slot.Bin.Count;
-            long c = ClusterCount(slot.Bin, options);
+            long c = reportsLength ? LengthClusterCount(slot.Bin) : ClusterCount(slot.Bin, options);
             double share = c / (double)n;
             double excess = c - b * n;
             double zScore = excess / Math.Sqrt(n * bVariance * (1 - bVariance));
@@ -305,12 +307,19 @@ public static class HotspotRanker
             double score = excess / slot.ObservedHours;
             double lower = Math.Max(0, excess - zLower * Math.Sqrt(n * bVariance * (1 - bVariance))) / slot.ObservedHours;
             string strength = zScore >= 2 * options.MinimumZ && share >= 2 * b + 0.1 ? "strong" : "moderate";
+            string band = reportsLength
+                ? string.Create(CultureInfo.InvariantCulture, $"{LengthPatterns.SlowFromKmh:F0}-{LengthPatterns.SlowToKmh:F0} km/h with a car or two-wheeler length")
+                : string.Create(CultureInfo.InvariantCulture, $"{options.ClusterFromKmh}-{options.ClusterToKmh} km/h");
+            string lengths = reportsLength
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $" Of these, {slot.Bin.CountOf(LengthPattern.CarLengthAt25To35)} had a car length (fits an A-traktor, or a slow car) and {slot.Bin.CountOf(LengthPattern.ShortAt25To35)} were short (fits a moped, or a cyclist); {slot.Bin.CountOf(LengthPattern.ShortOver45)} short passages were above {LengthPatterns.ShortFastAboveKmh:F0} km/h (a tuned moped, or a motorcycle).")
+                : "";
             string explanation = string.Create(CultureInfo.InvariantCulture,
-                $"{share:P0} of {n} passages were at {options.ClusterFromKmh}-{options.ClusterToKmh} km/h against {b:P1} on weekday daytimes (median then {baselineMedian:F0} km/h): about {excess:F0} excess passages, {score:F2} per observed hour (at least {lower:F2} at {options.ConfidenceLevel:P0} confidence; z = {zScore:F1}). A pattern typical of legal A-traktors and mopeds; passages, not vehicles, and not a measurement of any vehicle.");
+                $"{share:P0} of {n} passages were at {band} against {b:P1} on weekday daytimes (median then {baselineMedian:F0} km/h): about {excess:F0} excess passages, {score:F2} per observed hour (at least {lower:F2} at {options.ConfidenceLevel:P0} confidence; z = {zScore:F1}). A pattern typical of legal A-traktors and mopeds; passages, not vehicles, and not a measurement of any vehicle.{lengths}");
             windows.Add(Window(siteId, name, h, slot, s, fineOnly, warnings, revocations, score, lower, (long)Math.Floor(excess), explanation) with
             {
-                Basis = "speed pattern",
-                Likelihood = $"possible A-traktor/moped activity ({strength} pattern): excess passages at {options.ClusterFromKmh}-{options.ClusterToKmh} km/h",
+                Basis = reportsLength ? "speed pattern and reported length" : "speed pattern",
+                Likelihood = $"possible A-traktor/moped activity ({strength} pattern): excess passages at {band}",
                 ClusterVehicles = c,
                 ClusterShare = share,
                 BaselineClusterShare = b,
@@ -320,6 +329,9 @@ public static class HotspotRanker
 
         return windows;
     }
+
+    private static long LengthClusterCount(Bin bin)
+        => bin.CountOf(LengthPattern.CarLengthAt25To35) + bin.CountOf(LengthPattern.ShortAt25To35);
 
     private static long ClusterCount(Bin bin, HotspotOptions options)
     {

@@ -80,6 +80,7 @@ public sealed class Bin
     // all and _entries is stale. Readers may set it concurrently (see DenseForReading); writers are single-threaded.
     private DenseCounts? _dense;
     private ClassCounters _classCounts;
+    private LengthCounters _lengthCounts;
     private CompactEntries _entries;
 
     /// <summary>An empty bin without a limit: the identity of <see cref="Merge(Bin, Bin)"/>. Vehicles cannot be added to it.</summary>
@@ -137,6 +138,11 @@ public sealed class Bin
     public ReadOnlySpan<long> ClassCounts => _classCounts;
 
     public long CountOf(VehicleClass vehicleClass) => _classCounts[ClassIndex(vehicleClass)];
+
+    /// <summary>Counts indexed by <see cref="LengthPattern"/>: passages with a reported length, and those whose length and speed fit an A-traktor or a moped.</summary>
+    public ReadOnlySpan<long> LengthCounts => _lengthCounts;
+
+    public long CountOf(LengthPattern pattern) => _lengthCounts[(int)pattern];
 
     /// <summary>The over-limit histogram of vehicles that drove under a limit of <paramref name="category"/>.</summary>
     public ReadOnlySpan<long> OverLimitHistogram(LimitCategory category)
@@ -226,11 +232,14 @@ public sealed class Bin
         return total;
     }
 
-    /// <summary>Adds a vehicle (its speed and class).</summary>
-    public void Add(in Vehicle vehicle) => Add(vehicle.SpeedKmh, vehicle.Class);
+    /// <summary>Adds a vehicle (its speed, class and, when its unit reports one, its length).</summary>
+    public void Add(in Vehicle vehicle) => Add(vehicle.SpeedKmh, vehicle.Class, vehicle.LengthMetres);
 
-    /// <summary>Adds one vehicle at <paramref name="speedKmh"/>, rounded to 0.01 km/h; 0 ≤ speed ≤ <see cref="Unit.PlausibleKmhCeiling"/>.</summary>
-    public void Add(double speedKmh, VehicleClass vehicleClass = VehicleClass.Unknown)
+    /// <summary>
+    /// Adds one vehicle at <paramref name="speedKmh"/>, rounded to 0.01 km/h; 0 ≤ speed ≤ <see cref="Unit.PlausibleKmhCeiling"/>;
+    /// <paramref name="lengthMetres"/> NaN when its unit reports none.
+    /// </summary>
+    public void Add(double speedKmh, VehicleClass vehicleClass = VehicleClass.Unknown, double lengthMetres = double.NaN)
     {
         if (!(speedKmh >= 0 && speedKmh <= Unit.PlausibleKmhCeiling))
         {
@@ -268,6 +277,11 @@ public sealed class Bin
         }
 
         _classCounts[classIndex]++;
+        if (double.IsFinite(lengthMetres))
+        {
+            // The band edges see the speed as binned (0.01 km/h), as the histogram does.
+            LengthPatterns.Add(_lengthCounts, centi / 100.0, lengthMetres);
+        }
     }
 
     /// <summary>Adds all of <paramref name="other"/>'s vehicles to this bin.</summary>
@@ -320,6 +334,11 @@ public sealed class Bin
             _classCounts[c] += other._classCounts[c];
         }
 
+        for (int p = 0; p < LengthPatterns.Count; p++)
+        {
+            _lengthCounts[p] += other._lengthCounts[p];
+        }
+
         SetLimit(limit);
     }
 
@@ -350,12 +369,13 @@ public sealed class Bin
     /// </summary>
     /// <param name="overLimit">The over-limit buckets of every <see cref="LimitCategory"/>, category after category
     /// (<see cref="LimitCategories.Count"/> × <see cref="OverLimitBucketCount"/>).</param>
+    /// <param name="lengthCounts">Counts per <see cref="LengthPattern"/>, or empty (points written before lengths were kept: none).</param>
     /// <exception cref="InvalidDataException">The parts contradict each other (a damaged or foreign point).</exception>
     public static Bin Restore(BinKey key, int limitKmh, long count, long sumCentiKmh, UInt128 sumOfSquaresCentiKmh, int maxCentiKmh,
-        ReadOnlySpan<long> histogram, ReadOnlySpan<long> overLimit, ReadOnlySpan<long> classCounts)
+        ReadOnlySpan<long> histogram, ReadOnlySpan<long> overLimit, ReadOnlySpan<long> classCounts, ReadOnlySpan<long> lengthCounts = default)
     {
         var bin = new Bin(key);
-        bin.RestoreFrom(key, limitKmh, count, sumCentiKmh, sumOfSquaresCentiKmh, maxCentiKmh, histogram, overLimit, classCounts);
+        bin.RestoreFrom(key, limitKmh, count, sumCentiKmh, sumOfSquaresCentiKmh, maxCentiKmh, histogram, overLimit, classCounts, lengthCounts);
         return bin;
     }
 
@@ -365,12 +385,18 @@ public sealed class Bin
     /// </summary>
     /// <exception cref="InvalidDataException">The parts contradict each other (a damaged or foreign point).</exception>
     public void RestoreFrom(BinKey key, int limitKmh, long count, long sumCentiKmh, UInt128 sumOfSquaresCentiKmh, int maxCentiKmh,
-        ReadOnlySpan<long> histogram, ReadOnlySpan<long> overLimit, ReadOnlySpan<long> classCounts)
+        ReadOnlySpan<long> histogram, ReadOnlySpan<long> overLimit, ReadOnlySpan<long> classCounts, ReadOnlySpan<long> lengthCounts = default)
     {
         if (histogram.Length != SpeedHistogram.BucketCount || overLimit.Length != LimitCategories.Count * OverLimitBucketCount
-            || classCounts.Length != ClassCount)
+            || classCounts.Length != ClassCount || (lengthCounts.Length != 0 && lengthCounts.Length != LengthPatterns.Count))
         {
             throw new InvalidDataException("A stored bin has parts of the wrong size.");
+        }
+
+        // Every pattern is a passage with a length, and each passage fits at most one pattern.
+        if (!lengthCounts.IsEmpty && (Sum(lengthCounts) < 0 || lengthCounts[0] > count || Sum(lengthCounts[1..]) > lengthCounts[0]))
+        {
+            throw new InvalidDataException($"A stored bin's length counts do not agree (count {count}, with a length {lengthCounts[0]}).");
         }
 
         if (count < 0 || Sum(histogram) != count || Sum(classCounts) != count || Sum(overLimit) > count
@@ -391,6 +417,8 @@ public sealed class Bin
         _maxCentiKmh = maxCentiKmh;
         _dense = dense;
         classCounts.CopyTo(_classCounts);
+        ((Span<long>)_lengthCounts).Clear();
+        lengthCounts.CopyTo(_lengthCounts);
         _classLimits = null;
         SetLimit(limitKmh);
 
@@ -433,6 +461,7 @@ public sealed class Bin
         }
 
         ((Span<long>)_classCounts).Clear();
+        ((Span<long>)_lengthCounts).Clear();
         IsChanged = false;
         SetLimit(limitKmh);
     }
@@ -492,6 +521,7 @@ public sealed class Bin
             _sumOfSquaresCentiKmh = _sumOfSquaresCentiKmh,
             _maxCentiKmh = _maxCentiKmh,
             _classCounts = _classCounts,
+            _lengthCounts = _lengthCounts,
             _classLimits = _classLimits,
         };
         if (Volatile.Read(ref _dense) is { } dense)
@@ -624,6 +654,12 @@ public sealed class Bin
 
     [InlineArray(ClassCount)]
     private struct ClassCounters
+    {
+        private long _element0;
+    }
+
+    [InlineArray(LengthPatterns.Count)]
+    private struct LengthCounters
     {
         private long _element0;
     }

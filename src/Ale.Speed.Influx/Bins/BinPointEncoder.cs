@@ -88,6 +88,14 @@ public sealed class BinPointEncoder
             writer.Field(_classFields[i], bin.CountOf(s_classes[i]));
         }
 
+        if (bin.CountOf(LengthPattern.Reported) > 0)
+        {
+            for (int i = 0; i < BinSchema.LengthFields.Length; i++)
+            {
+                writer.Field(BinSchema.LengthFields[i], bin.LengthCounts[i]);
+            }
+        }
+
         if (bin.SumOfSquaresCentiKmh > long.MaxValue)
         {
             throw new InvalidOperationException("A bin's sum of squares exceeds what an integer field holds.");

@@ -68,6 +68,11 @@ public sealed class BinReader(InfluxQueryClient client)
             fields.Append(CultureInfo.InvariantCulture, $"\"{BinSchema.ClassFieldPrefix}{BinSchema.ClassName(c)}\",");
         }
 
+        foreach (string field in BinSchema.LengthFields)
+        {
+            fields.Append(CultureInfo.InvariantCulture, $"\"{field}\",");
+        }
+
         if (level != RollupLevel.Window)
         {
             fields.Append(CultureInfo.InvariantCulture, $"\"{BinSchema.HoursField}\",");
@@ -144,6 +149,7 @@ public sealed class BinReader(InfluxQueryClient client)
         OverLimit,
         Hours,
         Class,
+        Length,
     }
 
     /// <summary>Rebuilds each row into a <see cref="StoredBin"/> as it streams by; only the current series' tags are kept.</summary>
@@ -152,6 +158,7 @@ public sealed class BinReader(InfluxQueryClient client)
         private readonly long[] _histogram = new long[SpeedHistogram.BucketCount];
         private readonly long[] _overLimit = new long[LimitCategories.Count * Bin.OverLimitBucketCount];
         private readonly long[] _classCounts = new long[s_classes.Length];
+        private readonly long[] _lengthCounts = new long[LengthPatterns.Count];
 
         // Restored in place row after row: a million stored bins do not allocate a million sets of arrays.
         private readonly Bin _bin = new();
@@ -197,6 +204,7 @@ public sealed class BinReader(InfluxQueryClient client)
             Array.Clear(_histogram);
             Array.Clear(_overLimit);
             Array.Clear(_classCounts);
+            Array.Clear(_lengthCounts);
             for (int i = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; i++)
             {
                 Column column = i < _columns.Length ? _columns[i] : Column.Other;
@@ -211,6 +219,7 @@ public sealed class BinReader(InfluxQueryClient client)
                     case Column.Max: max = Integer(ref reader); break;
                     case Column.Hours: hours = Integer(ref reader); break;
                     case Column.Class: _classCounts[_classIndex[i]] = Integer(ref reader); break;
+                    case Column.Length: _lengthCounts[_classIndex[i]] = Integer(ref reader); break;
                     case Column.Histogram: ParseSparse(Utf8(ref reader), _histogram, categoryLength: 0); break;
                     case Column.OverLimit: ParseSparse(Utf8(ref reader), _overLimit, Bin.OverLimitBucketCount); break;
                     default: reader.Skip(); break;
@@ -218,7 +227,7 @@ public sealed class BinReader(InfluxQueryClient client)
             }
 
             var key = new BinKey(_siteId, _direction, _display, time);
-            _bin.RestoreFrom(key, (int)limit, count, sum, (UInt128)(ulong)sumSquares, (int)max, _histogram, _overLimit, _classCounts);
+            _bin.RestoreFrom(key, (int)limit, count, sum, (UInt128)(ulong)sumSquares, (int)max, _histogram, _overLimit, _classCounts, _lengthCounts);
             onBin(new StoredBin(key, _writer, window * 1000, _bin) { Hours = HoursOf(time, hours) });
         }
 
@@ -266,6 +275,13 @@ public sealed class BinReader(InfluxQueryClient client)
                     classIndex = c;
                     return Column.Class;
                 }
+            }
+
+            // A length pattern's index, in the same slot as a class's.
+            classIndex = Array.IndexOf(BinSchema.LengthFields, column);
+            if (classIndex >= 0)
+            {
+                return Column.Length;
             }
 
             return Column.Other;

@@ -41,6 +41,9 @@ public static class BinSchema
     public const string FineFieldPrefix = "fine_";
     public const string ClassFieldPrefix = "class_";
 
+    /// <summary>Counts per <see cref="Core.Bins.LengthPattern"/>, written only when the bin holds a passage with a reported length.</summary>
+    public static readonly string[] LengthFields = ["len_reported", "len_car_25_35", "len_short_25_35", "len_short_over_45"];
+
     // The exact parts.
     public const string SumField = "sum_centi";
     public const string SumOfSquaresField = "sumsq_centi2";

@@ -202,6 +202,45 @@ public sealed class HotspotRankerTests
     }
 
     [Fact]
+    public void Rank_ATraktor_WhereUnitsReportLength_CountsCarAndTwoWheelerLengthsOnly_NotSlowTractors()
+    {
+        var rural = UnitAt("at-length", 70);
+        int[] atraktors = [Fri + 19, Fri + 20, Sat + 20];
+        int[] tractors = [Sat + 12, Sat + 13]; // farm tractors with implements, 12 m long, at the same speeds
+        Func<bool, List<StoredBin>> traffic = withLength => Traffic.Bin(Hours((hour, how, r) =>
+        {
+            double Length(double metres) => withLength ? metres : double.NaN;
+            IEnumerable<Vehicle> vehicles = Many(rural.Unit, hour, r, 20, () => Traffic.Normal(r, 72, 8)).Select(v => v with { LengthMetres = Length(4.5) });
+            if (atraktors.Contains(how))
+            {
+                vehicles = vehicles.Concat(Many(rural.Unit, hour, r, 6, () => 26 + r.NextDouble() * 8).Select(v => v with { LengthMetres = Length(4.2) }));
+            }
+
+            if (tractors.Contains(how))
+            {
+                vehicles = vehicles.Concat(Many(rural.Unit, hour, r, 6, () => 26 + r.NextDouble() * 8).Select(v => v with { LengthMetres = Length(12) }));
+            }
+
+            return vehicles;
+        }, seed: 6));
+        var options = new HotspotOptions { Kind = HotspotKind.ATraktor, Top = 10 };
+
+        HotspotRanking withLength = HotspotRanker.Rank(traffic(true), s_period, Catalog(rural), options);
+        HotspotRanking speedOnly = HotspotRanker.Rank(traffic(false), s_period, Catalog(rural), options);
+
+        Assert.Equal(atraktors.Order(), withLength.Ranked.Select(w => w.HourOfWeek).Order());
+        Assert.All(withLength.Ranked, w =>
+        {
+            Assert.Equal("speed pattern and reported length", w.Basis);
+            Assert.Contains("had a car length", w.Explanation, StringComparison.Ordinal);
+        });
+        // Speed alone cannot tell the tractors from A-traktors.
+        Assert.Equal(atraktors.Concat(tractors).Order(), speedOnly.Ranked.Select(w => w.HourOfWeek).Order());
+        Assert.All(speedOnly.Ranked, w => Assert.Equal("speed pattern", w.Basis));
+        Assert.Contains(withLength.Limitations, l => l.Contains("cannot tell a legal A-traktor from a slow car", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Rank_ATraktor_UsesTheReportedClassWhereUnitsReportIt()
     {
         var classed = UnitAt("at-class", 40);

@@ -35,7 +35,7 @@ public sealed class BinMergeTests
             var all = new Bin(limit);
             foreach (RawVehicle v in vehicles)
             {
-                all.Add(v.SpeedKmh, v.Class);
+                all.Add(v.SpeedKmh, v.Class, v.LengthMetres);
             }
 
             List<List<RawVehicle>> parts = RandomPartition(random, vehicles, random.Next(1, 12));

@@ -16,7 +16,7 @@ public sealed class CompactBinTests
         var bin = new Bin(limit);
         foreach (RawVehicle v in vehicles)
         {
-            bin.Add(v.SpeedKmh, v.Class);
+            bin.Add(v.SpeedKmh, v.Class, v.LengthMetres);
         }
 
         return bin;
@@ -30,7 +30,7 @@ public sealed class CompactBinTests
         Assert.False(bin.IsCompact);
         foreach (RawVehicle v in vehicles)
         {
-            bin.Add(v.SpeedKmh, v.Class);
+            bin.Add(v.SpeedKmh, v.Class, v.LengthMetres);
         }
 
         return bin;
@@ -71,14 +71,14 @@ public sealed class CompactBinTests
         var bin = new Bin(50);
         for (int i = 0; i < Bin.CompactCapacity; i++)
         {
-            bin.Add(vehicles[i].SpeedKmh, vehicles[i].Class);
+            bin.Add(vehicles[i].SpeedKmh, vehicles[i].Class, vehicles[i].LengthMetres);
         }
 
         Assert.True(bin.IsCompact);
         Assert.Equal(FiguresWithoutArrays(Dense(vehicles.Take(Bin.CompactCapacity), 50)), FiguresWithoutArrays(bin));
         Assert.True(bin.IsCompact);
 
-        bin.Add(vehicles[^1].SpeedKmh, vehicles[^1].Class);
+        bin.Add(vehicles[^1].SpeedKmh, vehicles[^1].Class, vehicles[^1].LengthMetres);
         Assert.False(bin.IsCompact);
         RawVehicles.AssertBinHolds(vehicles, bin);
         RawVehicles.AssertSameContent(Dense(vehicles, 50), bin);
@@ -196,7 +196,7 @@ public sealed class CompactBinTests
         Bin compact = Compact(vehicles, 30);
         Bin reference = Compact(vehicles, 30);
         Bin restored = Bin.Restore(default, compact.LimitKmh, compact.Count, compact.SumCentiKmh, compact.SumOfSquaresCentiKmh,
-            compact.MaxCentiKmh, compact.Histogram.Counts, compact.AllOverLimitBuckets, compact.ClassCounts);
+            compact.MaxCentiKmh, compact.Histogram.Counts, compact.AllOverLimitBuckets, compact.ClassCounts, compact.LengthCounts);
 
         Assert.False(restored.IsCompact);
         Assert.Equal(FiguresWithoutArrays(reference), FiguresWithoutArrays(restored));

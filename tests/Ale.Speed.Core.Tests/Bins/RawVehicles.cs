@@ -3,8 +3,8 @@ using Ale.Speed.Core.Vehicles;
 
 namespace Ale.Speed.Core.Tests.Bins;
 
-/// <summary>A vehicle as the tests see it: speed at 0.01 km/h, the limit it drove under, its class.</summary>
-public readonly record struct RawVehicle(double SpeedKmh, int LimitKmh, VehicleClass Class);
+/// <summary>A vehicle as the tests see it: speed at 0.01 km/h, the limit it drove under, its class, its length (NaN: none reported).</summary>
+public readonly record struct RawVehicle(double SpeedKmh, int LimitKmh, VehicleClass Class, double LengthMetres = double.NaN);
 
 /// <summary>
 /// Random vehicle sets (fixed seeds) and everything a bin should hold, computed directly from the raw speeds —
@@ -27,7 +27,19 @@ public static class RawVehicles
                 _ => limitKmh + Gaussian(random) * limitKmh * 0.2,
             };
             speed = Math.Round(Math.Clamp(speed, 0, 250), 2);
-            list.Add(new RawVehicle(speed, limitKmh, (VehicleClass)random.Next(0, 8)));
+            // Half report a length: two-wheelers, cars, trucks, and the pattern edges 2.5 and 6.0 m exactly.
+            double length = random.Next(6) switch
+            {
+                0 or 1 or 2 => double.NaN,
+                3 => random.Next(2) == 0 ? 2.5 : 6.0,
+                _ => Math.Round(1 + random.NextDouble() * 15, 1),
+            };
+            if (random.Next(8) == 0)
+            {
+                speed = Math.Round(20 + random.NextDouble() * 40, 2); // slow and moped-fast bands, also at low limits
+            }
+
+            list.Add(new RawVehicle(speed, limitKmh, (VehicleClass)random.Next(0, 8), length));
         }
 
         return list;
@@ -60,7 +72,7 @@ public static class RawVehicles
                 byLimit.Add(v.LimitKmh, bin);
             }
 
-            bin.Add(v.SpeedKmh, v.Class);
+            bin.Add(v.SpeedKmh, v.Class, v.LengthMetres);
         }
 
         return Bin.Merge(byLimit.Values);
@@ -102,6 +114,16 @@ public static class RawVehicles
             Assert.Equal(vehicles.LongCount(v => (int)v.Class == c), bin.ClassCounts[c]);
         }
 
+        // Length patterns, by the definitions in docs/schema.md: car 2.5–6.0 m, short under 2.5 m; slow [25, 35), fast > 45.
+        RawVehicle[] withLength = [.. vehicles.Where(v => double.IsFinite(v.LengthMetres))];
+        bool Slow(RawVehicle v) => v.SpeedKmh >= 25 && v.SpeedKmh < 35;
+        Assert.Equal(
+            [withLength.LongLength,
+             withLength.LongCount(v => v.LengthMetres >= 2.5 && v.LengthMetres <= 6.0 && Slow(v)),
+             withLength.LongCount(v => v.LengthMetres < 2.5 && Slow(v)),
+             withLength.LongCount(v => v.LengthMetres < 2.5 && v.SpeedKmh > 45)],
+            bin.LengthCounts.ToArray());
+
         for (int category = 0; category < 3; category++)
         {
             int cat = category;
@@ -129,6 +151,7 @@ public static class RawVehicles
         Assert.Equal(expected.MaxCentiKmh, actual.MaxCentiKmh);
         Assert.Equal(expected.Histogram.Counts.ToArray(), actual.Histogram.Counts.ToArray());
         Assert.Equal(expected.ClassCounts.ToArray(), actual.ClassCounts.ToArray());
+        Assert.Equal(expected.LengthCounts.ToArray(), actual.LengthCounts.ToArray());
         for (int c = 0; c < 3; c++)
         {
             Assert.Equal(expected.OverLimitHistogram((LimitCategory)c).ToArray(), actual.OverLimitHistogram((LimitCategory)c).ToArray());

@@ -35,7 +35,7 @@ public sealed class VehicleClassLimitTests
             var bin = new Bin(posted, limits);
             foreach (RawVehicle v in vehicles)
             {
-                bin.Add(v.SpeedKmh, v.Class);
+                bin.Add(v.SpeedKmh, v.Class, v.LengthMetres);
             }
 
             List<RawVehicle> effective = [.. vehicles.Select(Effective)];

@@ -34,7 +34,8 @@ public sealed class MosquittoBroker : IAsyncDisposable
     public static string Executable => File.Exists("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "mosquitto";
 
     /// <summary>Starts a broker. With <paramref name="users"/>, anonymous access is off and <paramref name="acl"/> applies.</summary>
-    public static async Task<MosquittoBroker> StartAsync(IReadOnlyDictionary<string, string>? users = null, string? acl = null)
+    /// <param name="settings">Further lines of mosquitto.conf (e.g. <c>max_inflight_messages 0</c>).</param>
+    public static async Task<MosquittoBroker> StartAsync(IReadOnlyDictionary<string, string>? users = null, string? acl = null, IEnumerable<string>? settings = null)
     {
         string directory = Path.Combine(Path.GetTempPath(), "ale-mosquitto-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(directory);
@@ -79,6 +80,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
             }
         }
 
+        config.AddRange(settings ?? []);
         string configPath = Path.Combine(directory, "mosquitto.conf");
         await File.WriteAllLinesAsync(configPath, config);
         var broker = new MosquittoBroker(directory, port, configPath);

@@ -34,6 +34,7 @@ public sealed class StoredBinRoundTripTests(InfluxFixture fixture)
                 SpeedKmh = Math.Round(Math.Clamp(limit + random.NextDouble() * 60 - 25, 3, 249), 2),
                 Direction = random.Next(3) switch { 0 => Direction.Approaching, 1 => Direction.Receding, _ => Direction.Unknown },
                 Class = (VehicleClass)random.Next(8),
+                LengthMetres = random.Next(3) == 0 ? double.NaN : Math.Round(1 + random.NextDouble() * 8, 1),
             });
         }
 
@@ -72,6 +73,7 @@ public sealed class StoredBinRoundTripTests(InfluxFixture fixture)
         Assert.Equal(expected.Histogram.Counts.ToArray(), actual.Histogram.Counts.ToArray());
         Assert.Equal(expected.AllOverLimitBuckets.ToArray(), actual.AllOverLimitBuckets.ToArray());
         Assert.Equal(expected.ClassCounts.ToArray(), actual.ClassCounts.ToArray());
+        Assert.Equal(expected.LengthCounts.ToArray(), actual.LengthCounts.ToArray());
     }
 
     [Fact]
