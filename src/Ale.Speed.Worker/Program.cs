@@ -103,7 +103,7 @@ internal static class Program
             parse.GetValue(port)!, parse.GetValue(profile)!.FullName, Console.Out, parse.GetValue(baud), cancellationToken));
 
         var root = new RootCommand("Ale.Speed: radar speed-sign measurements into decisions.") { run, status, simulate, provision, ImportCommand.Create(config), RollupCommand.Create(config) };
-        foreach (Command command in AnalysisCommands.Create(config).Concat(FollowUpCommands.Create(config)))
+        foreach (Command command in AnalysisCommands.Create(config).Concat(FollowUpCommands.Create(config)).Concat(ServeCommand.Create(config)))
         {
             root.Subcommands.Add(command);
         }

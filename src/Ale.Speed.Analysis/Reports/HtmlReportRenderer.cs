@@ -153,71 +153,12 @@ public static class HtmlReportRenderer
         html.Append("</section>\n");
     }
 
-    /// <summary>Bars per 1 km/h bucket, the limit as a dashed red line.</summary>
     private static void Histogram(StringBuilder html, Bin bin, IReadOnlyList<int> limits)
     {
-        ReadOnlySpan<long> counts = bin.Histogram.Counts;
-        int lo = 0;
-        int hi = counts.Length - 1;
-        while (lo < hi && counts[lo] == 0)
-        {
-            lo++;
-        }
-
-        while (hi > lo && counts[hi] == 0)
-        {
-            hi--;
-        }
-
-        foreach (int limit in limits)
-        {
-            lo = Math.Min(lo, limit);
-            hi = Math.Max(hi, limit);
-        }
-
-        lo = Math.Max(0, lo / 10 * 10);
-        hi = Math.Min(counts.Length - 1, (hi / 10 + 1) * 10);
-        long max = 1;
-        for (int k = lo; k <= hi; k++)
-        {
-            max = Math.Max(max, counts[k]);
-        }
-
-        const double Width = 720, Height = 240, Left = 50, Bottom = 30, Top = 10;
-        double plotWidth = Width - Left - 10;
-        double plotHeight = Height - Bottom - Top;
-        double barWidth = plotWidth / (hi - lo + 1);
-        var svg = new StringBuilder();
-        svg.Append(Inv($"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {Width} {Height}\" width=\"{Width}\" height=\"{Height}\" role=\"img\" aria-label=\"Hastighetsfördelning\">\n"));
-        svg.Append(Inv($"<line x1=\"{Left}\" y1=\"{Top + plotHeight}\" x2=\"{Width - 10}\" y2=\"{Top + plotHeight}\" stroke=\"#444\" />\n"));
-        for (int k = lo; k <= hi; k++)
-        {
-            if (counts[k] > 0)
-            {
-                double h = counts[k] / (double)max * plotHeight;
-                svg.Append(Inv($"<rect x=\"{Left + (k - lo) * barWidth:F1}\" y=\"{Top + plotHeight - h:F1}\" width=\"{Math.Max(barWidth - 0.5, 0.5):F1}\" height=\"{h:F1}\" fill=\"#1f5fa8\"><title>{k}–{k + 1} km/h: {counts[k]}</title></rect>\n"));
-            }
-
-            if (k % 10 == 0)
-            {
-                svg.Append(Inv($"<text x=\"{Left + (k - lo) * barWidth:F1}\" y=\"{Height - 10}\" font-size=\"11\" text-anchor=\"middle\">{k}</text>\n"));
-            }
-        }
-
-        svg.Append(Inv($"<text x=\"{Left - 5}\" y=\"{Top + 10}\" font-size=\"11\" text-anchor=\"end\">{max}</text>\n"));
-        svg.Append(Inv($"<text x=\"{Left - 5}\" y=\"{Top + plotHeight}\" font-size=\"11\" text-anchor=\"end\">0</text>\n"));
-        foreach (int limit in limits)
-        {
-            double x = Left + (limit - lo) * barWidth;
-            svg.Append(Inv($"<line x1=\"{x:F1}\" y1=\"{Top}\" x2=\"{x:F1}\" y2=\"{Top + plotHeight}\" stroke=\"#c00\" stroke-width=\"2\" stroke-dasharray=\"6 3\" />\n"));
-            svg.Append(Inv($"<text x=\"{x + 4:F1}\" y=\"{Top + 12}\" font-size=\"12\" fill=\"#c00\">gräns {limit} km/h</text>\n"));
-        }
-
-        svg.Append("</svg>\n");
-        html.Append(svg).Append("<p class=\"muted\">Antal fordon per km/h. Streckad linje: hastighetsgränsen.</p>\n");
+        SvgCharts.Histogram(html, bin, limits, SvgCharts.Swedish);
+        html.Append("<p class=\"muted\">Antal fordon per km/h. Streckad linje: hastighetsgränsen.</p>\n");
     }
 
-    /// <summary>Vehicles as bars and V85 as a line, per hour of the week or per day.</summary>
     private static void SeriesChart(StringBuilder html, ReportRow[] points, ReportGrouping grouping, int minimumSample)
     {
         if (points.Length == 0)
@@ -225,51 +166,8 @@ public static class HtmlReportRenderer
             return;
         }
 
-        const double Width = 720, Height = 260, Left = 50, Right = 50, Bottom = 30, Top = 10;
-        double plotWidth = Width - Left - Right;
-        double plotHeight = Height - Bottom - Top;
-        double step = plotWidth / points.Length;
-        long maxCount = Math.Max(1, points.Max(p => p.Summary.Count));
-        double maxV85 = Math.Max(10, points.Where(p => double.IsFinite(p.Summary.V85Kmh)).Select(p => p.Summary.V85Kmh).DefaultIfEmpty(10).Max());
-        maxV85 = Math.Ceiling(maxV85 / 10) * 10;
-        var svg = new StringBuilder();
-        svg.Append(Inv($"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {Width} {Height}\" width=\"{Width}\" height=\"{Height}\" role=\"img\" aria-label=\"V85 och antal fordon\">\n"));
-        svg.Append(Inv($"<line x1=\"{Left}\" y1=\"{Top + plotHeight}\" x2=\"{Width - Right}\" y2=\"{Top + plotHeight}\" stroke=\"#444\" />\n"));
-        var line = new StringBuilder();
-        for (int i = 0; i < points.Length; i++)
-        {
-            SpeedSummary s = points[i].Summary;
-            double h = s.Count / (double)maxCount * plotHeight;
-            svg.Append(Inv($"<rect x=\"{Left + i * step:F1}\" y=\"{Top + plotHeight - h:F1}\" width=\"{Math.Max(step - 0.5, 0.5):F1}\" height=\"{h:F1}\" fill=\"#b9cde5\"><title>{E(points[i].Group.Label)}: {s.Count} fordon</title></rect>\n"));
-            if (s.Count >= minimumSample && double.IsFinite(s.V85Kmh))
-            {
-                double y = Top + plotHeight - s.V85Kmh / maxV85 * plotHeight;
-                line.Append(line.Length == 0 ? "M" : " L").Append(Inv($"{Left + (i + 0.5) * step:F1} {y:F1}"));
-            }
-            else if (line.Length > 0 && line[^1] != 'M')
-            {
-                // A group below the minimum sample breaks the line rather than drawing a noisy point.
-                svg.Append(Inv($"<path d=\"{line}\" fill=\"none\" stroke=\"#c00\" stroke-width=\"1.5\" />\n"));
-                line.Clear();
-            }
-
-            bool label = grouping == ReportGrouping.HourOfWeek ? points[i].Group.HourOfWeek % 24 == 0 : points.Length <= 16 || i % 7 == 0;
-            if (label)
-            {
-                string text = grouping == ReportGrouping.HourOfWeek ? points[i].Group.Label[..3] : points[i].Group.Label[5..];
-                svg.Append(Inv($"<text x=\"{Left + i * step:F1}\" y=\"{Height - 10}\" font-size=\"11\">{E(text)}</text>\n"));
-            }
-        }
-
-        if (line.Length > 0)
-        {
-            svg.Append(Inv($"<path d=\"{line}\" fill=\"none\" stroke=\"#c00\" stroke-width=\"1.5\" />\n"));
-        }
-
-        svg.Append(Inv($"<text x=\"{Left - 5}\" y=\"{Top + 10}\" font-size=\"11\" text-anchor=\"end\">{maxCount}</text>\n"));
-        svg.Append(Inv($"<text x=\"{Width - Right + 5}\" y=\"{Top + 10}\" font-size=\"11\" fill=\"#c00\">{maxV85} km/h</text>\n"));
-        svg.Append("</svg>\n");
-        html.Append(svg).Append("<p class=\"muted\">Staplar: antal fordon (vänster skala). Röd linje: V85 (höger skala); utelämnad där underlaget är för litet.</p>\n");
+        SvgCharts.Series(html, points, grouping, minimumSample, SvgCharts.Swedish);
+        html.Append("<p class=\"muted\">Staplar: antal fordon (vänster skala). Röd linje: V85 (höger skala); utelämnad där underlaget är för litet.</p>\n");
     }
 
     private static string DirectionSv(string direction) => direction switch

@@ -77,11 +77,7 @@ internal static class AnalysisCommands
                 return Fail("--top must be between 1 and 1000.");
             }
 
-            // Reportable means over the limit by more than the police's tolerance (AleSpeed:Enforcement:ReportableMarginKmh).
-            var statistics = new Core.Statistics.StatisticsOptions
-            {
-                Penalties = Core.Statistics.PenaltySchedule.Sweden with { ReportableMarginKmh = settings.Options.Enforcement.ReportableMarginKmh },
-            };
+            Core.Statistics.StatisticsOptions statistics = HotspotStatistics(settings);
             var request = new HotspotRequest
             {
                 Period = period,
@@ -137,8 +133,7 @@ internal static class AnalysisCommands
 
         using var http = new HttpClient { Timeout = settings.Options.Influx.Timeout };
         BinReader reader = WorkerApp.CreateBinReader(settings, http);
-        var catalog = new SiteCatalog(settings.Sites,
-            settings.Units.Select(u => new CatalogUnit(u.Unit.Id, u.Unit.Site.Id, u.Unit.DisplayMode, u.SilentAfter)));
+        SiteCatalog catalog = Catalog(settings);
         try
         {
             return await run(settings, reader, catalog).ConfigureAwait(false);
@@ -153,6 +148,16 @@ internal static class AnalysisCommands
             return 3;
         }
     }
+
+    /// <summary>The sites and units the read commands (and the dashboard) analyse.</summary>
+    internal static SiteCatalog Catalog(WorkerSettings settings)
+        => new(settings.Sites, settings.Units.Select(u => new CatalogUnit(u.Unit.Id, u.Unit.Site.Id, u.Unit.DisplayMode, u.SilentAfter)));
+
+    /// <summary>Reportable means over the limit by more than the police's tolerance (AleSpeed:Enforcement:ReportableMarginKmh).</summary>
+    internal static Core.Statistics.StatisticsOptions HotspotStatistics(WorkerSettings settings) => new()
+    {
+        Penalties = Core.Statistics.PenaltySchedule.Sweden with { ReportableMarginKmh = settings.Options.Enforcement.ReportableMarginKmh },
+    };
 
     private static int Fail(string message)
     {

@@ -40,6 +40,9 @@ public sealed class AleSpeedOptions
     public CommitmentSettings? Commitment { get; set; }
 
     public ConcernSettings Concerns { get; set; } = new();
+
+    /// <summary><c>ale-speed serve</c> (docs/dashboard.md).</summary>
+    public Dashboard.DashboardOptions Dashboard { get; set; } = new();
 }
 
 public sealed class SiteOptions
@@ -54,7 +57,7 @@ public sealed class SiteOptions
     /// <summary>Limits in force from a date (local time, Europe/Stockholm, midnight when no time is given).</summary>
     public List<SpeedLimitChange> SpeedLimits { get; set; } = [];
 
-    /// <summary>Position (WGS 84 degrees), to link residents' reports to the site; optional, both or neither.</summary>
+    /// <summary>Where the site stands (WGS 84 degrees, both or neither): the dashboard's map, and residents' reports linked to the site by position.</summary>
     public double? Latitude { get; set; }
 
     public double? Longitude { get; set; }

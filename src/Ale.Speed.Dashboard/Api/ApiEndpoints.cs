@@ -1,0 +1,58 @@
+using Ale.Speed.Analysis.Compare;
+using Ale.Speed.Analysis.Hotspots;
+using Ale.Speed.Analysis.Output;
+using Ale.Speed.Analysis.Reports;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Ale.Speed.Dashboard.Api;
+
+/// <summary>
+/// <c>/api/report</c>, <c>/api/hotspots</c>, <c>/api/compare</c>: the CLI's commands behind HTTP. Each runs the command's
+/// own entry point with <c>--format json</c> (or <c>csv</c>), so the body is byte for byte what the CLI prints.
+/// </summary>
+internal static class ApiEndpoints
+{
+    public static void Map(WebApplication app, DashboardData data)
+    {
+        app.MapGet("/api/report", (HttpContext context) => AnswerAsync(context, AnalysisQuery.ReportParameters, "report", async (format, output, ct) =>
+        {
+            ReportRequest request = AnalysisQuery.Report(context.Request.Query, format, Now(data));
+            await ReportCommand.RunAsync(request, data.Reader, data.Catalog, output, ct).ConfigureAwait(false);
+        }));
+
+        app.MapGet("/api/hotspots", (HttpContext context) => AnswerAsync(context, AnalysisQuery.HotspotParameters, "hotspots", async (format, output, ct) =>
+        {
+            HotspotRequest request = AnalysisQuery.Hotspots(context.Request.Query, format, data.HotspotStatistics, Now(data));
+            await HotspotsCommand.RunAsync(request, data.Reader, data.Catalog, output, ct).ConfigureAwait(false);
+        }));
+
+        app.MapGet("/api/compare", (HttpContext context) => AnswerAsync(context, AnalysisQuery.CompareParameters, "compare", async (format, output, ct) =>
+        {
+            CompareRequest request = AnalysisQuery.Compare(context.Request.Query, format);
+            await CompareCommand.RunAsync(request, data.Reader, data.Catalog, output, ct).ConfigureAwait(false);
+        }));
+    }
+
+    private static long Now(DashboardData data) => data.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static async Task AnswerAsync(HttpContext context, string[] parameters, string name, Func<OutputFormat, TextWriter, CancellationToken, Task> run)
+    {
+        AnalysisQuery.OnlyKnown(context.Request.Query, parameters);
+        OutputFormat format = AnalysisQuery.Format(context.Request.Query);
+        using var output = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        await run(format, output, context.RequestAborted).ConfigureAwait(false);
+        HttpResponse response = context.Response;
+        if (format == OutputFormat.Csv)
+        {
+            response.ContentType = "text/csv; charset=utf-8";
+            response.Headers.ContentDisposition = $"attachment; filename=\"{name}.csv\"";
+        }
+        else
+        {
+            response.ContentType = "application/json; charset=utf-8";
+        }
+
+        await response.WriteAsync(output.ToString(), context.RequestAborted).ConfigureAwait(false);
+    }
+}
