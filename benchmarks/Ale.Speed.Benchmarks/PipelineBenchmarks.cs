@@ -99,7 +99,7 @@ public abstract class PipelineBenchmarks
     private UnitIngest[] _ingests = [];
     private Binner _binner = null!;
 
-    private static (int Start, int Length, long ArrivalMs, int Segment)[] ReadsOf(BenchmarkInput input)
+    internal static (int Start, int Length, long ArrivalMs, int Segment)[] ReadsOf(BenchmarkInput input)
     {
         var reads = new List<(int, int, long, int)>();
         for (int s = 0; s < input.Segments.Count; s++)

@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.IO.Pipelines;
 using System.IO.Ports;
 using Ale.Speed.Core.Ingest;
 using Ale.Speed.Devices.Ingestion;
@@ -81,27 +81,24 @@ public sealed record SerialUnitOptions
 }
 
 /// <summary>
-/// Reads one unit's serial line: one long-lived read loop on <see cref="SerialPort.BaseStream"/>, each read parsed
-/// with the read's arrival time and committed to the journal before the next read (so a full journal stops reading).
+/// Reads one unit's serial line: one long-lived <see cref="IngestLoop"/> on <see cref="SerialPort.BaseStream"/>, each read
+/// parsed with the read's arrival time and committed to the journal before the next read (so a full journal stops reading).
 /// When the device disappears or errors, the port is closed and reopened with exponential backoff (capped).
 /// </summary>
 /// <remarks>
 /// Never uses <see cref="SerialPort.DataReceived"/>. When the line is quiet the unit's open burst is closed on a timer
 /// (<see cref="UnitIngest.FlushIdle"/>) so the last vehicle of a burst is not held back until the next one.
 /// </remarks>
-public sealed class SerialVehicleSource
+public sealed class SerialVehicleSource : IIngestProgress
 {
-    /// <summary>Read buffer; larger than the longest frame so that a partial frame always fits after compaction.</summary>
+    /// <summary>Read buffer; larger than the longest frame.</summary>
     internal const int BufferSize = 4 * 1024;
 
     private readonly SerialUnitOptions _options;
-    private readonly UnitRoute _route;
-    private readonly IDurableVehicleSink _sink;
+    private readonly IngestLoop _loop;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly KeyValuePair<string, object?> _sourceTag;
-    private readonly VehicleBatch _batch = new();
-    private readonly byte[] _buffer = new byte[BufferSize];
 
     private int _open;
     private long _bytesRead;
@@ -125,9 +122,9 @@ public sealed class SerialVehicleSource
         }
 
         _options = options;
-        _route = route;
-        _sink = sink;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        // A line's end means the device went away: its open burst waits for the reopened line.
+        _loop = new IngestLoop(route.Native, sink, _timeProvider, this, options.IdleFlushInterval, completeAtEnd: false);
         _logger = logger ?? NullLogger.Instance;
         _sourceTag = DevicesMetrics.Source(options.UnitId);
     }
@@ -208,67 +205,15 @@ public sealed class SerialVehicleSource
     /// <summary>Reads <paramref name="stream"/> until it ends or fails; every read is parsed and committed before the next.</summary>
     internal async Task ReadLoopAsync(Stream stream, CancellationToken cancellationToken)
     {
-        UnitIngest ingest = _route.Native;
-        int filled = 0;
-        Task<int>? read = null;
-        Task? idle = null;
-        try
-        {
-            while (true)
-            {
-                read ??= stream.ReadAsync(_buffer.AsMemory(filled), cancellationToken).AsTask();
-                if (!read.IsCompleted && ingest.Detector is not null)
-                {
-                    // The read stays outstanding while the quiet line is checked; nothing else touches the buffer.
-                    idle ??= Task.Delay(_options.IdleFlushInterval, _timeProvider, cancellationToken);
-                    if (await Task.WhenAny(read, idle).ConfigureAwait(false) == idle)
-                    {
-                        idle = null;
-                        cancellationToken.ThrowIfCancellationRequested();
-                        ingest.FlushIdle(_timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), _batch);
-                        await CommitAsync(cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-                }
-
-                int count = await read.ConfigureAwait(false);
-                read = null;
-                if (count == 0)
-                {
-                    throw new EndOfStreamException($"{_options.PortPath} reported end of stream.");
-                }
-
-                long arrivalMs = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-                Interlocked.Add(ref _bytesRead, count);
-                DevicesMetrics.BytesRead.Add(count, _sourceTag);
-                filled += count;
-
-                var sequence = new ReadOnlySequence<byte>(_buffer, 0, filled);
-                SequencePosition consumed = ingest.Ingest(sequence, arrivalMs, _batch);
-                int used = (int)sequence.Slice(0, consumed).Length;
-                // The parser consumes or skips everything but a partial frame, which is shorter than the buffer.
-                Buffer.BlockCopy(_buffer, used, _buffer, 0, filled - used);
-                filled -= used;
-                await CommitAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            if (read is { IsCompleted: false })
-            {
-                // Closing the port fails the read; observe it so it is not reported as unobserved.
-                _ = read.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-        }
+        PipeReader reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: BufferSize, leaveOpen: true));
+        await _loop.RunAsync(reader, cancellationToken).ConfigureAwait(false);
+        throw new EndOfStreamException($"{_options.PortPath} reported end of stream.");
     }
 
-    private async ValueTask CommitAsync(CancellationToken cancellationToken)
+    void IIngestProgress.Received(long bytes)
     {
-        if (_batch.Count > 0)
-        {
-            await _sink.CommitAsync(_batch, cancellationToken).ConfigureAwait(false);
-            _batch.Clear();
-        }
+        Interlocked.Add(ref _bytesRead, bytes);
+        DevicesMetrics.BytesRead.Add(bytes, _sourceTag);
     }
 
     private SerialPort? TryOpen(out Exception? error)

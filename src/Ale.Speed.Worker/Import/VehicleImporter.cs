@@ -1,9 +1,9 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using Ale.Speed.Core.Bins;
 using Ale.Speed.Core.Frames;
 using Ale.Speed.Core.Ingest;
 using Ale.Speed.Core.Vehicles;
+using Ale.Speed.Devices.Ingestion;
 using Ale.Speed.Influx.Bins;
 using Ale.Speed.Influx.LineProtocol;
 using Ale.Speed.Influx.Writing;
@@ -129,30 +129,9 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
         var ingest = new UnitIngest(parser, filter, settings.Detector);
         var collected = new VehicleList();
         long total = file.CanSeek ? file.Length : 0;
-        long done = 0;
+        IIngestProgress? reading = progress is null ? null : new ReadingProgress(progress, total, ingest.Counters);
         PipeReader reader = PipeReader.Create(file, new StreamPipeReaderOptions(bufferSize: 1024 * 1024, leaveOpen: true));
-        long arrivalMs = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        while (true)
-        {
-            ReadResult read = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            ReadOnlySequence<byte> buffer = read.Buffer;
-            SequencePosition consumed = ingest.Ingest(buffer, arrivalMs, collected, isFinalBlock: read.IsCompleted);
-            if (read.IsCompleted)
-            {
-                ingest.Complete(collected);
-            }
-
-            SequencePosition advanced = read.IsCompleted ? buffer.End : consumed;
-            done += buffer.Slice(0, advanced).Length;
-            reader.AdvanceTo(advanced, buffer.End);
-            progress?.Report(new ImportProgress("reading", done, total, ingest.Counters.Frames));
-            if (read.IsCompleted)
-            {
-                break;
-            }
-        }
-
-        await reader.CompleteAsync().ConfigureAwait(false);
+        await new IngestLoop(ingest, collected, timeProvider, reading).RunAsync(reader, cancellationToken).ConfigureAwait(false);
         IngestCounters counters = ingest.Counters;
         summary.Lines = counters.Frames;
         summary.NoiseReadings = counters.NoiseReadings;
@@ -247,11 +226,21 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
         }
     }
 
-    private sealed class VehicleList : IVehicleSink
+    /// <summary>The vehicles read, kept until they are sorted into new and known (nothing to wait for).</summary>
+    private sealed class VehicleList : IDurableVehicleSink
     {
         public List<Vehicle> Vehicles { get; } = [];
 
-        public void Accept(in Vehicle vehicle) => Vehicles.Add(vehicle);
+        public ValueTask CommitAsync(VehicleBatch batch, CancellationToken cancellationToken)
+        {
+            Vehicles.AddRange(batch.Vehicles);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class ReadingProgress(IProgress<ImportProgress> progress, long total, IngestCounters counters) : IIngestProgress
+    {
+        public void Committed(long consumedBytes) => progress.Report(new ImportProgress("reading", consumedBytes, total, counters.Frames));
     }
 }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using Ale.Speed.Devices.Ingestion;
 using Microsoft.Extensions.Logging;
@@ -7,7 +6,8 @@ namespace Ale.Speed.Worker.Sources;
 
 /// <summary>
 /// Reads one unit's frames from a byte stream — a file (Transport <c>file</c>) or standard input (<c>stdin</c>) — through
-/// the unit's native parser, and commits each read's vehicles to the journal before reading on (backpressure).
+/// the unit's native parser (<see cref="IngestLoop"/>), and commits each read's vehicles to the journal before reading on
+/// (backpressure); a file's cursor moves after each commit.
 /// Frames without their own timestamp get the time they were read.
 /// </summary>
 internal sealed class StreamSource(UnitRoute route, Func<Stream> open, string description, IDurableVehicleSink sink,
@@ -22,48 +22,24 @@ internal sealed class StreamSource(UnitRoute route, Func<Stream> open, string de
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var batch = new VehicleBatch();
         try
         {
             await using Stream stream = open();
-            long position = 0;
+            long start = 0;
             if (cursor is not null && stream.CanSeek)
             {
-                position = cursor.ReadOffset(stream.Length);
-                stream.Seek(position, SeekOrigin.Begin);
-                if (position > 0)
+                start = cursor.ReadOffset(stream.Length);
+                stream.Seek(start, SeekOrigin.Begin);
+                if (start > 0)
                 {
-                    Log.SourceResumed(logger, route.Unit.Id, description, position);
+                    Log.SourceResumed(logger, route.Unit.Id, description, start);
                 }
             }
 
             PipeReader reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: false));
             Log.SourceStarted(logger, route.Unit.Id, description);
-            while (true)
-            {
-                ReadResult read = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                ReadOnlySequence<byte> buffer = read.Buffer;
-                long arrivalMs = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-                SequencePosition consumed = route.Native.Ingest(buffer, arrivalMs, batch, isFinalBlock: read.IsCompleted);
-                if (read.IsCompleted)
-                {
-                    route.Native.Complete(batch);
-                }
-
-                // Everything before `consumed` is parsed; what follows is an incomplete line.
-                SequencePosition done = read.IsCompleted ? buffer.End : consumed;
-                position += buffer.Slice(0, done).Length;
-                reader.AdvanceTo(done, buffer.End);
-                await sink.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
-                batch.Clear();
-                cursor?.Write(position, stream.CanSeek ? stream.Length : 0);
-                if (read.IsCompleted)
-                {
-                    break;
-                }
-            }
-
-            await reader.CompleteAsync().ConfigureAwait(false);
+            IIngestProgress? progress = cursor is null ? null : new CursorProgress(cursor, stream, start);
+            await new IngestLoop(route.Native, sink, timeProvider, progress).RunAsync(reader, cancellationToken).ConfigureAwait(false);
             Log.SourceFinished(logger, route.Unit.Id, description, route.Native.Counters.VehiclesAccepted, route.Native.Counters.TotalRejects);
             _completed.TrySetResult();
         }
@@ -76,6 +52,12 @@ internal sealed class StreamSource(UnitRoute route, Func<Stream> open, string de
             Log.SourceFailed(logger, route.Unit.Id, description, ex.Message);
             _completed.TrySetException(ex);
         }
+    }
+
+    /// <summary>Moves the file's cursor once a read's vehicles are durable.</summary>
+    private sealed class CursorProgress(FileCursor cursor, Stream stream, long start) : IIngestProgress
+    {
+        public void Committed(long consumedBytes) => cursor.Write(start + consumedBytes, stream.CanSeek ? stream.Length : 0);
     }
 }
 
