@@ -47,3 +47,14 @@ ale hotspots --config "$config" --from "$from" --to "$to" --kind atraktor --top 
 
 ale report --config "$config" --from "$from" --to "$to" --site nodinge-ale-torg --by day --format html > .data/demo/report-nodinge.html
 echo "== Printable report for the follow-up: .data/demo/report-nodinge.html"
+
+# The dashboard over the demo data. At a terminal it serves until Ctrl-C; otherwise (CI, a pipe) it starts on a free
+# port, checks that the overview answers, and exits 0, so a non-interactive run finishes.
+if [ -t 1 ]; then
+  echo "== ale-speed serve: the dashboard over the demo data (Ctrl-C stops it)"
+  echo "   open http://127.0.0.1:8080/?from=$from&to=$to"
+  ale serve --config "$config"
+else
+  echo "== ale-speed serve --check (not a terminal: start, fetch the overview, stop; at a terminal it keeps serving)"
+  AleSpeed__Dashboard__Url=http://127.0.0.1:0 ale serve --config "$config" --check
+fi

@@ -326,6 +326,20 @@ internal static class ReportPages
         Layout.Downloads(page, (Page.Api("/api/report", period, ("site", siteId), ("by", "hour-of-week"), ("format", "csv")), l.T("Som CSV", "As CSV")));
     }
 
+    private static void GapTable(Page page, string caption, GapDto[] gaps)
+    {
+        Language l = page.L;
+        Layout.BeginTable(page, caption, l.T("Från", "From"), l.T("Till", "To"), l.T("Timmar", "Hours"));
+        foreach (GapDto gap in gaps)
+        {
+            page.Append("<tr><td>").Text(Language.DateTime(gap.From)).Append("</td><td>").Text(Language.DateTime(gap.To)).Append("</td>");
+            Cell(page, "hours", l.Integer(gap.Hours));
+            page.Append("</tr>\n");
+        }
+
+        Layout.EndTable(page);
+    }
+
     private static void Gaps(Page page, SiteCoverageDto coverage)
     {
         Language l = page.L;
@@ -338,15 +352,20 @@ internal static class ReportPages
             return;
         }
 
-        Layout.BeginTable(page, l.T("Luckor (timmar utan data)", "Gaps (hours without data)"), l.T("Från", "From"), l.T("Till", "To"), l.T("Timmar", "Hours"), l.T("Troligt avbrott", "Likely outage"));
-        foreach (GapDto gap in coverage.Gaps)
+        GapDto[] outages = [.. coverage.Gaps.Where(g => g.LikelyOutage)];
+        GapDto[] shorter = [.. coverage.Gaps.Where(g => !g.LikelyOutage)];
+        if (outages.Length > 0)
         {
-            page.Append("<tr><td>").Text(Language.DateTime(gap.From)).Append("</td><td>").Text(Language.DateTime(gap.To)).Append("</td>");
-            Cell(page, "hours", l.Integer(gap.Hours));
-            page.Append("<td>").Text(gap.LikelyOutage ? l.T("ja", "yes") : l.T("nej", "no")).Append("</td></tr>\n");
+            GapTable(page, l.T("Troliga avbrott (luckor minst lika långa som enhetens SilentAfter)", "Likely outages (gaps at least as long as the unit's SilentAfter)"), outages);
         }
 
-        Layout.EndTable(page);
+        if (shorter.Length > 0)
+        {
+            page.Append("<details><summary>").Text(l.T($"{shorter.Length} kortare luckor (oftast timmar utan trafik)", $"{shorter.Length} shorter gaps (mostly hours without traffic)")).Append("</summary>\n");
+            GapTable(page, l.T("Kortare luckor", "Shorter gaps"), shorter);
+            page.Append("</details>\n");
+        }
+
         foreach (SilentDto silent in coverage.SilentUnits)
         {
             page.Append("<p>").Text(l.T($"Tyst enhet {string.Join(", ", silent.Units)} ({l.Display(silent.Display)}): {Language.DateTime(silent.From)} – {Language.DateTime(silent.To)} ({silent.Hours} h).",

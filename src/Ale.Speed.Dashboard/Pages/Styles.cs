@@ -33,6 +33,7 @@ internal static class Styles
         caption { text-align: left; font-weight: bold; padding: 0.2em 0; }
         th, td { border: 1px solid var(--line); padding: 0.2em 0.5em; vertical-align: top; }
         th { background: var(--head); text-align: left; }
+        code { overflow-wrap: anywhere; }
         td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         .muted { color: var(--muted); font-size: 0.9em; }
         .note { background: #fff7e0; border-left: 4px solid #8a6100; padding: 0.3em 0.6em; }

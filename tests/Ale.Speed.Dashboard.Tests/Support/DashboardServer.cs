@@ -132,8 +132,8 @@ public sealed class DashboardServer : IAsyncLifetime
                 DataDirectory = Path.Combine(Directory, "data"),
                 Sites = new object[]
                 {
-                    new { Id = Nodinge, Name = "Ale torg, Nödinge", SpeedLimitKmh = 40, Latitude = 57.8233, Longitude = 12.0683 },
-                    new { Id = Alvangen, Name = "Göteborgsvägen, Älvängen", SpeedLimitKmh = 50, Latitude = 57.9600, Longitude = 12.1200 },
+                    new { Id = Nodinge, Name = "Ale torg, Nödinge", SpeedLimitKmh = 40, Latitude = 57.8937, Longitude = 12.0603 },
+                    new { Id = Alvangen, Name = "Göteborgsvägen, Älvängen", SpeedLimitKmh = 50, Latitude = 57.9587, Longitude = 12.1178 },
                     new { Id = Skepplanda, Name = "Byvägen, Skepplanda", SpeedLimitKmh = 70 },
                 },
                 Units = new object[]
