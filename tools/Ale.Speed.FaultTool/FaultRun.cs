@@ -59,11 +59,8 @@ public sealed record MemorySample(TimeSpan At, int Worker, long ResidentBytes);
 public sealed record FaultRunResult(long MqttSent, long SerialSent, long Stored, IReadOnlyList<FaultEvent> Faults, TimeSpan PublishTime, TimeSpan Elapsed,
     long Republished, long SessionTakeovers, long UnknownUnitMessages, IReadOnlyList<MemorySample> Memory)
 {
-    /// <summary>With --drain: the worker's journal count over time after it was started on the queued backlog.</summary>
-    public IReadOnlyList<(TimeSpan At, long Journaled)> Drain { get; init; } = [];
-
-    /// <summary>With --drain: the worker's CPU time (user + system) while it drained.</summary>
-    public TimeSpan DrainCpu { get; init; }
+    /// <summary>With --drain: the worker's journal count and CPU time (user + system) over time, after it was started on the queued backlog.</summary>
+    public IReadOnlyList<(TimeSpan At, long Journaled, TimeSpan Cpu)> Drain { get; init; } = [];
 
 
     public long Sent => MqttSent + SerialSent;
@@ -198,7 +195,7 @@ public sealed class FaultRun : IAsyncDisposable
         await publishing;
         TimeSpan publishTime = publishClock.Elapsed;
         Note($"published {mqttSent:N0} vehicles (one per message) in {publishTime.TotalSeconds:F1} s ≈ {mqttSent / publishTime.TotalSeconds:N0}/s");
-        (List<(TimeSpan, long)> drain, TimeSpan drainCpu) = _options.Drain ? await DrainAsync(mqttSent, ct) : ([], TimeSpan.Zero);
+        List<(TimeSpan, long, TimeSpan)> drain = _options.Drain ? await DrainAsync(mqttSent, ct) : [];
         if (_pty is not null && serialWritten < serialFrames.Count)
         {
             serialWritten += await WriteSerialAsync(serialFrames, serialWritten, serialFrames.Count - serialWritten, ct);
@@ -212,18 +209,17 @@ public sealed class FaultRun : IAsyncDisposable
 
         WorkerStatus?[] statuses = [.. Enumerable.Range(0, _options.Workers).Select(Status)];
         return new FaultRunResult(mqttSent, serialWritten, stored, [.. _faults], publishTime, _clock.Elapsed, Interlocked.Read(ref _republished),
-            statuses.Sum(s => s?.Mqtt?.SessionTakeovers ?? 0), statuses.Sum(s => s?.Mqtt?.UnknownUnitMessages ?? 0), [.. _memory]) { Drain = drain, DrainCpu = drainCpu };
+            statuses.Sum(s => s?.Mqtt?.SessionTakeovers ?? 0), statuses.Sum(s => s?.Mqtt?.UnknownUnitMessages ?? 0), [.. _memory]) { Drain = drain };
     }
 
     /// <summary>Starts the stopped worker on the queued backlog and samples its journal count until it holds every vehicle.</summary>
-    private async Task<(List<(TimeSpan, long)>, TimeSpan)> DrainAsync(long expected, CancellationToken ct)
+    private async Task<List<(TimeSpan, long, TimeSpan)>> DrainAsync(long expected, CancellationToken ct)
     {
         StartWorker(0);
         int pid = _workers[0]!.Id;
         Note($"worker 0 started on the backlog (pid {pid})");
-        var samples = new List<(TimeSpan, long)>();
+        var samples = new List<(TimeSpan, long, TimeSpan)>();
         long journaled = 0;
-        TimeSpan cpuAtFirst = TimeSpan.Zero;
         while (journaled < expected)
         {
             if (ct.IsCancellationRequested)
@@ -233,21 +229,15 @@ public sealed class FaultRun : IAsyncDisposable
 
             if (Status(0) is { } status && status.ProcessId == pid && status.VehiclesJournaled != journaled)
             {
-                if (journaled == 0)
-                {
-                    cpuAtFirst = CpuTime(pid);
-                }
-
                 journaled = status.VehiclesJournaled;
-                samples.Add((_clock.Elapsed, journaled));
+                samples.Add((_clock.Elapsed, journaled, CpuTime(pid)));
             }
 
             await Task.Delay(20, CancellationToken.None);
         }
 
-        TimeSpan cpu = CpuTime(pid) - cpuAtFirst;
-        Note($"worker 0 journaled all {journaled:N0}, {cpu.TotalSeconds:F1} s of CPU since its first");
-        return (samples, cpu);
+        Note($"worker 0 journaled all {journaled:N0}");
+        return samples;
     }
 
     /// <summary>User + system CPU time of a process (/proc/pid/stat, clock ticks of 10 ms).</summary>

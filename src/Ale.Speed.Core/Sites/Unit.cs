@@ -48,4 +48,7 @@ public sealed class Unit
     public long InstalledAtMs { get; init; } = long.MinValue;
 
     public DisplayMode DisplayMode { get; init; } = DisplayMode.DisplayOn;
+
+    /// <summary>How the detector cuts this unit's stream of readings (its beam, its report rate); null: the worker's settings.</summary>
+    public DetectorOptions? Detector { get; init; }
 }

@@ -90,6 +90,11 @@ public sealed class DuplicateFilter
         _hashes = new int[capacity];
         _slots = new int[(int)BitOperations.RoundUpToPowerOf2((uint)capacity * 2)];
         _mask = _slots.Length - 1;
+        // Written once, so that their pages are resident from the start: the worker's memory is at its bound at once
+        // instead of climbing for as long as the ring fills (hours at a quiet unit), which reads like a leak.
+        _order.AsSpan().Clear();
+        _hashes.AsSpan().Clear();
+        _slots.AsSpan().Clear();
     }
 
     public int Capacity { get; }

@@ -58,6 +58,7 @@ public sealed class UnitRoute
     internal UnitRoute(Unit unit, TimeProvider timeProvider, DetectorOptions? detectorOptions, FilterOptions? filterOptions)
     {
         Unit = unit;
+        detectorOptions = unit.Detector ?? detectorOptions;
         _detectorOptions = detectorOptions;
         Filter = new VehicleFilter(unit, timeProvider, filterOptions);
         Native = new UnitIngest(FrameParsers.Create(unit.Format, unit.SpeedUnit), Filter, detectorOptions);

@@ -31,6 +31,9 @@ public sealed class MqttVehicleSource : IAsyncDisposable
     /// <summary>How often the consumer closes idle Doppler bursts when no message arrives.</summary>
     internal static readonly TimeSpan IdleFlushInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Messages taken into one journal commit at most: bounds the wait of the first for its acknowledgement.</summary>
+    internal const int MaxMessagesPerCommit = 256;
+
     private readonly MqttSourceOptions _options;
     private readonly UnitRouter _router;
     private readonly IDurableVehicleSink _sink;
@@ -382,10 +385,26 @@ public sealed class MqttVehicleSource : IAsyncDisposable
         {
             while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                while (reader.TryRead(out Inbound inbound))
+                // Every message waiting (up to a bound) goes into one commit: one fsync and one round through the journal
+                // for the lot, instead of one per message (at one vehicle per message that was the worker's ceiling).
+                // A batch holds messages of one connection only, and an idle tick ends it.
+                int taken = 0;
+                int generation = 0;
+                while (taken < MaxMessagesPerCommit && reader.TryPeek(out Inbound next)
+                    && (taken == 0 || (next.Message is not null && next.Generation == generation)))
                 {
-                    await ProcessAsync(inbound, cancellationToken).ConfigureAwait(false);
+                    reader.TryRead(out Inbound inbound);
+                    await TakeAsync(inbound, cancellationToken).ConfigureAwait(false);
+                    taken++;
+                    if (inbound.Message is null)
+                    {
+                        break;
+                    }
+
+                    generation = inbound.Generation;
                 }
+
+                await CommitAndAcknowledgeAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -395,6 +414,13 @@ public sealed class MqttVehicleSource : IAsyncDisposable
 
     /// <summary>Handles one queued message (or idle tick): parse, commit, acknowledge in order.</summary>
     internal async Task ProcessAsync(Inbound inbound, CancellationToken cancellationToken)
+    {
+        await TakeAsync(inbound, cancellationToken).ConfigureAwait(false);
+        await CommitAndAcknowledgeAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Parses one queued message (or idle tick) into the batch, its acknowledgement queued behind the commit.</summary>
+    private async ValueTask TakeAsync(Inbound inbound, CancellationToken cancellationToken)
     {
         int generation = Volatile.Read(ref _generation);
         if (_unknownUnitsGeneration != generation)
@@ -434,7 +460,11 @@ public sealed class MqttVehicleSource : IAsyncDisposable
                 _pendingAcks.Enqueue(inbound);
             }
         }
+    }
 
+    /// <summary>Commits the batch (durable in the journal) and then acknowledges, in order, every message it released.</summary>
+    private async ValueTask CommitAndAcknowledgeAsync(CancellationToken cancellationToken)
+    {
         if (_batch.Count > 0)
         {
             await _sink.CommitAsync(_batch, cancellationToken).ConfigureAwait(false);

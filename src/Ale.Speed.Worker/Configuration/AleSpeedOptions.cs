@@ -107,6 +107,9 @@ public sealed class UnitOptions
     /// <summary>A unit without a vehicle for this long is flagged silent. Default 1 hour.</summary>
     public TimeSpan SilentAfter { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Detector settings of this unit (its beam, its report rate); each key left out takes the global <c>Detector</c> value.</summary>
+    public UnitDetectorSettings? Detector { get; set; }
+
     /// <summary>For <c>file</c>: the path to read (frames in the unit's format).</summary>
     public string? Path { get; set; }
 
@@ -160,6 +163,26 @@ public sealed class DetectorSettings
     public double SpeedDip { get; set; } = 0.92;
 
     public int HighFlowPerHour { get; set; } = 600;
+}
+
+/// <summary>A unit's own detector settings: the keys of <see cref="DetectorSettings"/>, each optional.</summary>
+public sealed class UnitDetectorSettings
+{
+    public int? LostAfterMs { get; set; }
+
+    public int? MinReadings { get; set; }
+
+    public int? MaxBurstMs { get; set; }
+
+    public double? BeamLengthMetres { get; set; }
+
+    public double? SpeedJumpShare { get; set; }
+
+    public double? MagnitudeDip { get; set; }
+
+    public double? SpeedDip { get; set; }
+
+    public int? HighFlowPerHour { get; set; }
 }
 
 public sealed class JournalSettings

@@ -133,6 +133,28 @@ public sealed partial class WorkerSettings
         return detector;
     }
 
+    /// <summary>The global detector settings with the keys the unit sets replaced, validated together.</summary>
+    private static DetectorOptions ParseUnitDetector(UnitDetectorSettings own, DetectorOptions global, string key, List<string> e)
+    {
+        DetectorOptions detector = global with
+        {
+            LostAfterMs = own.LostAfterMs ?? global.LostAfterMs,
+            MinReadings = own.MinReadings ?? global.MinReadings,
+            MaxBurstMs = own.MaxBurstMs ?? global.MaxBurstMs,
+            BeamLengthMetres = own.BeamLengthMetres ?? global.BeamLengthMetres,
+            SpeedJumpShare = own.SpeedJumpShare ?? global.SpeedJumpShare,
+            MagnitudeDip = own.MagnitudeDip ?? global.MagnitudeDip,
+            SpeedDip = own.SpeedDip ?? global.SpeedDip,
+            HighFlowPerHour = own.HighFlowPerHour ?? global.HighFlowPerHour,
+        };
+        if (!detector.TryValidate(out string? error))
+        {
+            e.Add($"{key}:{error}");
+        }
+
+        return detector;
+    }
+
     /// <summary>The MQTT source's options, the URL parsed once; null when no broker is configured (or on errors).</summary>
     private static MqttSourceOptions? ParseMqtt(AleSpeedOptions options, string writerId, Dictionary<string, UnitRegistration> units, List<string> e)
     {

@@ -81,7 +81,7 @@ public sealed partial class WorkerSettings
         return sites;
     }
 
-    private static Dictionary<string, UnitRegistration> ParseUnits(AleSpeedOptions options, Dictionary<string, Site> sites, List<string> e)
+    private static Dictionary<string, UnitRegistration> ParseUnits(AleSpeedOptions options, Dictionary<string, Site> sites, DetectorOptions detector, List<string> e)
     {
         var units = new Dictionary<string, UnitRegistration>(StringComparer.Ordinal);
         for (int i = 0; i < options.Units.Count; i++)
@@ -202,6 +202,7 @@ public sealed partial class WorkerSettings
             }
 
             SerialUnitOptions? serial = transport == Transport.Serial ? ParseSerial(unit, $"{key}:Serial", e) : null;
+            DetectorOptions? unitDetector = unit.Detector is { } own ? ParseUnitDetector(own, detector, $"{key}:Detector", e) : null;
 
             if (e.Count == before && site is not null)
             {
@@ -219,6 +220,7 @@ public sealed partial class WorkerSettings
                         MaxPlausibleKmh = unit.MaxKmh,
                         InstalledAtMs = installedAtMs,
                         DisplayMode = displayMode,
+                        Detector = unitDetector,
                     },
                     transport,
                     unit.SilentAfter,

@@ -100,9 +100,9 @@ public sealed partial class WorkerSettings
 
         string writerId = string.IsNullOrWhiteSpace(options.WriterId) ? defaultWriterId : options.WriterId.Trim();
         Dictionary<string, Site> sites = ParseSites(options, e);
-        Dictionary<string, UnitRegistration> units = ParseUnits(options, sites, e);
-        ValidateBinning(options.Binning, e);
         DetectorOptions detector = ParseDetector(options.Detector, e);
+        Dictionary<string, UnitRegistration> units = ParseUnits(options, sites, detector, e);
+        ValidateBinning(options.Binning, e);
         ValidateJournal(options.Journal, e);
         if (options.Enforcement.ReportableMarginKmh is < 0 or > 20)
         {

@@ -126,7 +126,7 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
     {
         // No late horizon: a read-out is old by nature. The future, installation and clock-reset checks still hold.
         var filter = new VehicleFilter(unit, timeProvider, settings.Filter with { LateHorizon = null });
-        var ingest = new UnitIngest(parser, filter, settings.Detector);
+        var ingest = new UnitIngest(parser, filter, unit.Detector ?? settings.Detector);
         var collected = new VehicleList();
         long total = file.CanSeek ? file.Length : 0;
         IIngestProgress? reading = progress is null ? null : new ReadingProgress(progress, total, ingest.Counters);

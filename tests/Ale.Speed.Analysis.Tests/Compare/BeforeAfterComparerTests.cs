@@ -26,6 +26,15 @@ public sealed class BeforeAfterComparerTests(ITestOutputHelper log)
     private static CompareResult Run(IEnumerable<Vehicle> before, IEnumerable<Vehicle> after, SiteCatalog catalog, CompareOptions? options = null)
         => BeforeAfterComparer.Compare(Traffic.Bin(before), Traffic.Bin(after), SiteId, s_before, s_after, catalog, options);
 
+    /// <summary>
+    /// Seeds for the false-alarm and power runs: reduced in the suite; <c>ALE_SPEED_LARGE_RUNS=1</c> runs the large run
+    /// whose figures docs/analysis.md reports.
+    /// </summary>
+    private static int SeedsFor(int reduced, int large) => Environment.GetEnvironmentVariable("ALE_SPEED_LARGE_RUNS") == "1" ? large : reduced;
+
+    /// <summary>The most false alarms out of <paramref name="seeds"/> that a nominal 5 % allows, three binomial standard deviations up.</summary>
+    private static int MostFalseAlarms(int seeds) => (int)Math.Ceiling(seeds * 0.05 + 3 * Math.Sqrt(seeds * 0.05 * 0.95));
+
     [Fact]
     public void Compare_DailyOffsetSd1AndNoChange_FalseAlarmsAtMostAboutFivePercent()
     {
@@ -33,10 +42,11 @@ public sealed class BeforeAfterComparerTests(ITestOutputHelper log)
         Site site = MakeSite();
         var unit = new Unit { Id = "u-" + SiteId, Site = site };
         SiteCatalog catalog = Catalog(site);
-        const int Seeds = 200;
+        int seeds = SeedsFor(reduced: 200, large: 2_000);
         int[] reported = new int[3];
         int[] beyondVariation = new int[3];
-        for (int seed = 0; seed < Seeds; seed++)
+        int headline = 0;
+        for (int seed = 0; seed < seeds; seed++)
         {
             var random = new Random(10_000 + seed);
             CompareResult result = Run(DailyTraffic.Days(unit, s_before, random, dailySd: 1), DailyTraffic.Days(unit, s_after, random, dailySd: 1), catalog);
@@ -47,33 +57,41 @@ public sealed class BeforeAfterComparerTests(ITestOutputHelper log)
                 reported[f] += v is Verdict.Decrease or Verdict.Increase ? 1 : 0;
                 beyondVariation[f] += v == Verdict.NoChange ? 0 : 1;
             }
+
+            headline += result.Verdict is Verdict.Decrease or Verdict.Increase ? 1 : 0;
         }
 
-        log.WriteLine($"{Seeds} seeds, daily sd 1 km/h, no change: reported decrease/increase mean {reported[0]}, V85 {reported[1]}, share {reported[2]}; interval without 0: mean {beyondVariation[0]}, V85 {beyondVariation[1]}, share {beyondVariation[2]}");
-        // Nominal 5 % = 10 of 200 for an interval without 0; binomial noise allows up to about 16 (8 %). Reported
-        // changes (also at least the 1 km/h / 2 pp that matter) can only be fewer.
-        Assert.All(beyondVariation, n => Assert.InRange(n, 2, 16));
-        Assert.All(reported, n => Assert.InRange(n, 0, 12));
+        log.WriteLine($"{seeds} seeds, daily sd 1 km/h, no change: interval without 0: mean {beyondVariation[0]}, V85 {beyondVariation[1]}, share {beyondVariation[2]}; "
+            + $"reported decrease/increase: mean {reported[0]}, V85 {reported[1]}, share {reported[2]}; headline verdict {headline}");
+        // A 95 % interval excludes 0 in 5 % of seeds when nothing changed: at most three binomial sd above, and not so
+        // rarely that the interval is needlessly wide (it would lose power). Reported changes can only be fewer.
+        int most = MostFalseAlarms(seeds);
+        Assert.All(beyondVariation, n => Assert.InRange(n, seeds / 100, most));
+        Assert.All(reported, n => Assert.InRange(n, 0, most));
     }
 
     [Fact]
-    public void Compare_ThreeKmhDecreaseWithDailyOffsetSd1_IsFound()
+    public void Compare_ThreeKmhDecreaseWithDailyOffsetSd1_IsFoundByEveryFigure()
     {
         Site site = MakeSite();
         var unit = new Unit { Id = "u-" + SiteId, Site = site };
         SiteCatalog catalog = Catalog(site);
-        const int Seeds = 100;
-        int found = 0;
-        for (int seed = 0; seed < Seeds; seed++)
+        int seeds = SeedsFor(reduced: 100, large: 1_000);
+        int[] found = new int[3];
+        for (int seed = 0; seed < seeds; seed++)
         {
             var random = new Random(20_000 + seed);
             CompareResult result = Run(DailyTraffic.Days(unit, s_before, random, dailySd: 1), DailyTraffic.Days(unit, s_after, random, dailySd: 1, change: -3), catalog);
-            found += result.Verdict == Verdict.Decrease ? 1 : 0;
+            for (int f = 0; f < 3; f++)
+            {
+                found[f] += result.Changes[f].Verdict == Verdict.Decrease ? 1 : 0;
+            }
+
             Assert.InRange(result.Changes[0].Change, -5, -1);
         }
 
-        log.WriteLine($"{Seeds} seeds, daily sd 1 km/h, a 3 km/h decrease: found {found}");
-        Assert.True(found >= 95, $"a 3 km/h decrease was found in {found} of {Seeds} seeds");
+        log.WriteLine($"{seeds} seeds, daily sd 1 km/h, a 3 km/h decrease found (decrease reported): mean {found[0]}, V85 {found[1]}, share {found[2]}");
+        Assert.All(found, n => Assert.True(n >= seeds * 95 / 100, $"a 3 km/h decrease was found in {n} of {seeds} seeds"));
     }
 
     [Fact]

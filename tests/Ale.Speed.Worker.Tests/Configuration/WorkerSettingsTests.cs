@@ -326,6 +326,48 @@ public sealed class WorkerSettingsTests : IDisposable
         Assert.Equal("AleSpeed:Detector:MagnitudeDip must be from 0 (off) to below 1 (was 1.5).", SingleError(options));
     }
 
+    [Fact]
+    public void UnitDetectorSettings_OverrideTheGlobalOnesKeyByKey_AndReachTheUnitsDetector()
+    {
+        string path = Path.Combine(_directory, "detector.json");
+        File.WriteAllText(path, """
+            { "AleSpeed": {
+                "DataDirectory": "/tmp/x",
+                "Sites": [ { "Id": "s", "SpeedLimitKmh": 40 } ],
+                "Detector": { "BeamLengthMetres": 40, "LostAfterMs": 500 },
+                "Units": [
+                  { "Id": "narrow", "Site": "s", "Transport": "mqtt", "Format": "ops243-csv", "Detector": { "BeamLengthMetres": 12, "MinReadings": 3 } },
+                  { "Id": "plain", "Site": "s", "Transport": "mqtt", "Format": "ops243-csv" } ],
+                "Mqtt": { "Url": "mqtt://127.0.0.1:1883" },
+                "Influx": { "Url": "http://127.0.0.1:8086", "Api": "v1", "Database": "d" } } }
+            """);
+
+        WorkerSettings? settings = WorkerApp.LoadSettings(path, new StringWriter());
+
+        Assert.NotNull(settings);
+        Assert.True(settings.TryGetUnit("narrow", out UnitRegistration narrow));
+        Assert.True(settings.TryGetUnit("plain", out UnitRegistration plain));
+        Assert.Equal((12.0, 3, 500), (narrow.Unit.Detector!.BeamLengthMetres, narrow.Unit.Detector.MinReadings, narrow.Unit.Detector.LostAfterMs));
+        Assert.Null(plain.Unit.Detector);
+        var router = new Devices.Ingestion.UnitRouter(settings.Units.Select(u => u.Unit), TimeProvider.System, settings.Detector);
+        Assert.True(router.TryGetRoute("narrow", out Devices.Ingestion.UnitRoute narrowRoute));
+        Assert.True(router.TryGetRoute("plain", out Devices.Ingestion.UnitRoute plainRoute));
+        Assert.Equal(12.0, narrowRoute.Native.Detector!.Options.BeamLengthMetres);
+        Assert.Equal((40.0, 2, 500), (plainRoute.Native.Detector!.Options.BeamLengthMetres, plainRoute.Native.Detector.Options.MinReadings, plainRoute.Native.Detector.Options.LostAfterMs));
+    }
+
+    [Fact]
+    public void UnitDetectorSettings_AreCheckedWithTheGlobalOnes_NamingTheUnitsKey()
+    {
+        AleSpeedOptions options = Minimal();
+        options.Detector.LostAfterMs = 900;
+        options.Units[0].Detector = new UnitDetectorSettings { MaxBurstMs = 800 };
+        Assert.Equal("AleSpeed:Units[0]:Detector:MaxBurstMs (800) must be at least LostAfterMs (900).", SingleError(options));
+
+        options.Units[0].Detector = new UnitDetectorSettings { BeamLengthMetres = 0 };
+        Assert.Equal("AleSpeed:Units[0]:Detector:BeamLengthMetres must be above 0 and at most 1000 (was 0).", SingleError(options));
+    }
+
     private string WriteSerialConfig(string serial)
     {
         string path = Path.Combine(_directory, "serial.json");
