@@ -13,4 +13,5 @@ namespace Ale.Speed.Analysis.Output;
 [JsonSerializable(typeof(HotspotDocument))]
 [JsonSerializable(typeof(CompareDocument))]
 [JsonSerializable(typeof(ControlListDocument))]
+[JsonSerializable(typeof(ConcernListDocument))]
 internal sealed partial class AnalysisJsonContext : JsonSerializerContext;

@@ -47,16 +47,23 @@ public sealed class CsvWriter(TextWriter output)
     }
 
     /// <summary>Splits CSV text back into records (for tests and tools reading what <see cref="CsvWriter"/> wrote).</summary>
-    public static List<string[]> Parse(string text)
+    public static List<string[]> Parse(string text) => [.. ParseLines(text).Select(r => r.Fields)];
+
+    /// <summary>RFC 4180 records with the line each starts on (a quoted field may hold line breaks); <paramref name="delimiter"/> ',' or ';'.</summary>
+    public static List<(int Line, string[] Fields)> ParseLines(string text, char delimiter = ',')
     {
         ArgumentNullException.ThrowIfNull(text);
-        var records = new List<string[]>();
+        var records = new List<(int, string[])>();
         var fields = new List<string>();
         var field = new StringBuilder();
         bool quoted = false;
+        int line = 1;
+        int start = 1;
+        bool any = false;
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
+            any = true;
             if (quoted)
             {
                 if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
@@ -70,6 +77,7 @@ public sealed class CsvWriter(TextWriter output)
                 }
                 else
                 {
+                    line += c == '\n' ? 1 : 0;
                     field.Append(c);
                 }
             }
@@ -77,7 +85,7 @@ public sealed class CsvWriter(TextWriter output)
             {
                 quoted = true;
             }
-            else if (c == ',')
+            else if (c == delimiter)
             {
                 fields.Add(field.ToString());
                 field.Clear();
@@ -91,8 +99,11 @@ public sealed class CsvWriter(TextWriter output)
 
                 fields.Add(field.ToString());
                 field.Clear();
-                records.Add([.. fields]);
+                records.Add((start, [.. fields]));
                 fields.Clear();
+                line++;
+                start = line;
+                any = false;
             }
             else
             {
@@ -100,10 +111,10 @@ public sealed class CsvWriter(TextWriter output)
             }
         }
 
-        if (field.Length > 0 || fields.Count > 0)
+        if (any)
         {
             fields.Add(field.ToString());
-            records.Add([.. fields]);
+            records.Add((start, [.. fields]));
         }
 
         return records;

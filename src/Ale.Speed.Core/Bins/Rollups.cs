@@ -1,3 +1,5 @@
+using Ale.Speed.Core.Time;
+
 namespace Ale.Speed.Core.Bins;
 
 /// <summary>How finely stored bins are merged: the binner's windows, or rollups per local hour or local day.</summary>
@@ -117,14 +119,16 @@ public static class Rollups
 
     private static long MidnightOf(DateOnly date, TimeZoneInfo zone)
     {
-        DateTime midnight = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        // Where a shift skips midnight, the day starts at the first local time that exists.
-        while (zone.IsInvalidTime(midnight))
+        long wallClockMs = LocalTime.WallClockMs(date.ToDateTime(TimeOnly.MinValue));
+        // Where a shift skips midnight, the day starts at the first local time that exists (shifts are at most 2 hours).
+        for (int step = 0; step <= 4; step++, wallClockMs += 30 * 60_000)
         {
-            midnight = midnight.AddMinutes(30);
+            if (LocalTime.TryToUtc(wallClockMs, zone, out long utcMs))
+            {
+                return utcMs;
+            }
         }
 
-        TimeSpan offset = zone.IsAmbiguousTime(midnight) ? zone.GetAmbiguousTimeOffsets(midnight).Max() : zone.GetUtcOffset(midnight);
-        return new DateTimeOffset(midnight, offset).ToUnixTimeMilliseconds();
+        throw new ArgumentOutOfRangeException(nameof(date), date, "No local time near the start of this day.");
     }
 }

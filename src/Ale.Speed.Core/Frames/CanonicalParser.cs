@@ -13,7 +13,8 @@ namespace Ale.Speed.Core.Frames;
 /// a repeated key's last value wins, keys written with escapes count as unknown, and string values are compared as
 /// written (an escaped <c>"\u0069n"</c> is not <c>"in"</c>). <c>null</c> is the same as an absent key.
 /// </remarks>
-public sealed class CanonicalParser : FrameParser
+public sealed class CanonicalParser()
+    : FrameParser(FrameFormat.Canonical, reportsVehicles: true, SpeedUnit.KilometresPerHour, DefaultMaxFrameLength)
 {
     public const int DefaultMaxFrameLength = 512;
 
@@ -24,15 +25,6 @@ public sealed class CanonicalParser : FrameParser
     private const long MaxEpochMilliseconds = 253_402_300_799_999;
 
     private HourCachedTimestamps _timestamps;
-
-    public CanonicalParser()
-        : base(SpeedUnit.KilometresPerHour, DefaultMaxFrameLength)
-    {
-    }
-
-    public override FrameFormat Format => FrameFormat.Canonical;
-
-    public override bool ReportsVehicles => true;
 
     /// <summary>Measurement switch (benchmarks): false sends every line down the general path.</summary>
     internal bool UseCompactPath { get; init; } = true;
@@ -154,15 +146,7 @@ public sealed class CanonicalParser : FrameParser
             return false;
         }
 
-        reading = new Reading
-        {
-            TimestampMs = timestampMs,
-            SpeedKmh = speedKmh,
-            Direction = direction,
-            LengthMetres = lengthMetres,
-            Sequence = sequence,
-            Class = vehicleClass,
-        };
+        reading = FrameSyntax.VehicleReading(timestampMs, speedKmh, direction, lengthMetres, sequence, vehicleClass);
         return true;
     }
 
@@ -202,22 +186,7 @@ public sealed class CanonicalParser : FrameParser
             return reject;
         }
 
-        if (destination.IsEmpty)
-        {
-            return RejectReason.TooManyTargets;
-        }
-
-        destination[0] = new Reading
-        {
-            TimestampMs = timestampMs,
-            SpeedKmh = speedKmh,
-            Direction = direction,
-            LengthMetres = lengthMetres,
-            Sequence = sequence,
-            Class = parsedClass,
-        };
-        count = 1;
-        return RejectReason.None;
+        return FrameSyntax.WriteVehicle(destination, timestampMs, speedKmh, direction, lengthMetres, sequence, parsedClass, out count);
     }
 
     /// <summary>The known keys of one record; a repeated key's last value wins.</summary>

@@ -58,7 +58,7 @@ public sealed class CsvParser : FrameParser
     private bool _decimalComma;
 
     public CsvParser(CsvColumnMap map, CsvOptions options)
-        : base(CheckOptions(options).SpeedUnit, DefaultMaxFrameLength)
+        : base(FrameFormat.Csv, reportsVehicles: true, CheckOptions(options).SpeedUnit, DefaultMaxFrameLength)
     {
         ArgumentNullException.ThrowIfNull(map);
         Map = map;
@@ -82,10 +82,6 @@ public sealed class CsvParser : FrameParser
         Class,
         Length,
     }
-
-    public override FrameFormat Format => FrameFormat.Csv;
-
-    public override bool ReportsVehicles => true;
 
     public CsvColumnMap Map { get; }
 
@@ -209,22 +205,7 @@ public sealed class CsvParser : FrameParser
             return reject;
         }
 
-        if (destination.IsEmpty)
-        {
-            return RejectReason.TooManyTargets;
-        }
-
-        destination[0] = new Reading
-        {
-            TimestampMs = timestampMs,
-            SpeedKmh = kmh,
-            Direction = direction,
-            LengthMetres = lengthMetres,
-            Sequence = sequence,
-            Class = parsedClass,
-        };
-        count = 1;
-        return RejectReason.None;
+        return FrameSyntax.WriteVehicle(destination, timestampMs, kmh, direction, lengthMetres, sequence, parsedClass, out count);
     }
 
     private RejectReason ReadTimestamp(ReadOnlySpan<byte> ts, ReadOnlySpan<byte> date, ReadOnlySpan<byte> time, out long timestampMs)

@@ -28,8 +28,10 @@ public abstract class FrameParser
     /// <summary>Forgets a partly skipped overlong line: the state of a new parser.</summary>
     internal void Reset() => _skippingOverlongLine = false;
 
-    protected FrameParser(SpeedUnit speedUnit, int maxFrameLength)
+    protected FrameParser(FrameFormat format, bool reportsVehicles, SpeedUnit speedUnit, int maxFrameLength)
     {
+        Format = format;
+        ReportsVehicles = reportsVehicles;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxFrameLength);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxFrameLength, MaxFrameLengthLimit);
         SpeedUnit = speedUnit;
@@ -37,10 +39,10 @@ public abstract class FrameParser
         MaxFrameLength = maxFrameLength;
     }
 
-    public abstract FrameFormat Format { get; }
+    public FrameFormat Format { get; }
 
     /// <summary>True when one frame is one vehicle (no burst detection needed).</summary>
-    public abstract bool ReportsVehicles { get; }
+    public bool ReportsVehicles { get; }
 
     /// <summary>The unit the device reports speed in (ignored by formats that name their unit on the wire).</summary>
     public SpeedUnit SpeedUnit { get; }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ale.Speed.Core.Vehicles;
 
 namespace Ale.Speed.Core.Frames;
@@ -18,6 +19,33 @@ internal static class FrameSyntax
         SpeedUnit.MetresPerSecond => KmhPerMetrePerSecond,
         SpeedUnit.MilesPerHour => KmhPerMilePerHour,
         _ => 1.0,
+    };
+
+    /// <summary>A record format's one vehicle as the frame's one reading.</summary>
+    public static RejectReason WriteVehicle(Span<Reading> destination, long timestampMs, double speedKmh, Direction direction,
+        double lengthMetres, long sequence, VehicleClass vehicleClass, out int count)
+    {
+        count = 0;
+        if (destination.IsEmpty)
+        {
+            return RejectReason.TooManyTargets;
+        }
+
+        destination[0] = VehicleReading(timestampMs, speedKmh, direction, lengthMetres, sequence, vehicleClass);
+        count = 1;
+        return RejectReason.None;
+    }
+
+    /// <summary>The reading of a format that reports one vehicle per frame.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Reading VehicleReading(long timestampMs, double speedKmh, Direction direction, double lengthMetres, long sequence, VehicleClass vehicleClass) => new()
+    {
+        TimestampMs = timestampMs,
+        SpeedKmh = speedKmh,
+        Direction = direction,
+        LengthMetres = lengthMetres,
+        Sequence = sequence,
+        Class = vehicleClass,
     };
 
     public static bool IsBlank(byte c) => c is (byte)' ' or (byte)'\t';

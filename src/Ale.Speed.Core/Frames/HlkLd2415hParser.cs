@@ -4,18 +4,10 @@ namespace Ale.Speed.Core.Frames;
 /// Hi-Link HLK-LD2415H: <c>V+hhh.d</c> (approaching, "coming") or <c>V-hhh.d</c> (receding, "going"), nine bytes with
 /// CR LF, in the unit set by command 0x02 (km/h by default, or mph or m/s).
 /// </summary>
-public sealed class HlkLd2415hParser : FrameParser
+public sealed class HlkLd2415hParser(SpeedUnit speedUnit)
+    : FrameParser(FrameFormat.HlkLd2415h, reportsVehicles: false, speedUnit, DefaultMaxFrameLength)
 {
     public const int DefaultMaxFrameLength = 32;
-
-    public HlkLd2415hParser(SpeedUnit speedUnit)
-        : base(speedUnit, DefaultMaxFrameLength)
-    {
-    }
-
-    public override FrameFormat Format => FrameFormat.HlkLd2415h;
-
-    public override bool ReportsVehicles => false;
 
     protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {

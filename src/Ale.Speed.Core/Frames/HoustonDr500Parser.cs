@@ -5,18 +5,10 @@ namespace Ale.Speed.Core.Frames;
 /// target is in the beam; <c>000</c> or <c>?000</c> when no target is left. The optional <c>+nnn</c> display format is
 /// accepted as well. No direction.
 /// </summary>
-public sealed class HoustonDr500Parser : FrameParser
+public sealed class HoustonDr500Parser(SpeedUnit speedUnit)
+    : FrameParser(FrameFormat.HoustonDr500, reportsVehicles: false, speedUnit, DefaultMaxFrameLength)
 {
     public const int DefaultMaxFrameLength = 32;
-
-    public HoustonDr500Parser(SpeedUnit speedUnit)
-        : base(speedUnit, DefaultMaxFrameLength)
-    {
-    }
-
-    public override FrameFormat Format => FrameFormat.HoustonDr500;
-
-    public override bool ReportsVehicles => false;
 
     protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {

@@ -13,20 +13,12 @@ namespace Ale.Speed.Core.Frames;
 /// </list>
 /// '+' approaches, '-' recedes. SSS is exactly three digits.
 /// </summary>
-public sealed class IcomsTma296Parser : FrameParser
+public sealed class IcomsTma296Parser(SpeedUnit speedUnit)
+    : FrameParser(FrameFormat.IcomsTma296, reportsVehicles: true, speedUnit, DefaultMaxFrameLength)
 {
     public const int DefaultMaxFrameLength = 32;
 
     private const byte Space = (byte)' ';
-
-    public IcomsTma296Parser(SpeedUnit speedUnit)
-        : base(speedUnit, DefaultMaxFrameLength)
-    {
-    }
-
-    public override FrameFormat Format => FrameFormat.IcomsTma296;
-
-    public override bool ReportsVehicles => true;
 
     protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {

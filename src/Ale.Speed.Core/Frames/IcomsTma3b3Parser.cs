@@ -13,21 +13,14 @@ namespace Ale.Speed.Core.Frames;
 /// </list>
 /// There is no sequence number: a record's identity is (unit, time, speed, direction).
 /// </summary>
-public sealed class IcomsTma3b3Parser : FrameParser
+public sealed class IcomsTma3b3Parser(SpeedUnit speedUnit = SpeedUnit.KilometresPerHour)
+    : FrameParser(FrameFormat.IcomsTma3b3, reportsVehicles: true, speedUnit, DefaultMaxFrameLength)
 {
     public const int DefaultMaxFrameLength = 256;
 
     private const byte Separator = (byte)';';
 
     /// <param name="speedUnit">The log says <c>speed [km/h]</c>; another unit only for a sign set to it.</param>
-    public IcomsTma3b3Parser(SpeedUnit speedUnit = SpeedUnit.KilometresPerHour)
-        : base(speedUnit, DefaultMaxFrameLength)
-    {
-    }
-
-    public override FrameFormat Format => FrameFormat.IcomsTma3b3;
-
-    public override bool ReportsVehicles => true;
 
     protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Ale.Speed.Core.Frames;
 
 /// <summary>ISO 8601 / RFC 3339 date-times with an explicit offset, to Unix milliseconds, without allocation.</summary>
@@ -33,31 +35,9 @@ internal static class IsoTimestamp
 
         int i = 19;
         int millisecond = 0;
-        if (text[i] == '.')
+        if (text[i] == '.' && !TryReadMilliseconds(text, ref i, out millisecond))
         {
-            i++;
-            int fractionStart = i;
-            while (i < text.Length && AsciiNumber.IsDigit(text[i]))
-            {
-                int digits = i - fractionStart;
-                if (digits < 3)
-                {
-                    millisecond = (millisecond * 10) + (text[i] - '0');
-                }
-
-                i++;
-            }
-
-            int fractionDigits = i - fractionStart;
-            if (fractionDigits == 0)
-            {
-                return false;
-            }
-
-            for (int pad = fractionDigits; pad < 3; pad++)
-            {
-                millisecond *= 10;
-            }
+            return false;
         }
 
         if (!TryOffsetMinutes(text[i..], out int offsetMinutes))
@@ -100,6 +80,34 @@ internal static class IsoTimestamp
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The fraction after the separator at <paramref name="i"/>: any number of digits, those below the millisecond
+    /// truncated. Moves <paramref name="i"/> past them; false when there is none.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TryReadMilliseconds(ReadOnlySpan<byte> text, ref int i, out int millisecond)
+    {
+        millisecond = 0;
+        int fractionStart = ++i;
+        while (i < text.Length && AsciiNumber.IsDigit(text[i]))
+        {
+            if (i - fractionStart < 3)
+            {
+                millisecond = (millisecond * 10) + (text[i] - '0');
+            }
+
+            i++;
+        }
+
+        int fractionDigits = i - fractionStart;
+        for (int pad = fractionDigits; pad < 3; pad++)
+        {
+            millisecond *= 10;
+        }
+
+        return fractionDigits > 0;
     }
 
     /// <summary>Two ASCII digits at <paramref name="start"/>; callers have checked that the text is long enough.</summary>

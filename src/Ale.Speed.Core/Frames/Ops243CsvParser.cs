@@ -5,20 +5,12 @@ namespace Ale.Speed.Core.Frames;
 /// <c>137.429,1234.5,-3.6</c>. With <c>On</c> (n reports) the sensor prints all magnitudes before all speeds:
 /// <c>time,mag1,…,magN,speed1,…,speedN</c>, so a line has 2n + 1 fields. The time is seconds since power-on.
 /// </summary>
-public sealed class Ops243CsvParser : FrameParser
+public sealed class Ops243CsvParser(SpeedUnit speedUnit)
+    : FrameParser(FrameFormat.Ops243Csv, reportsVehicles: false, speedUnit, DefaultMaxFrameLength)
 {
     public const int DefaultMaxFrameLength = 256;
 
     private const byte Comma = (byte)',';
-
-    public Ops243CsvParser(SpeedUnit speedUnit)
-        : base(speedUnit, DefaultMaxFrameLength)
-    {
-    }
-
-    public override FrameFormat Format => FrameFormat.Ops243Csv;
-
-    public override bool ReportsVehicles => false;
 
     protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
         => TryParseCompact(frame, destination, out count) ? RejectReason.None : ParseGeneral(frame, destination, out count);

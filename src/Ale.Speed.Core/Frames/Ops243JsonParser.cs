@@ -16,18 +16,10 @@ namespace Ale.Speed.Core.Frames;
 /// The general path is <see cref="Ops243Parser"/>'s JSON reading. JSON rules as in
 /// <see cref="CanonicalParser"/>: strict syntax, unknown keys skipped, last duplicate wins, <c>null</c> = absent.
 /// </remarks>
-public sealed class Ops243JsonParser : FrameParser
+public sealed class Ops243JsonParser(SpeedUnit speedUnit)
+    : FrameParser(FrameFormat.Ops243Json, reportsVehicles: false, speedUnit, DefaultMaxFrameLength)
 {
     public const int DefaultMaxFrameLength = 256;
-
-    public Ops243JsonParser(SpeedUnit speedUnit)
-        : base(speedUnit, DefaultMaxFrameLength)
-    {
-    }
-
-    public override FrameFormat Format => FrameFormat.Ops243Json;
-
-    public override bool ReportsVehicles => false;
 
     /// <summary>Measurement switch (benchmarks): false sends every line down the general path.</summary>
     internal bool UseCompactPath { get; init; } = true;

@@ -15,7 +15,8 @@ namespace Ale.Speed.Core.Frames;
 /// are time, n magnitudes, n speeds (the manual's <c>OT</c>/<c>OM</c> examples); other counts are
 /// <see cref="RejectReason.Malformed"/>. docs/device-formats.md has the table and the sources.
 /// </remarks>
-public sealed partial class Ops243Parser : FrameParser
+public sealed partial class Ops243Parser(SpeedUnit speedUnit)
+    : FrameParser(FrameFormat.Ops243, reportsVehicles: false, speedUnit, DefaultMaxFrameLength)
 {
     public const int DefaultMaxFrameLength = 256;
 
@@ -24,15 +25,6 @@ public sealed partial class Ops243Parser : FrameParser
 
     /// <summary>Time, unit, nine magnitudes and nine values.</summary>
     private const int MaxFields = 2 + (2 * MaxReadingsPerFrame);
-
-    public Ops243Parser(SpeedUnit speedUnit)
-        : base(speedUnit, DefaultMaxFrameLength)
-    {
-    }
-
-    public override FrameFormat Format => FrameFormat.Ops243;
-
-    public override bool ReportsVehicles => false;
 
     protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {

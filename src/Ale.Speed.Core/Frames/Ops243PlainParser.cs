@@ -5,20 +5,12 @@ namespace Ale.Speed.Core.Frames;
 /// <c>12.3,-4.5</c>. Positive approaches, negative recedes; zero (the <c>BZ</c> blank report) and blank lines
 /// (<c>BL</c>, <c>BS</c>) mean no target.
 /// </summary>
-public sealed class Ops243PlainParser : FrameParser
+public sealed class Ops243PlainParser(SpeedUnit speedUnit)
+    : FrameParser(FrameFormat.Ops243Plain, reportsVehicles: false, speedUnit, DefaultMaxFrameLength)
 {
     public const int DefaultMaxFrameLength = 128;
 
     private const byte Comma = (byte)',';
-
-    public Ops243PlainParser(SpeedUnit speedUnit)
-        : base(speedUnit, DefaultMaxFrameLength)
-    {
-    }
-
-    public override FrameFormat Format => FrameFormat.Ops243Plain;
-
-    public override bool ReportsVehicles => false;
 
     protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
         => TryParseCompact(frame, destination, out count) ? RejectReason.None : ParseGeneral(frame, destination, out count);

@@ -27,17 +27,13 @@ public sealed class TimestampPrefixedParser : FrameParser
     public const int MinEpochDigits = 12;
 
     public TimestampPrefixedParser(FrameParser inner)
-        : base(CheckInner(inner).SpeedUnit, Math.Min(inner.MaxFrameLength + MaxPrefixLength, MaxFrameLengthLimit))
+        : base(CheckInner(inner).Format, inner.ReportsVehicles, inner.SpeedUnit, Math.Min(inner.MaxFrameLength + MaxPrefixLength, MaxFrameLengthLimit))
     {
         Inner = inner;
     }
 
     /// <summary>The format of what follows the timestamp.</summary>
     public FrameParser Inner { get; }
-
-    public override FrameFormat Format => Inner.Format;
-
-    public override bool ReportsVehicles => Inner.ReportsVehicles;
 
     protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {

@@ -111,29 +111,10 @@ internal static class TimestampText
 
         int i = 8;
         int millisecond = 0;
-        if (i < time.Length && (time[i] == '.' || (allowCommaFraction && time[i] == ',')))
+        if (i < time.Length && (time[i] == '.' || (allowCommaFraction && time[i] == ','))
+            && !IsoTimestamp.TryReadMilliseconds(time, ref i, out millisecond))
         {
-            int fractionStart = ++i;
-            while (i < time.Length && AsciiNumber.IsDigit(time[i]))
-            {
-                if (i - fractionStart < 3)
-                {
-                    millisecond = (millisecond * 10) + (time[i] - '0');
-                }
-
-                i++;
-            }
-
-            int fractionDigits = i - fractionStart;
-            if (fractionDigits == 0)
-            {
-                return false;
-            }
-
-            for (int pad = fractionDigits; pad < 3; pad++)
-            {
-                millisecond *= 10;
-            }
+            return false;
         }
 
         if (i < time.Length)

@@ -25,7 +25,49 @@ internal static class FollowUpCommands
     public static IEnumerable<Command> Create(Option<FileInfo> config)
     {
         yield return Controls(config);
+        yield return Concerns(config);
     }
+
+    private static Command Concerns(Option<FileInfo> config)
+    {
+        var place = new Option<string>("--place") { Description = "The place, as residents describe it (a street, a crossing, a stretch of road).", Required = true };
+        var site = new Option<string?>("--site") { Description = "The site the report is about (otherwise linked by --at, if near a site)." };
+        var received = new Option<string?>("--received") { Description = "When it was received (ISO 8601 date; default today)." };
+        var kind = new Option<string?>("--kind") { Description = "speeding (default), moped or atraktor." };
+        var at = new Option<string?>("--at") { Description = "The place's position LAT,LON in degrees (WGS 84), e.g. 57.9166,12.0703." };
+        var add = new Command("add", "Register a resident's report of a problem place; prints its id.") { config, place, site, received, kind, at };
+        add.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, context => ConcernsCommand.AddAsync(
+            new ConcernInput(parse.GetValue(place), parse.GetValue(site), parse.GetValue(received), parse.GetValue(kind), parse.GetValue(at)),
+            context.Store, context.Catalog, TimeProvider.System, Console.Out, ct), ct));
+
+        var file = new Argument<FileInfo>("FILE") { Description = "CSV from a survey tool: place, received, and optionally kind, site, latitude, longitude (docs/analysis.md)." };
+        var import = new Command("import", "Import residents' reports from a CSV file; rows that cannot be read are counted and listed, the rest stored.") { file, config };
+        import.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, context => ConcernsCommand.ImportAsync(
+            parse.GetValue(file)!.FullName, context.Store, context.Catalog, SiteMapOf(context.Settings), TimeProvider.System, Console.Out, ct), ct));
+
+        var listFrom = new Option<string?>("--from") { Description = "Only reports received at or after this time." };
+        var listTo = new Option<string?>("--to") { Description = "Only reports received before this time." };
+        var format = new Option<string>("--format") { Description = "table, csv or json.", DefaultValueFactory = _ => "table" };
+        var list = new Command("list", "List residents' reports with the site each is counted at.") { config, listFrom, listTo, format };
+        list.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, context =>
+        {
+            if (!TryParseOptionalPeriod(parse.GetValue(listFrom), parse.GetValue(listTo), out Period? period, out string? error))
+            {
+                throw new AnalysisRequestException(error!);
+            }
+
+            if (!OutputNames.TryParseFormat(parse.GetValue(format), out OutputFormat outputFormat) || outputFormat == OutputFormat.Html)
+            {
+                throw new AnalysisRequestException($"--format '{parse.GetValue(format)}' is not one of table, csv, json.");
+            }
+
+            return ConcernsCommand.ListAsync(period, outputFormat, context.Store, SiteMapOf(context.Settings), Console.Out, ct);
+        }, ct));
+
+        return new Command("concerns", "Residents' reports of problem places (stored in InfluxDB, measurement resident_concern).") { add, import, list };
+    }
+
+    internal static SiteMap SiteMapOf(WorkerSettings settings) => new(settings.SitePositions, settings.NearSiteMetres);
 
     private static Command Controls(Option<FileInfo> config)
     {

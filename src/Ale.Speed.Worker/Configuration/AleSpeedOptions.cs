@@ -36,6 +36,11 @@ public sealed class AleSpeedOptions
 
     public EnforcementSettings Enforcement { get; set; } = new();
 
+    /// <summary>The commitment being followed up (<c>ale-speed followup</c>); optional.</summary>
+    public CommitmentSettings? Commitment { get; set; }
+
+    public ConcernSettings Concerns { get; set; } = new();
+
     /// <summary><c>ale-speed serve</c> (docs/dashboard.md).</summary>
     public Dashboard.DashboardOptions Dashboard { get; set; } = new();
 }
@@ -52,7 +57,7 @@ public sealed class SiteOptions
     /// <summary>Limits in force from a date (local time, Europe/Stockholm, midnight when no time is given).</summary>
     public List<SpeedLimitChange> SpeedLimits { get; set; } = [];
 
-    /// <summary>Where the site stands (WGS 84 degrees), for the dashboard's map; optional.</summary>
+    /// <summary>Where the site stands (WGS 84 degrees, both or neither): the dashboard's map, and residents' reports linked to the site by position.</summary>
     public double? Latitude { get; set; }
 
     public double? Longitude { get; set; }

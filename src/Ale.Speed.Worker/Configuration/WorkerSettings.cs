@@ -111,7 +111,15 @@ public sealed partial class WorkerSettings
 
         InfluxOptions? influx = ParseInflux(options.Influx, options.DataDirectory, e);
         MqttSourceOptions? mqtt = ParseMqtt(options, writerId, units, e);
+        var followUp = ParseFollowUp(options, e);
 
-        return e.Count == 0 ? new WorkerSettings(options, writerId, [.. sites.Values], units, influx!, mqtt, detector) : null;
+        if (e.Count > 0)
+        {
+            return null;
+        }
+
+        var settings = new WorkerSettings(options, writerId, [.. sites.Values], units, influx!, mqtt, detector);
+        settings.ApplyFollowUp(followUp);
+        return settings;
     }
 }

@@ -99,6 +99,12 @@ internal static class WorkerApp
             CheckEntry<UnitOptions>(units[i], $"AleSpeed:Units[{i}]", problems);
         }
 
+        List<IConfigurationSection> targets = [.. section.GetSection("Commitment:Targets").GetChildren()];
+        for (int i = 0; i < targets.Count; i++)
+        {
+            CheckEntry<CommitmentTargetSettings>(targets[i], $"AleSpeed:Commitment:Targets[{i}]", problems);
+        }
+
         return problems;
 
         static void CheckEntry<T>(IConfigurationSection entry, string key, List<string> problems) where T : new()

@@ -8,12 +8,8 @@ namespace Ale.Speed.Core.Tests.Ingest;
 /// A test-only format: targets separated by ';', each <c>speed[,in|out|?][,unixMs][,seq]</c> in km/h; <c>-</c> is a
 /// "no target" frame. Just enough to drive the ingest path without a real device format.
 /// </summary>
-public sealed class TestLineParser(bool reportsVehicles) : FrameParser(SpeedUnit.KilometresPerHour, 64)
+public sealed class TestLineParser(bool reportsVehicles) : FrameParser(FrameFormat.Canonical, reportsVehicles, SpeedUnit.KilometresPerHour, 64)
 {
-    public override FrameFormat Format => FrameFormat.Canonical;
-
-    public override bool ReportsVehicles => reportsVehicles;
-
     protected override RejectReason ParseFrame(ReadOnlySpan<byte> frame, Span<Reading> destination, out int count)
     {
         count = 0;
