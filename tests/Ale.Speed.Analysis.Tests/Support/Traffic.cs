@@ -59,8 +59,8 @@ internal static class Traffic
         return [.. bins.Select(b => new StoredBin(b.Key, writer, WindowMs, b))];
     }
 
-    /// <summary>Bins the vehicles with one binner and writes the bins to the real InfluxDB as <paramref name="writerId"/>.</summary>
-    public static async Task WriteAsync(InfluxDbServer server, IEnumerable<Vehicle> vehicles, string writerId)
+    /// <summary>Bins the vehicles with one binner and writes the bins to the real InfluxDB as <paramref name="writerId"/> (into <paramref name="database"/>, default the server's).</summary>
+    public static async Task WriteAsync(InfluxDbServer server, IEnumerable<Vehicle> vehicles, string writerId, string? database = null)
     {
         var binner = new Binner();
         foreach (Vehicle v in vehicles)
@@ -71,7 +71,7 @@ internal static class Traffic
         var bins = new List<Bin>();
         binner.DrainChanged(bins);
         using var http = new HttpClient();
-        using var writer = new InfluxWriter(http, server.Options() with { MaxRetryAttempts = 0 });
+        using var writer = new InfluxWriter(http, server.Options() with { MaxRetryAttempts = 0, Database = database ?? server.Database });
         var encoder = new BinPointEncoder();
         foreach (Bin[] chunk in bins.Chunk(2000))
         {
