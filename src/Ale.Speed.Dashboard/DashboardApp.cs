@@ -44,10 +44,12 @@ public static partial class DashboardApp
         builder.WebHost.ConfigureKestrel(kestrel => Listen(kestrel, options));
         builder.Services.AddSingleton(data);
         builder.Services.AddSingleton(options);
+        AccessControl.AddServices(builder.Services, options);
 
         WebApplication app = builder.Build();
         app.Use(SecurityHeadersAsync);
         app.Use(HandleErrorsAsync);
+        AccessControl.Use(app, options);
         ApiEndpoints.Map(app, data);
         Pages.PageEndpoints.Map(app, data, options);
         return app;

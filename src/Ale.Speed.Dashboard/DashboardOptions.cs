@@ -65,14 +65,9 @@ public sealed class DashboardOptions
             problems.Add($"{Key}:CertificateKeyPath '{CertificateKeyPath}' does not exist.");
         }
 
-        if (!IsLoopback(url) && Users.Count == 0 && string.IsNullOrWhiteSpace(TrustedUserHeader))
+        if (RequiresLogin && Users.Count == 0 && string.IsNullOrWhiteSpace(TrustedUserHeader))
         {
-            problems.Add($"{Key}:Url '{Url}' listens beyond loopback: configure {Key}:Users (hashed passwords) or {Key}:TrustedUserHeader (an authenticating reverse proxy), so that a login is required.");
-        }
-
-        if (!IsLoopback(url))
-        {
-            problems.Add($"{Key}:Url '{Url}': this build serves on loopback only (the login is not built yet).");
+            problems.Add($"{Key}:Url '{Url}' needs a login (it listens beyond loopback, or RequireLogin is set): configure {Key}:Users (hashed passwords) or {Key}:TrustedUserHeader (an authenticating reverse proxy), so that a login is required.");
         }
 
         for (int i = 0; i < Users.Count; i++)
@@ -126,8 +121,11 @@ public sealed class DashboardOptions
         return url.IsLoopback || (IPAddress.TryParse(url.Host.Trim('[', ']'), out IPAddress? address) && IPAddress.IsLoopback(address));
     }
 
-    /// <summary>True when a login is required (the dashboard listens beyond loopback).</summary>
-    public bool RequiresLogin => Uri.TryCreate(Url, UriKind.Absolute, out Uri? url) && !IsLoopback(url);
+    /// <summary>Require a login even on loopback (e.g. on a shared machine). Beyond loopback it is always required.</summary>
+    public bool RequireLogin { get; set; }
+
+    /// <summary>True when a login is required: beyond loopback, or <see cref="RequireLogin"/>.</summary>
+    public bool RequiresLogin => RequireLogin || (Uri.TryCreate(Url, UriKind.Absolute, out Uri? url) && !IsLoopback(url));
 }
 
 /// <summary>A user who may log in.</summary>

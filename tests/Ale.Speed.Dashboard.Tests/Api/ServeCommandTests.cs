@@ -9,7 +9,7 @@ public sealed class ServeCommandTests(DashboardServer server)
     public static TheoryData<string, Dictionary<string, object>?, string> Refused => new()
     {
         { "ftp://127.0.0.1:8080", null, "AleSpeed:Dashboard:Url 'ftp://127.0.0.1:8080'" },
-        { "http://0.0.0.0:0", null, "listens beyond loopback" },
+        { "http://0.0.0.0:0", null, "needs a login" },
         { "https://127.0.0.1:0", null, "AleSpeed:Dashboard:CertificatePath is required" },
         { "http://0.0.0.0:0", new() { ["Users"] = new[] { new { Name = "planner", PasswordHash = "hunter2" } } }, "AleSpeed:Dashboard:Users[0]:PasswordHash" },
         { "http://0.0.0.0:0", new() { ["TrustedUserHeader"] = "X-Remote-User" }, "AleSpeed:Dashboard:TrustedProxies is required" },
