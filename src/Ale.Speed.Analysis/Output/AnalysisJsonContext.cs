@@ -14,4 +14,5 @@ namespace Ale.Speed.Analysis.Output;
 [JsonSerializable(typeof(CompareDocument))]
 [JsonSerializable(typeof(ControlListDocument))]
 [JsonSerializable(typeof(ConcernListDocument))]
+[JsonSerializable(typeof(FollowUpDocument))]
 internal sealed partial class AnalysisJsonContext : JsonSerializerContext;

@@ -15,7 +15,7 @@ namespace Ale.Speed.Analysis.Reports;
 /// </summary>
 public static class HtmlReportRenderer
 {
-    private const string Css = """
+    internal const string Css = """
         body { font-family: "Segoe UI", Helvetica, Arial, sans-serif; color: #222; margin: 2em; max-width: 60em; }
         h1 { font-size: 1.6em; margin-bottom: 0.2em; }
         h2 { font-size: 1.3em; border-bottom: 2px solid #1f5fa8; padding-bottom: 0.2em; margin-top: 2em; }

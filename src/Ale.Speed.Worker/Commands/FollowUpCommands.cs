@@ -26,6 +26,45 @@ internal static class FollowUpCommands
     {
         yield return Controls(config);
         yield return Concerns(config);
+        yield return FollowUp(config);
+    }
+
+    private static Command FollowUp(Option<FileInfo> config)
+    {
+        var from = new Option<string>("--from") { Description = "Start (ISO 8601; without an offset: Europe/Stockholm time).", Required = true };
+        var to = new Option<string>("--to") { Description = "End, exclusive.", Required = true };
+        var format = new Option<string>("--format") { Description = "table, json or html (a printable Swedish follow-up).", DefaultValueFactory = _ => "table" };
+        var days = new Option<int>("--days") { Description = "Days before and after a site's first control that the before/after comparison takes.", DefaultValueFactory = _ => 14 };
+        var control = new Option<string?>("--control") { Description = "A site without controls: its change is subtracted in every comparison (difference in differences)." };
+        var minChange = new Option<double>("--min-change") { Description = "The smallest change in km/h that counts as a decrease or an increase.", DefaultValueFactory = _ => 1.0 };
+        var command = new Command("followup", "The follow-up of the commitment: promised against done, controls, residents' reports and the measured effect per site.")
+        {
+            config, from, to, format, days, control, minChange,
+        };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, context =>
+        {
+            if (!PeriodParser.TryParse(parse.GetValue(from), parse.GetValue(to), out Period period, out string? error))
+            {
+                throw new AnalysisRequestException(error!);
+            }
+
+            if (!OutputNames.TryParseFormat(parse.GetValue(format), out OutputFormat outputFormat) || outputFormat == OutputFormat.Csv)
+            {
+                throw new AnalysisRequestException($"--format '{parse.GetValue(format)}' is not one of table, json, html.");
+            }
+
+            var request = new FollowUpRequest
+            {
+                Period = period,
+                Format = outputFormat,
+                Commitment = context.Settings.Commitment,
+                Map = SiteMapOf(context.Settings),
+                EffectDays = parse.GetValue(days),
+                Compare = new Analysis.Compare.CompareOptions { SelectedByRanking = true, ControlSiteId = parse.GetValue(control), MinimumChangeKmh = parse.GetValue(minChange) },
+            };
+            return FollowUpCommand.RunAsync(request, context.Store, context.Reader, context.Catalog, Console.Out, ct);
+        }, ct));
+        return command;
     }
 
     private static Command Concerns(Option<FileInfo> config)

@@ -61,10 +61,11 @@ internal static class Traffic
     }
 
     /// <summary>
-    /// Bins the vehicles with one binner and writes them to the real InfluxDB as <paramref name="writerId"/>, every level
-    /// as the worker and import do: the windows and their hour and day rollups (<see cref="BinLevelWriter"/>).
+    /// Bins the vehicles with one binner and writes them to the real InfluxDB as <paramref name="writerId"/> (into
+    /// <paramref name="database"/>, default the server's), every level as the worker and import do: the windows and
+    /// their hour and day rollups (<see cref="BinLevelWriter"/>).
     /// </summary>
-    public static async Task WriteAsync(InfluxDbServer server, IEnumerable<Vehicle> vehicles, string writerId)
+    public static async Task WriteAsync(InfluxDbServer server, IEnumerable<Vehicle> vehicles, string writerId, string? database = null)
     {
         var binner = new Binner();
         foreach (Vehicle v in vehicles)
@@ -75,7 +76,7 @@ internal static class Traffic
         var bins = new List<Bin>();
         binner.DrainChanged(bins);
         using var http = new HttpClient();
-        using var writer = new InfluxWriter(http, server.Options() with { MaxRetryAttempts = 0 });
+        using var writer = new InfluxWriter(http, server.Options() with { MaxRetryAttempts = 0, Database = database ?? server.Database });
         var levels = new BinLevelWriter(writer, writer, new BinPointEncoder(), writerId, WindowMs, batchLines: 2000);
         levels.Add(bins, Rollups.RebuildTouched(bins.Select(b => b.Key), binner.Bins, WindowMs, StockholmTime.Zone));
         InfluxWriteResult? failure = await levels.WriteAsync();
