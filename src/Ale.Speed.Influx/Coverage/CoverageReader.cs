@@ -14,11 +14,6 @@ public sealed class StoredCoverage
     /// <summary>No coverage stored (data written before coverage existed, or only by import).</summary>
     public static StoredCoverage None { get; } = new();
 
-    /// <summary>Sites with at least one coverage point in the period read.</summary>
-    public IEnumerable<string> Sites => _hours.Keys.Select(k => k.Site).Distinct(StringComparer.Ordinal);
-
-    public bool Has(string siteId) => _hours.Keys.Any(k => k.Site == siteId);
-
     /// <summary>Hour starts (Unix ms) in which a unit of <paramref name="siteId"/> was alive, in any display mode or in <paramref name="display"/>.</summary>
     public HashSet<long> AliveHours(string siteId, DisplayMode? display = null)
     {

@@ -83,7 +83,7 @@ internal sealed partial class CoverageService : BackgroundService
 
         _recorder.Close(_completed);
         Enqueue();
-        using var last = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var last = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try
         {
             await WriteAsync(last.Token).ConfigureAwait(false);

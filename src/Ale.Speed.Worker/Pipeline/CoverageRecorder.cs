@@ -25,8 +25,16 @@ internal sealed class CoverageRecorder
         _windowMs = (long)window.TotalMilliseconds;
         _timeProvider = timeProvider;
         long now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        _units = [.. units.Where(u => u.Transport is Transport.Serial or Transport.Mqtt && router.TryGetRoute(u.Unit.Id, out _))
-            .Select(u => new UnitState(u, router, isConnected, now))];
+        var watched = new List<UnitState>();
+        foreach (UnitRegistration unit in units)
+        {
+            if (unit.Transport is Transport.Serial or Transport.Mqtt && router.TryGetRoute(unit.Unit.Id, out UnitRoute route))
+            {
+                watched.Add(new UnitState(unit, route, isConnected, now));
+            }
+        }
+
+        _units = [.. watched];
     }
 
     /// <summary>Samples every unit now; appends a point for each unit alive in a window that has ended since the last sample.</summary>
@@ -52,9 +60,8 @@ internal sealed class CoverageRecorder
 
     private static long Modulo(long value, long divisor) => ((value % divisor) + divisor) % divisor;
 
-    private sealed class UnitState(UnitRegistration registration, UnitRouter router, Func<string, bool> isConnected, long startedAtMs)
+    private sealed class UnitState(UnitRegistration registration, UnitRoute route, Func<string, bool> isConnected, long startedAtMs)
     {
-        private readonly UnitRoute _route = router.TryGetRoute(registration.Unit.Id, out UnitRoute route) ? route : throw new InvalidOperationException();
         private readonly long _silentAfterMs = (long)registration.SilentAfter.TotalMilliseconds;
         private long _lastFrames;
         private long _lastFrameAtMs = startedAtMs;
@@ -65,7 +72,7 @@ internal sealed class CoverageRecorder
         public void Sample(long nowMs, long windowStartMs, long windowMs, ICollection<CoveragePoint> completed)
         {
             long frames = 0;
-            foreach (Core.Ingest.IngestCounters counters in _route.Counters)
+            foreach (Core.Ingest.IngestCounters counters in route.Counters)
             {
                 frames += counters.Frames;
             }
