@@ -39,12 +39,17 @@ public static class StoredBins
     /// needs hours), and only the sub-hour edges from the windows; the merge is exact either way. Each
     /// merged bin lists the hours that hold data (<see cref="StoredBin.Hours"/>), so coverage survives the merge.
     /// </summary>
-    public static async Task<IReadOnlyList<StoredBin>> ReadMergedAsync(BinReader reader, Period period, string? siteId, BinGrain grain, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<StoredBin>> ReadMergedAsync(BinReader reader, Period period, string? siteId, BinGrain grain, CancellationToken cancellationToken)
+        => ReadMergedAsync(reader, period, new BinFilter { SiteId = siteId }, grain, cancellationToken);
+
+    /// <summary>As <see cref="ReadMergedAsync(BinReader, Period, string?, BinGrain, CancellationToken)"/>, of the bins <paramref name="filter"/> takes.</summary>
+    public static async Task<IReadOnlyList<StoredBin>> ReadMergedAsync(BinReader reader, Period period, BinFilter filter, BinGrain grain, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reader);
         if (grain == BinGrain.Window)
         {
-            IReadOnlyList<StoredBin> raw = await reader.ReadAsync(period.FromMs, period.ToMs, siteId, cancellationToken).ConfigureAwait(false);
+            var raw = new List<StoredBin>();
+            await reader.ReadAsync(RollupLevel.Window, period.FromMs, period.ToMs, filter, stored => raw.Add(stored with { Bin = stored.Bin.Clone() }), cancellationToken).ConfigureAwait(false);
             return BinReader.MergeWriters(raw);
         }
 
@@ -55,7 +60,7 @@ public static class StoredBins
         var groups = new GrainMerger(period, grain);
         foreach (RollupSpan span in Rollups.Tile(period.FromMs, period.ToMs, StockholmTime.Zone, coarsest))
         {
-            await reader.ReadAsync(span.Level, span.FromMs, span.ToMs, siteId, groups.Add, cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(span.Level, span.FromMs, span.ToMs, filter, groups.Add, cancellationToken).ConfigureAwait(false);
         }
 
         return groups.Result();

@@ -20,6 +20,51 @@ public sealed record StoredBin(BinKey Key, string WriterId, long WindowMs, Bin B
     public IReadOnlyCollection<long>? Hours { get; init; }
 }
 
+/// <summary>Which stored bins a read takes: of one site or all, of one writer or all, leaving out the sites named.</summary>
+public readonly record struct BinFilter
+{
+    public string? SiteId { get; init; }
+
+    public string? WriterId { get; init; }
+
+    public IReadOnlyCollection<string>? ExcludeSites { get; init; }
+
+    /// <summary>The InfluxQL conditions, each after an <c>AND</c> (empty for every bin).</summary>
+    internal string Condition()
+    {
+        var condition = new StringBuilder();
+        Tag(condition, BinSchema.SiteTag, "=", SiteId);
+        Tag(condition, BinSchema.WriterTag, "=", WriterId);
+        foreach (string site in ExcludeSites ?? [])
+        {
+            Tag(condition, BinSchema.SiteTag, "!=", site);
+        }
+
+        return condition.ToString();
+
+        static void Tag(StringBuilder condition, string tag, string comparison, string? value)
+        {
+            if (value is null)
+            {
+                return;
+            }
+
+            condition.Append(CultureInfo.InvariantCulture, $" AND \"{tag}\" {comparison} '");
+            foreach (char c in value)
+            {
+                if (c is '\\' or '\'')
+                {
+                    condition.Append('\\');
+                }
+
+                condition.Append(c);
+            }
+
+            condition.Append('\'');
+        }
+    }
+}
+
 /// <summary>
 /// Reads stored bins back through InfluxQL (<c>/query</c>: InfluxDB 1.x natively, 2.x through a DBRP mapping, 3.x) and
 /// rebuilds each exactly from its parts, as the answer streams in. The read side of <see cref="BinPointEncoder"/>.
@@ -51,10 +96,10 @@ public sealed class BinReader(InfluxQueryClient client)
     /// <see cref="StoredBin.Bin"/> handed over is reused for the next row: merge it, or keep a <see cref="Bin.Clone"/>.
     /// </summary>
     public Task ReadAsync(RollupLevel level, long fromMs, long toMs, string? siteId, Action<StoredBin> onBin, CancellationToken cancellationToken = default)
-        => ReadAsync(level, fromMs, toMs, siteId, writerId: null, onBin, cancellationToken);
+        => ReadAsync(level, fromMs, toMs, new BinFilter { SiteId = siteId }, onBin, cancellationToken);
 
-    /// <summary>As <see cref="ReadAsync(RollupLevel, long, long, string?, Action{StoredBin}, CancellationToken)"/>, of one writer's bins only when <paramref name="writerId"/> is given.</summary>
-    public Task ReadAsync(RollupLevel level, long fromMs, long toMs, string? siteId, string? writerId, Action<StoredBin> onBin, CancellationToken cancellationToken = default)
+    /// <summary>As <see cref="ReadAsync(RollupLevel, long, long, string?, Action{StoredBin}, CancellationToken)"/>, of the bins <paramref name="filter"/> takes.</summary>
+    public Task ReadAsync(RollupLevel level, long fromMs, long toMs, BinFilter filter, Action<StoredBin> onBin, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(onBin);
@@ -87,7 +132,7 @@ public sealed class BinReader(InfluxQueryClient client)
 
         fields.Length--;
         string query = string.Create(CultureInfo.InvariantCulture,
-            $"SELECT {fields} FROM {From(level)} WHERE time >= {fromMs}ms AND time < {toMs}ms{SiteCondition(siteId)}{TagCondition(BinSchema.WriterTag, writerId)} GROUP BY \"{BinSchema.SiteTag}\",\"{BinSchema.DirectionTag}\",\"{BinSchema.DisplayTag}\",\"{BinSchema.WriterTag}\"");
+            $"SELECT {fields} FROM {From(level)} WHERE time >= {fromMs}ms AND time < {toMs}ms{filter.Condition()} GROUP BY \"{BinSchema.SiteTag}\",\"{BinSchema.DirectionTag}\",\"{BinSchema.DisplayTag}\",\"{BinSchema.WriterTag}\"");
         return client.StreamAsync(query, new Decoder(level, onBin), cancellationToken);
     }
 
@@ -129,28 +174,7 @@ public sealed class BinReader(InfluxQueryClient client)
         return level == RollupLevel.Window || string.IsNullOrWhiteSpace(policy) ? measurement : $"\"{policy.Replace("\"", "\\\"", StringComparison.Ordinal)}\".{measurement}";
     }
 
-    internal static string SiteCondition(string? siteId) => TagCondition(BinSchema.SiteTag, siteId);
-
-    private static string TagCondition(string tag, string? value)
-    {
-        if (value is null)
-        {
-            return "";
-        }
-
-        var escaped = new StringBuilder(value.Length + 8);
-        foreach (char c in value)
-        {
-            if (c is '\\' or '\'')
-            {
-                escaped.Append('\\');
-            }
-
-            escaped.Append(c);
-        }
-
-        return $" AND \"{tag}\" = '{escaped}'";
-    }
+    internal static string SiteCondition(string? siteId) => new BinFilter { SiteId = siteId }.Condition();
 
     private enum Column : byte
     {

@@ -33,7 +33,7 @@ public sealed class MonthRollups(BinReader reader, TimeZoneInfo zone, TimeSpan? 
         using CancellationTokenSource? timer = timeout is { } limit ? new CancellationTokenSource(limit, timeProvider ?? TimeProvider.System) : null;
         using CancellationTokenSource? linked = timer is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         long monthStart = long.MaxValue, monthEnd = long.MinValue;
-        await reader.ReadAsync(RollupLevel.Day, Rollups.MonthStart(fromMs, zone), Rollups.NextMonthStart(toMs - 1, zone), null, writerId, stored =>
+        await reader.ReadAsync(RollupLevel.Day, Rollups.MonthStart(fromMs, zone), Rollups.NextMonthStart(toMs - 1, zone), new BinFilter { WriterId = writerId }, stored =>
         {
             long day = stored.Key.WindowStartMs;
             if (day < monthStart || day >= monthEnd)

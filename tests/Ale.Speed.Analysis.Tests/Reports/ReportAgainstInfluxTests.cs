@@ -230,6 +230,23 @@ public sealed class ReportAgainstInfluxTests(InfluxFixture fixture) : IAsyncLife
     }
 
     [Fact]
+    public async Task Report_ByDay_ReadSiteBySite_EqualsTheReportOfEveryBinReadAtOnce_WithASiteTheConfigurationNoLongerNames()
+    {
+        // Only Nödinge is configured: Alafors' data lies in the period, so it is a site only the data names.
+        var catalog = new SiteCatalog([_nodinge], [new CatalogUnit("u-nod", _nodinge.Id, DisplayMode.DisplayOn, TimeSpan.FromHours(2))]);
+        var period = new Period(s_from, s_to);
+        var reader = new BinReader(fixture.Server.QueryClient());
+        var output = new StringWriter();
+        await ReportCommand.RunAsync(new ReportRequest { Period = period, By = ReportGrouping.Day, Format = OutputFormat.Json }, reader, catalog, output, CancellationToken.None);
+
+        IReadOnlyList<StoredBin> all = await Analysis.Data.StoredBins.ReadMergedAsync(reader, period, null, Analysis.Data.BinGrain.Day, CancellationToken.None);
+        var expected = new StringWriter();
+        ReportRenderer.WriteJson(ReportBuilder.Build(all, period, catalog, ReportGrouping.Day, coverage: await reader.ReadCoverageAsync(s_from, s_to)), expected);
+        Assert.Equal(expected.ToString(), output.ToString());
+        Assert.Contains($"\"site\": \"{_alafors.Id}\"", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Report_ByHourOfWeek_PoolsLocalHours()
     {
         JsonElement report = await ReportJsonAsync(ReportGrouping.HourOfWeek, _alafors.Id);
