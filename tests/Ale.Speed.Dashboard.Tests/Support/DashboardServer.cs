@@ -10,7 +10,8 @@ namespace Ale.Speed.Dashboard.Tests.Support;
 
 /// <summary>
 /// A real InfluxDB holding three weeks of traffic at three sites (one showing speeds, one in stealth mode, one with an
-/// A-traktor evening pattern and an outage), a configuration file, and the real <c>ale-speed serve</c> as a child process.
+/// A-traktor evening pattern and an outage) and the follow-up's registers (<see cref="FollowUpRegisters"/>), a
+/// configuration file, and the real <c>ale-speed serve</c> as a child process.
 /// The CLI is run against the same configuration, so a test compares the dashboard with what the CLI prints.
 /// </summary>
 public sealed class DashboardServer : IAsyncLifetime
@@ -55,6 +56,7 @@ public sealed class DashboardServer : IAsyncLifetime
         Influx = await InfluxDbServer.StartNewAsync("ale_dashboard");
         await Traffic.WriteAsync(Influx, Vehicles(), "cabinet-1");
         WriteConfig(ConfigPath, "http://127.0.0.1:0");
+        await FollowUpRegisters.StoreAsync(this);
         (_serve, Url) = await StartServeAsync(ConfigPath, _serveOutput);
     }
 
@@ -144,6 +146,7 @@ public sealed class DashboardServer : IAsyncLifetime
                 },
                 Influx = new { Url = Influx.Url.ToString(), Api = "v1", Database = Influx.Database },
                 Dashboard = dashboardSection,
+                FollowUpRegisters.Commitment,
             },
         };
         File.WriteAllText(path, JsonSerializer.Serialize(config));
