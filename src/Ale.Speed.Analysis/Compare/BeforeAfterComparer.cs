@@ -5,6 +5,7 @@ using Ale.Speed.Analysis.Time;
 using Ale.Speed.Core.Bins;
 using Ale.Speed.Core.Statistics;
 using Ale.Speed.Influx.Bins;
+using Ale.Speed.Influx.Coverage;
 
 namespace Ale.Speed.Analysis.Compare;
 
@@ -26,8 +27,12 @@ public static class BeforeAfterComparer
 
     /// <param name="beforeBins">Stored bins (writers merged) of the before period: the site's and, with a control, the control's.</param>
     /// <param name="afterBins">Likewise for the after period.</param>
+    /// <param name="coverage">
+    /// Stored unit coverage of both periods (the site's and the control's): where present, a time of day without a
+    /// working unit is missing and a quiet one with a working unit is observed, instead of judging by traffic alone.
+    /// </param>
     public static CompareResult Compare(IReadOnlyList<StoredBin> beforeBins, IReadOnlyList<StoredBin> afterBins, string siteId,
-        Period before, Period after, SiteCatalog catalog, CompareOptions? options = null)
+        Period before, Period after, SiteCatalog catalog, CompareOptions? options = null, StoredCoverage? coverage = null)
     {
         ArgumentNullException.ThrowIfNull(beforeBins);
         ArgumentNullException.ThrowIfNull(afterBins);
@@ -42,8 +47,10 @@ public static class BeforeAfterComparer
         string? controlId = options.ControlSiteId;
         List<StoredBin> b = Select(beforeBins, siteId, before, direction);
         List<StoredBin> a = Select(afterBins, siteId, after, direction);
-        var siteBefore = new PeriodDays(b);
-        var siteAfter = new PeriodDays(a);
+        coverage ??= StoredCoverage.None;
+        HashSet<long> siteAlive = coverage.AliveHours(siteId);
+        var siteBefore = new PeriodDays(b, before, siteAlive);
+        var siteAfter = new PeriodDays(a, after, siteAlive);
         var leftOut = new List<DayLeftOut>();
         double[]?[] siteWeights = siteBefore.BandWeights();
         Dictionary<DateOnly, DayFigures> sB = siteBefore.Figures(siteWeights, siteId, options, leftOut);
@@ -52,10 +59,11 @@ public static class BeforeAfterComparer
         Dictionary<DateOnly, DayFigures>? cA = null;
         if (controlId is not null)
         {
-            var controlBefore = new PeriodDays(Select(beforeBins, controlId, before, direction));
+            HashSet<long> controlAlive = coverage.AliveHours(controlId);
+            var controlBefore = new PeriodDays(Select(beforeBins, controlId, before, direction), before, controlAlive);
             double[]?[] controlWeights = controlBefore.BandWeights();
             cB = controlBefore.Figures(controlWeights, controlId, options, leftOut);
-            cA = new PeriodDays(Select(afterBins, controlId, after, direction)).Figures(controlWeights, controlId, options, leftOut);
+            cA = new PeriodDays(Select(afterBins, controlId, after, direction), after, controlAlive).Figures(controlWeights, controlId, options, leftOut);
         }
 
         List<Observation> obsB = Join(sB, cB, siteId, controlId, leftOut);
@@ -112,6 +120,11 @@ public static class BeforeAfterComparer
         if (options.SelectedByRanking)
         {
             notes.Add("Regression to the mean: the site was chosen because it ranked high. A site picked for its high speeds tends to measure lower the next time even if nothing is done, so part of a decrease may be chance. Use a before period that was not used to choose the site, or a control site chosen the same way.");
+        }
+
+        if (siteAlive.Count > 0)
+        {
+            notes.Add($"Outages are taken from the stored unit coverage (from {Output.Format.LocalShort(siteAlive.Min())}): a time of day without a working unit counts as missing, a quiet one with a working unit as observed. Before that, a time of day without vehicles counts as missing.");
         }
 
         if (leftOut.Count > 0)
@@ -309,13 +322,17 @@ public static class BeforeAfterComparer
         public double Value(int f) => Control is null ? Site[f] : Site[f] - Control[f];
     }
 
-    /// <summary>A period's bins of one site, merged per local day and time of day.</summary>
+    /// <summary>A period's bins of one site, merged per local day and time of day, and which of the day's hours were observed.</summary>
     private sealed class PeriodDays
     {
         private readonly SortedDictionary<DateOnly, (int DayType, Bin[] Bands)> _days = [];
         private readonly long[,] _totals = new long[DayParts.DayTypeCount, DayParts.BandCount];
 
-        public PeriodDays(List<StoredBin> bins)
+        // Per day judged by stored coverage (every hour of it after coverage began): per time of day, its hours and
+        // the observed ones (a working unit, or a bin). Days not in here are judged by their traffic.
+        private readonly Dictionary<DateOnly, (int[] Hours, int[] Observed)> _observed = [];
+
+        public PeriodDays(List<StoredBin> bins, Period period, HashSet<long> aliveHours)
         {
             foreach (StoredBin stored in bins)
             {
@@ -328,6 +345,39 @@ public static class BeforeAfterComparer
 
                 day.Bands[band].MergeFrom(stored.Bin);
                 _totals[dayType, band] += stored.Bin.Count;
+            }
+
+            if (aliveHours.Count == 0)
+            {
+                return;
+            }
+
+            long coverageFrom = aliveHours.Min();
+            HashSet<long> binHours = StoredBins.CoveredHours(bins);
+            var before = new HashSet<DateOnly>();
+            foreach (long hour in period.HourStarts())
+            {
+                (DateOnly date, _, int band) = DayParts.Of(hour);
+                if (hour < coverageFrom)
+                {
+                    before.Add(date);
+                    continue;
+                }
+
+                if (!_observed.TryGetValue(date, out (int[] Hours, int[] Observed) day))
+                {
+                    day = (new int[DayParts.BandCount], new int[DayParts.BandCount]);
+                    _observed.Add(date, day);
+                }
+
+                day.Hours[band]++;
+                day.Observed[band] += aliveHours.Contains(hour) || binHours.Contains(hour) ? 1 : 0;
+            }
+
+            // A day on which coverage began part-way is judged by its traffic, as the days before it.
+            foreach (DateOnly date in before)
+            {
+                _observed.Remove(date);
             }
         }
 
@@ -365,17 +415,21 @@ public static class BeforeAfterComparer
                 }
 
                 double[] usual = weights[dayType] ?? [.. bands.Select(x => x.Count / (double)vehicles)];
+                bool byCoverage = _observed.TryGetValue(date, out (int[] Hours, int[] Observed) observed);
                 double covered = 0;
                 for (int band = 0; band < bands.Length; band++)
                 {
-                    covered += bands[band].Count > 0 ? usual[band] : 0;
+                    // A time of day without vehicles gives no speeds, whatever the reason; by coverage, one with vehicles
+                    // counts only for the share of its hours with a working unit (a unit down 10-15 leaves 09-15 as 09-10).
+                    covered += bands[band].Count == 0 ? 0 : usual[band] * (byCoverage ? observed.Observed[band] / (double)Math.Max(1, observed.Hours[band]) : 1);
                 }
 
                 if (covered < MinimumDayCoverage)
                 {
-                    string missing = string.Join(", ", Enumerable.Range(0, bands.Length).Where(x => bands[x].Count == 0 && usual[x] > 0).Select(DayParts.BandLabel));
+                    string none = string.Join(", ", Enumerable.Range(0, bands.Length).Where(x => bands[x].Count == 0 && usual[x] > 0).Select(DayParts.BandLabel));
+                    int unobserved = byCoverage ? observed.Hours.Sum() - observed.Observed.Sum() : 0;
                     leftOut.Add(new DayLeftOut(siteId, date, string.Create(CultureInfo.InvariantCulture,
-                        $"its hours hold {covered:P0} of the usual traffic; none at {missing}")));
+                        $"its hours hold {covered:P0} of the usual traffic{(none.Length > 0 ? $"; no vehicles at {none}" : "")}{(byCoverage ? $"; no working unit for {unobserved} of its hours (stored coverage)" : "")}")));
                     continue;
                 }
 

@@ -5,6 +5,7 @@ using Ale.Speed.Analysis.Output;
 using Ale.Speed.Analysis.Reports;
 using Ale.Speed.Analysis.Time;
 using Ale.Speed.Influx.Bins;
+using Ale.Speed.Influx.Coverage;
 
 namespace Ale.Speed.Analysis.Compare;
 
@@ -75,17 +76,32 @@ public static class CompareCommand
                 : $"Unknown control site '{control}'. Known sites: {string.Join(", ", catalog.Sites.Select(s => s.Id).Order(StringComparer.Ordinal))}.");
         }
 
-        List<StoredBin> before = [.. await StoredBins.ReadMergedAsync(reader, request.Before, request.SiteId, BinGrain.Hour, ct).ConfigureAwait(false)];
-        List<StoredBin> after = [.. await StoredBins.ReadMergedAsync(reader, request.After, request.SiteId, BinGrain.Hour, ct).ConfigureAwait(false)];
-        if (control is not null)
-        {
-            before.AddRange(await StoredBins.ReadMergedAsync(reader, request.Before, control, BinGrain.Hour, ct).ConfigureAwait(false));
-            after.AddRange(await StoredBins.ReadMergedAsync(reader, request.After, control, BinGrain.Hour, ct).ConfigureAwait(false));
-        }
-
-        CompareResult result = BeforeAfterComparer.Compare(before, after, request.SiteId, request.Before, request.After, catalog, request.Options);
+        CompareResult result = await ReadAndCompareAsync(reader, catalog, request.SiteId, request.Before, request.After, request.Options, ct).ConfigureAwait(false);
         Write(result, request.Format, output);
         return 0;
+    }
+
+    /// <summary>
+    /// Reads what a comparison needs (the hour bins and stored coverage of the site and of the control site, both
+    /// periods) and compares: the one path of <c>compare</c>, <c>followup</c> and the dashboard.
+    /// </summary>
+    public static async Task<CompareResult> ReadAndCompareAsync(BinReader reader, SiteCatalog catalog, string siteId, Period before, Period after,
+        CompareOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(options);
+        var beforeBins = new List<StoredBin>();
+        var afterBins = new List<StoredBin>();
+        var coverage = new StoredCoverage();
+        foreach (string site in options.ControlSiteId is { } control ? [siteId, control] : (string[])[siteId])
+        {
+            beforeBins.AddRange(await StoredBins.ReadMergedAsync(reader, before, site, BinGrain.Hour, ct).ConfigureAwait(false));
+            afterBins.AddRange(await StoredBins.ReadMergedAsync(reader, after, site, BinGrain.Hour, ct).ConfigureAwait(false));
+            coverage.UnionWith(await reader.ReadCoverageAsync(before.FromMs, before.ToMs, site, ct).ConfigureAwait(false));
+            coverage.UnionWith(await reader.ReadCoverageAsync(after.FromMs, after.ToMs, site, ct).ConfigureAwait(false));
+        }
+
+        return BeforeAfterComparer.Compare(beforeBins, afterBins, siteId, before, after, catalog, options, coverage);
     }
 
     public static void Write(CompareResult result, OutputFormat format, TextWriter output)

@@ -89,7 +89,7 @@ public static class FollowUpCommand
         {
             long first = site.Min(c => c.FromMs);
             CompareOptions options = request.Compare with { ControlSiteId = controlSite == site.Key ? null : controlSite };
-            CompareResult result = await CompareAsync(reader, catalog, site.Key, BeforePeriod(first, request.EffectDays), AfterPeriod(first, request.EffectDays), options, ct)
+            CompareResult result = await CompareCommand.ReadAndCompareAsync(reader, catalog, site.Key, BeforePeriod(first, request.EffectDays), AfterPeriod(first, request.EffectDays), options, ct)
                 .ConfigureAwait(false);
             effects[site.Key] = CompareCommand.ToDocument(result);
         }
@@ -113,20 +113,6 @@ public static class FollowUpCommand
         }
 
         return 0;
-    }
-
-    /// <summary>The comparison exactly as <c>compare</c> makes it: the same reads, the same comparer.</summary>
-    private static async Task<CompareResult> CompareAsync(BinReader reader, SiteCatalog catalog, string siteId, Period before, Period after, CompareOptions options, CancellationToken ct)
-    {
-        List<StoredBin> b = [.. await StoredBins.ReadMergedAsync(reader, before, siteId, BinGrain.Hour, ct).ConfigureAwait(false)];
-        List<StoredBin> a = [.. await StoredBins.ReadMergedAsync(reader, after, siteId, BinGrain.Hour, ct).ConfigureAwait(false)];
-        if (options.ControlSiteId is { } control)
-        {
-            b.AddRange(await StoredBins.ReadMergedAsync(reader, before, control, BinGrain.Hour, ct).ConfigureAwait(false));
-            a.AddRange(await StoredBins.ReadMergedAsync(reader, after, control, BinGrain.Hour, ct).ConfigureAwait(false));
-        }
-
-        return BeforeAfterComparer.Compare(b, a, siteId, before, after, catalog, options);
     }
 
     /// <summary>The document from what was read (pure; for tests and a dashboard).</summary>

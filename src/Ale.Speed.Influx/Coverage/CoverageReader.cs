@@ -29,6 +29,24 @@ public sealed class StoredCoverage
         return hours;
     }
 
+    /// <summary>Adds the alive hours of <paramref name="other"/> (another read: another site or period).</summary>
+    public void UnionWith(StoredCoverage other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (ReferenceEquals(this, None))
+        {
+            throw new InvalidOperationException("The empty coverage is shared and cannot be added to.");
+        }
+
+        foreach (((string site, DisplayMode display), HashSet<long> hours) in other._hours)
+        {
+            foreach (long hour in hours)
+            {
+                Add(site, display, hour);
+            }
+        }
+    }
+
     internal void Add(string siteId, DisplayMode display, long hourStartMs)
     {
         if (!_hours.TryGetValue((siteId, display), out HashSet<long>? set))

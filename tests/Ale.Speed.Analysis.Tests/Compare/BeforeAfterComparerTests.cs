@@ -5,6 +5,7 @@ using Ale.Speed.Analysis.Time;
 using Ale.Speed.Core.Sites;
 using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Influx.Bins;
+using Ale.Speed.Influx.Coverage;
 using Xunit.Abstractions;
 
 namespace Ale.Speed.Analysis.Tests.Compare;
@@ -115,6 +116,70 @@ public sealed class BeforeAfterComparerTests(ITestOutputHelper log)
         Assert.Equal(23, df); // 14 + 13 days (12 May lost most of its hours) less 4 cells (period x day type)
         Assert.Contains(result.DaysLeftOut, d => d.Date == new DateOnly(2026, 5, 12));
         Assert.DoesNotContain(result.DaysLeftOut, d => d.Date == new DateOnly(2026, 4, 9));
+    }
+
+    /// <summary>Coverage as the worker stores it: every hour of both periods alive except <paramref name="dead"/>.</summary>
+    private static StoredCoverage AliveExcept(string siteId, Func<DateOnly, int, bool> dead)
+    {
+        var coverage = new StoredCoverage();
+        foreach (Period period in (Period[])[s_before, s_after])
+        {
+            foreach (long hour in period.HourStarts())
+            {
+                DateTimeOffset local = Traffic.ToLocal(hour);
+                if (!dead(DateOnly.FromDateTime(local.DateTime), local.Hour))
+                {
+                    coverage.Add(siteId, DisplayMode.DisplayOn, hour);
+                }
+            }
+        }
+
+        return coverage;
+    }
+
+    [Fact]
+    public void Compare_StoredCoverage_LeavesOutADayWhoseUnitWorkedOnlyTheFirstHourOfEachTimeOfDay()
+    {
+        // 12 May: the unit worked 06-07, 09-10, 15-16 and 18-19 of the day's busy hours. Every time of day holds
+        // vehicles, so traffic alone keeps the day, although its figure is made of four hours and reweighted as if whole.
+        static bool Dead(DateOnly d, int h) => d == new DateOnly(2026, 5, 12) && h is (>= 7 and < 9) or (>= 10 and < 15) or (>= 16 and < 18) or (>= 19 and < 22);
+        Site site = MakeSite();
+        var unit = new Unit { Id = "u-" + SiteId, Site = site };
+        var random = new Random(4242);
+        List<Vehicle> before = DailyTraffic.Days(unit, s_before, random, dailySd: 1);
+        List<Vehicle> after = DailyTraffic.Days(unit, s_after, random, dailySd: 1, hourMissing: Dead);
+        SiteCatalog catalog = Catalog(site);
+
+        CompareResult byTraffic = BeforeAfterComparer.Compare(Traffic.Bin(before), Traffic.Bin(after), SiteId, s_before, s_after, catalog);
+        CompareResult byCoverage = BeforeAfterComparer.Compare(Traffic.Bin(before), Traffic.Bin(after), SiteId, s_before, s_after, catalog,
+            coverage: AliveExcept(SiteId, Dead));
+
+        Assert.DoesNotContain(byTraffic.DaysLeftOut, d => d.Date == new DateOnly(2026, 5, 12));
+        DayLeftOut leftOut = Assert.Single(byCoverage.DaysLeftOut, d => d.Date == new DateOnly(2026, 5, 12));
+        Assert.Contains("no working unit for 12 of its hours (stored coverage)", leftOut.Reason, StringComparison.Ordinal);
+        Assert.Equal(byTraffic.AfterDays.Sum() - 1, byCoverage.AfterDays.Sum());
+        Assert.Equal(byTraffic.DegreesOfFreedom - 1, byCoverage.DegreesOfFreedom);
+        Assert.Contains(byCoverage.Notes, n => n.StartsWith("Outages are taken from the stored unit coverage", StringComparison.Ordinal));
+        Assert.DoesNotContain(byTraffic.Notes, n => n.StartsWith("Outages are taken from the stored unit coverage", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Compare_StoredCoverageWithoutOutages_ChangesNoFigure()
+    {
+        // A unit that always worked: coverage adds nothing the traffic did not show, so every figure is the same.
+        Site site = MakeSite();
+        var unit = new Unit { Id = "u-" + SiteId, Site = site };
+        var random = new Random(99);
+        List<Vehicle> before = DailyTraffic.Days(unit, s_before, random, dailySd: 1.5, hourMissing: (d, h) => d.Day == 9 && h is >= 6 and < 9);
+        List<Vehicle> after = DailyTraffic.Days(unit, s_after, random, dailySd: 1.5, change: -1.2);
+        SiteCatalog catalog = Catalog(site);
+
+        CompareResult byTraffic = BeforeAfterComparer.Compare(Traffic.Bin(before), Traffic.Bin(after), SiteId, s_before, s_after, catalog);
+        CompareResult byCoverage = BeforeAfterComparer.Compare(Traffic.Bin(before), Traffic.Bin(after), SiteId, s_before, s_after, catalog,
+            coverage: AliveExcept(SiteId, (_, _) => false));
+
+        Assert.Equal(byTraffic.Changes.Select(c => (c.Change, c.Lower, c.Upper, c.Verdict)), byCoverage.Changes.Select(c => (c.Change, c.Lower, c.Upper, c.Verdict)));
+        Assert.Equal(byTraffic.DaysLeftOut.Select(d => d.Date), byCoverage.DaysLeftOut.Select(d => d.Date));
     }
 
     [Fact]

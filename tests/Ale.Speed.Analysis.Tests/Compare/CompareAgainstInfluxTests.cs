@@ -9,6 +9,8 @@ using Ale.Speed.Core.Bins;
 using Ale.Speed.Core.Sites;
 using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Influx.Bins;
+using Ale.Speed.Influx.Coverage;
+using Ale.Speed.Influx.LineProtocol;
 using Ale.Speed.Influx.Tests.Support;
 using Ale.Speed.Influx.Writing;
 
@@ -71,6 +73,45 @@ public sealed class CompareAgainstInfluxTests(InfluxFixture fixture)
         Assert.Equal(control.Id, withControl.GetProperty("controlSite").GetString());
         Assert.True(double.IsFinite(withControl.GetProperty("changes")[0].GetProperty("controlChange").GetDouble()));
         Assert.Contains(withControl.GetProperty("notes").EnumerateArray(), n => n.GetString()!.StartsWith("Regression to the mean", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Compare_ReadsTheStoredCoverage_AndLeavesOutADayWhoseUnitWasDownMostOfEachTimeOfDay()
+    {
+        // The worker's coverage points on InfluxDB: the unit worked every hour but 07-09, 10-15, 16-18 and 19-22 on
+        // 28 October, when the few hours it saw still put vehicles in every time of day.
+        var site = new Site("cmp-cov-site", "Älvängen, coverage", 50);
+        var unit = new Unit { Id = "u-cov", Site = site };
+        var catalog = new SiteCatalog([site], [new CatalogUnit("u-cov", site.Id, DisplayMode.DisplayOn, TimeSpan.FromHours(1))]);
+        var outageDay = new DateOnly(2026, 10, 28);
+        bool Dead(DateOnly d, int h) => d == outageDay && h is (>= 7 and < 9) or (>= 10 and < 15) or (>= 16 and < 18) or (>= 19 and < 22);
+        var random = new Random(2810);
+        List<Vehicle> vehicles = [.. DailyTraffic.Days(unit, s_before, random, dailySd: 1), .. DailyTraffic.Days(unit, s_after, random, dailySd: 1, hourMissing: Dead)];
+        await Traffic.WriteAsync(fixture.Server, vehicles, "cabinet-cov");
+        using var http = new HttpClient();
+        using var writer = new InfluxWriter(http, fixture.Server.Options() with { MaxRetryAttempts = 0, BatchSize = 10_000 });
+        using LineBatch batch = writer.CreateBatch();
+        for (long window = s_before.FromMs; window < s_after.ToMs; window += 300_000)
+        {
+            DateTimeOffset local = Traffic.ToLocal(window);
+            if (!Dead(DateOnly.FromDateTime(local.DateTime), local.Hour))
+            {
+                CoverageSchema.Write(batch.Writer, new CoveragePoint(site.Id, unit.Id, DisplayMode.DisplayOn, window, 300_000, 1, true), "cabinet-cov", batch.Precision);
+            }
+        }
+
+        InfluxWriteResult written = await writer.WriteAsync(batch);
+        Assert.True(written.IsComplete, $"{written.Failure} {written.Message}");
+
+        var output = new StringWriter();
+        var request = new CompareRequest { SiteId = site.Id, Before = s_before, After = s_after, Format = OutputFormat.Json };
+        Assert.Equal(0, await CompareCommand.RunAsync(request, new BinReader(fixture.Server.QueryClient()), catalog, output, CancellationToken.None));
+        JsonElement result = JsonDocument.Parse(output.ToString()).RootElement;
+
+        JsonElement leftOut = Assert.Single(result.GetProperty("daysLeftOut").EnumerateArray(), d => d.GetProperty("date").GetString() == "2026-10-28");
+        Assert.Contains("no working unit for 12 of its hours (stored coverage)", leftOut.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(9, result.GetProperty("afterDays").GetProperty("weekday").GetInt32()); // 10 weekdays, one left out
+        Assert.Contains(result.GetProperty("notes").EnumerateArray(), n => n.GetString()!.StartsWith("Outages are taken from the stored unit coverage", StringComparison.Ordinal));
     }
 
     [Fact]
