@@ -44,9 +44,12 @@ public static partial class DashboardApp
         builder.WebHost.ConfigureKestrel(kestrel => Listen(kestrel, options));
         builder.Services.AddSingleton(data);
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(sp => new Caching.AnswerCache(TimeSpan.FromSeconds(options.CacheSeconds), data.TimeProvider, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        builder.Services.AddSingleton<Caching.ReportAnswers>();
         AccessControl.AddServices(builder.Services, options);
 
         WebApplication app = builder.Build();
+        app.Use(Caching.ServerTiming.UseAsync);
         app.Use(SecurityHeadersAsync);
         app.Use(HandleErrorsAsync);
         AccessControl.Use(app, options);

@@ -39,6 +39,15 @@ public sealed class DashboardOptions
     /// <summary>The period a page shows when the URL names none: this many days up to today (local midnight).</summary>
     public int DefaultDays { get; set; } = 28;
 
+    /// <summary>
+    /// How long (seconds) an answer read from InfluxDB is reused by the pages and the API (0 = never; at most 3600). Pages
+    /// say when their figures were read. 60 s: a planner sees a figure at most a minute old, and a year of 50 sites is
+    /// read from InfluxDB at most once a minute however many people look.
+    /// </summary>
+    public int CacheSeconds { get; set; } = DefaultCacheSeconds;
+
+    public const int DefaultCacheSeconds = 60;
+
     /// <summary>Problems, each naming its key; empty when the options can be served.</summary>
     public List<string> Validate()
     {
@@ -109,6 +118,11 @@ public sealed class DashboardOptions
         if (DefaultDays is < 1 or > 366)
         {
             problems.Add($"{Key}:DefaultDays must be between 1 and 366.");
+        }
+
+        if (CacheSeconds is < 0 or > 3600)
+        {
+            problems.Add($"{Key}:CacheSeconds must be between 0 (answers are not kept) and 3600.");
         }
 
         return problems;

@@ -29,12 +29,16 @@ public static class OutputNames
         return (byte)format != 255;
     }
 
+    /// <summary>The names <see cref="TryParseGrouping"/> accepts, for messages.</summary>
+    public const string GroupingNames = "total, day, week, hour-of-week";
+
     public static bool TryParseGrouping(string? text, out Reports.ReportGrouping grouping)
     {
         grouping = text?.Trim().ToLowerInvariant() switch
         {
             "total" or null or "" => Reports.ReportGrouping.Total,
             "day" => Reports.ReportGrouping.Day,
+            "week" => Reports.ReportGrouping.Week,
             "hour-of-week" => Reports.ReportGrouping.HourOfWeek,
             _ => (Reports.ReportGrouping)255,
         };
@@ -44,6 +48,7 @@ public static class OutputNames
     public static string Name(Reports.ReportGrouping grouping) => grouping switch
     {
         Reports.ReportGrouping.Day => "day",
+        Reports.ReportGrouping.Week => "week",
         Reports.ReportGrouping.HourOfWeek => "hour-of-week",
         _ => "total",
     };

@@ -128,7 +128,7 @@ public static class HtmlReportRenderer
             Histogram(html, all.Bin, all.LimitsKmh);
 
             ReportRow[] points = [.. series.Rows.Where(r => r.SiteId == all.SiteId && r.Display == all.Display && r.Direction == ReportBuilder.AllDirections)];
-            html.Append("<h3>V85 och antal fordon per ").Append(series.Grouping == ReportGrouping.Day ? "dag" : "timme i veckan").Append(E(mode)).Append("</h3>\n");
+            html.Append("<h3>V85 och antal fordon per ").Append(series.Grouping switch { ReportGrouping.Day => "dag", ReportGrouping.Week => "vecka", _ => "timme i veckan" }).Append(E(mode)).Append("</h3>\n");
             SeriesChart(html, points, series.Grouping, series.MinimumSample);
         }
 

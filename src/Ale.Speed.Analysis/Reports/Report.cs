@@ -14,13 +14,19 @@ public enum ReportGrouping : byte
     Day = 1,
     /// <summary>One row per local hour of the week, Monday 00 … Sunday 23, pooled over the weeks of the period.</summary>
     HourOfWeek = 2,
+    /// <summary>One row per local ISO week from Monday 00:00 (167, 168 or 169 hours); the first and last may be partial.</summary>
+    Week = 3,
 }
 
-/// <summary>A time group: the period, a local day, or an hour of the week.</summary>
+/// <summary>A time group: the period, a local day or ISO week (e.g. <c>2025-W10</c>), or an hour of the week.</summary>
 /// <param name="FromMs">Start of the group within the period (for an hour of the week: its first occurrence).</param>
 /// <param name="ToMs">End of the group within the period (for an hour of the week: the end of its last occurrence).</param>
 /// <param name="HourOfWeek">0 = Monday 00–01 … 167 = Sunday 23–24, for <see cref="ReportGrouping.HourOfWeek"/>.</param>
-public sealed record ReportGroup(string Label, long FromMs, long ToMs, int? HourOfWeek);
+public sealed record ReportGroup(string Label, long FromMs, long ToMs, int? HourOfWeek)
+{
+    /// <summary>A day or week the period cuts (it starts or ends inside it): <see cref="FromMs"/>/<see cref="ToMs"/> are the period's edges.</summary>
+    public bool Partial { get; init; }
+}
 
 /// <summary>
 /// One line of a report: a site, one display mode, one direction (or <c>all</c>), one time group; every figure from the

@@ -100,16 +100,9 @@ public static class ReportBuilder
             case ReportGrouping.Total:
                 return [new ReportGroup("total", period.FromMs, period.ToMs, null)];
             case ReportGrouping.Day:
-                var days = new List<ReportGroup>();
-                DateOnly last = StockholmTime.LocalDate(period.ToMs - 1);
-                for (DateOnly day = StockholmTime.LocalDate(period.FromMs); day <= last; day = day.AddDays(1))
-                {
-                    long from = Math.Max(period.FromMs, StockholmTime.StartOfDay(day));
-                    long to = Math.Min(period.ToMs, StockholmTime.StartOfDay(day.AddDays(1)));
-                    days.Add(new ReportGroup(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), from, to, null));
-                }
-
-                return days;
+                return Calendar(period, StockholmTime.LocalDate(period.FromMs), 1, day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            case ReportGrouping.Week:
+                return Calendar(period, StockholmTime.WeekStart(StockholmTime.LocalDate(period.FromMs)), 7, StockholmTime.IsoWeekLabel);
             case ReportGrouping.HourOfWeek:
                 var first = new long[StockholmTime.HoursPerWeek];
                 var end = new long[StockholmTime.HoursPerWeek];
@@ -128,13 +121,30 @@ public static class ReportBuilder
         }
     }
 
+    /// <summary>Local days or weeks from <paramref name="first"/> (local midnight to local midnight, so 23–25 or 167–169 hours), cut to the period.</summary>
+    private static List<ReportGroup> Calendar(Period period, DateOnly first, int days, Func<DateOnly, string> label)
+    {
+        var groups = new List<ReportGroup>();
+        DateOnly last = StockholmTime.LocalDate(period.ToMs - 1);
+        for (DateOnly start = first; start <= last; start = start.AddDays(days))
+        {
+            long localFrom = StockholmTime.StartOfDay(start);
+            long localTo = StockholmTime.StartOfDay(start.AddDays(days));
+            long from = Math.Max(period.FromMs, localFrom);
+            long to = Math.Min(period.ToMs, localTo);
+            groups.Add(new ReportGroup(label(start), from, to, null) { Partial = from != localFrom || to != localTo });
+        }
+
+        return groups;
+    }
+
     private static int GroupIndex(long unixMs, Period period, ReportGrouping grouping, List<ReportGroup> groups)
     {
         switch (grouping)
         {
             case ReportGrouping.Total:
                 return 0;
-            case ReportGrouping.Day:
+            case ReportGrouping.Day or ReportGrouping.Week:
                 // The hour holding the period's start may begin before it; it belongs to the first day.
                 long t = Math.Max(unixMs, period.FromMs);
                 for (int i = 0; i < groups.Count; i++)

@@ -46,13 +46,30 @@ public static class ReportCommand
     /// Reads the bins of the period, builds the report and writes it to <paramref name="output"/> (nothing else is
     /// written there). Returns 0. Throws <see cref="AnalysisRequestException"/> for a request that cannot be answered.
     /// </summary>
-    /// <remarks>HTML: the key figures of the whole period, and charts by hour of the week (or by day with <c>--by day</c>).</remarks>
+    /// <remarks>HTML: the key figures of the whole period, and charts by hour of the week (or by day or week with <c>--by</c>).</remarks>
     public static async Task<int> RunAsync(ReportRequest request, BinReader reader, SiteCatalog catalog, TextWriter output, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        (IReadOnlyList<StoredBin> bins, StoredCoverage coverage) = await ReadAsync(request, reader, catalog, ct).ConfigureAwait(false);
+        Write(bins, request, catalog, output, coverage);
+        return 0;
+    }
+
+    /// <summary>
+    /// The report <see cref="RunAsync"/> renders as table, CSV or JSON (<see cref="Render"/>), for a caller that keeps it
+    /// (the dashboard). Throws <see cref="AnalysisRequestException"/> for a request that cannot be answered.
+    /// </summary>
+    public static async Task<Report> BuildAsync(ReportRequest request, BinReader reader, SiteCatalog catalog, CancellationToken ct)
+    {
+        (IReadOnlyList<StoredBin> bins, StoredCoverage coverage) = await ReadAsync(request, reader, catalog, ct).ConfigureAwait(false);
+        return ReportBuilder.Build(bins, request.Period, catalog, request.By, request.Statistics, request.SiteId, coverage);
+    }
+
+    private static async Task<(IReadOnlyList<StoredBin> Bins, StoredCoverage Coverage)> ReadAsync(ReportRequest request, BinReader reader, SiteCatalog catalog, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(catalog);
-        ArgumentNullException.ThrowIfNull(output);
         if (request.SiteId is not null && !catalog.TryGetSite(request.SiteId, out _))
         {
             throw new AnalysisRequestException($"Unknown site '{request.SiteId}'. Known sites: {string.Join(", ", catalog.Sites.Select(s => s.Id).Order(StringComparer.Ordinal))}.");
@@ -65,8 +82,7 @@ public static class ReportCommand
 
         IReadOnlyList<StoredBin> bins = await StoredBins.ReadMergedAsync(reader, request.Period, request.SiteId, GrainOf(request), ct).ConfigureAwait(false);
         StoredCoverage coverage = await reader.ReadCoverageAsync(request.Period.FromMs, request.Period.ToMs, request.SiteId, ct).ConfigureAwait(false);
-        Write(bins, request, catalog, output, coverage);
-        return 0;
+        return (bins, coverage);
     }
 
     /// <summary>The coarsest bins the request's groupings can be built from (HTML adds a series by hour of the week or by day).</summary>
@@ -75,7 +91,7 @@ public static class ReportCommand
         ArgumentNullException.ThrowIfNull(request);
         return request.By switch
         {
-            ReportGrouping.Day => BinGrain.Day,
+            ReportGrouping.Day or ReportGrouping.Week => BinGrain.Day,
             ReportGrouping.HourOfWeek => BinGrain.HourOfWeek,
             _ => request.Format == OutputFormat.Html ? BinGrain.HourOfWeek : BinGrain.Period,
         };
@@ -88,14 +104,19 @@ public static class ReportCommand
         if (request.Format == OutputFormat.Html)
         {
             Report total = ReportBuilder.Build(bins, request.Period, catalog, ReportGrouping.Total, request.Statistics, request.SiteId, coverage);
-            ReportGrouping seriesBy = request.By == ReportGrouping.Day ? ReportGrouping.Day : ReportGrouping.HourOfWeek;
+            ReportGrouping seriesBy = request.By is ReportGrouping.Day or ReportGrouping.Week ? request.By : ReportGrouping.HourOfWeek;
             Report series = ReportBuilder.Build(bins, request.Period, catalog, seriesBy, request.Statistics, request.SiteId, coverage);
             HtmlReportRenderer.Write(total, series, output);
             return;
         }
 
-        Report report = ReportBuilder.Build(bins, request.Period, catalog, request.By, request.Statistics, request.SiteId, coverage);
-        switch (request.Format)
+        Render(ReportBuilder.Build(bins, request.Period, catalog, request.By, request.Statistics, request.SiteId, coverage), request.Format, output);
+    }
+
+    /// <summary>Writes a built report as a terminal table, CSV or JSON (HTML needs two reports: <see cref="Write"/>).</summary>
+    public static void Render(Report report, OutputFormat format, TextWriter output)
+    {
+        switch (format)
         {
             case OutputFormat.Csv:
                 ReportRenderer.WriteCsv(report, output);
@@ -103,9 +124,11 @@ public static class ReportCommand
             case OutputFormat.Json:
                 ReportRenderer.WriteJson(report, output);
                 break;
-            default:
+            case OutputFormat.Table:
                 ReportRenderer.WriteTable(report, output);
                 break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(format), format, "HTML needs the total and a series: ReportCommand.Write.");
         }
     }
 }

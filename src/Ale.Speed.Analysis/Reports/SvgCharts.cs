@@ -87,7 +87,7 @@ public static class SvgCharts
         html.Append(svg);
     }
 
-    /// <summary>Vehicles as bars and V85 as a line, per hour of the week or per day.</summary>
+    /// <summary>Vehicles as bars and V85 as a line, per hour of the week, per day or per week (labelled <c>W10</c>).</summary>
     public static void Series(StringBuilder html, IReadOnlyList<ReportRow> points, ReportGrouping grouping, int minimumSample, ChartWords words)
     {
         ArgumentNullException.ThrowIfNull(html);
@@ -126,7 +126,12 @@ public static class SvgCharts
                 line.Clear();
             }
 
-            bool label = grouping == ReportGrouping.HourOfWeek ? points[i].Group.HourOfWeek % 24 == 0 : points.Count <= 16 || i % 7 == 0;
+            bool label = grouping switch
+            {
+                ReportGrouping.HourOfWeek => points[i].Group.HourOfWeek % 24 == 0,
+                ReportGrouping.Week => points.Count <= 16 || i % 4 == 0,
+                _ => points.Count <= 16 || i % 7 == 0,
+            };
             if (label)
             {
                 string text = grouping == ReportGrouping.HourOfWeek ? points[i].Group.Label[..3] : points[i].Group.Label[5..];

@@ -63,6 +63,16 @@ public static class StockholmTime
     /// <summary>The local date holding <paramref name="unixMs"/>.</summary>
     public static DateOnly LocalDate(long unixMs) => DateOnly.FromDateTime(ToLocal(unixMs).DateTime);
 
+    /// <summary>The Monday of the ISO week holding <paramref name="date"/> (weeks run Monday to Sunday).</summary>
+    public static DateOnly WeekStart(DateOnly date) => date.AddDays(-DayIndex(date.DayOfWeek));
+
+    /// <summary>The ISO 8601 week holding <paramref name="date"/>, as <c>2025-W10</c> (the week-numbering year: 2024-12-30 is <c>2025-W01</c>).</summary>
+    public static string IsoWeekLabel(DateOnly date)
+    {
+        DateTime day = date.ToDateTime(TimeOnly.MinValue);
+        return string.Create(CultureInfo.InvariantCulture, $"{ISOWeek.GetYear(day):0000}-W{ISOWeek.GetWeekOfYear(day):00}");
+    }
+
     /// <summary>Start (Unix ms) of the local day <paramref name="date"/>: its local midnight.</summary>
     public static long StartOfDay(DateOnly date) => FromLocal(date.ToDateTime(TimeOnly.MinValue));
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Ale.Speed.Dashboard.Pages;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
@@ -17,7 +18,7 @@ namespace Ale.Speed.Dashboard;
 /// <see cref="DashboardOptions.RequireLogin"/>) everything but the login page and the stylesheet needs a signed-in user:
 /// a configured user with a hashed password (a cookie, HttpOnly, SameSite=Strict, 8 hours), or a user named by
 /// <see cref="DashboardOptions.TrustedUserHeader"/> on a request from one of <see cref="DashboardOptions.TrustedProxies"/>.
-/// Login attempts are rate-limited per client address.
+/// Login attempts are rate-limited per client address, and the login form carries ASP.NET Core's antiforgery token.
 /// </summary>
 internal static class AccessControl
 {
@@ -41,6 +42,14 @@ internal static class AccessControl
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
+        });
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "ale-speed-antiforgery";
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            // Every answer already says X-Frame-Options: DENY.
+            antiforgery.SuppressXFrameOptionsHeader = true;
         });
         services.AddRateLimiter(limiter =>
         {
@@ -93,6 +102,7 @@ internal static class AccessControl
         });
 
         app.MapGet("/login", (HttpContext context) => LoginPage.WriteAsync(context, null));
+        // The token is checked in LogInAsync, so that a form without it gets the login page again, not an empty 400.
         app.MapPost("/login", (HttpContext context) => LogInAsync(context, options)).RequireRateLimiting(LoginPolicy).DisableAntiforgery();
         app.MapPost("/logout", async (HttpContext context) =>
         {
@@ -110,6 +120,14 @@ internal static class AccessControl
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await LoginPage.WriteAsync(context, "form").ConfigureAwait(false);
+            return;
+        }
+
+        // A form another site made the browser send (login CSRF) has no token of this browser's cookie.
+        if (!await context.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(context).ConfigureAwait(false))
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await LoginPage.WriteAsync(context, "token").ConfigureAwait(false);
             return;
         }
 

@@ -81,7 +81,7 @@ internal static class AnalysisQuery
         string? by = Value(query, "by");
         if (!OutputNames.TryParseGrouping(by, out ReportGrouping grouping))
         {
-            throw new AnalysisRequestException($"by '{by}' is not one of total, day, hour-of-week.");
+            throw new AnalysisRequestException($"by '{by}' is not one of {OutputNames.GroupingNames}.");
         }
 
         return new ReportRequest { Period = period, SiteId = Value(query, "site"), By = grouping, Format = format };

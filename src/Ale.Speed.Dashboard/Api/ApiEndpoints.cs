@@ -11,16 +11,19 @@ namespace Ale.Speed.Dashboard.Api;
 /// <summary>
 /// <c>/api/report</c>, <c>/api/hotspots</c>, <c>/api/compare</c>, <c>/api/followup</c>: the CLI's commands behind HTTP.
 /// Each runs the command's own entry point with <c>--format json</c> (or <c>csv</c>), so the body is byte for byte what
-/// the CLI prints.
+/// the CLI prints (the report through <see cref="Caching.ReportAnswers"/>: the CLI's build, kept a while, and the CLI's
+/// renderer).
 /// </summary>
 internal static class ApiEndpoints
 {
     public static void Map(WebApplication app, DashboardData data)
     {
-        app.MapGet("/api/report", (HttpContext context) => AnswerAsync(context, AnalysisQuery.ReportParameters, "report", async (format, output, ct) =>
+        // The report kept in the answer cache, rendered as ReportCommand.RunAsync renders it for the CLI.
+        app.MapGet("/api/report", (HttpContext context, Caching.ReportAnswers reports) => AnswerAsync(context, AnalysisQuery.ReportParameters, "report", async (format, output, _) =>
         {
             ReportRequest request = AnalysisQuery.Report(context.Request.Query, format, Now(data));
-            await ReportCommand.RunAsync(request, data.Reader, data.Catalog, output, ct).ConfigureAwait(false);
+            Caching.Answer<Report> report = await reports.GetAsync(context, new Caching.ReportQuery(request.Period, request.SiteId, request.By)).ConfigureAwait(false);
+            ReportCommand.Render(report.Value, format, output);
         }));
 
         app.MapGet("/api/hotspots", (HttpContext context) => AnswerAsync(context, AnalysisQuery.HotspotParameters, "hotspots", async (format, output, ct) =>

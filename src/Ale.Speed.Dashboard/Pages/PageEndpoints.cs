@@ -39,7 +39,7 @@ internal static class PageEndpoints
             .Text(l.T("Samma frågor som kommandoraden, samma svar som --format json (eller format=csv). Tider i ISO 8601, svensk tid om ingen förskjutning anges.",
                 "The command line's questions with its answers: the body equals --format json (or format=csv). Times in ISO 8601, Swedish time unless an offset is given."))
             .Append("</p>\n<ul>\n")
-            .Append("<li><code>/api/report?from=2026-11-01&amp;to=2026-12-01[&amp;site=ID][&amp;by=total|day|hour-of-week][&amp;format=json|csv]</code></li>\n")
+            .Append("<li><code>/api/report?from=2026-11-01&amp;to=2026-12-01[&amp;site=ID][&amp;by=total|day|week|hour-of-week][&amp;format=json|csv]</code></li>\n")
             .Append("<li><code>/api/hotspots?from=…&amp;to=…[&amp;kind=speeding|atraktor][&amp;top=N][&amp;format=json|csv]</code></li>\n")
             .Append("<li><code>/api/compare?site=ID&amp;before=FROM/TO&amp;after=FROM/TO[&amp;control=ID][&amp;min-change=KMH][&amp;selected-by-ranking=true][&amp;format=json|csv]</code></li>\n")
             .Append("<li><code>/api/followup?from=…&amp;to=…[&amp;days=N][&amp;control=ID][&amp;min-change=KMH][&amp;format=json|csv]</code></li>\n")

@@ -1,21 +1,22 @@
-using Ale.Speed.Analysis.Data;
 using Ale.Speed.Analysis.Output;
 using Ale.Speed.Analysis.Reports;
 using Ale.Speed.Analysis.Time;
-using Ale.Speed.Core.Statistics;
-using Ale.Speed.Influx.Bins;
+using Ale.Speed.Core.Time;
+using Ale.Speed.Dashboard.Caching;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ale.Speed.Dashboard.Pages;
 
 /// <summary>
-/// The overview and the site page. Both read the stored bins once, as the CLI's report does (<see cref="StoredBins"/>),
-/// and build their figures with <see cref="ReportBuilder"/> and <see cref="ReportJson"/> — exactly what
-/// <see cref="ReportCommand.Write"/> does for <c>ale-speed report</c> — so a number on a page is the CLI's number.
+/// The overview and the site page. Their reports are <c>ale-speed report</c>'s, built by
+/// <see cref="ReportCommand.BuildAsync"/> and kept a while (<see cref="ReportAnswers"/>), and rendered through
+/// <see cref="ReportJson"/> as the CLI's JSON is — so a number on a page is the CLI's number.
 /// </summary>
 internal static class ReportPages
 {
-    private static readonly StatisticsOptions s_statistics = new ReportRequest { Period = default }.Statistics;
+    /// <summary>The site page charts days up to this many days (one bar each), weeks beyond.</summary>
+    public const int MaxDaysByDay = 62;
 
     public static async Task OverviewAsync(HttpContext context, DashboardData data, DashboardOptions options)
     {
@@ -23,16 +24,18 @@ internal static class ReportPages
         Language l = page.L;
         Period period = Api.AnalysisQuery.Period(page.Query, Now(data), options.DefaultDays);
         var previous = new Period(period.FromMs - (period.ToMs - period.FromMs), period.FromMs);
-        IReadOnlyList<StoredBin> bins = await StoredBins.ReadMergedAsync(data.Reader, period, null, BinGrain.Period, context.RequestAborted).ConfigureAwait(false);
-        IReadOnlyList<StoredBin> before = await StoredBins.ReadMergedAsync(data.Reader, previous, null, BinGrain.Period, context.RequestAborted).ConfigureAwait(false);
-        ReportDocument now = ReportJson.ToDocument(ReportBuilder.Build(bins, period, data.Catalog, ReportGrouping.Total, s_statistics));
-        ReportDocument then = ReportJson.ToDocument(ReportBuilder.Build(before, previous, data.Catalog, ReportGrouping.Total, s_statistics));
+        ReportAnswers reports = Reports(context);
+        Answer<Report> current = await reports.GetAsync(context, new ReportQuery(period, null, ReportGrouping.Total)).ConfigureAwait(false);
+        Answer<Report> before = await reports.GetAsync(context, new ReportQuery(previous, null, ReportGrouping.Total)).ConfigureAwait(false);
+        ReportDocument now = ReportJson.ToDocument(current.Value);
+        ReportDocument then = ReportJson.ToDocument(before.Value);
 
         Layout.Begin(page, l.T("Översikt", "Overview"), "overview");
         page.Append("<h1>").Text(l.T("Alla mätplatser", "All measuring sites")).Append("</h1>\n");
         Layout.PeriodForm(page, period);
         page.Append("<p>").Text(l.T($"Period {PeriodLabel(period)}; jämförs med perioden lika lång närmast före ({PeriodLabel(previous)}).",
             $"Period {PeriodLabel(period)}; compared with the period of the same length just before ({PeriodLabel(previous)}).")).Append("</p>\n");
+        AsOf(page, reports, current, before);
 
         string caption = l.T("Nyckeltal per plats och skyltläge, båda riktningarna", "Key figures per site and display mode, both directions");
         Layout.BeginTable(page, caption, l.T("Plats", "Site"), l.T("Skylt", "Display"), l.T("Gräns km/h", "Limit km/h"), l.T("Fordon", "Vehicles"),
@@ -93,10 +96,10 @@ internal static class ReportPages
         }
 
         Period period = Api.AnalysisQuery.Period(page.Query, Now(data), options.DefaultDays);
-        string by = page.Value("by") ?? "day";
-        if (by is not ("day" or "hour-of-week"))
+        string by = page.Value("by") ?? DefaultSeries(period);
+        if (by is not ("day" or "week" or "hour-of-week"))
         {
-            throw new AnalysisRequestException($"by '{by}' is not one of day, hour-of-week.");
+            throw new AnalysisRequestException($"by '{by}' is not one of day, week, hour-of-week.");
         }
 
         string direction = page.Value("dir") ?? ReportBuilder.AllDirections;
@@ -105,11 +108,16 @@ internal static class ReportPages
             throw new AnalysisRequestException($"dir '{direction}' is not one of all, in, out, unknown.");
         }
 
-        // The finest grain any figure of the page needs; the total, the days and the hours of the week are merged from it exactly.
-        IReadOnlyList<StoredBin> bins = await StoredBins.ReadMergedAsync(data.Reader, period, siteId, BinGrain.Hour, context.RequestAborted).ConfigureAwait(false);
-        Report total = ReportBuilder.Build(bins, period, data.Catalog, ReportGrouping.Total, s_statistics, siteId);
-        Report series = ReportBuilder.Build(bins, period, data.Catalog, by == "day" ? ReportGrouping.Day : ReportGrouping.HourOfWeek, s_statistics, siteId);
-        Report hours = by == "hour-of-week" ? series : ReportBuilder.Build(bins, period, data.Catalog, ReportGrouping.HourOfWeek, s_statistics, siteId);
+        // Three reports as the CLI builds them (each from the coarsest stored level it can use); the direction and display
+        // mode are chosen from their rows, so switching them is answered from the cache.
+        ReportAnswers reports = Reports(context);
+        Answer<Report> totalAnswer = await reports.GetAsync(context, new ReportQuery(period, siteId, ReportGrouping.Total)).ConfigureAwait(false);
+        Answer<Report> hoursAnswer = await reports.GetAsync(context, new ReportQuery(period, siteId, ReportGrouping.HourOfWeek)).ConfigureAwait(false);
+        Answer<Report> seriesAnswer = by == "hour-of-week" ? hoursAnswer
+            : await reports.GetAsync(context, new ReportQuery(period, siteId, by == "week" ? ReportGrouping.Week : ReportGrouping.Day)).ConfigureAwait(false);
+        Report total = totalAnswer.Value;
+        Report series = seriesAnswer.Value;
+        Report hours = hoursAnswer.Value;
         ReportDocument document = ReportJson.ToDocument(total);
         string[] displays = [.. total.Rows.Select(r => r.Display).Distinct()];
         string display = page.Value("display") ?? displays.FirstOrDefault() ?? "on";
@@ -121,6 +129,7 @@ internal static class ReportPages
         Layout.Begin(page, site.Name, "site");
         page.Append("<h1>").Text(site.Name).Append(" <span class=\"muted\">(").Text(siteId).Append(")</span></h1>\n");
         Layout.PeriodForm(page, period, ("dir", page.Value("dir")), ("display", page.Value("display")), ("by", page.Value("by")));
+        AsOf(page, reports, totalAnswer, hoursAnswer, seriesAnswer);
         SiteCoverageDto coverage = document.Coverage.Single();
         foreach (string note in coverage.Notes)
         {
@@ -165,8 +174,7 @@ internal static class ReportPages
         }
 
         Period period = Api.AnalysisQuery.Period(page.Query, Now(data), options.DefaultDays);
-        IReadOnlyList<StoredBin> bins = await StoredBins.ReadMergedAsync(data.Reader, period, siteId, BinGrain.Period, context.RequestAborted).ConfigureAwait(false);
-        Report total = ReportBuilder.Build(bins, period, data.Catalog, ReportGrouping.Total, s_statistics, siteId);
+        Report total = (await Reports(context).GetAsync(context, new ReportQuery(period, siteId, ReportGrouping.Total)).ConfigureAwait(false)).Value;
         string direction = page.Value("dir") ?? ReportBuilder.AllDirections;
         string? display = page.Value("display");
         ReportRow row = total.Rows.FirstOrDefault(r => r.Direction == direction && (display is null || r.Display == display))
@@ -191,6 +199,25 @@ internal static class ReportPages
     public static string PeriodLabel(Period period) => $"{Page.PeriodText(period.FromMs).Replace('T', ' ')} – {Page.PeriodText(period.ToMs).Replace('T', ' ')}";
 
     private static long Now(DashboardData data) => data.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static ReportAnswers Reports(HttpContext context) => context.RequestServices.GetRequiredService<ReportAnswers>();
+
+    /// <summary>The site page's series when the URL names none: by day up to <see cref="MaxDaysByDay"/> days, else by week.</summary>
+    public static string DefaultSeries(Period period) => period.ToMs - period.FromMs <= (MaxDaysByDay * 24 + 1) * StockholmTime.HourMs ? "day" : "week";
+
+    /// <summary>When the figures were read: the oldest of the page's answers, and how long answers are kept.</summary>
+    private static void AsOf(Page page, ReportAnswers reports, params Answer<Report>[] answers)
+    {
+        Language l = page.L;
+        DateTimeOffset asOf = StockholmTime.ToLocal(answers.Min(a => a.AsOf).ToUnixTimeMilliseconds());
+        string time = asOf.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        int seconds = (int)reports.MaxAge.TotalSeconds;
+        page.Append("<p class=\"muted\" data-as-of=\"").Text(asOf.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture)).Append("\">")
+            .Text(seconds == 0
+                ? l.T($"Uppgifter per kl. {time}.", $"Data as of {time}.")
+                : l.T($"Uppgifter per kl. {time} (ett svar återanvänds i högst {seconds} s).", $"Data as of {time} (an answer is reused for at most {seconds} s)."))
+            .Append("</p>\n");
+    }
 
     private static void Cell(Page page, string figure, string text)
         => page.Append("<td class=\"n\" data-figure=\"").Append(figure).Append("\">").Text(text).Append("</td>");
@@ -269,20 +296,30 @@ internal static class ReportPages
     {
         Language l = page.L;
         ReportRow[] points = [.. series.Rows.Where(r => r.Display == display && r.Direction == direction)];
-        page.Append("<h3>").Text(by == "day" ? l.T("V85 och antal fordon per dag", "V85 and vehicles per day") : l.T("V85 och antal fordon per timme i veckan", "V85 and vehicles per hour of the week")).Append("</h3>\n");
-        Layout.Choice(page, l.T("Per", "By"), "by", by == "day" ? null : by, (null, l.T("dag", "day")), ("hour-of-week", l.T("timme i veckan", "hour of the week")));
+        (string heading, string caption, string column) = by switch
+        {
+            "day" => (l.T("V85 och antal fordon per dag", "V85 and vehicles per day"), l.T("Per dag", "Per day"), l.T("Dag", "Day")),
+            "week" => (l.T("V85 och antal fordon per vecka", "V85 and vehicles per week"), l.T("Per vecka (ISO, måndag–söndag)", "Per week (ISO, Monday to Sunday)"), l.T("Vecka", "Week")),
+            _ => (l.T("V85 och antal fordon per timme i veckan", "V85 and vehicles per hour of the week"), l.T("Per timme i veckan", "Per hour of the week"), l.T("Timme", "Hour")),
+        };
+        page.Append("<h3>").Text(heading).Append("</h3>\n");
+        string standard = DefaultSeries(period);
+        Layout.Choice(page, l.T("Per", "By"), "by", by == standard ? null : by,
+            (standard == "day" ? null : "day", l.T("dag", "day")), (standard == "week" ? null : "week", l.T("vecka", "week")), ("hour-of-week", l.T("timme i veckan", "hour of the week")));
+        page.Append("<p class=\"muted\">").Text(l.T($"Utan val visas dagar för perioder upp till {MaxDaysByDay} dagar och veckor för längre. En dag eller vecka som perioden skär av är markerad (del).",
+            $"Unless chosen, days are shown for periods up to {MaxDaysByDay} days and weeks for longer ones. A day or week the period cuts is marked (part).")).Append("</p>\n");
         page.Append("<figure>\n");
         var svg = new System.Text.StringBuilder();
         SvgCharts.Series(svg, points, series.Grouping, series.MinimumSample, l.IsEnglish ? SvgCharts.English : SvgCharts.Swedish);
         page.Append(svg.ToString()).Append("<figcaption>").Text(l.T("Staplar: antal fordon (vänster skala). Röd linje: V85 (höger skala); utelämnad där underlaget är för litet.",
             "Bars: vehicles (left scale). Red line: V85 (right scale); left out where the sample is too small.")).Append("</figcaption>\n</figure>\n");
         page.Append("<details><summary>").Text(l.T("Diagrammets data", "The chart's data")).Append("</summary>\n");
-        Layout.BeginTable(page, by == "day" ? l.T("Per dag", "Per day") : l.T("Per timme i veckan", "Per hour of the week"), by == "day" ? l.T("Dag", "Day") : l.T("Timme", "Hour"),
-            l.T("Fordon", "Vehicles"), "V85 km/h", l.T("Andel över gränsen", "Share over the limit"), l.T("Timmar med data", "Hours with data"));
+        Layout.BeginTable(page, caption, column, l.T("Fordon", "Vehicles"), "V85 km/h", l.T("Andel över gränsen", "Share over the limit"), l.T("Timmar med data", "Hours with data"));
         foreach (ReportRow p in points)
         {
-            string label = p.Group.HourOfWeek is int how ? $"{l.DayNames[how / 24]} {how % 24:00}" : p.Group.Label;
-            page.Append("<tr><th scope=\"row\">").Text(label).Append("</th>");
+            string label = p.Group.HourOfWeek is int how ? $"{l.DayNames[how / 24]} {how % 24:00}"
+                : p.Group.Partial ? p.Group.Label + l.T(" (del)", " (part)") : p.Group.Label;
+            page.Append("<tr data-group=\"").Text(p.Group.Label).Append("\"><th scope=\"row\">").Text(label).Append("</th>");
             Cell(page, "vehicles", l.Integer(p.Summary.Count));
             Cell(page, "v85", p.Summary.IsBelowMinimumSample ? "–" : l.Number(p.Summary.V85Kmh));
             Cell(page, "shareOverLimit", l.Percent(p.Summary.ShareOverLimit));

@@ -26,7 +26,7 @@ internal static class AnalysisCommands
         var format = new Option<string>("--format") { Description = "table, csv, json or html (report only).", DefaultValueFactory = _ => "table" };
 
         var site = new Option<string?>("--site") { Description = "One site's id (default: all sites)." };
-        var by = new Option<string>("--by") { Description = "total, day or hour-of-week.", DefaultValueFactory = _ => "total" };
+        var by = new Option<string>("--by") { Description = "total, day, week (ISO, from Monday) or hour-of-week.", DefaultValueFactory = _ => "total" };
         var report = new Command("report", "Per site and direction: vehicles, mean, V85, share over the limit, speed index, fine and licence bands, coverage.")
         {
             config, from, to, site, by, format,
@@ -40,7 +40,7 @@ internal static class AnalysisCommands
 
             if (!OutputNames.TryParseGrouping(parse.GetValue(by), out ReportGrouping grouping))
             {
-                return Fail($"--by '{parse.GetValue(by)}' is not one of total, day, hour-of-week.");
+                return Fail($"--by '{parse.GetValue(by)}' is not one of {OutputNames.GroupingNames}.");
             }
 
             if (!OutputNames.TryParseFormat(parse.GetValue(format), out OutputFormat outputFormat))

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
 using Ale.Speed.Analysis.Catalog;
 using Ale.Speed.Core.Sites;
 using Ale.Speed.Dashboard.Tests.Support;
@@ -19,6 +20,7 @@ public sealed class AccessTests(DashboardServer server)
 {
     private const string Password = "a long passphrase for the planner";
     private const string Page = "/?from=2026-11-02&to=2026-11-23";
+    private const string TokenField = "__RequestVerificationToken";
 
     [Fact]
     public async Task LoginRequired_WithoutSignIn_PagesRedirectToLoginAndTheApiSays401()
@@ -41,13 +43,13 @@ public sealed class AccessTests(DashboardServer server)
     {
         await using WebApplication app = await StartAsync(Options());
         using HttpClient client = Client(app, out _);
-        using HttpResponseMessage wrong = await client.PostAsync("/login", Form("planner", Password + "!", Page));
+        using HttpResponseMessage wrong = await client.PostAsync("/login", await FormAsync(client, "planner", Password + "!", Page));
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Contains("Fel namn eller lösenord", WebUtility.HtmlDecode(await wrong.Content.ReadAsStringAsync()), StringComparison.Ordinal);
-        using HttpResponseMessage unknown = await client.PostAsync("/login", Form("nobody", Password, Page));
+        using HttpResponseMessage unknown = await client.PostAsync("/login", await FormAsync(client, "nobody", Password, Page));
         Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
 
-        using HttpResponseMessage right = await client.PostAsync("/login", Form("planner", Password, Page));
+        using HttpResponseMessage right = await client.PostAsync("/login", await FormAsync(client, "planner", Password, Page));
         Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
         Assert.Equal(Page, right.Headers.Location!.OriginalString);
         string cookie = right.Headers.GetValues("Set-Cookie").Single();
@@ -60,11 +62,39 @@ public sealed class AccessTests(DashboardServer server)
     }
 
     [Fact]
+    public async Task Login_RightPasswordWithoutTheFormsToken_Is400AndSignsNobodyIn()
+    {
+        await using WebApplication app = await StartAsync(Options());
+        using HttpClient client = Client(app, out CookieContainer cookies);
+        // What another site's page could make a browser post: the right fields, no token from this site's form.
+        using HttpResponseMessage forged = await client.PostAsync("/login", new FormUrlEncodedContent([new("name", "planner"), new("password", Password), new("returnUrl", "/")]));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Contains("logga in igen", WebUtility.HtmlDecode(await forged.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.DoesNotContain(cookies.GetAllCookies(), c => c.Name == "ale-speed-dashboard");
+        using HttpResponseMessage page = await client.GetAsync(Page);
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+    }
+
+    [Fact]
+    public async Task Login_WithATokenFromAnotherBrowsersForm_Is400()
+    {
+        await using WebApplication app = await StartAsync(Options());
+        using HttpClient attacker = Client(app, out _);
+        using HttpClient victim = Client(app, out CookieContainer cookies);
+        // The victim's browser has a form cookie of its own; the token is the one the attacker's form was given.
+        await victim.GetStringAsync("/login");
+        string token = Token(await attacker.GetStringAsync("/login"));
+        using HttpResponseMessage forged = await victim.PostAsync("/login", new FormUrlEncodedContent([new("name", "planner"), new("password", Password), new("returnUrl", "/"), new(TokenField, token)]));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.DoesNotContain(cookies.GetAllCookies(), c => c.Name == "ale-speed-dashboard");
+    }
+
+    [Fact]
     public async Task Login_ReturnUrlToAnotherHost_GoesToTheOverviewInstead()
     {
         await using WebApplication app = await StartAsync(Options());
         using HttpClient client = Client(app, out _);
-        using HttpResponseMessage right = await client.PostAsync("/login", Form("planner", Password, "//evil.example/x"));
+        using HttpResponseMessage right = await client.PostAsync("/login", await FormAsync(client, "planner", Password, "//evil.example/x"));
         Assert.Equal("/", right.Headers.Location!.OriginalString);
     }
 
@@ -78,14 +108,14 @@ public sealed class AccessTests(DashboardServer server)
         var statuses = new List<HttpStatusCode>();
         for (int i = 0; i < 5; i++)
         {
-            using HttpResponseMessage response = await client.PostAsync("/login", Form("planner", "guess " + i, "/"));
+            using HttpResponseMessage response = await client.PostAsync("/login", await FormAsync(client, "planner", "guess " + i, "/"));
             statuses.Add(response.StatusCode);
         }
 
         Assert.Equal(3, statuses.Count(s => s == HttpStatusCode.Unauthorized));
         Assert.Equal(2, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
         // Even the right password is refused until the window passes: guessing cannot go faster than the limit.
-        using HttpResponseMessage right = await client.PostAsync("/login", Form("planner", Password, "/"));
+        using HttpResponseMessage right = await client.PostAsync("/login", await FormAsync(client, "planner", Password, "/"));
         Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
     }
 
@@ -176,6 +206,17 @@ public sealed class AccessTests(DashboardServer server)
         return new HttpClient(handler, disposeHandler: true) { BaseAddress = DashboardApp.BoundUrl(app) };
     }
 
-    private static FormUrlEncodedContent Form(string name, string password, string returnUrl)
-        => new([new("name", name), new("password", password), new("returnUrl", returnUrl)]);
+    /// <summary>The login form as a browser sends it: with the antiforgery token of the form it was given (and its cookie).</summary>
+    private static async Task<FormUrlEncodedContent> FormAsync(HttpClient client, string name, string password, string returnUrl)
+    {
+        string form = await client.GetStringAsync("/login");
+        return new([new("name", name), new("password", password), new("returnUrl", returnUrl), new(TokenField, Token(form))]);
+    }
+
+    private static string Token(string loginPage)
+    {
+        Match token = Regex.Match(loginPage, $"name=\"{TokenField}\" value=\"([^\"]+)\"");
+        Assert.True(token.Success, "the login form carries no antiforgery token");
+        return WebUtility.HtmlDecode(token.Groups[1].Value);
+    }
 }

@@ -20,6 +20,8 @@ public sealed partial class ApiTests(DashboardServer server)
         { $"/api/report?from={s_from}&to={s_to}&site={DashboardServer.Nodinge}&by=day", ["report", "--from", s_from, "--to", s_to, "--site", DashboardServer.Nodinge, "--by", "day", "--format", "json"] },
         { $"/api/report?from=2026-11-09T06:00&to=2026-11-12&by=hour-of-week", ["report", "--from", "2026-11-09T06:00", "--to", "2026-11-12", "--by", "hour-of-week", "--format", "json"] },
         { $"/api/report?from={s_from}&to={s_to}&format=csv", ["report", "--from", s_from, "--to", s_to, "--format", "csv"] },
+        { $"/api/report?from=2026-11-04T06:00&to=2026-11-20&site={DashboardServer.Nodinge}&by=week", ["report", "--from", "2026-11-04T06:00", "--to", "2026-11-20", "--site", DashboardServer.Nodinge, "--by", "week", "--format", "json"] },
+        { $"/api/report?by=week&format=csv&to={s_to}&from={s_from}", ["report", "--from", s_from, "--to", s_to, "--by", "week", "--format", "csv"] },
         { $"/api/hotspots?from={s_from}&to={s_to}&top=5", ["hotspots", "--from", s_from, "--to", s_to, "--top", "5", "--format", "json"] },
         { $"/api/hotspots?from={s_from}&to={s_to}&kind=atraktor", ["hotspots", "--from", s_from, "--to", s_to, "--kind", "atraktor", "--format", "json"] },
         { $"/api/compare?site={DashboardServer.Nodinge}&before=2026-11-02/2026-11-09&after=2026-11-16/2026-11-23&control={DashboardServer.Alvangen}&min-change=2",

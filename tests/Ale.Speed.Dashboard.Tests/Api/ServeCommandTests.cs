@@ -13,6 +13,7 @@ public sealed class ServeCommandTests(DashboardServer server)
         { "https://127.0.0.1:0", null, "AleSpeed:Dashboard:CertificatePath is required" },
         { "http://0.0.0.0:0", new() { ["Users"] = new[] { new { Name = "planner", PasswordHash = "hunter2" } } }, "AleSpeed:Dashboard:Users[0]:PasswordHash" },
         { "http://0.0.0.0:0", new() { ["TrustedUserHeader"] = "X-Remote-User" }, "AleSpeed:Dashboard:TrustedProxies is required" },
+        { "http://127.0.0.1:0", new() { ["CacheSeconds"] = 86400 }, "AleSpeed:Dashboard:CacheSeconds must be between 0 (answers are not kept) and 3600" },
     };
 
     [Theory]

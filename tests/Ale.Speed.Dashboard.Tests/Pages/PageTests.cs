@@ -22,6 +22,7 @@ public sealed partial class PageTests(DashboardServer server)
         $"/site/{DashboardServer.Nodinge}?{Period}",
         $"/site/{DashboardServer.Nodinge}?{Period}&dir=in&by=hour-of-week&lang=en",
         $"/site/{DashboardServer.Alvangen}?{Period}&display=stealth",
+        $"/site/{DashboardServer.Skepplanda}?{Period}&by=week&lang=en",
         $"/hotspots?{Period}",
         $"/hotspots?{Period}&kind=atraktor&lang=en",
         "/compare",
@@ -95,6 +96,47 @@ public sealed partial class PageTests(DashboardServer server)
         Assert.Contains("<svg", html, StringComparison.Ordinal);
         Assert.Contains("Share over the limit by hour of the week", html, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task SitePage_ByWeek_ShowsTheCliWeeksWithThePartialOnesMarked()
+    {
+        (int exit, string json, string errors) = await server.CliAsync("report", "--from", "2026-11-04", "--to", "2026-11-20", "--site", DashboardServer.Nodinge, "--by", "week", "--format", "json");
+        Assert.True(exit == 0, errors);
+        (int status, string html, _) = await server.GetAsync($"/site/{DashboardServer.Nodinge}?from=2026-11-04&to=2026-11-20&by=week&lang=en");
+        Assert.Equal(200, status);
+        JsonElement[] weeks = [.. JsonDocument.Parse(json).RootElement.GetProperty("sites").EnumerateArray().Where(r => r.GetProperty("direction").GetString() == "all")];
+        Assert.Equal(["2026-W45", "2026-W46", "2026-W47"], weeks.Select(w => w.GetProperty("group").GetString()));
+        foreach (JsonElement week in weeks)
+        {
+            string tr = Row(html, $"data-group=\"{week.GetProperty("group").GetString()}\"");
+            Assert.Equal(week.GetProperty("vehicles").GetInt64().ToString("N0", CultureInfo.InvariantCulture), Figure(tr, "vehicles"));
+            Assert.Equal(week.GetProperty("v85Kmh").GetDouble().ToString("N1", CultureInfo.InvariantCulture), Figure(tr, "v85"));
+        }
+
+        Assert.Contains("2026-W45 (part)", html, StringComparison.Ordinal);
+        Assert.Contains("2026-W47 (part)", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("2026-W46 (part)", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SitePage_AskedAgainWithItsParametersInAnotherOrder_IsAnsweredFromTheCacheAndSaysWhenItWasRead()
+    {
+        // A period no other test asks for, so the first request reads.
+        using HttpResponseMessage first = await server.Http.GetAsync(new Uri(server.Url, $"/site/{DashboardServer.Alvangen}?from=2026-11-03&to=2026-11-21&by=week&lang=en"));
+        using HttpResponseMessage second = await server.Http.GetAsync(new Uri(server.Url, $"/site/{DashboardServer.Alvangen}?lang=en&by=week&to=2026-11-21T00:00&from=2026-11-03"));
+        string firstTiming = first.Headers.GetValues("Server-Timing").Single();
+        string secondTiming = second.Headers.GetValues("Server-Timing").Single();
+        Assert.StartsWith("cache;desc=\"0 hit, 3 miss\"", firstTiming, StringComparison.Ordinal);
+        Assert.StartsWith("cache;desc=\"3 hit, 0 miss\"", secondTiming, StringComparison.Ordinal);
+        Assert.Matches(@"total;dur=\d+\.\d$", secondTiming);
+        string firstHtml = await first.Content.ReadAsStringAsync();
+        string secondHtml = await second.Content.ReadAsStringAsync();
+        string asOf = AsOf(firstHtml);
+        Assert.Equal(asOf, AsOf(secondHtml));
+        Assert.Contains("Data as of " + asOf[11..16] + " (an answer is reused for at most 3600 s)", secondHtml, StringComparison.Ordinal);
+    }
+
+    private static string AsOf(string html) => Regex.Match(html, "data-as-of=\"([^\"]+)\"").Groups[1].Value;
 
     [Fact]
     public async Task HistogramCsv_SumsToTheVehiclesOfTheSelection()

@@ -55,7 +55,8 @@ public sealed class DashboardServer : IAsyncLifetime
         System.IO.Directory.CreateDirectory(Directory);
         Influx = await InfluxDbServer.StartNewAsync("ale_dashboard");
         await Traffic.WriteAsync(Influx, Vehicles(), "cabinet-1");
-        WriteConfig(ConfigPath, "http://127.0.0.1:0");
+        // Answers are kept an hour here: the data does not change after the start, and a test that checks a hit must not depend on timing.
+        WriteConfig(ConfigPath, "http://127.0.0.1:0", new() { ["CacheSeconds"] = 3600 });
         await FollowUpRegisters.StoreAsync(this);
         (_serve, Url) = await StartServeAsync(ConfigPath, _serveOutput);
     }
