@@ -37,4 +37,7 @@ public sealed class DashboardData
     public IReadOnlyDictionary<string, SiteLocation> Locations { get; }
 
     public TimeProvider TimeProvider { get; }
+
+    /// <summary>The follow-up's registers and commitment; without them <c>/followup</c> and <c>/api/followup</c> answer 400.</summary>
+    public DashboardFollowUp? FollowUp { get; init; }
 }

@@ -62,11 +62,6 @@ public static class FollowUpCommand
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(output);
-        if (request.Format == OutputFormat.Csv)
-        {
-            throw new AnalysisRequestException("followup writes table, json or html.");
-        }
-
         if (request.EffectDays is < 3 or > 90)
         {
             throw new AnalysisRequestException("--days must be between 3 and 90.");
@@ -108,6 +103,9 @@ public static class FollowUpCommand
                 break;
             case OutputFormat.Html:
                 FollowUpRenderer.WriteHtml(document, output);
+                break;
+            case OutputFormat.Csv:
+                FollowUpRenderer.WriteCsv(document, output);
                 break;
             default:
                 FollowUpRenderer.WriteTable(document, output);

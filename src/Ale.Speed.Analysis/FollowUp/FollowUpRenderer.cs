@@ -7,9 +7,53 @@ using Ale.Speed.Analysis.Reports;
 
 namespace Ale.Speed.Analysis.FollowUp;
 
-/// <summary>The follow-up as a terminal table, and as a printable Swedish page (the report's print styles).</summary>
+/// <summary>
+/// The follow-up as a terminal table, as CSV (one line per site and display mode), and as a printable Swedish page
+/// (the report's print styles).
+/// </summary>
 public static class FollowUpRenderer
 {
+    /// <summary>A missing value in a terminal table, as the other commands' tables write it.</summary>
+    private const string Missing = "-";
+
+    /// <summary>The CSV columns, in order (docs/analysis.md).</summary>
+    public static readonly string[] CsvColumns = ["site", "name", "controls", "controlHours", "checked", "reported", "licences", "controlsWithoutCounts",
+        "concerns", "concernsSpeeding", "concernsMoped", "concernsAtraktor", "display", "vehicles", "meanKmh", "v85Kmh", "shareOverLimit", "belowMinimumSample",
+        "hoursWithData", "hoursInPeriod", "effectBeforeFrom", "effectBeforeTo", "effectAfterFrom", "effectAfterTo", "effectMeanBeforeKmh", "effectMeanAfterKmh",
+        "effectMeanChangeKmh", "effectLowerKmh", "effectUpperKmh", "effectVerdict"];
+
+    /// <summary>
+    /// One line per site and display mode (a site without measurements: one line with an empty display). A site's
+    /// controls, reports and effect repeat on each of its lines: sum them over sites, not over lines.
+    /// </summary>
+    public static void WriteCsv(FollowUpDocument d, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        ArgumentNullException.ThrowIfNull(output);
+        var csv = new CsvWriter(output);
+        foreach (string column in CsvColumns)
+        {
+            csv.Field(column);
+        }
+
+        csv.EndLine();
+        foreach (FollowUpSiteDto s in d.Sites)
+        {
+            FigureChangeDto? mean = s.Effect?.Changes[0];
+            MeasuredDto?[] measured = s.Measured.Length == 0 ? [null] : [.. s.Measured];
+            foreach (MeasuredDto? m in measured)
+            {
+                csv.Field(s.Site).Field(s.Name).Field(s.Controls).Field(s.ControlHours).Field(s.Checked).Field(s.Reported).Field(s.Licences).Field(s.ControlsWithoutCounts)
+                    .Field(s.Concerns).Field(s.ConcernsByKind.Speeding).Field(s.ConcernsByKind.Moped).Field(s.ConcernsByKind.Atraktor)
+                    .Field(m?.Display).Field(m?.Vehicles).Field(m?.MeanKmh).Field(m?.V85Kmh).Field(m?.ShareOverLimit).Field(m is null ? "" : m.BelowMinimumSample ? "true" : "false")
+                    .Field(m?.HoursWithData).Field(m?.HoursInPeriod)
+                    .Field(Iso(s.Effect?.Before.From)).Field(Iso(s.Effect?.Before.To)).Field(Iso(s.Effect?.After.From)).Field(Iso(s.Effect?.After.To))
+                    .Field(mean?.Before).Field(mean?.After).Field(mean?.Change).Field(mean?.Lower).Field(mean?.Upper).Field(s.Effect?.Verdict);
+                csv.EndLine();
+            }
+        }
+    }
+
     public static void WriteTable(FollowUpDocument d, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(d);
@@ -37,7 +81,7 @@ public static class FollowUpRenderer
             $"effect: mean change ({d.EffectDays}+{d.EffectDays} days)", "verdict");
         foreach (FollowUpSiteDto s in d.Sites)
         {
-            MeasuredDto[] measured = s.Measured.Length == 0 ? [new MeasuredDto("-", 0, null, null, null, true, 0, 0)] : s.Measured;
+            MeasuredDto[] measured = s.Measured.Length == 0 ? [new MeasuredDto(Missing, 0, null, null, null, true, 0, 0)] : s.Measured;
             for (int i = 0; i < measured.Length; i++)
             {
                 MeasuredDto m = measured[i];
@@ -45,9 +89,9 @@ public static class FollowUpRenderer
                 FigureChangeDto? mean = first ? s.Effect?.Changes[0] : null;
                 sites.Add(first ? s.Site : "", first ? Format.Integer(s.Controls) : "", first ? Format.Number(s.ControlHours) : "",
                     first ? Format.Integer(s.Checked) : "", first ? Format.Integer(s.Reported) : "", first ? Format.Integer(s.Licences) : "", first ? Format.Integer(s.Concerns) : "",
-                    m.Display, Format.Integer(m.Vehicles) + (m.BelowMinimumSample && m.Vehicles > 0 ? "*" : ""), Number(m.MeanKmh), Number(m.V85Kmh),
-                    m.ShareOverLimit is double share ? Format.Percent(share) : "-",
-                    mean is null ? "" : mean.Change is double change ? $"{Format.Signed(change)} km/h" : "-", first ? s.Effect?.Verdict ?? "" : "");
+                    m.Display, Format.Integer(m.Vehicles) + (m.BelowMinimumSample && m.Vehicles > 0 ? "*" : ""), Cell(m.MeanKmh), Cell(m.V85Kmh),
+                    m.ShareOverLimit is double share ? Format.Percent(share) : Missing,
+                    mean is null ? "" : mean.Change is double change ? $"{Format.Signed(change)} km/h" : Missing, first ? s.Effect?.Verdict ?? "" : "");
             }
         }
 
@@ -70,7 +114,7 @@ public static class FollowUpRenderer
             foreach (PlaceWithoutSiteDto p in d.PlacesWithoutSite)
             {
                 places.Add(p.Place, Format.Integer(p.Concerns), Format.Integer(p.ConcernsByKind.Speeding), Format.Integer(p.ConcernsByKind.Moped),
-                    Format.Integer(p.ConcernsByKind.Atraktor), p.NearestSite is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{p.NearestSite} ({p.NearestSiteMetres:0} m)"));
+                    Format.Integer(p.ConcernsByKind.Atraktor), p.NearestSite is null ? Missing : string.Create(CultureInfo.InvariantCulture, $"{p.NearestSite} ({p.NearestSiteMetres:0} m)"));
             }
 
             places.WriteTo(output);
@@ -190,7 +234,8 @@ public static class FollowUpRenderer
         output.Write(html.ToString());
     }
 
-    private static string VerdictSv(string verdict) => verdict switch
+    /// <summary>A comparison's verdict (as <c>compare</c> names it) in Swedish words.</summary>
+    internal static string VerdictSv(string verdict) => verdict switch
     {
         "decrease" => "lägre efter, mer än variationen mellan dagar förklarar",
         "increase" => "högre efter, mer än variationen mellan dagar förklarar",
@@ -200,6 +245,10 @@ public static class FollowUpRenderer
     };
 
     private static string Number(double? value) => value is double v ? Format.Number(v) : "–";
+
+    private static string Cell(double? value) => value is double v ? Format.Number(v) : Missing;
+
+    private static string? Iso(DateTimeOffset? time) => time?.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 
     private static string Short(DateTimeOffset time) => time.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 

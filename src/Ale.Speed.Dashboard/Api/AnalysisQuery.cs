@@ -110,13 +110,7 @@ internal static class AnalysisQuery
         string site = Value(query, "site") ?? throw new AnalysisRequestException("Parameter 'site' is required.");
         Period before = Range(query, "before");
         Period after = Range(query, "after");
-        double minChange = 1.0;
-        if (Value(query, "min-change") is { } text
-            && (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out minChange) || !double.IsFinite(minChange)))
-        {
-            throw new AnalysisRequestException($"min-change '{text}' is not a number of km/h (e.g. 1.5).");
-        }
-
+        double minChange = MinChange(query);
         bool selected = Value(query, "selected-by-ranking") switch
         {
             null or "false" => false,
@@ -127,13 +121,26 @@ internal static class AnalysisQuery
         return new CompareRequest { SiteId = site, Before = before, After = after, Options = options, Format = format };
     }
 
+    /// <summary><c>min-change</c>: the smallest change in km/h that counts (default 1).</summary>
+    public static double MinChange(IQueryCollection query)
+    {
+        double minChange = 1.0;
+        if (Value(query, "min-change") is { } text
+            && (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out minChange) || !double.IsFinite(minChange)))
+        {
+            throw new AnalysisRequestException($"min-change '{text}' is not a number of km/h (e.g. 1.5).");
+        }
+
+        return minChange;
+    }
+
     public static string? Value(IQueryCollection query, string name)
     {
         string? value = query.TryGetValue(name, out Microsoft.Extensions.Primitives.StringValues values) ? values.ToString() : null;
         return name is "selected-by-ranking" ? value : string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 
-    private static int? Integer(IQueryCollection query, string name)
+    public static int? Integer(IQueryCollection query, string name)
     {
         string? text = Value(query, name);
         if (text is null)

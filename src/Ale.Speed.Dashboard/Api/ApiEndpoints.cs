@@ -1,4 +1,5 @@
 using Ale.Speed.Analysis.Compare;
+using Ale.Speed.Analysis.FollowUp;
 using Ale.Speed.Analysis.Hotspots;
 using Ale.Speed.Analysis.Output;
 using Ale.Speed.Analysis.Reports;
@@ -8,9 +9,10 @@ using Microsoft.AspNetCore.Http;
 namespace Ale.Speed.Dashboard.Api;
 
 /// <summary>
-/// <c>/api/report</c>, <c>/api/hotspots</c>, <c>/api/compare</c>: the CLI's commands behind HTTP. Each runs the command's
-/// own entry point with <c>--format json</c> (or <c>csv</c>), so the body is byte for byte what the CLI prints (the
-/// report through <see cref="Caching.ReportAnswers"/>: the CLI's build, kept a while, and the CLI's renderer).
+/// <c>/api/report</c>, <c>/api/hotspots</c>, <c>/api/compare</c>, <c>/api/followup</c>: the CLI's commands behind HTTP.
+/// Each runs the command's own entry point with <c>--format json</c> (or <c>csv</c>), so the body is byte for byte what
+/// the CLI prints (the report through <see cref="Caching.ReportAnswers"/>: the CLI's build, kept a while, and the CLI's
+/// renderer).
 /// </summary>
 internal static class ApiEndpoints
 {
@@ -34,6 +36,13 @@ internal static class ApiEndpoints
         {
             CompareRequest request = AnalysisQuery.Compare(context.Request.Query, format);
             await CompareCommand.RunAsync(request, data.Reader, data.Catalog, output, ct).ConfigureAwait(false);
+        }));
+
+        app.MapGet("/api/followup", (HttpContext context) => AnswerAsync(context, FollowUpQuery.Parameters, "followup", async (format, output, ct) =>
+        {
+            DashboardFollowUp source = FollowUpQuery.Source(data);
+            FollowUpRequest request = FollowUpQuery.Request(context.Request.Query, format, source, defaultPeriod: null);
+            await FollowUpCommand.RunAsync(request, source.Store, data.Reader, data.Catalog, output, ct).ConfigureAwait(false);
         }));
     }
 

@@ -19,6 +19,7 @@ internal static class Layout
         NavItem(page, "/hotspots", l.T("Kontrollplatser", "Enforcement"), active == "speeding");
         NavItem(page, page.Nav("/hotspots", ("kind", "atraktor")), l.T("A-traktor/moped", "A-traktor/moped"), active == "atraktor", raw: true);
         NavItem(page, "/compare", l.T("Före/efter", "Before/after"), active == "compare");
+        NavItem(page, "/followup", l.T("Uppföljning", "Follow-up"), active == "followup");
         page.Append("</ul>\n</nav>\n");
         string other = page.Self(("lang", l.IsEnglish ? null : "en"));
         page.Append("<p class=\"lang\"><a href=\"").Text(other).Append("\" lang=\"").Append(l.IsEnglish ? "sv" : "en").Append("\">")

@@ -17,6 +17,7 @@ internal static class PageEndpoints
         app.MapGet("/site/{id}/histogram.csv", (HttpContext context, string id) => ReportPages.HistogramCsvAsync(context, data, options, id));
         app.MapGet("/hotspots", (HttpContext context) => AnalysisPages.HotspotsAsync(context, data, options));
         app.MapGet("/compare", (HttpContext context) => AnalysisPages.CompareAsync(context, data));
+        app.MapGet("/followup", (HttpContext context) => FollowUpPage.WriteAsync(context, data, options));
         app.MapGet("/api", (HttpContext context) => ApiHelpAsync(context));
         app.MapGet("/assets/dashboard.css", (HttpContext context) => AssetAsync(context, "text/css; charset=utf-8", Styles.Css));
         app.MapGet("/favicon.ico", (HttpContext context) => AssetAsync(context, "image/svg+xml", Icon));
@@ -41,6 +42,7 @@ internal static class PageEndpoints
             .Append("<li><code>/api/report?from=2026-11-01&amp;to=2026-12-01[&amp;site=ID][&amp;by=total|day|week|hour-of-week][&amp;format=json|csv]</code></li>\n")
             .Append("<li><code>/api/hotspots?from=…&amp;to=…[&amp;kind=speeding|atraktor][&amp;top=N][&amp;format=json|csv]</code></li>\n")
             .Append("<li><code>/api/compare?site=ID&amp;before=FROM/TO&amp;after=FROM/TO[&amp;control=ID][&amp;min-change=KMH][&amp;selected-by-ranking=true][&amp;format=json|csv]</code></li>\n")
+            .Append("<li><code>/api/followup?from=…&amp;to=…[&amp;days=N][&amp;control=ID][&amp;min-change=KMH][&amp;format=json|csv]</code></li>\n")
             .Append("</ul>\n<p>").Text(l.T("En felaktig fråga får svar 400 med {\"error\": \"…\"}.", "A bad query gets a 400 with {\"error\": \"…\"}.")).Append("</p>\n");
         Layout.End(page);
         return page.WriteAsync();

@@ -46,7 +46,7 @@ internal static class Styles
         .tiles { display: flex; flex-wrap: wrap; gap: 1em; }
         .tiles > * { flex: 1 1 20em; min-width: 0; }
         @media print {
-          header.top nav, .lang, form, .downloads, .skip { display: none; }
+          header.top nav, .lang, form, form.period, form.choose, .downloads, .skip { display: none; }
           header.top { background: none; color: #000; }
           main { max-width: none; }
           .scroll { overflow: visible; }

@@ -33,7 +33,7 @@ internal static class FollowUpCommands
     {
         var from = new Option<string>("--from") { Description = "Start (ISO 8601; without an offset: Europe/Stockholm time).", Required = true };
         var to = new Option<string>("--to") { Description = "End, exclusive.", Required = true };
-        var format = new Option<string>("--format") { Description = "table, json or html (a printable Swedish follow-up).", DefaultValueFactory = _ => "table" };
+        var format = new Option<string>("--format") { Description = "table, csv (one line per site and display mode), json or html (a printable Swedish follow-up).", DefaultValueFactory = _ => "table" };
         var days = new Option<int>("--days") { Description = "Days before and after a site's first control that the before/after comparison takes.", DefaultValueFactory = _ => 14 };
         var control = new Option<string?>("--control") { Description = "A site without controls: its change is subtracted in every comparison (difference in differences)." };
         var minChange = new Option<double>("--min-change") { Description = "The smallest change in km/h that counts as a decrease or an increase.", DefaultValueFactory = _ => 1.0 };
@@ -48,9 +48,9 @@ internal static class FollowUpCommands
                 throw new AnalysisRequestException(error!);
             }
 
-            if (!OutputNames.TryParseFormat(parse.GetValue(format), out OutputFormat outputFormat) || outputFormat == OutputFormat.Csv)
+            if (!OutputNames.TryParseFormat(parse.GetValue(format), out OutputFormat outputFormat))
             {
-                throw new AnalysisRequestException($"--format '{parse.GetValue(format)}' is not one of table, json, html.");
+                throw new AnalysisRequestException($"--format '{parse.GetValue(format)}' is not one of table, csv, json, html.");
             }
 
             var request = new FollowUpRequest

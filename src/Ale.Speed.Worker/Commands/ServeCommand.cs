@@ -1,5 +1,8 @@
 using System.CommandLine;
+using Ale.Speed.Analysis.FollowUp;
 using Ale.Speed.Dashboard;
+using Ale.Speed.Influx.Querying;
+using Ale.Speed.Influx.Writing;
 using Ale.Speed.Worker.Configuration;
 using Ale.Speed.Worker.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -15,7 +18,7 @@ internal static class ServeCommand
 {
     public static IEnumerable<Command> Create(Option<FileInfo> config)
     {
-        var check = new Option<bool>("--check") { Description = "Start, fetch the overview page once, print the URL and the answer, stop (scripts, CI)." };
+        var check = new Option<bool>("--check") { Description = "Start, fetch the overview and the follow-up page once, print the URL and the answers, stop (scripts, CI)." };
         var serve = new Command("serve", "Serve the dashboard (pages and the JSON API) at AleSpeed:Dashboard:Url, by default http://127.0.0.1:8080.") { config, check };
         serve.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, parse.GetValue(check), ct));
 
@@ -52,8 +55,13 @@ internal static class ServeCommand
         }
 
         using var http = new HttpClient { Timeout = settings.Options.Influx.Timeout };
+        // The follow-up's registers as `followup` reads them; the dashboard never writes through this writer.
+        using var writer = new InfluxWriter(http, settings.Influx with { QuarantinePath = null });
         var data = new DashboardData(AnalysisCommands.Catalog(settings), WorkerApp.CreateBinReader(settings, http),
-            AnalysisCommands.HotspotStatistics(settings), locations, TimeProvider.System);
+            AnalysisCommands.HotspotStatistics(settings), locations, TimeProvider.System)
+        {
+            FollowUp = new DashboardFollowUp(new FollowUpStore(writer, new InfluxQueryClient(http, settings.Influx)), settings.Commitment, FollowUpCommands.SiteMapOf(settings)),
+        };
         await using WebApplication app = DashboardApp.Build(data, settings.Options.Dashboard);
         try
         {
@@ -78,14 +86,21 @@ internal static class ServeCommand
         return 0;
     }
 
+    /// <summary>Fetches the overview and the follow-up page once each; 0 when both answered 2xx.</summary>
     private static async Task<int> CheckAsync(Uri url, CancellationToken cancellationToken)
     {
         using var handler = new HttpClientHandler { AllowAutoRedirect = true, ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator };
         using var client = new HttpClient(handler) { Timeout = TimeSpan.FromMinutes(2) };
-        using HttpResponseMessage response = await client.GetAsync(url, cancellationToken).ConfigureAwait(false);
-        string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        await Console.Out.WriteLineAsync($"GET {url} → {(int)response.StatusCode} {response.ReasonPhrase}, {body.Length} characters".AsMemory(), cancellationToken).ConfigureAwait(false);
-        return response.IsSuccessStatusCode ? 0 : 1;
+        int code = 0;
+        foreach (Uri page in (Uri[])[url, new Uri(url, "/followup")])
+        {
+            using HttpResponseMessage response = await client.GetAsync(page, cancellationToken).ConfigureAwait(false);
+            string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            await Console.Out.WriteLineAsync($"GET {page} → {(int)response.StatusCode} {response.ReasonPhrase}, {body.Length} characters".AsMemory(), cancellationToken).ConfigureAwait(false);
+            code = response.IsSuccessStatusCode ? code : 1;
+        }
+
+        return code;
     }
 
     /// <summary>Sites[].Latitude/Longitude: both or neither, within range.</summary>

@@ -9,7 +9,7 @@ namespace Ale.Speed.Dashboard.Tests.Api;
 /// exactly what the CLI prints with <c>--format json</c> (or <c>csv</c>); bad parameters get a 400 with a message.
 /// </summary>
 [Collection(DashboardCollection.Name)]
-public sealed class ApiTests(DashboardServer server)
+public sealed partial class ApiTests(DashboardServer server)
 {
     private static readonly string s_from = Traffic.ToLocal(DashboardServer.From).ToString("yyyy-MM-dd");
     private static readonly string s_to = Traffic.ToLocal(DashboardServer.To).ToString("yyyy-MM-dd");
@@ -32,6 +32,7 @@ public sealed class ApiTests(DashboardServer server)
 
     [Theory]
     [MemberData(nameof(SameQueries))]
+    [MemberData(nameof(FollowUpQueries))]
     public async Task Api_SameQueryAsTheCli_AnswersExactlyTheCliOutput(string path, string[] cli)
     {
         (int exit, string expected, string errors) = await server.CliAsync(cli);
@@ -72,6 +73,7 @@ public sealed class ApiTests(DashboardServer server)
 
     [Theory]
     [MemberData(nameof(BadQueries))]
+    [MemberData(nameof(FollowUpBadQueries))]
     public async Task Api_BadParameter_Is400WithAMessageAndNoStackTrace(string path, string expectedInMessage)
     {
         (int status, string body, string? contentType) = await server.GetAsync(path);

@@ -29,12 +29,13 @@ public sealed class ServeCommandTests(DashboardServer server)
     }
 
     [Fact]
-    public async Task Serve_Check_AnswersThePageAndExits()
+    public async Task Serve_Check_AnswersTheOverviewAndTheFollowUpAndExits()
     {
         (int exit, string output, string errors) = await DashboardServer.RunAsync(["serve", "--check", "--config", server.ConfigPath]);
         Assert.True(exit == 0, output + errors);
         Assert.Matches(@"Dashboard: http://127\.0\.0\.1:\d+/", output);
-        Assert.Contains("→ 200", output, StringComparison.Ordinal);
+        Assert.Matches(@"GET http://127\.0\.0\.1:\d+/ → 200", output);
+        Assert.Matches(@"GET http://127\.0\.0\.1:\d+/followup → 200", output);
     }
 
     [Fact]

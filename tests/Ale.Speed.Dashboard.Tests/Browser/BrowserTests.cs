@@ -14,7 +14,7 @@ namespace Ale.Speed.Dashboard.Tests.Browser;
 /// A screenshot of each page is kept in bin/…/screenshots.
 /// </summary>
 [Collection(DashboardCollection.Name)]
-public sealed class BrowserTests(DashboardServer server, BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed partial class BrowserTests(DashboardServer server, BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private const string Period = "from=2026-11-02&to=2026-11-23";
 
@@ -35,6 +35,7 @@ public sealed class BrowserTests(DashboardServer server, BrowserFixture browser)
 
     [Theory]
     [MemberData(nameof(Pages))]
+    [MemberData(nameof(FollowUpPages))]
     public async Task Page_InTheBrowser_LoadsWithoutConsoleErrorsAndWithoutSeriousAccessibilityViolations(string name, string path)
     {
         (IPage page, List<string> errors) = await OpenAsync(1280, 900);
@@ -56,6 +57,7 @@ public sealed class BrowserTests(DashboardServer server, BrowserFixture browser)
 
     [Theory]
     [MemberData(nameof(Pages))]
+    [MemberData(nameof(FollowUpPages))]
     public async Task Page_At320CssPixels_ReflowsWithoutHorizontalScrolling(string name, string path)
     {
         (IPage page, _) = await OpenAsync(320, 640);

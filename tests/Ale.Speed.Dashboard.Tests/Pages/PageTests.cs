@@ -32,6 +32,7 @@ public sealed partial class PageTests(DashboardServer server)
 
     [Theory]
     [MemberData(nameof(Pages))]
+    [MemberData(nameof(FollowUpPages))]
     public async Task Page_Answers_WithHtmlInItsLanguageAndTheSecurityHeaders(string path)
     {
         using HttpResponseMessage response = await server.Http.GetAsync(new Uri(server.Url, path));
@@ -195,6 +196,7 @@ public sealed partial class PageTests(DashboardServer server)
 
     [Theory]
     [MemberData(nameof(BadPages))]
+    [MemberData(nameof(FollowUpBadPages))]
     public async Task Page_BadParameter_Is400WithTheReasonAndNoStackTrace(string path, string expected)
     {
         (int status, string html, string? type) = await server.GetAsync(path);

@@ -10,7 +10,8 @@ namespace Ale.Speed.Dashboard.Tests.Support;
 
 /// <summary>
 /// A real InfluxDB holding three weeks of traffic at three sites (one showing speeds, one in stealth mode, one with an
-/// A-traktor evening pattern and an outage), a configuration file, and the real <c>ale-speed serve</c> as a child process.
+/// A-traktor evening pattern and an outage) and the follow-up's registers (<see cref="FollowUpRegisters"/>), a
+/// configuration file, and the real <c>ale-speed serve</c> as a child process.
 /// The CLI is run against the same configuration, so a test compares the dashboard with what the CLI prints.
 /// </summary>
 public sealed class DashboardServer : IAsyncLifetime
@@ -56,6 +57,7 @@ public sealed class DashboardServer : IAsyncLifetime
         await Traffic.WriteAsync(Influx, Vehicles(), "cabinet-1");
         // Answers are kept an hour here: the data does not change after the start, and a test that checks a hit must not depend on timing.
         WriteConfig(ConfigPath, "http://127.0.0.1:0", new() { ["CacheSeconds"] = 3600 });
+        await FollowUpRegisters.StoreAsync(this);
         (_serve, Url) = await StartServeAsync(ConfigPath, _serveOutput);
     }
 
@@ -145,6 +147,7 @@ public sealed class DashboardServer : IAsyncLifetime
                 },
                 Influx = new { Url = Influx.Url.ToString(), Api = "v1", Database = Influx.Database },
                 Dashboard = dashboardSection,
+                FollowUpRegisters.Commitment,
             },
         };
         File.WriteAllText(path, JsonSerializer.Serialize(config));
