@@ -64,6 +64,9 @@ internal sealed class AnswerCache : IDisposable
         _meter.CreateObservableGauge(DashboardInstruments.CacheBytes, () => Bytes, "By", "Estimated bytes of the answers kept.");
     }
 
+    /// <summary>The meter of the counts (for tests: the one this cache records to).</summary>
+    internal Meter Meter => _meter;
+
     /// <summary>How long an answer is kept after its read began (zero: answers are never kept).</summary>
     public TimeSpan MaxAge => _maxAge;
 

@@ -2,6 +2,7 @@ using Ale.Speed.Analysis.Output;
 using Ale.Speed.Analysis.Reports;
 using Ale.Speed.Dashboard.Api;
 using Ale.Speed.Dashboard.Caching;
+using Ale.Speed.Influx.Tests.Support;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Time.Testing;
@@ -104,6 +105,26 @@ public sealed class AnswerCacheTests
         _time.Advance(s_maxAge);
         await AskAsync(cache, "b", bytes: 20);
         Assert.Equal((1, 20L), (cache.Count, cache.Bytes));
+    }
+
+    [Fact]
+    public async Task HitsMissesAndEvictions_AreCountedInTheMeterWithTheirReasons()
+    {
+        using var cache = new AnswerCache(s_maxAge, _time, maxEntries: 1, maxBytes: 100);
+        using var metrics = new MetricsRecorder(cache.Meter);
+        await AskAsync(cache, "a");                  // miss
+        await AskAsync(cache, "a");                  // hit
+        await AskAsync(cache, "b");                  // miss; a goes (one entry at most)
+        _time.Advance(s_maxAge);
+        await AskAsync(cache, "b");                  // miss: b has expired
+        await AskAsync(cache, "huge", bytes: 101);   // miss, and never kept
+
+        Assert.Equal(1, metrics.Sum(DashboardInstruments.CacheHits));
+        Assert.Equal(4, metrics.Sum(DashboardInstruments.CacheMisses));
+        Assert.Equal(1, metrics.Sum(DashboardInstruments.CacheEvictions, "bound"));
+        Assert.Equal(1, metrics.Sum(DashboardInstruments.CacheEvictions, "expired"));
+        Assert.Equal(1, metrics.Sum(DashboardInstruments.CacheEvictions, "too-large"));
+        Assert.Equal((1L, 4L), (cache.Hits, cache.Misses));
     }
 
     [Fact]
