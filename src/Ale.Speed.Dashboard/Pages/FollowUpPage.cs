@@ -108,8 +108,22 @@ internal static class FollowUpPage
             .Text(l.T("Kontrollerna som började under perioden, invånarnas synpunkter som räknas till platsen och skyltens mätningar för samma period (båda riktningarna, per skyltläge). Kontroller utan inlagda antal räknas inte in i summorna av kontrollerade och rapporterade.",
                 "The controls that started in the period, the residents' reports counted at the site, and the sign's measurements for the same period (both directions, per display mode). Controls registered without counts are left out of the sums of checked and reported."))
             .Append("</p>\n");
-        Layout.BeginTable(page, l.T("Gjort, upplevt och uppmätt per mätplats", "Done, felt and measured per site"), l.T("Plats", "Site"), l.T("Kontroller", "Controls"),
-            l.T("Timmar", "Hours"), l.T("Kontrollerade", "Checked"), l.T("Rapporterade", "Reported"), l.T("Körkort", "Licences"), l.T("Synpunkter", "Reports"),
+        Layout.BeginTable(page, l.T("Gjort per mätplats", "Done per site"), l.T("Plats", "Site"), l.T("Kontroller", "Controls"), l.T("Timmar", "Hours"),
+            l.T("Kontrollerade", "Checked"), l.T("Rapporterade", "Reported"), l.T("Körkort", "Licences"));
+        foreach (FollowUpSiteDto s in d.Sites)
+        {
+            page.Append("<tr data-site=\"").Text(s.Site).Append("\"><th scope=\"row\"><a href=\"").Text(page.Nav("/site/" + Uri.EscapeDataString(s.Site))).Append("\">")
+                .Text(s.Name).Append("</a></th>");
+            Cell(page, "controls", l.Integer(s.Controls));
+            Cell(page, "controlHours", l.Number(s.ControlHours));
+            Cell(page, "checked", l.Integer(s.Checked) + (s.ControlsWithoutCounts > 0 && s.Controls > 0 ? " †" : ""));
+            Cell(page, "reported", l.Integer(s.Reported));
+            Cell(page, "licences", l.Integer(s.Licences));
+            page.Append("</tr>\n");
+        }
+
+        Layout.EndTable(page);
+        Layout.BeginTable(page, l.T("Upplevt och uppmätt per mätplats", "Felt and measured per site"), l.T("Plats", "Site"), l.T("Synpunkter", "Reports"),
             l.T("Synpunkter per slag", "Reports by kind"), l.T("Skylt", "Display"), l.T("Fordon", "Vehicles"), l.T("Medel km/h", "Mean km/h"), "V85 km/h",
             l.T("Andel över gränsen", "Share over the limit"), l.T("Timmar med data", "Hours with data"));
         foreach (FollowUpSiteDto s in d.Sites)
@@ -119,16 +133,10 @@ internal static class FollowUpPage
             for (int i = 0; i < measured.Length; i++)
             {
                 MeasuredDto? m = measured[i];
-                page.Append("<tr data-site=\"").Text(s.Site).Append("\" data-display=\"").Text(m?.Display ?? "").Append("\">");
+                page.Append("<tr data-felt=\"").Text(s.Site).Append("\" data-display=\"").Text(m?.Display ?? "").Append("\">");
                 if (i == 0)
                 {
-                    page.Append("<th scope=\"row\" rowspan=\"").Append(span.ToString(CultureInfo.InvariantCulture)).Append("\"><a href=\"")
-                        .Text(page.Nav("/site/" + Uri.EscapeDataString(s.Site))).Append("\">").Text(s.Name).Append("</a></th>");
-                    Cell(page, "controls", l.Integer(s.Controls), span);
-                    Cell(page, "controlHours", l.Number(s.ControlHours), span);
-                    Cell(page, "checked", l.Integer(s.Checked) + (s.ControlsWithoutCounts > 0 && s.Controls > 0 ? " †" : ""), span);
-                    Cell(page, "reported", l.Integer(s.Reported), span);
-                    Cell(page, "licences", l.Integer(s.Licences), span);
+                    page.Append("<th scope=\"row\" rowspan=\"").Append(span.ToString(CultureInfo.InvariantCulture)).Append("\">").Text(s.Name).Append("</th>");
                     Cell(page, "concerns", l.Integer(s.Concerns), span);
                     page.Append("<td rowspan=\"").Append(span.ToString(CultureInfo.InvariantCulture)).Append("\" data-figure=\"concernsByKind\">").Text(ByKind(l, s.ConcernsByKind)).Append("</td>");
                 }
@@ -160,7 +168,7 @@ internal static class FollowUpPage
         page.Append("<p class=\"muted\">").Text(l.T(
             "* för få fordon för att dra slutsatser. † några kontroller saknar inlagda antal; deras kontrollerade och rapporterade är okända, inte noll.",
             "* too few vehicles to draw conclusions. † some controls have no counts registered; their checked and reported are unknown, not zero.")).Append("</p>\n");
-        Layout.Downloads(page, (Page.Href("/api/followup", query, ("format", "csv")), l.T("Tabellen som CSV", "The table as CSV")));
+        Layout.Downloads(page, (Page.Href("/api/followup", query, ("format", "csv")), l.T("Tabellerna som CSV (en rad per plats och skyltläge)", "The tables as CSV (a line per site and display mode)")));
     }
 
     private static void Effects(Page page, FollowUpDocument d)

@@ -48,8 +48,11 @@ internal static class Styles
         @media print {
           header.top nav, .lang, form, form.period, form.choose, .downloads, .skip { display: none; }
           header.top { background: none; color: #000; }
-          main { max-width: none; }
+          main { max-width: none; padding: 0; }
           .scroll { overflow: visible; }
+          table { font-size: 0.7em; }
+          th, td { padding: 0.1em 0.25em; }
+          td.n { white-space: normal; }
           figure, table, .note { break-inside: avoid; page-break-inside: avoid; }
           a { color: #000; text-decoration: none; }
         }

@@ -25,14 +25,18 @@ public sealed partial class BrowserTests
         Assert.Contains("days=7", page.Url, StringComparison.Ordinal);
         Assert.Contains("lang=en", page.Url, StringComparison.Ordinal);
         Assert.True(await page.Locator($"tr[data-effect=\"{DashboardServer.Nodinge}\"]").IsVisibleAsync());
+        int[] tableWidths = await page.EvaluateAsync<int[]>("() => [...document.querySelectorAll('table')].map(t => Math.ceil(t.getBoundingClientRect().right))");
+        int pageWidth = await page.EvaluateAsync<int>("() => document.documentElement.clientWidth");
+        Assert.All(tableWidths, right => Assert.True(right <= pageWidth, $"a table ends at {right} px on a {pageWidth} px page"));
         Assert.Empty(errors);
         await page.Context.CloseAsync();
     }
 
     [Fact]
-    public async Task FollowUpPage_Printed_HidesNavigationAndFormsAndKeepsTheTables()
+    public async Task FollowUpPage_PrintedOnA4_HidesNavigationAndFormsAndKeepsItsTablesWithinThePage()
     {
-        (IPage page, _) = await OpenAsync(1280, 900);
+        // A4 less the 15 mm margins is 180 mm, 680 CSS px.
+        (IPage page, _) = await OpenAsync(680, 960);
         await page.GotoAsync(new Uri(server.Url, $"/followup?{Period}").ToString());
         await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
         Assert.False(await page.Locator("header.top nav").IsVisibleAsync());
@@ -40,6 +44,9 @@ public sealed partial class BrowserTests
         Assert.False(await page.Locator(".downloads").First.IsVisibleAsync());
         Assert.True(await page.Locator($"tr[data-site=\"{DashboardServer.Nodinge}\"]").First.IsVisibleAsync());
         Assert.True(await page.Locator($"tr[data-effect=\"{DashboardServer.Nodinge}\"]").IsVisibleAsync());
+        int[] tableWidths = await page.EvaluateAsync<int[]>("() => [...document.querySelectorAll('table')].map(t => Math.ceil(t.getBoundingClientRect().right))");
+        int pageWidth = await page.EvaluateAsync<int>("() => document.documentElement.clientWidth");
+        Assert.All(tableWidths, right => Assert.True(right <= pageWidth, $"a table ends at {right} px on a {pageWidth} px page"));
         await page.PdfAsync(new PagePdfOptions { Path = Path.Combine(BrowserFixture.Screenshots, "followup.pdf"), PreferCSSPageSize = true });
         await page.Context.CloseAsync();
     }

@@ -42,10 +42,10 @@ public sealed partial class PageTests
             string first = Row(html, $"data-site=\"{id}\"");
             Assert.Equal(Integer(site, "controls"), Figure(first, "controls"));
             Assert.Equal(Integer(site, "reported"), Figure(first, "reported"));
-            Assert.Equal(Integer(site, "concerns"), Figure(first, "concerns"));
+            Assert.Equal(Integer(site, "concerns"), Figure(Row(html, $"data-felt=\"{id}\""), "concerns"));
             foreach (JsonElement m in site.GetProperty("measured").EnumerateArray())
             {
-                string tr = Row(html, $"data-site=\"{id}\" data-display=\"{m.GetProperty("display").GetString()}\"");
+                string tr = Row(html, $"data-felt=\"{id}\" data-display=\"{m.GetProperty("display").GetString()}\"");
                 Assert.Equal(m.GetProperty("vehicles").GetInt64().ToString("N0", CultureInfo.InvariantCulture), Figure(tr, "vehicles"));
                 Assert.Equal(m.GetProperty("meanKmh").GetDouble().ToString("N1", CultureInfo.InvariantCulture), Figure(tr, "mean"));
                 Assert.Equal(m.GetProperty("v85Kmh").GetDouble().ToString("N1", CultureInfo.InvariantCulture), Figure(tr, "v85"));
