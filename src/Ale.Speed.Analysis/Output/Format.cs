@@ -4,7 +4,7 @@ using Ale.Speed.Core.Time;
 
 namespace Ale.Speed.Analysis.Output;
 
-/// <summary>Number and time formatting shared by the renderers (invariant culture; NaN shown as "–" or left empty).</summary>
+/// <summary>Number and time formatting shared by the renderers (invariant culture; NaN shown as "-" in tables, left empty in CSV).</summary>
 internal static class Format
 {
     public static string Number(double value, int decimals = 1)
@@ -15,8 +15,17 @@ internal static class Format
 
     public static string Integer(long value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>"+1.2", "-0.4"; a change that rounds to zero is "0.0", never "-0.0".</summary>
     public static string Signed(double value, int decimals = 1)
-        => double.IsFinite(value) ? (value >= 0 ? "+" : "") + Number(value, decimals) : "-";
+    {
+        if (!double.IsFinite(value))
+        {
+            return "-";
+        }
+
+        string magnitude = Number(Math.Abs(value), decimals);
+        return magnitude.AsSpan().Trim("0.").IsEmpty ? magnitude : (value > 0 ? "+" : "-") + magnitude;
+    }
 
     /// <summary>ISO 8601 local time with its offset, e.g. 2026-03-02T07:00:00+01:00.</summary>
     public static string LocalIso(long unixMs) => StockholmTime.ToLocal(unixMs).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
