@@ -182,7 +182,7 @@ internal static class ReportPages
         using var output = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
         var csv = new CsvWriter(output);
         csv.Field("site").Field("direction").Field("display").Field("fromKmh").Field("toKmh").Field("vehicles").EndLine();
-        ReadOnlySpan<long> counts = row.Bin.Histogram.Counts;
+        ReadOnlySpan<long> counts = row.Bin!.Histogram.Counts;
         for (int k = 0; k < counts.Length; k++)
         {
             if (counts[k] > 0)
@@ -242,12 +242,12 @@ internal static class ReportPages
         Language l = page.L;
         page.Append("<h3>").Text(l.T("Hastighetsfördelning", "Speed distribution")).Append("</h3>\n<figure>\n");
         var svg = new System.Text.StringBuilder();
-        SvgCharts.Histogram(svg, row.Bin, row.LimitsKmh, l.IsEnglish ? SvgCharts.English : SvgCharts.Swedish);
+        SvgCharts.Histogram(svg, row.Bin!, row.LimitsKmh, l.IsEnglish ? SvgCharts.English : SvgCharts.Swedish);
         page.Append(svg.ToString()).Append("<figcaption>")
             .Text(l.T($"Antal fordon per km/h; streckad linje och text: hastighetsgränsen. V85 {l.Number(row.Summary.V85Kmh)} km/h, {l.Percent(row.Summary.ShareOverLimit)} över gränsen.",
                 $"Vehicles per km/h; dashed line and label: the speed limit. V85 {l.Number(row.Summary.V85Kmh)} km/h, {l.Percent(row.Summary.ShareOverLimit)} over the limit."))
             .Append("</figcaption>\n</figure>\n");
-        ReadOnlySpan<long> counts = row.Bin.Histogram.Counts;
+        ReadOnlySpan<long> counts = row.Bin!.Histogram.Counts;
         var classes = new List<(int From, long Count)>();
         for (int k = 0; k < counts.Length; k += 5)
         {
