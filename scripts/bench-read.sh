@@ -1,25 +1,32 @@
 #!/usr/bin/env bash
 # Load tool for the read side (docs/performance.md): stores SITES sites × DAYS days of bins in a local InfluxDB 1.6 on
-# loopback — 5-minute bins for the first WINDOW_SITES sites, hour and day rollups for all — generated as bins directly
-# (vehicles drawn per window and added to bins; no frames, no worker), then times `ale-speed report` (total, by day,
-# hour of the week) and `hotspots` over the year and over a month, with and without reading rollups.
+# loopback — 5-minute bins for the first WINDOW_SITES sites, hour, day and month rollups for all — generated as bins
+# directly (vehicles drawn per window and added to bins; no frames, no worker), then times `ale-speed report` (total, by
+# day, hour of the week) and `hotspots` over the year and over a month, with and without reading rollups.
 #   scripts/bench-read.sh                 # 50 sites × 365 days (about 7 minutes to store on 2 busy cores)
 #   SITES=5 DAYS=31 scripts/bench-read.sh # smaller
+#   KEEP=1 scripts/bench-read.sh          # time the data stored before (in DIR, default .data/bench-read; PORT 18096)
+#   KEEP=1 MONTHS=1 scripts/bench-read.sh # add the month rollups to data stored before them (same generator, same seed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 sites=${SITES:-50}; days=${DAYS:-365}; window_sites=${WINDOW_SITES:-5}
-dir=.data/bench-read
+dir=${DIR:-.data/bench-read}; port=${PORT:-18096}
 scripts/install-demo-deps.sh >/dev/null
 dotnet build Ale.Speed.sln -c Release -nologo -v quiet
 mkdir -p "$dir"
-scripts/influxdb.sh start "$dir/influxdb" 18096
-if [ "${KEEP:-0}" != 1 ]; then
-  curl -sf -XPOST http://127.0.0.1:18096/query --data-urlencode 'q=DROP DATABASE "ale_speed_read"' >/dev/null
-  curl -sf -XPOST http://127.0.0.1:18096/query --data-urlencode 'q=CREATE DATABASE "ale_speed_read"' >/dev/null
+scripts/influxdb.sh start "$dir/influxdb" "$port"
+load() {
   /usr/bin/time -f "stored in %e s, peak memory %M KB" dotnet benchmarks/Ale.Speed.Benchmarks/bin/Release/net10.0/Ale.Speed.Benchmarks.dll \
-    load --url http://127.0.0.1:18096/ --db ale_speed_read --sites "$sites" --window-sites "$window_sites" --from 2025-01-01 --days "$days" \
-    --levels window,hour,day --config-out "$dir/config-rollups.json" --data-dir "$dir/data"
+    load --url "http://127.0.0.1:$port/" --db ale_speed_read --sites "$sites" --window-sites "$window_sites" --from 2025-01-01 --days "$days" \
+    --config-out "$dir/config-rollups.json" --data-dir "$dir/data" "$@"
+}
+if [ "${KEEP:-0}" != 1 ]; then
+  curl -sf -XPOST "http://127.0.0.1:$port/query" --data-urlencode 'q=DROP DATABASE "ale_speed_read"' >/dev/null
+  curl -sf -XPOST "http://127.0.0.1:$port/query" --data-urlencode 'q=CREATE DATABASE "ale_speed_read"' >/dev/null
+  load --levels window,hour,day,month
+elif [ "${MONTHS:-0}" = 1 ]; then
+  load --levels month
 fi
 sed 's/"ReadRollups": true/"ReadRollups": false/' "$dir/config-rollups.json" > "$dir/config-windows.json"
 ale=src/Ale.Speed.Worker/bin/Release/net10.0/ale-speed.dll

@@ -8,6 +8,11 @@ if (args.Length > 0 && args[0] == "load")
     return await ReadLoad.RunAsync(args).ConfigureAwait(false);
 }
 
+if (args.Length > 0 && args[0] == "month-merge")
+{
+    return await MonthMergeTiming.RunAsync(args).ConfigureAwait(false);
+}
+
 if (args is ["--alternate-json", ..])
 {
     JsonPathAlternation.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100);

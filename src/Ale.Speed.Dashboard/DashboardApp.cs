@@ -44,8 +44,9 @@ public static partial class DashboardApp
         builder.WebHost.ConfigureKestrel(kestrel => Listen(kestrel, options));
         builder.Services.AddSingleton(data);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(sp => new Caching.AnswerCache(TimeSpan.FromSeconds(options.CacheSeconds), data.TimeProvider, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
-        builder.Services.AddSingleton<Caching.ReportAnswers>();
+        builder.Services.AddSingleton(sp => new Caching.AnswerCache(TimeSpan.FromSeconds(options.CacheSeconds), data.TimeProvider, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(),
+            logger: sp.GetRequiredService<ILoggerFactory>().CreateLogger<Caching.AnswerCache>()));
+        builder.Services.AddSingleton<Caching.AnalysisAnswers>();
         AccessControl.AddServices(builder.Services, options);
 
         WebApplication app = builder.Build();

@@ -40,9 +40,10 @@ public sealed class DashboardOptions
     public int DefaultDays { get; set; } = 28;
 
     /// <summary>
-    /// How long (seconds) an answer read from InfluxDB is reused by the pages and the API (0 = never; at most 3600). Pages
-    /// say when their figures were read. 60 s: a planner sees a figure at most a minute old, and a year of 50 sites is
-    /// read from InfluxDB at most once a minute however many people look.
+    /// How long (seconds) an answer read from InfluxDB is served as it is by the pages and the API (0 = never keep; at
+    /// most 3600); up to <see cref="Caching.AnswerCache.StaleFactor"/> times this it is served while one background read
+    /// replaces it. Pages say when their figures were read. 60 s: a figure a minute old is fine for planning, and a year
+    /// of 50 sites is read from InfluxDB at most about once a minute however many people look.
     /// </summary>
     public int CacheSeconds { get; set; } = DefaultCacheSeconds;
 

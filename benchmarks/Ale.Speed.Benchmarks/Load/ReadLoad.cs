@@ -15,9 +15,10 @@ namespace Ale.Speed.Benchmarks.Load;
 /// <summary>
 /// The read-side load tool (docs/performance.md, scripts/bench-read.sh): generates N sites × D days of traffic as bins
 /// directly — vehicles drawn per 5-minute window from a weekly profile and added to bins, no frames, no worker — and
-/// stores the 5-minute bins and/or their hour and day rollups in an InfluxDB 1.x on loopback, and writes a configuration
-/// naming the sites. Deterministic for a seed.
-/// <code>load --url http://127.0.0.1:18096 --db ale_speed_read --sites 50 --from 2025-01-01 --days 365 --levels window,hour,day --window-sites 5 --config-out F --data-dir D</code>
+/// stores the 5-minute bins and/or their hour, day and month rollups in an InfluxDB 1.x on loopback, and writes a
+/// configuration naming the sites. Deterministic for a seed: <c>--levels month</c> alone adds the months of data stored
+/// before with the same arguments.
+/// <code>load --url http://127.0.0.1:18096 --db ale_speed_read --sites 50 --from 2025-01-01 --days 365 --levels window,hour,day,month --window-sites 5 --config-out F --data-dir D</code>
 /// </summary>
 public static class ReadLoad
 {
@@ -32,7 +33,7 @@ public static class ReadLoad
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
         var channel = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
         Task writer = PostAllAsync(http, options, channel.Reader);
-        long[] written = new long[3];
+        long[] written = new long[4];
         try
         {
             Generate(options, channel.Writer, written);
@@ -49,7 +50,7 @@ public static class ReadLoad
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{options.Sites} sites × {options.Days} days from {options.From:yyyy-MM-dd}: {written[0]:N0} window bins, {written[1]:N0} hour rollups, {written[2]:N0} day rollups stored in {stopwatch.Elapsed.TotalSeconds:F1} s"));
+            $"{options.Sites} sites × {options.Days} days from {options.From:yyyy-MM-dd}: {written[0]:N0} window bins, {written[1]:N0} hour rollups, {written[2]:N0} day rollups, {written[3]:N0} month rollups stored in {stopwatch.Elapsed.TotalSeconds:F1} s"));
         return 0;
     }
 
@@ -59,6 +60,7 @@ public static class ReadLoad
         using var batch = new LineBatch(TimestampPrecision.Seconds, 4 * 1024 * 1024);
         var hours = new RollupBuilder(RollupLevel.Hour, StockholmTime.Zone);
         var days = new RollupBuilder(RollupLevel.Day, StockholmTime.Zone);
+        var months = new RollupBuilder(RollupLevel.Month, StockholmTime.Zone);
         long fromMs = StockholmTime.StartOfDay(DateOnly.FromDateTime(options.From));
         long toMs = StockholmTime.StartOfDay(DateOnly.FromDateTime(options.From).AddDays(options.Days));
         double[] profile = WeekProfile();
@@ -95,6 +97,7 @@ public static class ReadLoad
                         var key = new BinKey(siteId, direction, DisplayMode.DisplayOn, window);
                         hours.Add(key, bin);
                         days.Add(key, bin);
+                        months.Add(key, bin);
                         if (writeWindows)
                         {
                             encoder.Write(batch.Writer, RollupLevel.Window, key, bin, options.Writer, WindowMs, TimestampPrecision.Seconds, 0);
@@ -103,14 +106,16 @@ public static class ReadLoad
                         }
                     }
 
-                    foreach (RollupBuilder builder in (RollupBuilder[])[hours, days])
+                    // A month is complete at its last day or the last day generated.
+                    bool monthEnds = dayEnd >= toMs || Rollups.MonthStart(dayEnd, StockholmTime.Zone) == dayEnd;
+                    foreach (RollupBuilder builder in monthEnds ? (RollupBuilder[])[hours, days, months] : [hours, days])
                     {
                         if (options.Levels.Contains(builder.Level))
                         {
                             foreach (Rollup rollup in builder.Built())
                             {
-                                encoder.Write(batch.Writer, rollup.Level, rollup.Key, rollup.Bin, options.Writer, rollup.LengthMs, TimestampPrecision.Seconds, rollup.HourMask);
-                                written[rollup.Level == RollupLevel.Hour ? 1 : 2]++;
+                                encoder.Write(batch.Writer, rollup, options.Writer, TimestampPrecision.Seconds);
+                                written[(int)rollup.Level]++;
                             }
                         }
 
@@ -240,7 +245,8 @@ public static class ReadLoad
                 "window" => RollupLevel.Window,
                 "hour" => RollupLevel.Hour,
                 "day" => RollupLevel.Day,
-                _ => throw new ArgumentException($"--levels: '{l}' is not window, hour or day."),
+                "month" => RollupLevel.Month,
+                _ => throw new ArgumentException($"--levels: '{l}' is not window, hour, day or month."),
             })];
             int sites = int.Parse(Get("--sites", "50"), CultureInfo.InvariantCulture);
             return new Options(new Uri(Get("--url", "http://127.0.0.1:18096/")), Get("--db", "ale_speed_read"), sites,

@@ -51,6 +51,22 @@ public static class CompareCommand
     public static async Task<int> RunAsync(CompareRequest request, BinReader reader, SiteCatalog catalog, TextWriter output, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Format == OutputFormat.Html)
+        {
+            throw new AnalysisRequestException("compare writes table, csv or json (html is offered by report).");
+        }
+
+        Write(await BuildAsync(request, reader, catalog, ct).ConfigureAwait(false), request.Format, output);
+        return 0;
+    }
+
+    /// <summary>
+    /// The comparison <see cref="RunAsync"/> writes (<see cref="Write"/>), for a caller that keeps it (the dashboard); the
+    /// request's format is not used. Throws <see cref="AnalysisRequestException"/> for a bad request.
+    /// </summary>
+    public static Task<CompareResult> BuildAsync(CompareRequest request, BinReader reader, SiteCatalog catalog, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(catalog);
         if (!catalog.TryGetSite(request.SiteId, out _))
@@ -63,11 +79,6 @@ public static class CompareCommand
             throw new AnalysisRequestException(error!);
         }
 
-        if (request.Format == OutputFormat.Html)
-        {
-            throw new AnalysisRequestException("compare writes table, csv or json (html is offered by report).");
-        }
-
         string? control = request.Options.ControlSiteId;
         if (control is not null && (control == request.SiteId || !catalog.TryGetSite(control, out _)))
         {
@@ -76,9 +87,7 @@ public static class CompareCommand
                 : $"Unknown control site '{control}'. Known sites: {string.Join(", ", catalog.Sites.Select(s => s.Id).Order(StringComparer.Ordinal))}.");
         }
 
-        CompareResult result = await ReadAndCompareAsync(reader, catalog, request.SiteId, request.Before, request.After, request.Options, ct).ConfigureAwait(false);
-        Write(result, request.Format, output);
-        return 0;
+        return ReadAndCompareAsync(reader, catalog, request.SiteId, request.Before, request.After, request.Options, ct);
     }
 
     /// <summary>

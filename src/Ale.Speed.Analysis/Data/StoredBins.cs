@@ -34,24 +34,33 @@ public static class StoredBins
 {
     /// <summary>
     /// The bins of [from, to) (of one site or all), with the bins of several writers merged, at <paramref name="grain"/>.
-    /// Where the reader may use rollups, whole days come from day rollups, whole hours from hour rollups (hours only,
-    /// when the grain needs hours), and only the sub-hour edges from the windows; the merge is exact either way. Each
+    /// Where the reader may use rollups, whole months come from month rollups (for the whole period only), whole days
+    /// from day rollups (days at most, when the grain is days), whole hours from hour rollups (hours only, when the grain
+    /// needs hours), and only the sub-hour edges from the windows; the merge is exact either way. Each
     /// merged bin lists the hours that hold data (<see cref="StoredBin.Hours"/>), so coverage survives the merge.
     /// </summary>
-    public static async Task<IReadOnlyList<StoredBin>> ReadMergedAsync(BinReader reader, Period period, string? siteId, BinGrain grain, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<StoredBin>> ReadMergedAsync(BinReader reader, Period period, string? siteId, BinGrain grain, CancellationToken cancellationToken)
+        => ReadMergedAsync(reader, period, new BinFilter { SiteId = siteId }, grain, cancellationToken);
+
+    /// <summary>As <see cref="ReadMergedAsync(BinReader, Period, string?, BinGrain, CancellationToken)"/>, of the bins <paramref name="filter"/> takes.</summary>
+    public static async Task<IReadOnlyList<StoredBin>> ReadMergedAsync(BinReader reader, Period period, BinFilter filter, BinGrain grain, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reader);
         if (grain == BinGrain.Window)
         {
-            IReadOnlyList<StoredBin> raw = await reader.ReadAsync(period.FromMs, period.ToMs, siteId, cancellationToken).ConfigureAwait(false);
+            var raw = new List<StoredBin>();
+            await reader.ReadAsync(RollupLevel.Window, period.FromMs, period.ToMs, filter, stored => raw.Add(stored with { Bin = stored.Bin.Clone() }), cancellationToken).ConfigureAwait(false);
             return BinReader.MergeWriters(raw);
         }
 
-        RollupLevel coarsest = !reader.UseRollups ? RollupLevel.Window : grain is BinGrain.Day or BinGrain.Period ? RollupLevel.Day : RollupLevel.Hour;
+        RollupLevel coarsest = !reader.UseRollups ? RollupLevel.Window
+            : grain == BinGrain.Period && reader.UseMonthRollups ? RollupLevel.Month
+            : grain is BinGrain.Day or BinGrain.Period ? RollupLevel.Day
+            : RollupLevel.Hour;
         var groups = new GrainMerger(period, grain);
         foreach (RollupSpan span in Rollups.Tile(period.FromMs, period.ToMs, StockholmTime.Zone, coarsest))
         {
-            await reader.ReadAsync(span.Level, span.FromMs, span.ToMs, siteId, groups.Add, cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(span.Level, span.FromMs, span.ToMs, filter, groups.Add, cancellationToken).ConfigureAwait(false);
         }
 
         return groups.Result();

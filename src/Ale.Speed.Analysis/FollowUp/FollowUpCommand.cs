@@ -58,10 +58,20 @@ public static class FollowUpCommand
     public static async Task<int> RunAsync(FollowUpRequest request, FollowUpStore store, BinReader reader, SiteCatalog catalog, TextWriter output, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
+        Write(await BuildAsync(request, store, reader, catalog, ct).ConfigureAwait(false), request.Format, output);
+        return 0;
+    }
+
+    /// <summary>
+    /// The document <see cref="RunAsync"/> writes (<see cref="Write"/>), for a caller that keeps it (the dashboard); the
+    /// request's format is not used. Throws <see cref="AnalysisRequestException"/> for a bad request.
+    /// </summary>
+    public static async Task<FollowUpDocument> BuildAsync(FollowUpRequest request, FollowUpStore store, BinReader reader, SiteCatalog catalog, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(catalog);
-        ArgumentNullException.ThrowIfNull(output);
         if (request.EffectDays is < 3 or > 90)
         {
             throw new AnalysisRequestException("--days must be between 3 and 90.");
@@ -94,8 +104,15 @@ public static class FollowUpCommand
             effects[site.Key] = CompareCommand.ToDocument(result);
         }
 
-        FollowUpDocument document = Build(request, controls, concerns, report, effects, catalog);
-        switch (request.Format)
+        return Build(request, controls, concerns, report, effects, catalog);
+    }
+
+    /// <summary>Writes a follow-up document as JSON, HTML, CSV or a terminal table.</summary>
+    public static void Write(FollowUpDocument document, OutputFormat format, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(output);
+        switch (format)
         {
             case OutputFormat.Json:
                 output.Write(JsonSerializer.Serialize(document, AnalysisJsonContext.Default.FollowUpDocument));
@@ -111,8 +128,6 @@ public static class FollowUpCommand
                 FollowUpRenderer.WriteTable(document, output);
                 break;
         }
-
-        return 0;
     }
 
     /// <summary>The document from what was read (pure; for tests and a dashboard).</summary>

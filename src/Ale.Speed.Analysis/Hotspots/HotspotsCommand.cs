@@ -46,21 +46,31 @@ public static class HotspotsCommand
     public static async Task<int> RunAsync(HotspotRequest request, BinReader reader, SiteCatalog catalog, TextWriter output, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Format == OutputFormat.Html)
+        {
+            throw new AnalysisRequestException("hotspots writes table, csv or json (html is offered by report).");
+        }
+
+        Write(await BuildAsync(request, reader, catalog, ct).ConfigureAwait(false), request.Format, output);
+        return 0;
+    }
+
+    /// <summary>
+    /// The ranking <see cref="RunAsync"/> writes (<see cref="Write"/>), for a caller that keeps it (the dashboard); the
+    /// request's format is not used. Throws <see cref="AnalysisRequestException"/> for a bad request.
+    /// </summary>
+    public static async Task<HotspotRanking> BuildAsync(HotspotRequest request, BinReader reader, SiteCatalog catalog, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(reader);
         if (!request.Options.TryValidate(out string? error))
         {
             throw new AnalysisRequestException(error!);
         }
 
-        if (request.Format == OutputFormat.Html)
-        {
-            throw new AnalysisRequestException("hotspots writes table, csv or json (html is offered by report).");
-        }
-
         IReadOnlyList<StoredBin> bins = await StoredBins.ReadMergedAsync(reader, request.Period, null, BinGrain.HourOfWeek, ct).ConfigureAwait(false);
         StoredCoverage coverage = await reader.ReadCoverageAsync(request.Period.FromMs, request.Period.ToMs, null, ct).ConfigureAwait(false);
-        Write(HotspotRanker.Rank(bins, request.Period, catalog, request.Options, coverage), request.Format, output);
-        return 0;
+        return HotspotRanker.Rank(bins, request.Period, catalog, request.Options, coverage);
     }
 
     public static void Write(HotspotRanking ranking, OutputFormat format, TextWriter output)

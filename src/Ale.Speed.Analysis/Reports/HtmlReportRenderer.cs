@@ -125,7 +125,7 @@ public static class HtmlReportRenderer
             html.Append("</tbody>\n</table>\n");
 
             html.Append("<h3>Hastighetsfördelning").Append(E(mode)).Append("</h3>\n");
-            Histogram(html, all.Bin, all.LimitsKmh);
+            Histogram(html, all.Bin!, all.LimitsKmh);
 
             ReportRow[] points = [.. series.Rows.Where(r => r.SiteId == all.SiteId && r.Display == all.Display && r.Direction == ReportBuilder.AllDirections)];
             html.Append("<h3>V85 och antal fordon per ").Append(series.Grouping switch { ReportGrouping.Day => "dag", ReportGrouping.Week => "vecka", _ => "timme i veckan" }).Append(E(mode)).Append("</h3>\n");

@@ -60,8 +60,14 @@ public sealed record ReportRow
     /// <summary>Hours of the group within the period.</summary>
     public required int HoursInGroup { get; init; }
 
-    /// <summary>The merged bin (for charts).</summary>
-    public required Bin Bin { get; init; }
+    /// <summary>Vehicles per class (indexed as <see cref="Bin.ClassCounts"/>).</summary>
+    public required IReadOnlyList<long> ClassCounts { get; init; }
+
+    /// <summary>
+    /// The merged bin, for charts: in the rows of a total report only (null in rows by day or hour of the week, which
+    /// keep their figures alone: a bin per row of a year by day over 50 sites would hold hundreds of MB).
+    /// </summary>
+    public required Bin? Bin { get; init; }
 }
 
 /// <summary>A unit stream that stored nothing for at least its SilentAfter.</summary>

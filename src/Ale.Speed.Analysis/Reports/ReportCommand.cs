@@ -49,7 +49,14 @@ public static class ReportCommand
     /// <remarks>HTML: the key figures of the whole period, and charts by hour of the week (or by day or week with <c>--by</c>).</remarks>
     public static async Task<int> RunAsync(ReportRequest request, BinReader reader, SiteCatalog catalog, TextWriter output, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(output);
+        if (request.Format != OutputFormat.Html && BuildsSiteBySite(request))
+        {
+            Render(await BuildSiteBySiteAsync(request, reader, catalog, ct).ConfigureAwait(false), request.Format, output);
+            return 0;
+        }
+
         (IReadOnlyList<StoredBin> bins, StoredCoverage coverage) = await ReadAsync(request, reader, catalog, ct).ConfigureAwait(false);
         Write(bins, request, catalog, output, coverage);
         return 0;
@@ -61,11 +68,63 @@ public static class ReportCommand
     /// </summary>
     public static async Task<Report> BuildAsync(ReportRequest request, BinReader reader, SiteCatalog catalog, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        if (BuildsSiteBySite(request))
+        {
+            return await BuildSiteBySiteAsync(request, reader, catalog, ct).ConfigureAwait(false);
+        }
+
         (IReadOnlyList<StoredBin> bins, StoredCoverage coverage) = await ReadAsync(request, reader, catalog, ct).ConfigureAwait(false);
         return ReportBuilder.Build(bins, request.Period, catalog, request.By, request.Statistics, request.SiteId, coverage);
     }
 
+    /// <summary>
+    /// Rows by day or week over every site: a row per site, direction and day, and one merged bin per site, direction
+    /// and day to make them from (~36,500 bins, ~220 MB for 50 sites × a year). Read and made one site at a time, only
+    /// one site's bins are held.
+    /// </summary>
+    private static bool BuildsSiteBySite(ReportRequest request) => request is { SiteId: null, By: ReportGrouping.Day or ReportGrouping.Week };
+
+    /// <summary>The same report as reading every site at once: the configured sites one by one, then those only the data names.</summary>
+    private static async Task<Report> BuildSiteBySiteAsync(ReportRequest request, BinReader reader, SiteCatalog catalog, CancellationToken ct)
+    {
+        Validate(request, reader, catalog);
+        StoredCoverage coverage = await reader.ReadCoverageAsync(request.Period.FromMs, request.Period.ToMs, null, ct).ConfigureAwait(false);
+        BinGrain grain = GrainOf(request);
+        string[] configured = [.. catalog.Sites.Select(s => s.Id)];
+        var parts = new List<Report>(configured.Length);
+        foreach (string site in configured)
+        {
+            IReadOnlyList<StoredBin> bins = await StoredBins.ReadMergedAsync(reader, request.Period, site, grain, ct).ConfigureAwait(false);
+            parts.Add(ReportBuilder.Build(bins, request.Period, catalog, request.By, request.Statistics, site, coverage));
+        }
+
+        IReadOnlyList<StoredBin> others = await StoredBins.ReadMergedAsync(reader, request.Period, new BinFilter { ExcludeSites = configured }, grain, ct).ConfigureAwait(false);
+        foreach (IGrouping<string, StoredBin> site in others.GroupBy(b => b.Key.SiteId))
+        {
+            parts.Add(ReportBuilder.Build([.. site], request.Period, catalog, request.By, request.Statistics, site.Key, coverage));
+        }
+
+        parts.Sort((a, b) => string.CompareOrdinal(a.Coverage[0].SiteId, b.Coverage[0].SiteId));
+        return new Report
+        {
+            Period = request.Period,
+            Grouping = request.By,
+            MinimumSample = request.Statistics.MinimumSample,
+            Rows = [.. parts.SelectMany(p => p.Rows)],
+            Coverage = [.. parts.SelectMany(p => p.Coverage)],
+        };
+    }
+
     private static async Task<(IReadOnlyList<StoredBin> Bins, StoredCoverage Coverage)> ReadAsync(ReportRequest request, BinReader reader, SiteCatalog catalog, CancellationToken ct)
+    {
+        Validate(request, reader, catalog);
+        IReadOnlyList<StoredBin> bins = await StoredBins.ReadMergedAsync(reader, request.Period, request.SiteId, GrainOf(request), ct).ConfigureAwait(false);
+        StoredCoverage coverage = await reader.ReadCoverageAsync(request.Period.FromMs, request.Period.ToMs, request.SiteId, ct).ConfigureAwait(false);
+        return (bins, coverage);
+    }
+
+    private static void Validate(ReportRequest request, BinReader reader, SiteCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(reader);
@@ -79,10 +138,6 @@ public static class ReportCommand
         {
             throw new AnalysisRequestException(error!);
         }
-
-        IReadOnlyList<StoredBin> bins = await StoredBins.ReadMergedAsync(reader, request.Period, request.SiteId, GrainOf(request), ct).ConfigureAwait(false);
-        StoredCoverage coverage = await reader.ReadCoverageAsync(request.Period.FromMs, request.Period.ToMs, request.SiteId, ct).ConfigureAwait(false);
-        return (bins, coverage);
     }
 
     /// <summary>The coarsest bins the request's groupings can be built from (HTML adds a series by hour of the week or by day).</summary>

@@ -125,7 +125,7 @@ internal static class ReportJson
         var classes = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (VehicleClass c in Enum.GetValues<VehicleClass>())
         {
-            long n = row.Bin.CountOf(c);
+            long n = row.ClassCounts[(int)c];
             if (n > 0)
             {
                 classes[BinSchema.ClassName(c)] = n;

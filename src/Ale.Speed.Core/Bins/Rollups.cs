@@ -2,7 +2,7 @@ using Ale.Speed.Core.Time;
 
 namespace Ale.Speed.Core.Bins;
 
-/// <summary>How finely stored bins are merged: the binner's windows, or rollups per local hour or local day.</summary>
+/// <summary>How finely stored bins are merged: the binner's windows, or rollups per hour, local day or local month.</summary>
 public enum RollupLevel
 {
     /// <summary>The binner's windows (5 minutes by default), as the worker writes them.</summary>
@@ -13,6 +13,9 @@ public enum RollupLevel
 
     /// <summary>The merge of the windows that start in one local day (23, 24 or 25 hours across a daylight-saving shift).</summary>
     Day,
+
+    /// <summary>The merge of the windows that start in one local calendar month (the merge of its day rollups).</summary>
+    Month,
 }
 
 /// <summary>One stretch of window starts [<see cref="FromMs"/>, <see cref="ToMs"/>) read from one <see cref="RollupLevel"/>.</summary>
@@ -35,8 +38,7 @@ public static class Rollups
     public static long DayStart(long unixMs, TimeZoneInfo zone)
     {
         ArgumentNullException.ThrowIfNull(zone);
-        DateTime local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UnixEpoch.AddMilliseconds(unixMs), zone);
-        return MidnightOf(DateOnly.FromDateTime(local), zone);
+        return MidnightOf(LocalDateOf(unixMs, zone), zone);
     }
 
     /// <summary>The start of the local day after the one starting at <paramref name="dayStartMs"/>.</summary>
@@ -48,11 +50,28 @@ public static class Rollups
         return later - dayStartMs > 25 * HourMs ? DayStart(later - 1, zone) : later;
     }
 
-    /// <summary>The rollup of <paramref name="level"/> that a window starting at <paramref name="windowStartMs"/> belongs to.</summary>
+    /// <summary>The start of the local calendar month holding <paramref name="unixMs"/>: the local midnight of its first day.</summary>
+    public static long MonthStart(long unixMs, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        DateOnly date = LocalDateOf(unixMs, zone);
+        return MidnightOf(new DateOnly(date.Year, date.Month, 1), zone);
+    }
+
+    /// <summary>The start of the local month after the one holding <paramref name="unixMs"/>.</summary>
+    public static long NextMonthStart(long unixMs, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        DateOnly date = LocalDateOf(unixMs, zone);
+        return MidnightOf(new DateOnly(date.Year, date.Month, 1).AddMonths(1), zone);
+    }
+
+    /// <summary>The rollup of <paramref name="level"/> that a window (or a finer rollup) starting at <paramref name="windowStartMs"/> belongs to.</summary>
     public static long KeyOf(RollupLevel level, long windowStartMs, TimeZoneInfo zone) => level switch
     {
         RollupLevel.Hour => HourStart(windowStartMs),
         RollupLevel.Day => DayStart(windowStartMs, zone),
+        RollupLevel.Month => MonthStart(windowStartMs, zone),
         _ => windowStartMs,
     };
 
@@ -61,18 +80,20 @@ public static class Rollups
     {
         RollupLevel.Hour => startMs + HourMs,
         RollupLevel.Day => NextDayStart(startMs, zone),
+        RollupLevel.Month => NextMonthStart(startMs, zone),
         _ => startMs + windowMs,
     };
 
     /// <summary>
     /// Splits [<paramref name="fromMs"/>, <paramref name="toMs"/>) into spans read from the coarsest level that fits
-    /// whole: local days, hours at the edges, windows for what is left of an hour (at most five spans, in time order).
+    /// whole: local months, days at their edges, hours at those edges, windows for what is left of an hour (at most
+    /// seven spans, in time order).
     /// </summary>
-    /// <param name="coarsest">The coarsest level the caller can use (hours when it groups by hour).</param>
+    /// <param name="coarsest">The coarsest level the caller can use (hours when it groups by hour, days by day).</param>
     public static List<RollupSpan> Tile(long fromMs, long toMs, TimeZoneInfo zone, RollupLevel coarsest = RollupLevel.Day)
     {
         ArgumentNullException.ThrowIfNull(zone);
-        var spans = new List<RollupSpan>(5);
+        var spans = new List<RollupSpan>(7);
         if (toMs <= fromMs)
         {
             return spans;
@@ -94,10 +115,22 @@ public static class Rollups
 
         long lastDayEnd = DayStart(lastHourEnd, zone);
         Add(spans, RollupLevel.Window, fromMs, firstHour);
-        if (coarsest == RollupLevel.Day && firstDay < lastDayEnd)
+        if (coarsest >= RollupLevel.Day && firstDay < lastDayEnd)
         {
             Add(spans, RollupLevel.Hour, firstHour, firstDay);
-            Add(spans, RollupLevel.Day, firstDay, lastDayEnd);
+            long firstMonth = MonthStart(firstDay, zone) == firstDay ? firstDay : NextMonthStart(firstDay, zone);
+            long lastMonthEnd = MonthStart(lastDayEnd, zone);
+            if (coarsest == RollupLevel.Month && firstMonth < lastMonthEnd)
+            {
+                Add(spans, RollupLevel.Day, firstDay, firstMonth);
+                Add(spans, RollupLevel.Month, firstMonth, lastMonthEnd);
+                Add(spans, RollupLevel.Day, lastMonthEnd, lastDayEnd);
+            }
+            else
+            {
+                Add(spans, RollupLevel.Day, firstDay, lastDayEnd);
+            }
+
             Add(spans, RollupLevel.Hour, lastDayEnd, lastHourEnd);
         }
         else
@@ -167,6 +200,9 @@ public static class Rollups
         long start = BinningOptions.WindowStartOf(unixMs, windowMs);
         return start < unixMs ? start + windowMs : start;
     }
+
+    private static DateOnly LocalDateOf(long unixMs, TimeZoneInfo zone)
+        => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UnixEpoch.AddMilliseconds(unixMs), zone));
 
     private static long MidnightOf(DateOnly date, TimeZoneInfo zone)
     {

@@ -11,49 +11,49 @@ namespace Ale.Speed.Dashboard.Api;
 /// <summary>
 /// <c>/api/report</c>, <c>/api/hotspots</c>, <c>/api/compare</c>, <c>/api/followup</c>: the CLI's commands behind HTTP.
 /// Each runs the command's own entry point with <c>--format json</c> (or <c>csv</c>), so the body is byte for byte what
-/// the CLI prints (the report through <see cref="Caching.ReportAnswers"/>: the CLI's build, kept a while, and the CLI's
-/// renderer).
+/// the CLI prints: the command's own build, kept a while (<see cref="Caching.AnalysisAnswers"/>), written by the
+/// command's own renderer.
 /// </summary>
 internal static class ApiEndpoints
 {
     public static void Map(WebApplication app, DashboardData data)
     {
-        // The report kept in the answer cache, rendered as ReportCommand.RunAsync renders it for the CLI.
-        app.MapGet("/api/report", (HttpContext context, Caching.ReportAnswers reports) => AnswerAsync(context, AnalysisQuery.ReportParameters, "report", async (format, output, _) =>
+        // Each kept answer is written as the command's RunAsync writes it for the CLI.
+        app.MapGet("/api/report", (HttpContext context, Caching.AnalysisAnswers answers) => AnswerAsync(context, AnalysisQuery.ReportParameters, "report", async (format, output) =>
         {
             ReportRequest request = AnalysisQuery.Report(context.Request.Query, format, Now(data));
-            Caching.Answer<Report> report = await reports.GetAsync(context, new Caching.ReportQuery(request.Period, request.SiteId, request.By)).ConfigureAwait(false);
+            Caching.Answer<Report> report = await answers.ReportAsync(context, new Caching.ReportQuery(request.Period, request.SiteId, request.By)).ConfigureAwait(false);
             ReportCommand.Render(report.Value, format, output);
         }));
 
-        app.MapGet("/api/hotspots", (HttpContext context) => AnswerAsync(context, AnalysisQuery.HotspotParameters, "hotspots", async (format, output, ct) =>
+        app.MapGet("/api/hotspots", (HttpContext context, Caching.AnalysisAnswers answers) => AnswerAsync(context, AnalysisQuery.HotspotParameters, "hotspots", async (format, output) =>
         {
             HotspotRequest request = AnalysisQuery.Hotspots(context.Request.Query, format, data.HotspotStatistics, Now(data));
-            await HotspotsCommand.RunAsync(request, data.Reader, data.Catalog, output, ct).ConfigureAwait(false);
+            HotspotsCommand.Write((await answers.HotspotsAsync(context, request).ConfigureAwait(false)).Value, format, output);
         }));
 
-        app.MapGet("/api/compare", (HttpContext context) => AnswerAsync(context, AnalysisQuery.CompareParameters, "compare", async (format, output, ct) =>
+        app.MapGet("/api/compare", (HttpContext context, Caching.AnalysisAnswers answers) => AnswerAsync(context, AnalysisQuery.CompareParameters, "compare", async (format, output) =>
         {
             CompareRequest request = AnalysisQuery.Compare(context.Request.Query, format);
-            await CompareCommand.RunAsync(request, data.Reader, data.Catalog, output, ct).ConfigureAwait(false);
+            CompareCommand.Write((await answers.CompareAsync(context, request).ConfigureAwait(false)).Value, format, output);
         }));
 
-        app.MapGet("/api/followup", (HttpContext context) => AnswerAsync(context, FollowUpQuery.Parameters, "followup", async (format, output, ct) =>
+        app.MapGet("/api/followup", (HttpContext context, Caching.AnalysisAnswers answers) => AnswerAsync(context, FollowUpQuery.Parameters, "followup", async (format, output) =>
         {
             DashboardFollowUp source = FollowUpQuery.Source(data);
             FollowUpRequest request = FollowUpQuery.Request(context.Request.Query, format, source, defaultPeriod: null);
-            await FollowUpCommand.RunAsync(request, source.Store, data.Reader, data.Catalog, output, ct).ConfigureAwait(false);
+            FollowUpCommand.Write((await answers.FollowUpAsync(context, request, source.Store).ConfigureAwait(false)).Value, format, output);
         }));
     }
 
     private static long Now(DashboardData data) => data.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private static async Task AnswerAsync(HttpContext context, string[] parameters, string name, Func<OutputFormat, TextWriter, CancellationToken, Task> run)
+    private static async Task AnswerAsync(HttpContext context, string[] parameters, string name, Func<OutputFormat, TextWriter, Task> run)
     {
         AnalysisQuery.OnlyKnown(context.Request.Query, parameters);
         OutputFormat format = AnalysisQuery.Format(context.Request.Query);
         using var output = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        await run(format, output, context.RequestAborted).ConfigureAwait(false);
+        await run(format, output).ConfigureAwait(false);
         HttpResponse response = context.Response;
         if (format == OutputFormat.Csv)
         {

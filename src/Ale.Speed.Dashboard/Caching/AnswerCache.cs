@@ -1,24 +1,47 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ale.Speed.Dashboard.Caching;
 
+/// <summary>Where an answer came from.</summary>
+internal enum AnswerSource : byte
+{
+    /// <summary>Read for this request (a miss).</summary>
+    Read = 0,
+
+    /// <summary>Kept, younger than the cache's <c>MaxAge</c> (a hit).</summary>
+    Fresh = 1,
+
+    /// <summary>Kept, older than <c>MaxAge</c> but younger than <c>StaleBound</c>: served while it is read again in the background.</summary>
+    Stale = 2,
+}
+
 /// <summary>An answer and how fresh it is.</summary>
 /// <param name="AsOf">When the read that produced it began: the figures hold what was stored by then.</param>
-/// <param name="FromCache">True when the answer was kept from an earlier request (a hit).</param>
-internal readonly record struct Answer<T>(T Value, DateTimeOffset AsOf, bool FromCache);
+/// <param name="Source">Read for this request, or kept (fresh or stale).</param>
+/// <param name="RefreshStarted">True when this request started the background re-read of a stale answer.</param>
+internal readonly record struct Answer<T>(T Value, DateTimeOffset AsOf, AnswerSource Source, bool RefreshStarted = false)
+{
+    /// <summary>True when the answer was kept from an earlier request (fresh or stale).</summary>
+    public bool FromCache => Source != AnswerSource.Read;
+}
 
 /// <summary>
-/// The answers of reads — the analysis objects the pages and the API render, never HTML — keyed by the normalised query
-/// and kept at most <c>maxAge</c> after their read began. Bounded by entries and by an estimate of their bytes: the least
-/// recently used goes first, and an answer larger than the whole bound is not kept. Hits, misses and evictions are
-/// counted (meter <see cref="DashboardInstruments.MeterName"/>).
+/// The answers of reads — the analysis objects the pages and the API render, never HTML — keyed by the normalised query.
+/// An answer younger than <c>maxAge</c> (after its read began) is served as it is; an older one, up to
+/// <see cref="StaleFactor"/> × <c>maxAge</c>, is served too while one background read of its key replaces it, so nobody
+/// waits on an answer that was asked for recently; beyond that it is dropped and read afresh. Bounded by entries and by an
+/// estimate of their bytes: the least recently used goes first, and an answer larger than the whole bound is not kept.
+/// Hits, stale answers, misses, refreshes and evictions are counted (meter <see cref="DashboardInstruments.MeterName"/>).
 /// </summary>
 /// <remarks>
 /// Not <c>MemoryCache</c>: its clock is its own <c>ISystemClock</c>, not <see cref="TimeProvider"/>, and its size
 /// compaction runs later on the thread pool, so neither expiry nor the bound could be tested exactly. Two requests that
-/// miss the same key at once both read: no request waits on a read that another request's disconnect may cancel.
+/// miss the same key at once both read: no request waits on a read that another request's disconnect may cancel. A
+/// background refresh belongs to the cache, not to the request that started it: it ends with the cache (dispose).
 /// </remarks>
-internal sealed class AnswerCache : IDisposable
+internal sealed partial class AnswerCache : IDisposable
 {
     /// <summary>At most this many answers are kept.</summary>
     public const int DefaultMaxEntries = 256;
@@ -26,39 +49,57 @@ internal sealed class AnswerCache : IDisposable
     /// <summary>At most this many bytes (estimated) are kept: a year's site page keeps ~5 MB, a year's overview of 50 sites ~1.5 MB.</summary>
     public const long DefaultMaxBytes = 256L * 1024 * 1024;
 
+    /// <summary>An answer is served stale (and refreshed) until it is this many times <c>maxAge</c> old; then it is read afresh.</summary>
+    public const int StaleFactor = 10;
+
     private readonly Dictionary<object, LinkedListNode<Entry>> _entries = [];
 
     /// <summary>Most recently used first.</summary>
     private readonly LinkedList<Entry> _recency = new();
 
+    /// <summary>The background refreshes under way, one per key at most.</summary>
+    private readonly Dictionary<object, Task> _refreshes = [];
+
     private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _disposed = new();
     private readonly TimeSpan _maxAge;
+    private readonly TimeSpan _staleBound;
     private readonly int _maxEntries;
     private readonly long _maxBytes;
     private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
     private readonly Counter<long> _hitCounter;
+    private readonly Counter<long> _staleCounter;
     private readonly Counter<long> _missCounter;
+    private readonly Counter<long> _refreshCounter;
     private readonly Counter<long> _evictionCounter;
     private long _bytes;
     private long _hits;
+    private long _stale;
     private long _misses;
+    private long _refreshesStored;
+    private long _refreshesFailed;
 
-    public AnswerCache(TimeSpan maxAge, TimeProvider timeProvider, IMeterFactory? meterFactory = null, int maxEntries = DefaultMaxEntries, long maxBytes = DefaultMaxBytes)
+    public AnswerCache(TimeSpan maxAge, TimeProvider timeProvider, IMeterFactory? meterFactory = null, int maxEntries = DefaultMaxEntries, long maxBytes = DefaultMaxBytes, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAge, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxEntries);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
         _maxAge = maxAge;
+        _staleBound = maxAge * StaleFactor;
         _timeProvider = timeProvider;
         _maxEntries = maxEntries;
         _maxBytes = maxBytes;
+        _logger = logger ?? NullLogger.Instance;
         _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(DashboardInstruments.MeterName) ?? new Meter(DashboardInstruments.MeterName);
-        _hitCounter = _meter.CreateCounter<long>(DashboardInstruments.CacheHits, "{answer}", "Answers served from the cache.");
-        _missCounter = _meter.CreateCounter<long>(DashboardInstruments.CacheMisses, "{answer}", "Answers read from InfluxDB (not kept, expired or never asked).");
+        _hitCounter = _meter.CreateCounter<long>(DashboardInstruments.CacheHits, "{answer}", "Answers served from the cache, younger than CacheSeconds.");
+        _staleCounter = _meter.CreateCounter<long>(DashboardInstruments.CacheStale, "{answer}", "Answers served from the cache older than CacheSeconds while a background read replaces them.");
+        _missCounter = _meter.CreateCounter<long>(DashboardInstruments.CacheMisses, "{answer}", "Answers read from InfluxDB for the request (not kept, too old or never asked).");
+        _refreshCounter = _meter.CreateCounter<long>(DashboardInstruments.CacheRefreshes, "{read}", "Background reads of stale answers: result = stored, failed (the old answer stays), cancelled (shutdown).");
         _evictionCounter = _meter.CreateCounter<long>(DashboardInstruments.CacheEvictions, "{answer}", "Answers dropped: reason = expired, bound (least recently used), too-large (never kept).");
         _meter.CreateObservableGauge(DashboardInstruments.CacheEntries, () => Count, "{answer}", "Answers kept.");
         _meter.CreateObservableGauge(DashboardInstruments.CacheBytes, () => Bytes, "By", "Estimated bytes of the answers kept.");
@@ -67,12 +108,23 @@ internal sealed class AnswerCache : IDisposable
     /// <summary>The meter of the counts (for tests: the one this cache records to).</summary>
     internal Meter Meter => _meter;
 
-    /// <summary>How long an answer is kept after its read began (zero: answers are never kept).</summary>
+    /// <summary>How long an answer is served as it is after its read began (zero: answers are never kept).</summary>
     public TimeSpan MaxAge => _maxAge;
+
+    /// <summary>How long after its read began an answer may be served stale (while it is read again); older ones are read afresh.</summary>
+    public TimeSpan StaleBound => _staleBound;
 
     public long Hits => Interlocked.Read(ref _hits);
 
+    public long Stale => Interlocked.Read(ref _stale);
+
     public long Misses => Interlocked.Read(ref _misses);
+
+    /// <summary>Background refreshes whose answer was kept.</summary>
+    public long RefreshesStored => Interlocked.Read(ref _refreshesStored);
+
+    /// <summary>Background refreshes that failed (the stale answer stays until <see cref="StaleBound"/>).</summary>
+    public long RefreshesFailed => Interlocked.Read(ref _refreshesFailed);
 
     public int Count
     {
@@ -97,9 +149,11 @@ internal sealed class AnswerCache : IDisposable
     }
 
     /// <summary>
-    /// The kept answer to <paramref name="key"/> while it is younger than <see cref="MaxAge"/>; otherwise
-    /// <paramref name="read"/>'s, kept with <paramref name="estimateBytes"/> of it. <paramref name="key"/> must have value
-    /// equality (a record) and hold everything the answer depends on, normalised.
+    /// The kept answer to <paramref name="key"/> while it is younger than <see cref="StaleBound"/> (starting a background
+    /// re-read when it is older than <see cref="MaxAge"/> and none is under way); otherwise <paramref name="read"/>'s,
+    /// kept with <paramref name="estimateBytes"/> of it. <paramref name="key"/> must have value equality (a record) and
+    /// hold everything the answer depends on, normalised; <paramref name="read"/> may run after the request has ended,
+    /// so it must not use the request (only the token it is given).
     /// </summary>
     public async Task<Answer<T>> GetOrReadAsync<T>(object key, Func<CancellationToken, Task<T>> read, Func<T, long> estimateBytes, CancellationToken cancellationToken)
         where T : class
@@ -108,9 +162,9 @@ internal sealed class AnswerCache : IDisposable
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(estimateBytes);
         DateTimeOffset now = _timeProvider.GetUtcNow();
-        if (TryGet(key, now, out Entry? kept))
+        if (TryGet(key, now, read, estimateBytes, out Entry? kept, out AnswerSource source, out bool refreshStarted))
         {
-            return new Answer<T>((T)kept.Value, kept.AsOf, FromCache: true);
+            return new Answer<T>((T)kept.Value, kept.AsOf, source, refreshStarted);
         }
 
         T value = await read(cancellationToken).ConfigureAwait(false);
@@ -119,30 +173,64 @@ internal sealed class AnswerCache : IDisposable
             Keep(new Entry(key, value, now, Math.Max(1, estimateBytes(value))));
         }
 
-        return new Answer<T>(value, now, FromCache: false);
+        return new Answer<T>(value, now, AnswerSource.Read);
+    }
+
+    /// <summary>Completes when the background refreshes under way now have ended (for tests and shutdown).</summary>
+    internal Task RefreshesIdleAsync()
+    {
+        lock (_lock)
+        {
+            return Task.WhenAll([.. _refreshes.Values]);
+        }
     }
 
     public void Dispose()
     {
+        _disposed.Cancel();
         if (_ownsMeter)
         {
             _meter.Dispose();
         }
     }
 
-    private bool TryGet(object key, DateTimeOffset now, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Entry? entry)
+    private bool TryGet<T>(object key, DateTimeOffset now, Func<CancellationToken, Task<T>> read, Func<T, long> estimateBytes,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Entry? entry, out AnswerSource source, out bool refreshStarted)
+        where T : class
     {
+        refreshStarted = false;
         lock (_lock)
         {
             if (_entries.TryGetValue(key, out LinkedListNode<Entry>? node))
             {
-                if (IsFresh(node.Value, now))
+                TimeSpan age = now - node.Value.AsOf;
+                if (age < _staleBound)
                 {
                     _recency.Remove(node);
                     _recency.AddFirst(node);
                     entry = node.Value;
-                    Interlocked.Increment(ref _hits);
-                    _hitCounter.Add(1);
+                    if (age < _maxAge)
+                    {
+                        source = AnswerSource.Fresh;
+                        Interlocked.Increment(ref _hits);
+                        _hitCounter.Add(1);
+                        return true;
+                    }
+
+                    source = AnswerSource.Stale;
+                    Interlocked.Increment(ref _stale);
+                    _staleCounter.Add(1);
+                    if (!_refreshes.ContainsKey(key) && !_disposed.IsCancellationRequested)
+                    {
+                        // Not the request's: its end or disconnect must not cancel a read others will be served.
+                        using (ExecutionContext.SuppressFlow())
+                        {
+                            _refreshes.Add(key, Task.Run(() => RefreshAsync(key, read, estimateBytes, now)));
+                        }
+
+                        refreshStarted = true;
+                    }
+
                     return true;
                 }
 
@@ -151,9 +239,40 @@ internal sealed class AnswerCache : IDisposable
         }
 
         entry = null;
+        source = AnswerSource.Read;
         Interlocked.Increment(ref _misses);
         _missCounter.Add(1);
         return false;
+    }
+
+    private async Task RefreshAsync<T>(object key, Func<CancellationToken, Task<T>> read, Func<T, long> estimateBytes, DateTimeOffset startedAt)
+        where T : class
+    {
+        try
+        {
+            T value = await read(_disposed.Token).ConfigureAwait(false);
+            Keep(new Entry(key, value, startedAt, Math.Max(1, estimateBytes(value))));
+            Interlocked.Increment(ref _refreshesStored);
+            _refreshCounter.Add(1, new KeyValuePair<string, object?>("result", "stored"));
+        }
+        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+        {
+            _refreshCounter.Add(1, new KeyValuePair<string, object?>("result", "cancelled"));
+        }
+        catch (Exception ex)
+        {
+            // The stale answer stays (its "data as of" says how old) until the stale bound; the next request past MaxAge tries again.
+            Interlocked.Increment(ref _refreshesFailed);
+            _refreshCounter.Add(1, new KeyValuePair<string, object?>("result", "failed"));
+            Log.RefreshFailed(_logger, ex, key.ToString() ?? "", ex.Message);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _refreshes.Remove(key);
+            }
+        }
     }
 
     private void Keep(Entry entry)
@@ -183,7 +302,7 @@ internal sealed class AnswerCache : IDisposable
             for (LinkedListNode<Entry>? node = _recency.Last; node is not null;)
             {
                 LinkedListNode<Entry>? previous = node.Previous;
-                if (!IsFresh(node.Value, now))
+                if (now - node.Value.AsOf >= _staleBound)
                 {
                     Remove(node, "expired");
                 }
@@ -198,8 +317,6 @@ internal sealed class AnswerCache : IDisposable
         }
     }
 
-    private bool IsFresh(Entry entry, DateTimeOffset now) => now - entry.AsOf < _maxAge;
-
     private void Remove(LinkedListNode<Entry> node, string? reason)
     {
         _recency.Remove(node);
@@ -212,6 +329,12 @@ internal sealed class AnswerCache : IDisposable
     }
 
     private sealed record Entry(object Key, object Value, DateTimeOffset AsOf, long Bytes);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Reading a stale answer again failed ({Key}); it is served as it was until it is too old: {Reason}")]
+        public static partial void RefreshFailed(ILogger logger, Exception exception, string key, string reason);
+    }
 }
 
 /// <summary>Names of the dashboard's meter and instruments (OpenTelemetry style).</summary>
@@ -219,8 +342,14 @@ public static class DashboardInstruments
 {
     public const string MeterName = "Ale.Speed.Dashboard";
 
-    /// <summary>Counter: answers served from the cache.</summary>
+    /// <summary>Counter: answers served from the cache, younger than CacheSeconds.</summary>
     public const string CacheHits = "ale.speed.dashboard.cache.hits";
+
+    /// <summary>Counter: answers served from the cache older than CacheSeconds (while a background read replaces them).</summary>
+    public const string CacheStale = "ale.speed.dashboard.cache.stale";
+
+    /// <summary>Counter: background reads of stale answers; tag <c>result</c> = stored, failed or cancelled.</summary>
+    public const string CacheRefreshes = "ale.speed.dashboard.cache.refreshes";
 
     /// <summary>Counter: answers read from InfluxDB.</summary>
     public const string CacheMisses = "ale.speed.dashboard.cache.misses";

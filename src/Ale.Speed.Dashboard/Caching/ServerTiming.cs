@@ -5,9 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Ale.Speed.Dashboard.Caching;
 
 /// <summary>
-/// The <c>Server-Timing</c> header of every answer: how many of the request's reads the cache answered
-/// (<c>cache;desc="1 hit, 1 miss"</c>), the time spent getting them (<c>read;dur=</c>, ms) and the server's whole time
-/// until the response started (<c>total;dur=</c>, ms; pages are written whole, so that is the time to the answer).
+/// The <c>Server-Timing</c> header of every answer: how the request's reads were answered
+/// (<c>cache;desc="1 hit, 1 stale, 1 miss, 1 refresh"</c>: kept and fresh, kept but older than CacheSeconds, read for
+/// this request, and background re-reads this request started), the time spent getting them (<c>read;dur=</c>, ms) and
+/// the server's whole time until the response started (<c>total;dur=</c>, ms; pages are written whole, so that is the
+/// time to the answer).
 /// </summary>
 internal sealed class ServerTiming
 {
@@ -17,7 +19,9 @@ internal sealed class ServerTiming
     private readonly TimeProvider _timeProvider;
     private readonly long _started;
     private int _hits;
+    private int _stale;
     private int _misses;
+    private int _refreshes;
     private TimeSpan _reading;
 
     private ServerTiming(TimeProvider timeProvider)
@@ -40,8 +44,8 @@ internal sealed class ServerTiming
         return next(context);
     }
 
-    /// <summary>Counts one read of the request (<paramref name="hit"/>: answered by the cache) that took <paramref name="elapsed"/>.</summary>
-    public static void Add(HttpContext context, bool hit, TimeSpan elapsed)
+    /// <summary>Counts one read of the request, answered as <paramref name="source"/> says, that took <paramref name="elapsed"/>.</summary>
+    public static void Add(HttpContext context, AnswerSource source, bool refreshStarted, TimeSpan elapsed)
     {
         if (context.Features.Get<ServerTiming>() is not { } timing)
         {
@@ -50,13 +54,22 @@ internal sealed class ServerTiming
 
         lock (timing._lock)
         {
-            if (hit)
+            switch (source)
             {
-                timing._hits++;
+                case AnswerSource.Fresh:
+                    timing._hits++;
+                    break;
+                case AnswerSource.Stale:
+                    timing._stale++;
+                    break;
+                default:
+                    timing._misses++;
+                    break;
             }
-            else
+
+            if (refreshStarted)
             {
-                timing._misses++;
+                timing._refreshes++;
             }
 
             timing._reading += elapsed;
@@ -69,7 +82,7 @@ internal sealed class ServerTiming
         {
             double total = _timeProvider.GetElapsedTime(_started).TotalMilliseconds;
             return string.Create(CultureInfo.InvariantCulture,
-                $"cache;desc=\"{_hits} hit, {_misses} miss\", read;dur={_reading.TotalMilliseconds:0.0}, total;dur={total:0.0}");
+                $"cache;desc=\"{_hits} hit, {_stale} stale, {_misses} miss, {_refreshes} refresh\", read;dur={_reading.TotalMilliseconds:0.0}, total;dur={total:0.0}");
         }
     }
 }

@@ -1,16 +1,17 @@
-using System.Text.Json;
 using Ale.Speed.Analysis.Compare;
 using Ale.Speed.Analysis.Hotspots;
 using Ale.Speed.Analysis.Output;
 using Ale.Speed.Analysis.Reports;
 using Ale.Speed.Analysis.Time;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ale.Speed.Dashboard.Pages;
 
 /// <summary>
-/// The enforcement ranking (and A-traktor/moped page) and the before/after page. Each runs the CLI command itself with
-/// <c>--format json</c> and renders that document, so the page shows the CLI's figures and words.
+/// The enforcement ranking (and A-traktor/moped page) and the before/after page. Each renders the document the CLI
+/// command writes as <c>--format json</c>, from the command's own build (kept a while: <see cref="Caching.AnalysisAnswers"/>),
+/// so the page shows the CLI's figures and words.
 /// </summary>
 internal static class AnalysisPages
 {
@@ -19,14 +20,15 @@ internal static class AnalysisPages
         var page = new Page(context, "/hotspots", "from", "to", "kind", "top");
         Language l = page.L;
         HotspotRequest request = Api.AnalysisQuery.Hotspots(page.Query, OutputFormat.Json, data.HotspotStatistics, Now(data), options.DefaultDays);
-        using var json = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        await HotspotsCommand.RunAsync(request, data.Reader, data.Catalog, json, context.RequestAborted).ConfigureAwait(false);
-        HotspotDocument document = JsonSerializer.Deserialize(json.ToString(), AnalysisJsonContext.Default.HotspotDocument)!;
+        Caching.AnalysisAnswers answers = Answers(context);
+        Caching.Answer<HotspotRanking> ranking = await answers.HotspotsAsync(context, request).ConfigureAwait(false);
+        HotspotDocument document = HotspotsCommand.ToDocument(ranking.Value);
         bool atraktor = request.Options.Kind == HotspotKind.ATraktor;
 
         Layout.Begin(page, atraktor ? l.T("A-traktorer och mopeder", "A-traktors and mopeds") : l.T("Var och när kontroller gör mest nytta", "Where and when enforcement helps most"), atraktor ? "atraktor" : "speeding");
         page.Append("<h1>").Text(atraktor ? l.T("A-traktorer och mopeder: var och när", "A-traktors and mopeds: where and when") : l.T("Kontrollplatser: var och när kontroller gör mest nytta", "Enforcement: where and when a control helps most")).Append("</h1>\n");
         Layout.PeriodForm(page, request.Period, ("kind", page.Value("kind")), ("top", page.Value("top")));
+        Layout.AsOf(page, answers.MaxAge, ranking);
         page.Append("<div class=\"explain\">\n");
         if (atraktor)
         {
@@ -136,12 +138,13 @@ internal static class AnalysisPages
         }
 
         CompareRequest request = Api.AnalysisQuery.Compare(page.Query, OutputFormat.Json);
-        using var json = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        await CompareCommand.RunAsync(request, data.Reader, data.Catalog, json, context.RequestAborted).ConfigureAwait(false);
-        CompareDocument d = JsonSerializer.Deserialize(json.ToString(), AnalysisJsonContext.Default.CompareDocument)!;
+        Caching.AnalysisAnswers answers = Answers(context);
+        Caching.Answer<CompareResult> result = await answers.CompareAsync(context, request).ConfigureAwait(false);
+        CompareDocument d = CompareCommand.ToDocument(result.Value);
 
         page.Append("<h2>").Text(d.Name).Append("</h2>\n<p class=\"verdict\" data-figure=\"verdict\">").Text(l.T("Bedömning: ", "Verdict: ")).Append("<span lang=\"en\">").Text(d.Verdict).Append("</span></p>\n")
             .Append("<p lang=\"en\">").Text(d.Summary).Append("</p>\n");
+        Layout.AsOf(page, answers.MaxAge, result);
         string interval = l.T($"{d.ConfidenceLevel * 100:F0} %-intervall", $"{d.ConfidenceLevel * 100:F0}% interval");
         Layout.BeginTable(page, l.T("Förändring efter − före", "Change after − before"), l.T("Mått", "Figure"), l.T("Före", "Before"), l.T("Efter", "After"),
             l.T("Förändring", "Change"), interval, l.T("Kontrollplatsens förändring", "Control's change"), l.T("Räknas från", "Matters from"), l.T("Bedömning", "Verdict"));
@@ -222,6 +225,8 @@ internal static class AnalysisPages
         "shareOverLimit" => l.T("Andel över gränsen", "Share over the limit"),
         _ => figure,
     };
+
+    private static Caching.AnalysisAnswers Answers(HttpContext context) => context.RequestServices.GetRequiredService<Caching.AnalysisAnswers>();
 
     private static long Now(DashboardData data) => data.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 

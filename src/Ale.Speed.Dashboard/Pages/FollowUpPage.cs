@@ -5,6 +5,7 @@ using Ale.Speed.Analysis.FollowUp;
 using Ale.Speed.Analysis.Output;
 using Ale.Speed.Dashboard.Api;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ale.Speed.Dashboard.Pages;
 
@@ -25,9 +26,9 @@ internal static class FollowUpPage
         DashboardFollowUp source = FollowUpQuery.Source(data);
         long now = data.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         FollowUpRequest request = FollowUpQuery.Request(page.Query, OutputFormat.Json, source, FollowUpQuery.DefaultPeriod(source, now, options.DefaultDays));
-        using var json = new StringWriter(CultureInfo.InvariantCulture);
-        await FollowUpCommand.RunAsync(request, source.Store, data.Reader, data.Catalog, json, context.RequestAborted).ConfigureAwait(false);
-        FollowUpDocument d = JsonSerializer.Deserialize(json.ToString(), AnalysisJsonContext.Default.FollowUpDocument)!;
+        Caching.AnalysisAnswers answers = context.RequestServices.GetRequiredService<Caching.AnalysisAnswers>();
+        Caching.Answer<FollowUpDocument> answer = await answers.FollowUpAsync(context, request, source.Store).ConfigureAwait(false);
+        FollowUpDocument d = answer.Value;
 
         string title = l.T("Uppföljning av medborgarlöftet", "Follow-up of the commitment");
         Layout.Begin(page, title, "followup");
@@ -36,6 +37,7 @@ internal static class FollowUpPage
         page.Append("<p>").Text(l.T(
             $"Vad polis och kommun lovade och gjorde, vad invånarna har rapporterat och vad radarskyltarna mätte, {ReportPages.PeriodLabel(request.Period)}.",
             $"What police and municipality promised and did, what residents reported and what the radar signs measured, {ReportPages.PeriodLabel(request.Period)}.")).Append("</p>\n");
+        Layout.AsOf(page, answers.MaxAge, answer);
 
         (string Name, string? Value)[] query = [("from", Page.PeriodText(request.Period.FromMs)), ("to", Page.PeriodText(request.Period.ToMs)),
             ("days", page.Value("days")), ("control", page.Value("control")), ("min-change", page.Value("min-change"))];

@@ -74,6 +74,32 @@ internal static class Layout
         page.Append("</p>\n");
     }
 
+    /// <summary>
+    /// When the page's figures were read (the oldest of its answers; <c>data-as-of</c> holds the ISO time), when answers
+    /// are read again, and whether a newer read is under way (an answer served stale).
+    /// </summary>
+    public static void AsOf<T>(Page page, TimeSpan maxAge, params ReadOnlySpan<Caching.Answer<T>> answers)
+    {
+        Language l = page.L;
+        DateTimeOffset oldest = DateTimeOffset.MaxValue;
+        bool stale = false;
+        foreach (Caching.Answer<T> answer in answers)
+        {
+            oldest = answer.AsOf < oldest ? answer.AsOf : oldest;
+            stale |= answer.Source == Caching.AnswerSource.Stale;
+        }
+
+        DateTimeOffset asOf = Core.Time.StockholmTime.ToLocal(oldest.ToUnixTimeMilliseconds());
+        string time = asOf.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        int seconds = (int)maxAge.TotalSeconds;
+        page.Append("<p class=\"muted\" data-as-of=\"").Text(asOf.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture)).Append("\">")
+            .Text(seconds == 0
+                ? l.T($"Uppgifter per kl. {time}.", $"Data as of {time}.")
+                : l.T($"Uppgifter per kl. {time} (svar äldre än {seconds} s läses om).", $"Data as of {time} (answers older than {seconds} s are read again)."))
+            .Text(stale ? l.T(" Nyare uppgifter läses just nu.", " Newer figures are being read.") : "")
+            .Append("</p>\n");
+    }
+
     /// <summary>Download links under a figure.</summary>
     public static void Downloads(Page page, params (string Href, string Text)[] links)
     {

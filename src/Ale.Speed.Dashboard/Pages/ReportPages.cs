@@ -10,7 +10,7 @@ namespace Ale.Speed.Dashboard.Pages;
 
 /// <summary>
 /// The overview and the site page. Their reports are <c>ale-speed report</c>'s, built by
-/// <see cref="ReportCommand.BuildAsync"/> and kept a while (<see cref="ReportAnswers"/>), and rendered through
+/// <see cref="ReportCommand.BuildAsync"/> and kept a while (<see cref="AnalysisAnswers"/>), and rendered through
 /// <see cref="ReportJson"/> as the CLI's JSON is — so a number on a page is the CLI's number.
 /// </summary>
 internal static class ReportPages
@@ -24,9 +24,9 @@ internal static class ReportPages
         Language l = page.L;
         Period period = Api.AnalysisQuery.Period(page.Query, Now(data), options.DefaultDays);
         var previous = new Period(period.FromMs - (period.ToMs - period.FromMs), period.FromMs);
-        ReportAnswers reports = Reports(context);
-        Answer<Report> current = await reports.GetAsync(context, new ReportQuery(period, null, ReportGrouping.Total)).ConfigureAwait(false);
-        Answer<Report> before = await reports.GetAsync(context, new ReportQuery(previous, null, ReportGrouping.Total)).ConfigureAwait(false);
+        AnalysisAnswers reports = Answers(context);
+        Answer<Report> current = await reports.ReportAsync(context, new ReportQuery(period, null, ReportGrouping.Total)).ConfigureAwait(false);
+        Answer<Report> before = await reports.ReportAsync(context, new ReportQuery(previous, null, ReportGrouping.Total)).ConfigureAwait(false);
         ReportDocument now = ReportJson.ToDocument(current.Value);
         ReportDocument then = ReportJson.ToDocument(before.Value);
 
@@ -35,7 +35,7 @@ internal static class ReportPages
         Layout.PeriodForm(page, period);
         page.Append("<p>").Text(l.T($"Period {PeriodLabel(period)}; jämförs med perioden lika lång närmast före ({PeriodLabel(previous)}).",
             $"Period {PeriodLabel(period)}; compared with the period of the same length just before ({PeriodLabel(previous)}).")).Append("</p>\n");
-        AsOf(page, reports, current, before);
+        Layout.AsOf(page, reports.MaxAge, current, before);
 
         string caption = l.T("Nyckeltal per plats och skyltläge, båda riktningarna", "Key figures per site and display mode, both directions");
         Layout.BeginTable(page, caption, l.T("Plats", "Site"), l.T("Skylt", "Display"), l.T("Gräns km/h", "Limit km/h"), l.T("Fordon", "Vehicles"),
@@ -110,11 +110,11 @@ internal static class ReportPages
 
         // Three reports as the CLI builds them (each from the coarsest stored level it can use); the direction and display
         // mode are chosen from their rows, so switching them is answered from the cache.
-        ReportAnswers reports = Reports(context);
-        Answer<Report> totalAnswer = await reports.GetAsync(context, new ReportQuery(period, siteId, ReportGrouping.Total)).ConfigureAwait(false);
-        Answer<Report> hoursAnswer = await reports.GetAsync(context, new ReportQuery(period, siteId, ReportGrouping.HourOfWeek)).ConfigureAwait(false);
+        AnalysisAnswers reports = Answers(context);
+        Answer<Report> totalAnswer = await reports.ReportAsync(context, new ReportQuery(period, siteId, ReportGrouping.Total)).ConfigureAwait(false);
+        Answer<Report> hoursAnswer = await reports.ReportAsync(context, new ReportQuery(period, siteId, ReportGrouping.HourOfWeek)).ConfigureAwait(false);
         Answer<Report> seriesAnswer = by == "hour-of-week" ? hoursAnswer
-            : await reports.GetAsync(context, new ReportQuery(period, siteId, by == "week" ? ReportGrouping.Week : ReportGrouping.Day)).ConfigureAwait(false);
+            : await reports.ReportAsync(context, new ReportQuery(period, siteId, by == "week" ? ReportGrouping.Week : ReportGrouping.Day)).ConfigureAwait(false);
         Report total = totalAnswer.Value;
         Report series = seriesAnswer.Value;
         Report hours = hoursAnswer.Value;
@@ -129,7 +129,7 @@ internal static class ReportPages
         Layout.Begin(page, site.Name, "site");
         page.Append("<h1>").Text(site.Name).Append(" <span class=\"muted\">(").Text(siteId).Append(")</span></h1>\n");
         Layout.PeriodForm(page, period, ("dir", page.Value("dir")), ("display", page.Value("display")), ("by", page.Value("by")));
-        AsOf(page, reports, totalAnswer, hoursAnswer, seriesAnswer);
+        Layout.AsOf(page, reports.MaxAge, totalAnswer, hoursAnswer, seriesAnswer);
         SiteCoverageDto coverage = document.Coverage.Single();
         foreach (string note in coverage.Notes)
         {
@@ -174,7 +174,7 @@ internal static class ReportPages
         }
 
         Period period = Api.AnalysisQuery.Period(page.Query, Now(data), options.DefaultDays);
-        Report total = (await Reports(context).GetAsync(context, new ReportQuery(period, siteId, ReportGrouping.Total)).ConfigureAwait(false)).Value;
+        Report total = (await Answers(context).ReportAsync(context, new ReportQuery(period, siteId, ReportGrouping.Total)).ConfigureAwait(false)).Value;
         string direction = page.Value("dir") ?? ReportBuilder.AllDirections;
         string? display = page.Value("display");
         ReportRow row = total.Rows.FirstOrDefault(r => r.Direction == direction && (display is null || r.Display == display))
@@ -182,7 +182,7 @@ internal static class ReportPages
         using var output = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
         var csv = new CsvWriter(output);
         csv.Field("site").Field("direction").Field("display").Field("fromKmh").Field("toKmh").Field("vehicles").EndLine();
-        ReadOnlySpan<long> counts = row.Bin.Histogram.Counts;
+        ReadOnlySpan<long> counts = row.Bin!.Histogram.Counts;
         for (int k = 0; k < counts.Length; k++)
         {
             if (counts[k] > 0)
@@ -200,24 +200,10 @@ internal static class ReportPages
 
     private static long Now(DashboardData data) => data.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private static ReportAnswers Reports(HttpContext context) => context.RequestServices.GetRequiredService<ReportAnswers>();
+    private static AnalysisAnswers Answers(HttpContext context) => context.RequestServices.GetRequiredService<AnalysisAnswers>();
 
     /// <summary>The site page's series when the URL names none: by day up to <see cref="MaxDaysByDay"/> days, else by week.</summary>
     public static string DefaultSeries(Period period) => period.ToMs - period.FromMs <= (MaxDaysByDay * 24 + 1) * StockholmTime.HourMs ? "day" : "week";
-
-    /// <summary>When the figures were read: the oldest of the page's answers, and how long answers are kept.</summary>
-    private static void AsOf(Page page, ReportAnswers reports, params Answer<Report>[] answers)
-    {
-        Language l = page.L;
-        DateTimeOffset asOf = StockholmTime.ToLocal(answers.Min(a => a.AsOf).ToUnixTimeMilliseconds());
-        string time = asOf.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
-        int seconds = (int)reports.MaxAge.TotalSeconds;
-        page.Append("<p class=\"muted\" data-as-of=\"").Text(asOf.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture)).Append("\">")
-            .Text(seconds == 0
-                ? l.T($"Uppgifter per kl. {time}.", $"Data as of {time}.")
-                : l.T($"Uppgifter per kl. {time} (ett svar återanvänds i högst {seconds} s).", $"Data as of {time} (an answer is reused for at most {seconds} s)."))
-            .Append("</p>\n");
-    }
 
     private static void Cell(Page page, string figure, string text)
         => page.Append("<td class=\"n\" data-figure=\"").Append(figure).Append("\">").Text(text).Append("</td>");
@@ -256,12 +242,12 @@ internal static class ReportPages
         Language l = page.L;
         page.Append("<h3>").Text(l.T("Hastighetsfördelning", "Speed distribution")).Append("</h3>\n<figure>\n");
         var svg = new System.Text.StringBuilder();
-        SvgCharts.Histogram(svg, row.Bin, row.LimitsKmh, l.IsEnglish ? SvgCharts.English : SvgCharts.Swedish);
+        SvgCharts.Histogram(svg, row.Bin!, row.LimitsKmh, l.IsEnglish ? SvgCharts.English : SvgCharts.Swedish);
         page.Append(svg.ToString()).Append("<figcaption>")
             .Text(l.T($"Antal fordon per km/h; streckad linje och text: hastighetsgränsen. V85 {l.Number(row.Summary.V85Kmh)} km/h, {l.Percent(row.Summary.ShareOverLimit)} över gränsen.",
                 $"Vehicles per km/h; dashed line and label: the speed limit. V85 {l.Number(row.Summary.V85Kmh)} km/h, {l.Percent(row.Summary.ShareOverLimit)} over the limit."))
             .Append("</figcaption>\n</figure>\n");
-        ReadOnlySpan<long> counts = row.Bin.Histogram.Counts;
+        ReadOnlySpan<long> counts = row.Bin!.Histogram.Counts;
         var classes = new List<(int From, long Count)>();
         for (int k = 0; k < counts.Length; k += 5)
         {

@@ -38,8 +38,25 @@ public sealed class BinPointEncoder
     /// One point of <paramref name="level"/> named by <paramref name="key"/> (its window's start) for <paramref name="bin"/>,
     /// a merge of a writer's bins under one limit (rollups are tagged with it).
     /// </summary>
-    /// <param name="hourMask">Rollups: bit i set when hour i from the key's start holds a bin (0 for windows).</param>
+    /// <param name="hourMask">Hour and day rollups: bit i set when hour i from the key's start holds a bin (0 for windows).</param>
     public void Write(LineProtocolWriter writer, RollupLevel level, BinKey key, Bin bin, string writerId, long windowMs, TimestampPrecision precision, long hourMask)
+    {
+        if (level == RollupLevel.Month)
+        {
+            throw new ArgumentException("A month's hours do not fit a 64-bit mask: write the rollup.", nameof(level));
+        }
+
+        Write(writer, level, key, bin, writerId, windowMs, precision, [(ulong)hourMask]);
+    }
+
+    /// <summary>One point for <paramref name="rollup"/>, with its hours.</summary>
+    public void Write(LineProtocolWriter writer, Rollup rollup, string writerId, TimestampPrecision precision)
+    {
+        ArgumentNullException.ThrowIfNull(rollup);
+        Write(writer, rollup.Level, rollup.Key, rollup.Bin, writerId, rollup.LengthMs, precision, rollup.HourBits);
+    }
+
+    private void Write(LineProtocolWriter writer, RollupLevel level, BinKey key, Bin bin, string writerId, long windowMs, TimestampPrecision precision, ReadOnlySpan<ulong> hourBits)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(bin);
@@ -106,12 +123,38 @@ public sealed class BinPointEncoder
             .Field(BinSchema.MaxCentiField, bin.MaxCentiKmh)
             .Field(BinSchema.HistogramField, SparseText(_histogram, categoryLength: 0))
             .Field(BinSchema.OverLimitBucketsField, SparseText(_overLimitBuckets, Bin.OverLimitBucketCount));
-        if (hourMask != 0)
+        if (level == RollupLevel.Month)
         {
-            writer.Field(BinSchema.HoursField, hourMask);
+            if (hourBits.ContainsAnyExcept(0UL))
+            {
+                writer.Field(BinSchema.HourMapField, HourMapText(hourBits));
+            }
+        }
+        else if (level != RollupLevel.Window && hourBits[0] != 0)
+        {
+            writer.Field(BinSchema.HoursField, (long)hourBits[0]);
         }
 
         writer.Timestamp(key.WindowStartMs, precision);
+    }
+
+    /// <summary>Hex digits, digit j holding hours 4j to 4j + 3 (<see cref="BinSchema.HourMapField"/>).</summary>
+    private string HourMapText(ReadOnlySpan<ulong> hourBits)
+    {
+        _text.Clear();
+        int digits = 0;
+        for (int j = 0; j < hourBits.Length * 16; j++)
+        {
+            int digit = (int)(hourBits[j / 16] >> (j % 16 * 4)) & 0xF;
+            _text.Append("0123456789abcdef"[digit]);
+            if (digit != 0)
+            {
+                digits = j + 1;
+            }
+        }
+
+        _text.Length = digits;
+        return _text.ToString();
     }
 
     /// <summary>Non-zero buckets as <c>k:n</c> (or <c>c.k:n</c> per category), comma-separated, ascending.</summary>

@@ -20,6 +20,51 @@ public sealed record StoredBin(BinKey Key, string WriterId, long WindowMs, Bin B
     public IReadOnlyCollection<long>? Hours { get; init; }
 }
 
+/// <summary>Which stored bins a read takes: of one site or all, of one writer or all, leaving out the sites named.</summary>
+public readonly record struct BinFilter
+{
+    public string? SiteId { get; init; }
+
+    public string? WriterId { get; init; }
+
+    public IReadOnlyCollection<string>? ExcludeSites { get; init; }
+
+    /// <summary>The InfluxQL conditions, each after an <c>AND</c> (empty for every bin).</summary>
+    internal string Condition()
+    {
+        var condition = new StringBuilder();
+        Tag(condition, BinSchema.SiteTag, "=", SiteId);
+        Tag(condition, BinSchema.WriterTag, "=", WriterId);
+        foreach (string site in ExcludeSites ?? [])
+        {
+            Tag(condition, BinSchema.SiteTag, "!=", site);
+        }
+
+        return condition.ToString();
+
+        static void Tag(StringBuilder condition, string tag, string comparison, string? value)
+        {
+            if (value is null)
+            {
+                return;
+            }
+
+            condition.Append(CultureInfo.InvariantCulture, $" AND \"{tag}\" {comparison} '");
+            foreach (char c in value)
+            {
+                if (c is '\\' or '\'')
+                {
+                    condition.Append('\\');
+                }
+
+                condition.Append(c);
+            }
+
+            condition.Append('\'');
+        }
+    }
+}
+
 /// <summary>
 /// Reads stored bins back through InfluxQL (<c>/query</c>: InfluxDB 1.x natively, 2.x through a DBRP mapping, 3.x) and
 /// rebuilds each exactly from its parts, as the answer streams in. The read side of <see cref="BinPointEncoder"/>.
@@ -33,6 +78,9 @@ public sealed class BinReader(InfluxQueryClient client)
     /// hours and days from them. False: every read takes the windows.
     /// </summary>
     public bool UseRollups { get; init; }
+
+    /// <summary>True when the writers also keep month rollups (<c>Influx:MonthRollups</c>): readers may take whole months from them.</summary>
+    public bool UseMonthRollups { get; init; }
 
     /// <summary>The bins whose window starts in [<paramref name="fromMs"/>, <paramref name="toMs"/>), of one site or all, kept in a list.</summary>
     public async Task<IReadOnlyList<StoredBin>> ReadAsync(long fromMs, long toMs, string? siteId = null, CancellationToken cancellationToken = default)
@@ -48,6 +96,10 @@ public sealed class BinReader(InfluxQueryClient client)
     /// <see cref="StoredBin.Bin"/> handed over is reused for the next row: merge it, or keep a <see cref="Bin.Clone"/>.
     /// </summary>
     public Task ReadAsync(RollupLevel level, long fromMs, long toMs, string? siteId, Action<StoredBin> onBin, CancellationToken cancellationToken = default)
+        => ReadAsync(level, fromMs, toMs, new BinFilter { SiteId = siteId }, onBin, cancellationToken);
+
+    /// <summary>As <see cref="ReadAsync(RollupLevel, long, long, string?, Action{StoredBin}, CancellationToken)"/>, of the bins <paramref name="filter"/> takes.</summary>
+    public Task ReadAsync(RollupLevel level, long fromMs, long toMs, BinFilter filter, Action<StoredBin> onBin, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(onBin);
@@ -75,12 +127,12 @@ public sealed class BinReader(InfluxQueryClient client)
 
         if (level != RollupLevel.Window)
         {
-            fields.Append(CultureInfo.InvariantCulture, $"\"{BinSchema.HoursField}\",");
+            fields.Append(CultureInfo.InvariantCulture, $"\"{(level == RollupLevel.Month ? BinSchema.HourMapField : BinSchema.HoursField)}\",");
         }
 
         fields.Length--;
         string query = string.Create(CultureInfo.InvariantCulture,
-            $"SELECT {fields} FROM {From(level)} WHERE time >= {fromMs}ms AND time < {toMs}ms{SiteCondition(siteId)} GROUP BY \"{BinSchema.SiteTag}\",\"{BinSchema.DirectionTag}\",\"{BinSchema.DisplayTag}\",\"{BinSchema.WriterTag}\"");
+            $"SELECT {fields} FROM {From(level)} WHERE time >= {fromMs}ms AND time < {toMs}ms{filter.Condition()} GROUP BY \"{BinSchema.SiteTag}\",\"{BinSchema.DirectionTag}\",\"{BinSchema.DisplayTag}\",\"{BinSchema.WriterTag}\"");
         return client.StreamAsync(query, new Decoder(level, onBin), cancellationToken);
     }
 
@@ -122,26 +174,7 @@ public sealed class BinReader(InfluxQueryClient client)
         return level == RollupLevel.Window || string.IsNullOrWhiteSpace(policy) ? measurement : $"\"{policy.Replace("\"", "\\\"", StringComparison.Ordinal)}\".{measurement}";
     }
 
-    internal static string SiteCondition(string? siteId)
-    {
-        if (siteId is null)
-        {
-            return "";
-        }
-
-        var escaped = new StringBuilder(siteId.Length + 8);
-        foreach (char c in siteId)
-        {
-            if (c is '\\' or '\'')
-            {
-                escaped.Append('\\');
-            }
-
-            escaped.Append(c);
-        }
-
-        return $" AND \"{BinSchema.SiteTag}\" = '{escaped}'";
-    }
+    internal static string SiteCondition(string? siteId) => new BinFilter { SiteId = siteId }.Condition();
 
     private enum Column : byte
     {
@@ -156,6 +189,7 @@ public sealed class BinReader(InfluxQueryClient client)
         Histogram,
         OverLimit,
         Hours,
+        HourMap,
         Class,
         Length,
     }
@@ -170,6 +204,7 @@ public sealed class BinReader(InfluxQueryClient client)
 
         // Restored in place row after row: a million stored bins do not allocate a million sets of arrays.
         private readonly Bin _bin = new();
+        private readonly List<int> _hourMap = [];
         private byte[] _text = new byte[4096];
         private Column[] _columns = [];
         private int[] _classIndex = [];
@@ -209,6 +244,7 @@ public sealed class BinReader(InfluxQueryClient client)
         public override void OnRow(ref Utf8JsonReader reader)
         {
             long time = 0, window = 0, count = 0, limit = 0, sum = 0, sumSquares = 0, max = 0, hours = 0;
+            _hourMap.Clear();
             Array.Clear(_histogram);
             Array.Clear(_overLimit);
             Array.Clear(_classCounts);
@@ -226,6 +262,7 @@ public sealed class BinReader(InfluxQueryClient client)
                     case Column.SumOfSquares: sumSquares = Integer(ref reader); break;
                     case Column.Max: max = Integer(ref reader); break;
                     case Column.Hours: hours = Integer(ref reader); break;
+                    case Column.HourMap: ParseHourMap(Utf8(ref reader), _hourMap); break;
                     case Column.Class: _classCounts[_classIndex[i]] = Integer(ref reader); break;
                     case Column.Length: _lengthCounts[_classIndex[i]] = Integer(ref reader); break;
                     case Column.Histogram: ParseSparse(Utf8(ref reader), _histogram, categoryLength: 0); break;
@@ -236,7 +273,23 @@ public sealed class BinReader(InfluxQueryClient client)
 
             var key = new BinKey(_siteId, _direction, _display, time);
             _bin.RestoreFrom(key, (int)limit, count, sum, (UInt128)(ulong)sumSquares, (int)max, _histogram, _overLimit, _classCounts, _lengthCounts);
-            onBin(new StoredBin(key, _writer, window * 1000, _bin) { Hours = HoursOf(time, hours) });
+            onBin(new StoredBin(key, _writer, window * 1000, _bin) { Hours = level == RollupLevel.Month ? MonthHoursOf(time) : HoursOf(time, hours) });
+        }
+
+        private long[]? MonthHoursOf(long start)
+        {
+            if (_hourMap.Count == 0)
+            {
+                return null;
+            }
+
+            var hours = new long[_hourMap.Count];
+            for (int i = 0; i < hours.Length; i++)
+            {
+                hours[i] = start + _hourMap[i] * Rollups.HourMs;
+            }
+
+            return hours;
         }
 
         private long[]? HoursOf(long start, long mask)
@@ -274,6 +327,7 @@ public sealed class BinReader(InfluxQueryClient client)
                 case BinSchema.HistogramField: return Column.Histogram;
                 case BinSchema.OverLimitBucketsField: return Column.OverLimit;
                 case BinSchema.HoursField: return Column.Hours;
+                case BinSchema.HourMapField: return Column.HourMap;
             }
 
             for (int c = 0; c < s_classes.Length; c++)
@@ -327,6 +381,34 @@ public sealed class BinReader(InfluxQueryClient client)
 
             return _text.AsSpan(0, reader.CopyString(_text));
         }
+
+        /// <summary>The hours set in a <see cref="BinSchema.HourMapField"/>, ascending.</summary>
+        private static void ParseHourMap(ReadOnlySpan<byte> text, List<int> hours)
+        {
+            for (int j = 0; j < text.Length; j++)
+            {
+                int digit = HexDigit(text[j]);
+                if (digit < 0)
+                {
+                    throw new InvalidDataException($"A stored month rollup has a bad hour map '{Encoding.UTF8.GetString(text)}'.");
+                }
+
+                for (int bit = 0; bit < 4; bit++)
+                {
+                    if ((digit & (1 << bit)) != 0)
+                    {
+                        hours.Add(4 * j + bit);
+                    }
+                }
+            }
+        }
+
+        private static int HexDigit(byte c) => c switch
+        {
+            >= (byte)'0' and <= (byte)'9' => c - '0',
+            >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
+            _ => -1,
+        };
 
         private static void ParseSparse(ReadOnlySpan<byte> text, long[] buckets, int categoryLength)
         {

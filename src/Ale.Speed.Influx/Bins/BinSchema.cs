@@ -16,6 +16,9 @@ public static class BinSchema
     /// <summary>Day rollups: the merge of a writer's bins whose window starts in the local (Stockholm) day.</summary>
     public const string DayMeasurement = "speed_bin_1d";
 
+    /// <summary>Month rollups: the merge of a writer's day rollups of one local (Stockholm) calendar month.</summary>
+    public const string MonthMeasurement = "speed_bin_1mo";
+
     public const string SiteTag = "site";
     public const string DirectionTag = "direction";
     public const string DisplayTag = "display";
@@ -54,11 +57,18 @@ public static class BinSchema
     /// <summary>Rollups only: bit i set when the rollup's hour i (from its start) holds a bin, so coverage survives rolling up.</summary>
     public const string HoursField = "hours";
 
+    /// <summary>
+    /// Month rollups only, instead of <see cref="HoursField"/> (a month has up to 745 hours): the hour bitmap as hex
+    /// digits, digit j holding hours 4j to 4j + 3 (bit 1 = hour 4j, bit 8 = hour 4j + 3), trailing zero digits left out.
+    /// </summary>
+    public const string HourMapField = "hour_map";
+
     /// <summary>The measurement holding <paramref name="level"/>.</summary>
     public static string MeasurementOf(Core.Bins.RollupLevel level) => level switch
     {
         Core.Bins.RollupLevel.Hour => HourMeasurement,
         Core.Bins.RollupLevel.Day => DayMeasurement,
+        Core.Bins.RollupLevel.Month => MonthMeasurement,
         _ => Measurement,
     };
 

@@ -96,7 +96,7 @@ internal static class ImportCommand
         using var writer = new InfluxWriter(http, influxOptions, timeProvider, loggers.CreateLogger<InfluxWriter>());
         InfluxOptions rollupOptions = influxOptions.ForRollups();
         using InfluxWriter? ownRollupWriter = rollupOptions == influxOptions ? null : new InfluxWriter(http, rollupOptions, timeProvider, loggers.CreateLogger<InfluxWriter>());
-        var importer = new VehicleImporter(settings, writer, ownRollupWriter ?? writer, timeProvider);
+        var importer = new VehicleImporter(settings, writer, ownRollupWriter ?? writer, timeProvider, WorkerApp.CreateMonthRollups(settings, http, timeProvider));
         ImportSummary summary;
         bool stored;
         InfluxWriteResult? failure;
@@ -170,7 +170,7 @@ internal static class ImportCommand
         }
 
         stdout.WriteLine(string.Create(c, $"  bins written        {s.BinsWritten,12:N0}  (writer {VehicleImporter.WriterIdFor(s.UnitId)})"));
-        stdout.WriteLine(string.Create(c, $"  rollups written     {s.RollupsWritten,12:N0}  (hours and local days, rebuilt whole)"));
+        stdout.WriteLine(string.Create(c, $"  rollups written     {s.RollupsWritten,12:N0}  (hours, local days and months, rebuilt whole)"));
         if (s.FirstVehicle is { } first && s.LastVehicle is { } last)
         {
             stdout.WriteLine($"  period              {first:yyyy-MM-dd HH:mm:ss}Z … {last:yyyy-MM-dd HH:mm:ss}Z");

@@ -12,7 +12,8 @@ namespace Ale.Speed.Worker.Commands;
 
 /// <summary>
 /// <c>ale-speed rollup --config F --from T --to T</c>: builds the hour and day rollups (docs/schema.md) of the stored
-/// 5-minute bins of every local day the range touches. Idempotent; exit code 3 when InfluxDB cannot be read or written.
+/// 5-minute bins of every local day the range touches, then the month rollups of their months from the stored days.
+/// Idempotent; exit code 3 when InfluxDB cannot be read or written.
 /// </summary>
 internal static class RollupCommand
 {
@@ -20,7 +21,7 @@ internal static class RollupCommand
     {
         var from = new Option<string>("--from") { Description = "Start (ISO 8601; without an offset: Europe/Stockholm time); its whole local day is rebuilt.", Required = true };
         var to = new Option<string>("--to") { Description = "End, exclusive; the local day holding the last instant is rebuilt whole.", Required = true };
-        var command = new Command("rollup", "Build the hour and day rollups of stored 5-minute bins (whole local days; idempotent).") { config, from, to };
+        var command = new Command("rollup", "Build the hour, day and month rollups of stored 5-minute bins (whole local days and months; idempotent).") { config, from, to };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, parse.GetValue(from), parse.GetValue(to), ct));
         return command;
     }
@@ -41,12 +42,12 @@ internal static class RollupCommand
 
         using var http = new HttpClient { Timeout = settings.Options.Influx.Timeout };
         using var writer = new InfluxWriter(http, settings.Influx.ForRollups());
-        var backfill = new RollupBackfill(WorkerApp.CreateBinReader(settings, http), writer, StockholmTime.Zone);
+        var backfill = new RollupBackfill(WorkerApp.CreateBinReader(settings, http), writer, StockholmTime.Zone, settings.Options.Influx.MonthRollups);
         try
         {
             RollupBackfillSummary summary = await backfill.RunAsync(period.FromMs, period.ToMs, cancellationToken).ConfigureAwait(false);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{summary.Days} local days from {StockholmTime.ToLocal(summary.FromMs):yyyy-MM-dd}: {summary.WindowsRead} bins read, {summary.HourRollups} hour and {summary.DayRollups} day rollups written"));
+                $"{summary.Days} local days from {StockholmTime.ToLocal(summary.FromMs):yyyy-MM-dd}: {summary.WindowsRead} bins read, {summary.HourRollups} hour, {summary.DayRollups} day and {summary.MonthRollups} month rollups written"));
             if (summary.Failure is { } failure)
             {
                 await Console.Error.WriteLineAsync($"error: InfluxDB did not store the rollups ({failure.Failure}, HTTP {failure.StatusCode}: {failure.Message}); run the command again.".AsMemory(), cancellationToken).ConfigureAwait(false);

@@ -247,6 +247,12 @@ public sealed class InfluxSettings
     /// Turn off only for data written by older versions before <c>ale-speed rollup</c> has filled them in.
     /// </summary>
     public bool ReadRollups { get; set; } = true;
+
+    /// <summary>
+    /// Write month rollups (<c>speed_bin_1mo</c>), merged from the stored day rollups read back through InfluxQL (the
+    /// worker's user needs read access), and read whole months from them. Off for a store without InfluxQL.
+    /// </summary>
+    public bool MonthRollups { get; set; } = true;
 }
 
 public sealed class MqttSettings

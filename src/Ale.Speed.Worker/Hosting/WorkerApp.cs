@@ -1,4 +1,5 @@
 using Ale.Speed.Core.Bins;
+using Ale.Speed.Core.Time;
 using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Devices.Ingestion;
 using Ale.Speed.Influx.Bins;
@@ -122,7 +123,17 @@ internal static class WorkerApp
 
     /// <summary>A reader of stored bins for the read commands (they never start sources).</summary>
     public static BinReader CreateBinReader(WorkerSettings settings, HttpClient http)
-        => new(new InfluxQueryClient(http, settings.Influx)) { UseRollups = settings.Options.Influx.ReadRollups };
+        => new(new InfluxQueryClient(http, settings.Influx))
+        {
+            UseRollups = settings.Options.Influx.ReadRollups,
+            UseMonthRollups = settings.Options.Influx.ReadRollups && settings.Options.Influx.MonthRollups,
+        };
+
+    /// <summary>What merges month rollups from the stored days for the worker and <c>import</c>; null when they are off.</summary>
+    public static MonthRollups? CreateMonthRollups(WorkerSettings settings, HttpClient http, TimeProvider timeProvider)
+        => settings.Options.Influx.MonthRollups
+            ? new MonthRollups(new BinReader(new InfluxQueryClient(http, settings.Influx)), StockholmTime.Zone, settings.Options.Influx.Timeout, timeProvider)
+            : null;
 
     /// <summary>Builds the worker's host. <paramref name="exitWhenDone"/>: stop once every file source is read and stored.</summary>
     public static IHost Build(WorkerSettings settings, bool exitWhenDone, TimeProvider? timeProvider = null, Action<ILoggingBuilder>? logging = null)
@@ -162,7 +173,8 @@ internal static class WorkerApp
             InfluxWriter windows = sp.GetRequiredService<InfluxWriter>();
             InfluxOptions rollups = settings.Influx.ForRollups();
             return new BinLevelWriter(windows, rollups == settings.Influx ? windows : new InfluxWriter(sp.GetRequiredService<HttpClient>(), rollups, timeProvider,
-                sp.GetRequiredService<ILogger<InfluxWriter>>()), new BinPointEncoder(), settings.WriterId, (long)settings.Binning.Window.TotalMilliseconds, options.Influx.BatchLines);
+                sp.GetRequiredService<ILogger<InfluxWriter>>()), new BinPointEncoder(), settings.WriterId, (long)settings.Binning.Window.TotalMilliseconds, options.Influx.BatchLines,
+                CreateMonthRollups(settings, sp.GetRequiredService<HttpClient>(), timeProvider));
         });
         services.AddSingleton(sp => new BinFlusher(sp.GetRequiredService<BinStore>(), sp.GetRequiredService<JournalWriter>(), sp.GetRequiredService<BinLevelWriter>(),
             sp.GetRequiredService<WorkerMetrics>(), timeProvider, sp.GetRequiredService<ILogger<BinFlusher>>()));

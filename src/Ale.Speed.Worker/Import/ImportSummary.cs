@@ -42,7 +42,7 @@ internal sealed class ImportSummary
     /// <summary>Bins written to InfluxDB (complete, rebuilt from every vehicle imported for their windows).</summary>
     public long BinsWritten { get; set; }
 
-    /// <summary>Hour and day rollups written (every local day the import touched, rebuilt whole).</summary>
+    /// <summary>Hour, day and month rollups written (every local day the import touched rebuilt whole, and its month merged from the stored days).</summary>
     public long RollupsWritten { get; set; }
 
     /// <summary>Vehicles of an earlier import whose bins had not been stored (an interrupted run), stored now.</summary>

@@ -26,7 +26,7 @@ namespace Ale.Speed.Worker.Import;
 /// commands add them to the live worker's bins like any other writer's. The ledger's checkpoint records which bins are
 /// stored: an import interrupted before that (InfluxDB down, a crash) stores them on the next run, with any file.</para>
 /// </remarks>
-internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writer, InfluxWriter rollupWriter, TimeProvider timeProvider)
+internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writer, InfluxWriter rollupWriter, TimeProvider timeProvider, MonthRollups? months = null)
 {
     /// <summary>Bins are rebuilt and written about this many at a time (whole local days), which bounds memory for a year-long read-out.</summary>
     private const int BinsPerPass = 20_000;
@@ -151,7 +151,7 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
 
     /// <summary>
     /// Rebuilds every local day holding a bin in <paramref name="keys"/> whole from the ledger, writes its windows, hour and
-    /// day rollups, then confirms the ledger.
+    /// day rollups and the month rollups merged from the stored days, then confirms the ledger.
     /// </summary>
     private async Task<InfluxWriteResult?> StoreAsync(VehicleJournal ledger, Binner binner, Core.Sites.Unit unit, HashSet<BinKey> keys,
         ImportSummary summary, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
@@ -162,7 +162,7 @@ internal sealed class VehicleImporter(WorkerSettings settings, InfluxWriter writ
         }
 
         TimeZoneInfo zone = Core.Time.StockholmTime.Zone;
-        var levels = new BinLevelWriter(writer, rollupWriter, new BinPointEncoder(), WriterIdFor(unit.Id), binner.WindowMs, settings.Options.Influx.BatchLines);
+        var levels = new BinLevelWriter(writer, rollupWriter, new BinPointEncoder(), WriterIdFor(unit.Id), binner.WindowMs, settings.Options.Influx.BatchLines, months);
         long lastSequence = ledger.LastSequence;
         // The bins per day touched: a pass takes whole days, about BinsPerPass bins at a time, and reads the ledger once for them.
         SortedDictionary<long, int> days = [];

@@ -7,11 +7,13 @@ using Microsoft.Extensions.Logging;
 namespace Ale.Speed.Worker.Pipeline;
 
 /// <summary>
-/// Writes changed bins to InfluxDB, with every hour and day rollup they fall in. Every flush takes the windows changed
-/// since the last one (a busy window is written once per flush however often it changed) and the rollups they touch,
-/// rebuilt whole (<see cref="BinStore.TakeChanged"/>), writes them with the current content — a late vehicle re-emits
-/// every level it touches under the same identities — and, once nothing is left unwritten, confirms the journal up to
-/// what they include. A failed write keeps its points for the next flush; nothing is dropped.
+/// Writes changed bins to InfluxDB, with every hour, day and month rollup they fall in. Every flush takes the windows
+/// changed since the last one (a busy window is written once per flush however often it changed) and the rollups they
+/// touch, rebuilt whole (<see cref="BinStore.TakeChanged"/>), writes them with the current content — a late vehicle
+/// re-emits every level it touches under the same identities — then merges the months of those days from the stored
+/// days (<see cref="BinLevelWriter"/>), and only once nothing is left unwritten confirms the journal up to what they
+/// include: a kill before a month is written leaves its days unconfirmed, so the restart rebuilds them and merges the
+/// month again. A failed write keeps its points for the next flush; nothing is dropped.
 /// </summary>
 internal sealed class BinFlusher(BinStore store, JournalWriter journal, BinLevelWriter writer, WorkerMetrics metrics, TimeProvider timeProvider,
     ILogger<BinFlusher> logger)

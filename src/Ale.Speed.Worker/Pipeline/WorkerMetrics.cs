@@ -25,7 +25,7 @@ internal sealed class WorkerMetrics : IDisposable
     {
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _binsWritten = _meter.CreateCounter<long>("ale.speed.bins.written", "{bin}", "Bins written to InfluxDB (a rewritten bin counts again).");
-        _rollupsWritten = _meter.CreateCounter<long>("ale.speed.rollups.written", "{rollup}", "Hour and day rollups written to InfluxDB (a rewritten rollup counts again).");
+        _rollupsWritten = _meter.CreateCounter<long>("ale.speed.rollups.written", "{rollup}", "Hour, day and month rollups written to InfluxDB (a rewritten rollup counts again).");
         _writeFailures = _meter.CreateCounter<long>("ale.speed.write.failures", "{failure}", "Flushes that failed, by kind; the bins are kept.");
 
         _meter.CreateObservableCounter("ale.speed.frames", () => PerUnit(router, c => c.Frames), "{frame}", "Frames read, per unit.");

@@ -45,6 +45,7 @@ public sealed class RollupReadTests(InfluxFixture fixture)
                 using LineBatch batch = writer.CreateBatch();
                 var hours = new RollupBuilder(RollupLevel.Hour, StockholmTime.Zone);
                 var days = new RollupBuilder(RollupLevel.Day, StockholmTime.Zone);
+                var months = new RollupBuilder(RollupLevel.Month, StockholmTime.Zone);
                 foreach (string site in s_sites)
                 {
                     foreach (Direction direction in (Direction[])[Direction.Approaching, Direction.Receding])
@@ -67,13 +68,15 @@ public sealed class RollupReadTests(InfluxFixture fixture)
                             encoder.Write(batch.Writer, RollupLevel.Window, key, bin, writerId, WindowMs, batch.Precision, 0);
                             hours.Add(key, bin);
                             days.Add(key, bin);
+                            months.Add(key, bin);
                         }
                     }
                 }
 
-                foreach (Rollup rollup in hours.Built().Concat(days.Built()))
+                // The only windows of their months: the month rollups are complete.
+                foreach (Rollup rollup in hours.Built().Concat(days.Built()).Concat(months.Built()))
                 {
-                    encoder.Write(batch.Writer, rollup.Level, rollup.Key, rollup.Bin, writerId, rollup.LengthMs, batch.Precision, rollup.HourMask);
+                    encoder.Write(batch.Writer, rollup, writerId, batch.Precision);
                 }
 
                 InfluxWriteResult result = await writer.WriteAsync(batch);
@@ -90,6 +93,8 @@ public sealed class RollupReadTests(InfluxFixture fixture)
     [Theory]
     [InlineData("2026-03-26", "2026-04-01")] // spring: a 23-hour day
     [InlineData("2026-10-22", "2026-10-28")] // autumn: a 25-hour day
+    [InlineData("2026-02-27T13:25", "2026-04-02T07:00")] // March whole (a 743-hour month) from its month rollups
+    [InlineData("2026-09-30T22:05", "2026-11-01T00:00")] // October whole (745 hours)
     public async Task ReadMerged_WithRollups_EqualsMergingTheWindows(string from, string to)
     {
         long fromMs = Local(from);
@@ -97,7 +102,7 @@ public sealed class RollupReadTests(InfluxFixture fixture)
         await EnsureWrittenAsync(Local("2026-03-26"), Local("2026-04-01"));
         await EnsureWrittenAsync(Local("2026-10-22"), Local("2026-10-28"));
         var windowsOnly = new BinReader(fixture.Server.QueryClient());
-        var withRollups = new BinReader(fixture.Server.QueryClient()) { UseRollups = true };
+        var withRollups = new BinReader(fixture.Server.QueryClient()) { UseRollups = true, UseMonthRollups = true };
         var random = new Random(fromMs.GetHashCode());
         var ranges = new List<Period> { new(fromMs, toMs) };
         for (int i = 0; i < 12; i++)

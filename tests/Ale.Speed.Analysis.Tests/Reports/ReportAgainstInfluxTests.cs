@@ -71,10 +71,10 @@ public sealed class ReportAgainstInfluxTests(InfluxFixture fixture) : IAsyncLife
     public Task DisposeAsync() => Task.CompletedTask;
 
 
-    private async Task<JsonElement> ReportJsonAsync(ReportGrouping by, string? siteId = null)
+    private async Task<JsonElement> ReportJsonAsync(ReportGrouping by, string? siteId = null, Period? period = null)
     {
         var output = new StringWriter();
-        var request = new ReportRequest { Period = new Period(s_from, s_to), SiteId = siteId, By = by, Format = OutputFormat.Json };
+        var request = new ReportRequest { Period = period ?? new Period(s_from, s_to), SiteId = siteId, By = by, Format = OutputFormat.Json };
         int code = await ReportCommand.RunAsync(request, new BinReader(fixture.Server.QueryClient()), _catalog, output, CancellationToken.None);
         Assert.Equal(0, code);
         return JsonDocument.Parse(output.ToString()).RootElement.Clone();
@@ -197,6 +197,53 @@ public sealed class ReportAgainstInfluxTests(InfluxFixture fixture) : IAsyncLife
             Assert.Equal(hours, row.GetProperty("hoursInPeriod").GetInt32());
             Assert.Equal(raw.Select(v => v.TimestampMs / Traffic.HourMs).Distinct().Count(), row.GetProperty("hoursWithData").GetInt32());
         }
+    }
+
+    [Fact]
+    public async Task Report_ByDay_EveryRowIsTheTotalReportOfItsDay_FieldForField()
+    {
+        JsonElement byDay = await ReportJsonAsync(ReportGrouping.Day);
+        JsonElement[] rows = [.. byDay.GetProperty("sites").EnumerateArray()];
+        string[] days = [.. rows.Select(r => r.GetProperty("group").GetString()!).Distinct()];
+        Assert.Equal(["2026-10-24", "2026-10-25", "2026-10-26"], days);
+        foreach (string day in days)
+        {
+            JsonElement first = rows.First(r => r.GetProperty("group").GetString() == day);
+            var period = new Period(first.GetProperty("groupFrom").GetDateTimeOffset().ToUnixTimeMilliseconds(), first.GetProperty("groupTo").GetDateTimeOffset().ToUnixTimeMilliseconds());
+            JsonElement total = await ReportJsonAsync(ReportGrouping.Total, period: period);
+            JsonElement[] dayRows = [.. rows.Where(r => r.GetProperty("group").GetString() == day)];
+            Assert.Equal(total.GetProperty("sites").GetArrayLength(), dayRows.Length);
+            foreach (JsonElement row in dayRows)
+            {
+                JsonElement same = Assert.Single(total.GetProperty("sites").EnumerateArray(), t => t.GetProperty("site").GetString() == row.GetProperty("site").GetString()
+                    && t.GetProperty("direction").GetString() == row.GetProperty("direction").GetString() && t.GetProperty("display").GetString() == row.GetProperty("display").GetString());
+                Assert.Equal(WithoutGroup(same), WithoutGroup(row));
+            }
+        }
+
+        static string WithoutGroup(JsonElement row)
+        {
+            System.Text.Json.Nodes.JsonObject o = System.Text.Json.Nodes.JsonNode.Parse(row.GetRawText())!.AsObject();
+            o.Remove("group");
+            return o.ToJsonString();
+        }
+    }
+
+    [Fact]
+    public async Task Report_ByDay_ReadSiteBySite_EqualsTheReportOfEveryBinReadAtOnce_WithASiteTheConfigurationNoLongerNames()
+    {
+        // Only Nödinge is configured: Alafors' data lies in the period, so it is a site only the data names.
+        var catalog = new SiteCatalog([_nodinge], [new CatalogUnit("u-nod", _nodinge.Id, DisplayMode.DisplayOn, TimeSpan.FromHours(2))]);
+        var period = new Period(s_from, s_to);
+        var reader = new BinReader(fixture.Server.QueryClient());
+        var output = new StringWriter();
+        await ReportCommand.RunAsync(new ReportRequest { Period = period, By = ReportGrouping.Day, Format = OutputFormat.Json }, reader, catalog, output, CancellationToken.None);
+
+        IReadOnlyList<StoredBin> all = await Analysis.Data.StoredBins.ReadMergedAsync(reader, period, null, Analysis.Data.BinGrain.Day, CancellationToken.None);
+        var expected = new StringWriter();
+        ReportRenderer.WriteJson(ReportBuilder.Build(all, period, catalog, ReportGrouping.Day, coverage: await reader.ReadCoverageAsync(s_from, s_to)), expected);
+        Assert.Equal(expected.ToString(), output.ToString());
+        Assert.Contains($"\"site\": \"{_alafors.Id}\"", output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

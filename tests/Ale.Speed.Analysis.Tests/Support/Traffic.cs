@@ -3,6 +3,7 @@ using Ale.Speed.Core.Sites;
 using Ale.Speed.Core.Time;
 using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Influx.Bins;
+using Ale.Speed.Influx.Querying;
 using Ale.Speed.Influx.Tests.Support;
 using Ale.Speed.Influx.Writing;
 
@@ -63,7 +64,7 @@ internal static class Traffic
     /// <summary>
     /// Bins the vehicles with one binner and writes them to the real InfluxDB as <paramref name="writerId"/> (into
     /// <paramref name="database"/>, default the server's), every level as the worker and import do: the windows and
-    /// their hour and day rollups (<see cref="BinLevelWriter"/>).
+    /// their hour, day and month rollups (<see cref="BinLevelWriter"/>).
     /// </summary>
     public static async Task WriteAsync(InfluxDbServer server, IEnumerable<Vehicle> vehicles, string writerId, string? database = null)
     {
@@ -76,8 +77,10 @@ internal static class Traffic
         var bins = new List<Bin>();
         binner.DrainChanged(bins);
         using var http = new HttpClient();
-        using var writer = new InfluxWriter(http, server.Options() with { MaxRetryAttempts = 0, Database = database ?? server.Database });
-        var levels = new BinLevelWriter(writer, writer, new BinPointEncoder(), writerId, WindowMs, batchLines: 2000);
+        InfluxOptions options = server.Options() with { MaxRetryAttempts = 0, Database = database ?? server.Database };
+        using var writer = new InfluxWriter(http, options);
+        var months = new MonthRollups(new BinReader(new InfluxQueryClient(http, options)), StockholmTime.Zone);
+        var levels = new BinLevelWriter(writer, writer, new BinPointEncoder(), writerId, WindowMs, batchLines: 2000, months);
         levels.Add(bins, Rollups.RebuildTouched(bins.Select(b => b.Key), binner.Bins, WindowMs, StockholmTime.Zone));
         InfluxWriteResult? failure = await levels.WriteAsync();
         Assert.True(failure is null, $"{failure?.Failure} {failure?.StatusCode} {failure?.Message}");

@@ -34,7 +34,7 @@ public sealed class RollupTests
         for (int i = 0; i < 3000; i++)
         {
             long from = origin + (long)(random.NextDouble() * 240 * HourMs) / 60_000 * 60_000;
-            long to = from + (long)(random.NextDouble() * (random.Next(3) == 0 ? 3 : 240) * HourMs) / 60_000 * 60_000 + 60_000;
+            long to = from + (long)(random.NextDouble() * (random.Next(3) switch { 0 => 3, 1 => 240, _ => 24 * 120 }) * HourMs) / 60_000 * 60_000 + 60_000;
             foreach (RollupLevel coarsest in Enum.GetValues<RollupLevel>())
             {
                 List<RollupSpan> spans = Rollups.Tile(from, to, s_stockholm, coarsest);
@@ -54,6 +54,11 @@ public sealed class RollupTests
                         Assert.Equal(span.FromMs, Rollups.DayStart(span.FromMs, s_stockholm));
                         Assert.Equal(span.ToMs, Rollups.DayStart(span.ToMs, s_stockholm));
                     }
+                    else if (span.Level == RollupLevel.Month)
+                    {
+                        Assert.Equal(span.FromMs, Rollups.MonthStart(span.FromMs, s_stockholm));
+                        Assert.Equal(span.ToMs, Rollups.MonthStart(span.ToMs, s_stockholm));
+                    }
                     else
                     {
                         // Windows only where no whole hour fits: within the hour before or after the rollups.
@@ -64,7 +69,11 @@ public sealed class RollupTests
                 }
 
                 Assert.Equal(to, at);
-                Assert.True(spans.Count <= 5);
+                Assert.True(spans.Count <= 7);
+                // The coarsest level that fits: a whole month inside the range is read from months when the caller can.
+                long firstMonth = Rollups.MonthStart(from, s_stockholm) == from ? from : Rollups.NextMonthStart(from, s_stockholm);
+                bool wholeMonth = Rollups.NextMonthStart(firstMonth, s_stockholm) <= to;
+                Assert.Equal(coarsest == RollupLevel.Month && wholeMonth, spans.Exists(span => span.Level == RollupLevel.Month));
             }
         }
     }
@@ -76,6 +85,86 @@ public sealed class RollupTests
         long to = Utc("2026-01-01T00:00:00+01:00");
         Assert.Equal([new RollupSpan(RollupLevel.Day, from, to)], Rollups.Tile(from, to, s_stockholm));
         Assert.Equal([new RollupSpan(RollupLevel.Hour, from, to)], Rollups.Tile(from, to, s_stockholm, RollupLevel.Hour));
+        Assert.Equal([new RollupSpan(RollupLevel.Month, from, to)], Rollups.Tile(from, to, s_stockholm, RollupLevel.Month));
+    }
+
+    [Fact]
+    public void Tile_MonthsInTheMiddle_DaysHoursAndWindowsAtTheEdges()
+    {
+        long from = Utc("2026-02-27T22:10:00+01:00");
+        long to = Utc("2026-11-02T01:30:00+01:00");
+        long hour = Utc("2026-02-27T23:00:00+01:00");
+        long day = Utc("2026-02-28T00:00:00+01:00");
+        long march = Utc("2026-03-01T00:00:00+01:00");
+        long november = Utc("2026-11-01T00:00:00+01:00");
+        long lastDay = Utc("2026-11-02T00:00:00+01:00");
+        long lastHour = Utc("2026-11-02T01:00:00+01:00");
+        Assert.Equal(
+            [
+                new RollupSpan(RollupLevel.Window, from, hour), new RollupSpan(RollupLevel.Hour, hour, day), new RollupSpan(RollupLevel.Day, day, march),
+                new RollupSpan(RollupLevel.Month, march, november), new RollupSpan(RollupLevel.Day, november, lastDay),
+                new RollupSpan(RollupLevel.Hour, lastDay, lastHour), new RollupSpan(RollupLevel.Window, lastHour, to),
+            ],
+            Rollups.Tile(from, to, s_stockholm, RollupLevel.Month));
+    }
+
+    [Theory]
+    [InlineData("2026-03-01T00:00:00+01:00", "2026-04-01T00:00:00+02:00", 743)] // spring forward
+    [InlineData("2026-10-01T00:00:00+02:00", "2026-11-01T00:00:00+01:00", 745)] // fall back
+    [InlineData("2026-02-01T00:00:00+01:00", "2026-03-01T00:00:00+01:00", 672)]
+    public void MonthStart_LocalCalendarMonths_HaveTheirLength(string first, string next, int hours)
+    {
+        long start = Utc(first);
+        Assert.Equal(start, Rollups.MonthStart(start, s_stockholm));
+        Assert.Equal(start, Rollups.MonthStart(start + hours * HourMs - 1, s_stockholm));
+        Assert.Equal(Utc(next), Rollups.NextMonthStart(start, s_stockholm));
+        Assert.Equal(hours * HourMs, Utc(next) - start);
+    }
+
+    [Fact]
+    public void RollupBuilder_MonthFromItsDays_EqualsTheMonthFromItsWindows_WithEveryHour()
+    {
+        // October 2026 has 745 hours: its last hour is bit 744, beyond any 64-bit mask.
+        long first = Utc("2026-10-01T00:00:00+02:00");
+        long end = Utc("2026-11-01T00:00:00+01:00");
+        var random = new Random(3);
+        var days = new RollupBuilder(RollupLevel.Day, s_stockholm);
+        var fromWindows = new RollupBuilder(RollupLevel.Month, s_stockholm);
+        var expectedHours = new List<long>();
+        for (long window = first; window < end; window += WindowMs)
+        {
+            if (random.Next(4) != 0 && window < end - HourMs)
+            {
+                continue;
+            }
+
+            var bin = new Bin(50);
+            bin.Add(20 + random.Next(60), VehicleClass.Car);
+            var key = new BinKey("month-site", Direction.Approaching, DisplayMode.DisplayOn, window);
+            days.Add(key, bin);
+            fromWindows.Add(key, bin);
+            if (expectedHours.Count == 0 || expectedHours[^1] != Rollups.HourStart(window))
+            {
+                expectedHours.Add(Rollups.HourStart(window));
+            }
+        }
+
+        var fromDays = new RollupBuilder(RollupLevel.Month, s_stockholm);
+        foreach (Rollup day in days.Built())
+        {
+            Assert.True(day.HourMask != 0);
+            fromDays.Add(day.Key, day.Bin, Enumerable.Range(0, 64).Where(i => (day.HourMask & (1L << i)) != 0).Select(i => day.Key.WindowStartMs + i * HourMs));
+        }
+
+        Rollup a = Assert.Single(fromWindows.Built());
+        Rollup b = Assert.Single(fromDays.Built());
+        Assert.Equal((first, 745 * HourMs), (a.Key.WindowStartMs, a.LengthMs));
+        Assert.Equal((a.Key, a.LengthMs, a.Bin.Count, a.Bin.SumCentiKmh), (b.Key, b.LengthMs, b.Bin.Count, b.Bin.SumCentiKmh));
+        Assert.Equal(a.Bin.Histogram.Counts.ToArray(), b.Bin.Histogram.Counts.ToArray());
+        Assert.Equal(a.HourBits, b.HourBits);
+        long[] hours = [.. Enumerable.Range(0, 768).Where(i => (a.HourBits[i / 64] & (1UL << (i % 64))) != 0).Select(i => first + i * HourMs)];
+        Assert.Equal(expectedHours, hours);
+        Assert.Contains(first + 744 * HourMs, hours);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Ale.Speed.Dashboard.Tests.Caching;
 
-/// <summary>The dashboard's answer cache on a fake clock: expiry, the bounds, key normalisation, failed reads.</summary>
+/// <summary>The dashboard's answer cache on a fake clock: expiry, stale answers and their refresh, the bounds, key normalisation, failed reads.</summary>
 public sealed class AnswerCacheTests
 {
     private static readonly TimeSpan s_maxAge = TimeSpan.FromSeconds(60);
@@ -20,9 +20,12 @@ public sealed class AnswerCacheTests
     private Task<Answer<string>> AskAsync(AnswerCache cache, object key, long bytes = 10)
         => cache.GetOrReadAsync(key, _ =>
         {
-            _reads++;
-            return Task.FromResult($"{key} read #{_reads}");
+            int read = Interlocked.Increment(ref _reads);
+            return Task.FromResult($"{key} read #{read}");
         }, _ => bytes, CancellationToken.None);
+
+    /// <summary>Background refreshes run on the thread pool: wait for them with a deadline, never a fixed sleep.</summary>
+    private static Task RefreshedAsync(AnswerCache cache) => cache.RefreshesIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
     [Fact]
     public async Task SameKeyWithinMaxAge_IsAHit_WithTheTimeOfTheFirstRead()
@@ -42,17 +45,136 @@ public sealed class AnswerCacheTests
     }
 
     [Fact]
-    public async Task SameKeyAtMaxAge_IsReadAgain_AndNowAsOfThen()
+    public async Task SameKeyAtMaxAge_IsServedStale_WhileOneBackgroundReadReplacesIt()
+    {
+        using var cache = new AnswerCache(s_maxAge, _time);
+        DateTimeOffset firstRead = _time.GetUtcNow();
+        await AskAsync(cache, "a");
+        _time.Advance(s_maxAge);
+        DateTimeOffset refreshBegan = _time.GetUtcNow();
+        Answer<string> stale = await AskAsync(cache, "a");
+
+        Assert.Equal(("a read #1", AnswerSource.Stale, true), (stale.Value, stale.Source, stale.RefreshStarted));
+        Assert.Equal(firstRead, stale.AsOf);   // "data as of" says how old it is
+        await RefreshedAsync(cache);
+        Assert.Equal(2, _reads);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Answer<string> refreshed = await AskAsync(cache, "a");
+        Assert.Equal(("a read #2", AnswerSource.Fresh, false), (refreshed.Value, refreshed.Source, refreshed.RefreshStarted));
+        Assert.Equal(refreshBegan, refreshed.AsOf);
+        Assert.Equal(2, _reads);
+        Assert.Equal((1L, 1L, 1L, 1L, 0L), (cache.Hits, cache.Stale, cache.Misses, cache.RefreshesStored, cache.RefreshesFailed));
+    }
+
+    [Fact]
+    public async Task ConcurrentRequestsForAStaleAnswer_StartOneRefresh_AndNoneWaitsForIt()
+    {
+        using var cache = new AnswerCache(s_maxAge, _time);
+        await cache.GetOrReadAsync("a", _ => Task.FromResult("old"), _ => 10, CancellationToken.None);
+        _time.Advance(s_maxAge);
+        var gate = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        int refreshReads = 0;
+        Func<CancellationToken, Task<string>> slowRead = _ =>
+        {
+            Interlocked.Increment(ref refreshReads);
+            return gate.Task;
+        };
+
+        Answer<string>[] answers = await Task.WhenAll(Enumerable.Range(0, 16)
+            .Select(_ => Task.Run(() => cache.GetOrReadAsync("a", slowRead, _ => 10, CancellationToken.None))));
+
+        // All answered while the refresh is still blocked on its gate.
+        Assert.All(answers, a => Assert.Equal(("old", AnswerSource.Stale), (a.Value, a.Source)));
+        Assert.Single(answers, a => a.RefreshStarted);
+        gate.SetResult("new");
+        await RefreshedAsync(cache);
+        Assert.Equal(1, refreshReads);
+        Assert.Equal("new", (await cache.GetOrReadAsync("a", slowRead, _ => 10, CancellationToken.None)).Value);
+        Assert.Equal(16, cache.Stale);
+    }
+
+    [Fact]
+    public async Task Refresh_IsNotTiedToTheRequestThatStartedIt()
     {
         using var cache = new AnswerCache(s_maxAge, _time);
         await AskAsync(cache, "a");
         _time.Advance(s_maxAge);
-        Answer<string> again = await AskAsync(cache, "a");
+        using var request = new CancellationTokenSource();
+        var gate = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var given = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Answer<string> stale = await cache.GetOrReadAsync("a", ct =>
+        {
+            given.SetResult(ct);
+            return gate.Task;
+        }, _ => 10, request.Token);
 
-        Assert.False(again.FromCache);
-        Assert.Equal("a read #2", again.Value);
+        await request.CancelAsync();   // the browser went away
+        CancellationToken refreshToken = await given.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(refreshToken.IsCancellationRequested);
+        gate.SetResult("refreshed");
+        await RefreshedAsync(cache);
+        Assert.Equal(AnswerSource.Stale, stale.Source);
+        Assert.Equal("refreshed", (await AskAsync(cache, "a")).Value);
+    }
+
+    [Fact]
+    public async Task FailedRefresh_KeepsTheOldAnswer_IsCounted_AndTheNextRequestTriesAgain()
+    {
+        using var cache = new AnswerCache(s_maxAge, _time);
+        using var metrics = new MetricsRecorder(cache.Meter);
+        await AskAsync(cache, "a");
+        _time.Advance(s_maxAge);
+        Func<CancellationToken, Task<string>> failing = _ => Task.FromException<string>(new HttpRequestException("InfluxDB is away"));
+
+        Answer<string> first = await cache.GetOrReadAsync("a", failing, _ => 10, CancellationToken.None);
+        await RefreshedAsync(cache);
+        Answer<string> second = await cache.GetOrReadAsync("a", failing, _ => 10, CancellationToken.None);
+        await RefreshedAsync(cache);
+
+        Assert.Equal(("a read #1", AnswerSource.Stale, true), (first.Value, first.Source, first.RefreshStarted));
+        Assert.Equal(("a read #1", AnswerSource.Stale, true), (second.Value, second.Source, second.RefreshStarted));
+        Assert.Equal((2L, 0L), (cache.RefreshesFailed, cache.RefreshesStored));
+        Assert.Equal(2, metrics.Sum(DashboardInstruments.CacheRefreshes, "failed"));
+        Assert.Equal(2, metrics.Sum(DashboardInstruments.CacheStale));
+        Assert.Equal(1, cache.Count);
+    }
+
+    [Fact]
+    public async Task AtTheStaleBound_TheAnswerIsReadAfresh_WithoutABackgroundRefresh()
+    {
+        using var cache = new AnswerCache(s_maxAge, _time);
+        Assert.Equal(s_maxAge * AnswerCache.StaleFactor, cache.StaleBound);
+        await AskAsync(cache, "a");   // read #1
+        await AskAsync(cache, "b");   // read #2
+        _time.Advance(cache.StaleBound - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(AnswerSource.Stale, (await AskAsync(cache, "b")).Source);   // just within the bound: served, refreshed (read #3)
+        await RefreshedAsync(cache);
+
+        // Not asked for within the bound: dropped and read for the request itself.
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Answer<string> again = await AskAsync(cache, "a");
+        Assert.Equal(("a read #4", AnswerSource.Read, false), (again.Value, again.Source, again.RefreshStarted));
         Assert.Equal(_time.GetUtcNow(), again.AsOf);
-        Assert.Equal((0L, 2L), (cache.Hits, cache.Misses));
+        await RefreshedAsync(cache);
+        Assert.Equal(4, _reads);
+        Assert.Equal((1L, 1L), (cache.Stale, cache.RefreshesStored));
+    }
+
+    [Fact]
+    public async Task DisposedCache_EndsItsRefresh_WithoutCountingAFailure()
+    {
+        var cache = new AnswerCache(s_maxAge, _time);
+        await AskAsync(cache, "a");
+        _time.Advance(s_maxAge);
+        await cache.GetOrReadAsync<string>("a", async ct =>
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+            return "never";
+        }, _ => 10, CancellationToken.None);
+        Task refreshes = cache.RefreshesIdleAsync();
+        cache.Dispose();
+        await refreshes.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal((0L, 0L), (cache.RefreshesFailed, cache.RefreshesStored));
     }
 
     [Fact]
@@ -102,7 +224,7 @@ public sealed class AnswerCacheTests
     {
         using var cache = new AnswerCache(s_maxAge, _time);
         await AskAsync(cache, "a", bytes: 30);
-        _time.Advance(s_maxAge);
+        _time.Advance(cache.StaleBound);
         await AskAsync(cache, "b", bytes: 20);
         Assert.Equal((1, 20L), (cache.Count, cache.Bytes));
     }
@@ -116,10 +238,15 @@ public sealed class AnswerCacheTests
         await AskAsync(cache, "a");                  // hit
         await AskAsync(cache, "b");                  // miss; a goes (one entry at most)
         _time.Advance(s_maxAge);
+        await AskAsync(cache, "b");                  // stale, and refreshed in the background
+        await RefreshedAsync(cache);
+        _time.Advance(cache.StaleBound);
         await AskAsync(cache, "b");                  // miss: b has expired
         await AskAsync(cache, "huge", bytes: 101);   // miss, and never kept
 
         Assert.Equal(1, metrics.Sum(DashboardInstruments.CacheHits));
+        Assert.Equal(1, metrics.Sum(DashboardInstruments.CacheStale));
+        Assert.Equal(1, metrics.Sum(DashboardInstruments.CacheRefreshes, "stored"));
         Assert.Equal(4, metrics.Sum(DashboardInstruments.CacheMisses));
         Assert.Equal(1, metrics.Sum(DashboardInstruments.CacheEvictions, "bound"));
         Assert.Equal(1, metrics.Sum(DashboardInstruments.CacheEvictions, "expired"));

@@ -126,14 +126,44 @@ public sealed partial class PageTests(DashboardServer server)
         using HttpResponseMessage second = await server.Http.GetAsync(new Uri(server.Url, $"/site/{DashboardServer.Alvangen}?lang=en&by=week&to=2026-11-21T00:00&from=2026-11-03"));
         string firstTiming = first.Headers.GetValues("Server-Timing").Single();
         string secondTiming = second.Headers.GetValues("Server-Timing").Single();
-        Assert.StartsWith("cache;desc=\"0 hit, 3 miss\"", firstTiming, StringComparison.Ordinal);
-        Assert.StartsWith("cache;desc=\"3 hit, 0 miss\"", secondTiming, StringComparison.Ordinal);
+        Assert.StartsWith("cache;desc=\"0 hit, 0 stale, 3 miss, 0 refresh\"", firstTiming, StringComparison.Ordinal);
+        Assert.StartsWith("cache;desc=\"3 hit, 0 stale, 0 miss, 0 refresh\"", secondTiming, StringComparison.Ordinal);
         Assert.Matches(@"total;dur=\d+\.\d$", secondTiming);
         string firstHtml = await first.Content.ReadAsStringAsync();
         string secondHtml = await second.Content.ReadAsStringAsync();
         string asOf = AsOf(firstHtml);
         Assert.Equal(asOf, AsOf(secondHtml));
-        Assert.Contains("Data as of " + asOf[11..16] + " (an answer is reused for at most 3600 s)", secondHtml, StringComparison.Ordinal);
+        Assert.Contains("Data as of " + asOf[11..16] + " (answers older than 3600 s are read again)", secondHtml, StringComparison.Ordinal);
+    }
+
+    /// <summary>Periods no other test asks for, so the page reads and its API is then answered from the cache.</summary>
+    public static TheoryData<string, string, string[]> KeptAnalyses => new()
+    {
+        { "/hotspots?from=2026-11-05&to=2026-11-22&top=4&lang=en", "/api/hotspots?top=4&to=2026-11-22T00:00&from=2026-11-05",
+            ["hotspots", "--from", "2026-11-05", "--to", "2026-11-22", "--top", "4", "--format", "json"] },
+        { $"/compare?site={DashboardServer.Nodinge}&before=2026-11-03/2026-11-10&after=2026-11-15/2026-11-22&lang=en",
+            $"/api/compare?after=2026-11-15/2026-11-22&before=2026-11-03/2026-11-10&site={DashboardServer.Nodinge}&format=csv",
+            ["compare", "--site", DashboardServer.Nodinge, "--before", "2026-11-03/2026-11-10", "--after", "2026-11-15/2026-11-22", "--format", "csv"] },
+        { "/followup?from=2026-11-03&to=2026-11-22&days=5&lang=en", "/api/followup?days=5&to=2026-11-22&from=2026-11-03",
+            ["followup", "--from", "2026-11-03", "--to", "2026-11-22", "--days", "5", "--format", "json"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(KeptAnalyses))]
+    public async Task AnalysisPage_KeepsItsAnswer_AndTheApiAnswersTheCliBytesFromIt(string pagePath, string apiPath, string[] cli)
+    {
+        using HttpResponseMessage pageResponse = await server.Http.GetAsync(new Uri(server.Url, pagePath));
+        using HttpResponseMessage apiResponse = await server.Http.GetAsync(new Uri(server.Url, apiPath));
+        string html = await pageResponse.Content.ReadAsStringAsync();
+        string body = await apiResponse.Content.ReadAsStringAsync();
+        Assert.True(pageResponse.IsSuccessStatusCode, html);
+        Assert.True(apiResponse.IsSuccessStatusCode, body);
+        Assert.StartsWith("cache;desc=\"0 hit, 0 stale, 1 miss, 0 refresh\"", pageResponse.Headers.GetValues("Server-Timing").Single(), StringComparison.Ordinal);
+        Assert.StartsWith("cache;desc=\"1 hit, 0 stale, 0 miss, 0 refresh\"", apiResponse.Headers.GetValues("Server-Timing").Single(), StringComparison.Ordinal);
+        Assert.Matches(@"Data as of \d\d:\d\d \(answers older than 3600 s are read again\)", html);
+        (int exit, string expected, string errors) = await server.CliAsync(cli);
+        Assert.True(exit == 0, errors);
+        Assert.Equal(expected, body);
     }
 
     private static string AsOf(string html) => Regex.Match(html, "data-as-of=\"([^\"]+)\"").Groups[1].Value;

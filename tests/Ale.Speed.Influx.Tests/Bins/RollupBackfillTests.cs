@@ -86,5 +86,32 @@ public sealed class RollupBackfillTests(InfluxFixture fixture)
                 }
             }
         }
+
+        // October's month rollups are the merge of the month's stored days (only the 25th has day rollups here), per writer,
+        // with every hour that holds a window — beyond a 64-bit mask.
+        Assert.True(first.MonthRollups > 0);
+        var months = new List<StoredBin>();
+        await reader.ReadAsync(RollupLevel.Month, Rollups.MonthStart(day, s_stockholm), Rollups.NextMonthStart(day, s_stockholm), Site, s => months.Add(s with { Bin = s.Bin.Clone() }));
+        foreach ((string writerId, List<(BinKey Key, Bin Bin)> written) in windows)
+        {
+            var expected = new RollupBuilder(RollupLevel.Month, s_stockholm);
+            foreach ((BinKey key, Bin bin) in written.Where(w => w.Key.WindowStartMs >= day && w.Key.WindowStartMs < day + 25 * HourMs))
+            {
+                expected.Add(key, bin);
+            }
+
+            List<StoredBin> mine = [.. months.Where(s => s.WriterId == writerId)];
+            Assert.Equal(expected.Count, mine.Count);
+            foreach (Rollup rollup in expected.Built())
+            {
+                StoredBin match = Assert.Single(mine, s => s.Key == rollup.Key && s.Bin.LimitKmh == rollup.Bin.LimitKmh);
+                Assert.Equal((Rollups.MonthStart(day, s_stockholm), 745 * HourMs), (match.Key.WindowStartMs, match.WindowMs));
+                Assert.Equal(rollup.Bin.Count, match.Bin.Count);
+                Assert.Equal(rollup.Bin.SumOfSquaresCentiKmh, match.Bin.SumOfSquaresCentiKmh);
+                Assert.Equal(rollup.Bin.Histogram.Counts.ToArray(), match.Bin.Histogram.Counts.ToArray());
+                Assert.Equal(rollup.Bin.AllOverLimitBuckets.ToArray(), match.Bin.AllOverLimitBuckets.ToArray());
+                Assert.Equal(Enumerable.Range(0, 768).Where(i => (rollup.HourBits[i / 64] & (1UL << (i % 64))) != 0).Select(i => match.Key.WindowStartMs + i * HourMs), match.Hours!);
+            }
+        }
     }
 }

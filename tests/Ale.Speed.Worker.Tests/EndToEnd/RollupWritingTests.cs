@@ -13,9 +13,10 @@ using Microsoft.Extensions.Hosting;
 namespace Ale.Speed.Worker.Tests.EndToEnd;
 
 /// <summary>
-/// The worker and <c>import</c> write every level — 5-minute windows, hour and local-day rollups — and keep each rollup
-/// exactly the merge of its windows: across daylight-saving days, with several writers, for late vehicles and through a
-/// SIGKILL in the middle of writing rollups. On a real InfluxDB 1.6.
+/// The worker and <c>import</c> write every level — 5-minute windows, hour, local-day and local-month rollups — and keep
+/// each rollup exactly the merge of its windows: across daylight-saving days and months, with several writers, for late
+/// vehicles and through a SIGKILL in the middle of writing rollups or between a flush's days and its months. On a real
+/// InfluxDB 1.6.
 /// </summary>
 [Collection(ProcessEnvironmentCollection.Name)]
 public sealed class RollupWritingTests
@@ -68,6 +69,9 @@ public sealed class RollupWritingTests
             Local("2026-10-27T09:00").ToUnixTimeMilliseconds(), randomRanges: 12, seed: 1);
         await StoredLevels.AssertRollupReadsEqualWindowReadsAsync(run.Influx, Local("2026-03-27T17:00").ToUnixTimeMilliseconds(),
             Local("2026-03-31T09:00").ToUnixTimeMilliseconds(), randomRanges: 12, seed: 2);
+        // And over ranges holding whole months (March: two writers, a 743-hour month; October: two workers, 745 hours).
+        await StoredLevels.AssertRollupReadsEqualWindowReadsAsync(run.Influx, Local("2026-02-20T13:00").ToUnixTimeMilliseconds(),
+            Local("2026-11-10T09:00").ToUnixTimeMilliseconds(), randomRanges: 12, seed: 3);
         Assert.NotNull(autumnA);
         Assert.NotNull(autumnA2);
     }
@@ -98,47 +102,13 @@ public sealed class RollupWritingTests
         // Hold the first write that holds rollups and follows a write that held rollups too: the worker is then in the
         // middle of writing one flush's rollups, some stored and some not — by construction.
         await using var proxy = new WriteHoldingProxy(run.Influx.Url, (body, previous) => HasRollups(body) && previous is not null && HasRollups(previous));
-        SimulatedUnit file = run.AddUnit("u-1", "kill-a", 40, DaysAgo(6), TimeSpan.FromDays(3), seed: 91);
-        SimulatedUnit piped = run.AddUnit("u-2", "kill-b", 50, DaysAgo(6), TimeSpan.FromDays(3), seed: 92);
-        run.Configure(o =>
+        await KillWhenHeldThenRestartAsync(run, proxy, "kill", seed: 91, batchLines: 40, async () =>
         {
-            o.WriterId = "w-kill";
-            o.Units[1].Transport = "stdin";
-            o.Units[1].Path = null;
-            o.Binning.FlushInterval = TimeSpan.FromMilliseconds(300);
-            o.Influx.Url = proxy.Url.ToString();
-            o.Influx.Gzip = false;
-            o.Influx.BatchLines = 40;
+            // Mid-stream: some rollups of the flush are stored, the rest are not.
+            long windows = await SumAsync(run, BinSchema.Measurement);
+            long hours = await SumAsync(run, BinSchema.HourMeasurement);
+            Assert.True(hours > 0 && hours < windows, $"{hours} vehicles in hour rollups, {windows} in windows");
         });
-        string config = run.WriteConfigFile();
-        int half = piped.Vehicles.Count / 2;
-
-        using (Process worker = run.StartProcess(redirectInput: true, "run", "--config", config))
-        {
-            await WriteCanonicalAsync(worker.StandardInput.BaseStream, piped.Vehicles.Take(half));
-            await proxy.Held.WaitAsync(s_deadline);
-            worker.Kill();
-            await worker.WaitForExitAsync();
-        }
-
-        // Mid-stream: some rollups of the flush are stored, the rest are not.
-        long windows = await SumAsync(run, BinSchema.Measurement);
-        long hours = await SumAsync(run, BinSchema.HourMeasurement);
-        Assert.True(hours > 0 && hours < windows, $"{hours} vehicles in hour rollups, {windows} in windows");
-
-        proxy.PassThrough();
-        using (Process restarted = run.StartProcess(redirectInput: true, "run", "--config", config, "--exit-when-done"))
-        {
-            await WriteCanonicalAsync(restarted.StandardInput.BaseStream, piped.Vehicles.Skip(half));
-            restarted.StandardInput.Close();
-            await restarted.WaitForExitAsync().WaitAsync(s_deadline);
-            Assert.Equal(0, restarted.ExitCode);
-        }
-
-        long total = file.Vehicles.Count + piped.Vehicles.Count;
-        await AssertEveryLevelHoldsAsync(run, total);
-
-        await StoredLevels.AssertEveryRollupIsTheMergeOfItsWindowsAsync(run.Influx, DayStart(DaysAgo(7)), DayStart(DaysAgo(0)));
     }
 
     [Fact]
@@ -163,7 +133,9 @@ public sealed class RollupWritingTests
         Assert.Equal(total, await SumAsync(run, "\"bins_90d\".\"speed_bin\""));
         Assert.Equal(total, await SumAsync(run, "\"rollups_10y\".\"speed_bin_1h\""));
         Assert.Equal(total, await SumAsync(run, "\"rollups_10y\".\"speed_bin_1d\""));
+        Assert.Equal(total, await SumAsync(run, "\"rollups_10y\".\"speed_bin_1mo\""));
         Assert.Equal(0, await SumAsync(run, "\"bins_90d\".\"speed_bin_1d\""));
+        Assert.Equal(0, await SumAsync(run, "\"bins_90d\".\"speed_bin_1mo\""));
         Assert.Equal(0, await SumAsync(run, "\"rollups_10y\".\"speed_bin\""));
 
         // The read commands' reader finds the rollups in their policy: a whole-days read equals the windows' merge.
@@ -180,10 +152,71 @@ public sealed class RollupWritingTests
         }
     }
 
-    /// <summary>Windows, hour rollups and day rollups each hold <paramref name="total"/> vehicles.</summary>
+    [Fact]
+    public async Task WorkerKilledWithSigkillBetweenWritingDaysAndTheirMonth_RestartMergesTheMonthAgain()
+    {
+        await using WorkerRun run = await WorkerRun.CreateAsync("rollups_month_kill");
+        // Hold the second write of month rollups: that flush's days are stored, its months are not (the first flush's
+        // months are, so the stored months are stale, not absent) — by construction.
+        int monthWrites = 0;
+        await using var proxy = new WriteHoldingProxy(run.Influx.Url, (body, _) => body.Contains(BinSchema.MonthMeasurement + ",", StringComparison.Ordinal) && ++monthWrites == 2);
+        await KillWhenHeldThenRestartAsync(run, proxy, "month-kill", seed: 95, batchLines: null, async () =>
+        {
+            long days = await SumAsync(run, BinSchema.DayMeasurement);
+            long months = await SumAsync(run, BinSchema.MonthMeasurement);
+            Assert.True(months > 0 && months < days, $"{months} vehicles in month rollups, {days} in day rollups");
+        });
+    }
+
+    /// <summary>
+    /// A worker reads one unit's file and half of another's vehicles from standard input, writing through
+    /// <paramref name="proxy"/>; once the proxy holds a write it is killed (SIGKILL), <paramref name="atKill"/> looks at what
+    /// is stored, and a restart takes the rest. Then every level holds every vehicle and every rollup is the merge of its windows.
+    /// </summary>
+    private static async Task KillWhenHeldThenRestartAsync(WorkerRun run, WriteHoldingProxy proxy, string name, ulong seed, int? batchLines, Func<Task> atKill)
+    {
+        SimulatedUnit file = run.AddUnit("u-1", $"{name}-a", 40, DaysAgo(6), TimeSpan.FromDays(3), seed: seed);
+        SimulatedUnit piped = run.AddUnit("u-2", $"{name}-b", 50, DaysAgo(6), TimeSpan.FromDays(3), seed: seed + 1);
+        run.Configure(o =>
+        {
+            o.WriterId = $"w-{name}";
+            o.Units[1].Transport = "stdin";
+            o.Units[1].Path = null;
+            o.Binning.FlushInterval = TimeSpan.FromMilliseconds(300);
+            o.Influx.Url = proxy.Url.ToString();
+            o.Influx.Gzip = false;
+            o.Influx.BatchLines = batchLines ?? o.Influx.BatchLines;
+        });
+        string config = run.WriteConfigFile();
+        int half = piped.Vehicles.Count / 2;
+
+        using (Process worker = run.StartProcess(redirectInput: true, "run", "--config", config))
+        {
+            await WriteCanonicalAsync(worker.StandardInput.BaseStream, piped.Vehicles.Take(half));
+            await proxy.Held.WaitAsync(s_deadline);
+            worker.Kill();
+            await worker.WaitForExitAsync();
+        }
+
+        await atKill();
+
+        proxy.PassThrough();
+        using (Process restarted = run.StartProcess(redirectInput: true, "run", "--config", config, "--exit-when-done"))
+        {
+            await WriteCanonicalAsync(restarted.StandardInput.BaseStream, piped.Vehicles.Skip(half));
+            restarted.StandardInput.Close();
+            await restarted.WaitForExitAsync().WaitAsync(s_deadline);
+            Assert.Equal(0, restarted.ExitCode);
+        }
+
+        await AssertEveryLevelHoldsAsync(run, file.Vehicles.Count + piped.Vehicles.Count);
+        await StoredLevels.AssertEveryRollupIsTheMergeOfItsWindowsAsync(run.Influx, DayStart(DaysAgo(7)), DayStart(DaysAgo(0)));
+    }
+
+    /// <summary>Windows and hour, day and month rollups each hold <paramref name="total"/> vehicles.</summary>
     private static async Task AssertEveryLevelHoldsAsync(WorkerRun run, long total)
     {
-        foreach (string measurement in (string[])[BinSchema.Measurement, BinSchema.HourMeasurement, BinSchema.DayMeasurement])
+        foreach (string measurement in (string[])[BinSchema.Measurement, BinSchema.HourMeasurement, BinSchema.DayMeasurement, BinSchema.MonthMeasurement])
         {
             Assert.Equal(total, await SumAsync(run, measurement));
         }

@@ -3,6 +3,7 @@ using Ale.Speed.Core.Sites;
 using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Devices.Ingestion;
 using Ale.Speed.Influx.Bins;
+using Ale.Speed.Influx.Querying;
 using Ale.Speed.Influx.Tests.Support;
 using Ale.Speed.Influx.Writing;
 using Ale.Speed.Worker.Configuration;
@@ -45,10 +46,12 @@ public sealed class BinFlusherTests : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 
-    private BinFlusher Flusher(InfluxOptions options)
+    /// <param name="readOptions">Where the month rollups' days are read back from (default: where the bins are written).</param>
+    private BinFlusher Flusher(InfluxOptions options, InfluxOptions? readOptions = null)
     {
         var writer = new InfluxWriter(_http, options, _time, NullLogger<InfluxWriter>.Instance);
-        return new(_bins, _journal, new BinLevelWriter(writer, writer, new BinPointEncoder(), "worker-1", 300_000, batchLines: 2), _metrics, _time,
+        var months = new MonthRollups(new BinReader(new InfluxQueryClient(_http, readOptions ?? options)), Core.Time.StockholmTime.Zone, TimeSpan.FromSeconds(30), _time);
+        return new(_bins, _journal, new BinLevelWriter(writer, writer, new BinPointEncoder(), "worker-1", 300_000, batchLines: 2, months), _metrics, _time,
             NullLogger<BinFlusher>.Instance);
     }
 
@@ -87,15 +90,32 @@ public sealed class BinFlusherTests : IAsyncLifetime
         Assert.Equal(3, await _influx.CountAsync(BinSchema.Measurement, "count"));
         Assert.Equal(1, await _influx.CountAsync(BinSchema.HourMeasurement, "count"));
         Assert.Equal(1, await _influx.CountAsync(BinSchema.DayMeasurement, "count"));
+        Assert.Equal(1, await _influx.CountAsync(BinSchema.MonthMeasurement, "count"));
         Assert.Equal(0, flusher.UnwrittenBins);
         Assert.Equal(0, _journal.JournalLag);
         Assert.Equal(3, _metrics.TotalBinsWritten);
-        Assert.Equal(2, _metrics.TotalRollupsWritten);
+        Assert.Equal(3, _metrics.TotalRollupsWritten);
 
         // Nothing changed since: nothing is written again.
         Assert.True(await flusher.FlushOnceAsync(CancellationToken.None));
         Assert.Equal(3, _metrics.TotalBinsWritten);
-        Assert.Equal(2, _metrics.TotalRollupsWritten);
+        Assert.Equal(3, _metrics.TotalRollupsWritten);
+    }
+
+    [Fact]
+    public async Task FlushOnce_WhenTheMonthCannotBeMerged_StoresTheDaysButKeepsTheJournalAndTheMonthForTheNextFlush()
+    {
+        await CommitThreeWindowsAsync();
+        // The days are written; reading them back for the month fails at once (a port nothing listens on).
+        BinFlusher flusher = Flusher(_influx.Options(), readOptions: _influx.Options() with { Url = new Uri("http://127.0.0.1:9/") });
+
+        Assert.False(await flusher.FlushOnceAsync(CancellationToken.None));
+
+        Assert.Equal(1, await _influx.CountAsync(BinSchema.DayMeasurement, "count"));
+        Assert.Equal(0, await _influx.CountAsync(BinSchema.MonthMeasurement, "count"));
+        Assert.Equal(1, flusher.UnwrittenBins); // the month, waiting
+        Assert.Equal(3, _journal.JournalLag); // not acknowledged: a restart would rebuild the day and merge its month
+        Assert.Equal(InfluxWriteFailure.Unavailable, flusher.LastFailure?.Failure);
     }
 
     [Fact]
@@ -108,7 +128,7 @@ public sealed class BinFlusherTests : IAsyncLifetime
 
         Assert.False(await flusher.FlushOnceAsync(CancellationToken.None));
 
-        Assert.Equal(3 + 2, flusher.UnwrittenBins); // windows, their hour and their day
+        Assert.Equal(3 + 2 + 1, flusher.UnwrittenBins); // windows, their hour and their day, and the month to merge
         Assert.Equal(3, _journal.JournalLag);
         Assert.NotNull(flusher.LastFailure);
         Assert.Equal(0, _metrics.TotalBinsWritten);

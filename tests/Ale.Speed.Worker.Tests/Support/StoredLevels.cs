@@ -12,33 +12,44 @@ namespace Ale.Speed.Worker.Tests.Support;
 public static class StoredLevels
 {
     /// <summary>
-    /// Every stored hour and day rollup is exactly the merge of its writer's windows that start in it, and every hour and
-    /// day holding a window has its rollup: no rollup is missing, partial or left over. Returns the rollups compared.
+    /// Every stored hour, day and month rollup is exactly the merge of its writer's windows that start in it, and every
+    /// hour, day and month holding a window has its rollup: no rollup is missing, partial or left over; a month's hours
+    /// are those of its windows. Hours and days are compared in [from, to), months whole. Returns the rollups compared.
     /// </summary>
     public static async Task<int> AssertEveryRollupIsTheMergeOfItsWindowsAsync(InfluxDbServer influx, long fromMs, long toMs)
     {
         var reader = new BinReader(new InfluxQueryClient(influx.Http, influx.Options()));
         var windows = new List<StoredBin>();
-        await reader.ReadAsync(RollupLevel.Window, fromMs, toMs, null, b => windows.Add(b with { Bin = b.Bin.Clone() }));
+        long monthsFrom = Rollups.MonthStart(fromMs, StockholmTime.Zone);
+        long monthsTo = Rollups.NextMonthStart(toMs - 1, StockholmTime.Zone);
+        await reader.ReadAsync(RollupLevel.Window, monthsFrom, monthsTo, null, b => windows.Add(b with { Bin = b.Bin.Clone() }));
         Assert.NotEmpty(windows);
         int compared = 0;
-        foreach (RollupLevel level in (RollupLevel[])[RollupLevel.Hour, RollupLevel.Day])
+        foreach (RollupLevel level in (RollupLevel[])[RollupLevel.Hour, RollupLevel.Day, RollupLevel.Month])
         {
             var expected = new Dictionary<(string Writer, BinKey Key, int Limit), Bin>();
+            var expectedHours = new Dictionary<(string Writer, BinKey Key, int Limit), SortedSet<long>>();
             foreach (StoredBin window in windows)
             {
+                if (level != RollupLevel.Month && (window.Key.WindowStartMs < fromMs || window.Key.WindowStartMs >= toMs))
+                {
+                    continue;
+                }
+
                 BinKey key = window.Key with { WindowStartMs = Rollups.KeyOf(level, window.Key.WindowStartMs, StockholmTime.Zone) };
                 if (!expected.TryGetValue((window.WriterId, key, window.Bin.LimitKmh), out Bin? merged))
                 {
                     expected.Add((window.WriterId, key, window.Bin.LimitKmh), merged = new Bin());
+                    expectedHours.Add((window.WriterId, key, window.Bin.LimitKmh), []);
                 }
 
                 merged.MergeFrom(window.Bin);
+                expectedHours[(window.WriterId, key, window.Bin.LimitKmh)].Add(Rollups.HourStart(window.Key.WindowStartMs));
             }
 
             var stored = new Dictionary<(string Writer, BinKey Key, int Limit), StoredBin>();
-            long readFrom = Rollups.KeyOf(level, fromMs, StockholmTime.Zone);
-            await reader.ReadAsync(level, readFrom, toMs, null, b => stored.Add((b.WriterId, b.Key, b.Bin.LimitKmh), b with { Bin = b.Bin.Clone() }));
+            (long readFrom, long readTo) = level == RollupLevel.Month ? (monthsFrom, monthsTo) : (Rollups.KeyOf(level, fromMs, StockholmTime.Zone), toMs);
+            await reader.ReadAsync(level, readFrom, readTo, null, b => stored.Add((b.WriterId, b.Key, b.Bin.LimitKmh), b with { Bin = b.Bin.Clone() }));
             Assert.Equal(expected.Keys.OrderBy(k => k.Key.WindowStartMs).ThenBy(k => k.Writer).ThenBy(k => k.Key.SiteId).ThenBy(k => k.Key.Direction).ThenBy(k => k.Limit),
                 stored.Keys.OrderBy(k => k.Key.WindowStartMs).ThenBy(k => k.Writer).ThenBy(k => k.Key.SiteId).ThenBy(k => k.Key.Direction).ThenBy(k => k.Limit));
             foreach (((string writer, BinKey key, int limit), Bin merged) in expected)
@@ -47,6 +58,11 @@ public static class StoredLevels
                 AssertSameBin(merged, rollup.Bin, $"{level} {writer} {key} limit {limit}");
                 long lengthMs = Rollups.EndOf(level, key.WindowStartMs, 0, StockholmTime.Zone) - key.WindowStartMs;
                 Assert.Equal(lengthMs, rollup.WindowMs);
+                if (level == RollupLevel.Month)
+                {
+                    Assert.Equal(expectedHours[(writer, key, limit)], rollup.Hours!);
+                }
+
                 compared++;
             }
         }
@@ -61,7 +77,7 @@ public static class StoredLevels
     public static async Task AssertRollupReadsEqualWindowReadsAsync(InfluxDbServer influx, long fromMs, long toMs, int randomRanges, int seed)
     {
         var windowsOnly = new BinReader(new InfluxQueryClient(influx.Http, influx.Options()));
-        var withRollups = new BinReader(new InfluxQueryClient(influx.Http, influx.Options())) { UseRollups = true };
+        var withRollups = new BinReader(new InfluxQueryClient(influx.Http, influx.Options())) { UseRollups = true, UseMonthRollups = true };
         var random = new Random(seed);
         var ranges = new List<Period> { new(fromMs, toMs) };
         for (int i = 0; i < randomRanges; i++)
