@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Load tool for the dashboard (docs/performance.md, "Dashboard answers"): runs `ale-speed serve` over a stored year of
-# 50 sites (scripts/bench-read.sh stores it), asks for the overview and a site page of that year N times each, one
-# request at a time, and prints the first answer's server time (cold: a fresh process, nothing cached) and the others'
-# (warm: median and p95), read from each answer's Server-Timing header, with the machine's load. Then one site page
-# of another site (a miss in a warm process: the read itself). It only reads, on loopback; it never writes to InfluxDB.
+# 50 sites (scripts/bench-read.sh stores it), asks for the overview, a site page and the enforcement ranking
+# (hotspots) of that year N times each, one request at a time, and prints the first answer's server time (cold: a
+# fresh process, nothing cached) and the others' (warm: median and p95), read from each answer's Server-Timing header,
+# with the machine's load. Then one site page of another site (a miss in a warm process: the read itself). With
+# STALE=1 (default) it then waits until the overview's answers are older than CACHE_SECONDS and asks again: that answer
+# is served stale while the cache reads it again, and the tool polls until the refreshed answer is in. It only reads,
+# on loopback; it never writes to InfluxDB.
 #   scripts/bench-dashboard.sh                                  # the data bench-read.sh left in .data/bench-read
 #   DATA=/path/to/bench-read N=50 scripts/bench-dashboard.sh    # another copy of it; N requests per page
 #   BUILD=0 …                                                   # skip the build
+#   CACHE_SECONDS=60 STALE=0 …                                  # the cache's age (default 60 s); skip the stale step
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -20,8 +24,11 @@ if [ "${BUILD:-1}" = 1 ]; then dotnet build src/Ale.Speed.Worker -c Release -nol
 ale=src/Ale.Speed.Worker/bin/Release/net10.0/ale-speed.dll
 
 out=$(mktemp -d)
-# Any free loopback port; the answers' cache as configured (default 60 s, longer than a run of N requests here).
-AleSpeed__Dashboard__Url=http://127.0.0.1:0 dotnet "$ale" serve --config "$config" >"$out/serve.out" 2>"$out/serve.err" &
+# Any free loopback port; the answers' cache for CACHE_SECONDS (longer than a run of N requests here).
+cache_seconds=${CACHE_SECONDS:-60}
+# Created here: the background job opens its redirections only when it runs, and the loop below reads them at once.
+: >"$out/serve.out"
+AleSpeed__Dashboard__Url=http://127.0.0.1:0 AleSpeed__Dashboard__CacheSeconds=$cache_seconds dotnet "$ale" serve --config "$config" >"$out/serve.out" 2>"$out/serve.err" &
 serve=$!
 trap 'kill "$serve" 2>/dev/null || true; wait "$serve" 2>/dev/null || true; rm -rf "$out"' EXIT
 url=
@@ -53,17 +60,33 @@ report() {
   warm=$(tail -n +2 "$f" | cut -d' ' -f1 | sort -n | awk '{ v[NR] = $1 } END { printf "median %.1f ms, p95 %.1f ms, max %.1f ms", v[int((NR + 1) / 2)], v[int(NR * 0.95 + 0.999)], v[NR] }')
   client=$(tail -n +2 "$f" | cut -d' ' -f2 | sort -n | awk '{ v[NR] = $1 } END { printf "%.1f ms", v[int((NR + 1) / 2)] }')
   printf '%-9s cold %s | warm x%d: %s (client median %s; last: %s)\n' "$1" \
-    "$(awk 'NR == 1 { printf "%.1f ms (client %.1f ms; %s %s %s %s)", $1, $2, $3, $4, $5, $6 }' "$f")" \
+    "$(awk 'NR == 1 { d = $3; for (i = 4; i <= NF; i++) d = d " " $i; printf "%.1f ms (client %.1f ms; %s)", $1, $2, d }' "$f")" \
     "$(($(wc -l <"$f") - 1))" "$warm" "$client" "$(tail -1 "$f" | cut -d' ' -f3-)"
 }
 
 echo "== $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) before; $url; $from – $to; N=$n"
 ask overview "/?from=$from&to=$to" "$n"
 ask site "/site/$site?from=$from&to=$to" "$n"
+ask hotspots "/hotspots?from=$from&to=$to" "$n"
 ask other-site "/site/$other?from=$from&to=$to" 1
 echo "== load $(cut -d' ' -f1-3 /proc/loadavg) after; serve's resident memory $(awk '/VmRSS/ { print $2 " " $3 }' "/proc/$serve/status")"
 report overview
 report site
+report hotspots
 # What was answered, so an empty store does not pass for a fast one.
-echo "overview: $(grep -c '<tr data-site=' "$out/overview.html") site rows, vehicles of the first: $(grep -o 'data-figure="vehicles">[^<]*' "$out/overview.html" | head -1 | cut -d'>' -f2); site page: $(grep -c '<tr data-group=' "$out/site.html") weeks"
-echo "another site's page, process warm: $(awk '{ printf "%.1f ms server (%s %s %s %s)", $1, $3, $4, $5, $6 }' "$out/other-site")"
+echo "overview: $(grep -c '<tr data-site=' "$out/overview.html") site rows, vehicles of the first: $(grep -o 'data-figure="vehicles">[^<]*' "$out/overview.html" | head -1 | cut -d'>' -f2); site page: $(grep -c '<tr data-group=' "$out/site.html") weeks; hotspots: $(grep -c '<tr data-site=' "$out/hotspots.html") windows listed"
+if [ "${STALE:-1}" = 1 ]; then
+  # The overview's answers were read at its cold request; once older than CACHE_SECONDS the next request is served
+  # stale (and starts the background reads); poll (at most a minute) until a request is answered fresh again.
+  sleep "$cache_seconds"
+  t0=$(date +%s.%N)
+  ask stale "/?from=$from&to=$to" 1
+  polls=0
+  until ask fresh "/?from=$from&to=$to" 1 && grep -q ' 2 hit' "$out/fresh"; do
+    polls=$((polls + 1)); [ "$polls" -lt 600 ] || { echo "the overview was not refreshed within a minute" >&2; exit 1; }
+    sleep 0.1
+  done
+  t1=$(date +%s.%N)
+  echo "overview after $cache_seconds s: $(awk '{ d = $3; for (i = 4; i <= NF; i++) d = d " " $i; printf "%.1f ms server (%s)", $1, d }' "$out/stale"); answered fresh again $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f s", b - a }') later: $(awk '{ d = $3; for (i = 4; i <= NF; i++) d = d " " $i; printf "%.1f ms server (%s)", $1, d }' "$out/fresh")"
+fi
+echo "another site's page, process warm: $(awk '{ d = $3; for (i = 4; i <= NF; i++) d = d " " $i; printf "%.1f ms server (%s)", $1, d }' "$out/other-site")"
