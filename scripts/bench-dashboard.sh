@@ -75,6 +75,9 @@ report site
 report hotspots
 # What was answered, so an empty store does not pass for a fast one.
 echo "overview: $(grep -c '<tr data-site=' "$out/overview.html") site rows, vehicles of the first: $(grep -o 'data-figure="vehicles">[^<]*' "$out/overview.html" | head -1 | cut -d'>' -f2); site page: $(grep -c '<tr data-group=' "$out/site.html") weeks; hotspots: $(grep -c '<tr data-site=' "$out/hotspots.html") windows listed"
+if grep -q 'data-figure="vehicles">0[ <]' "$out/overview.html"; then
+  echo "warning: the overview shows sites without vehicles: a store without month rollups read with Influx.MonthRollups (add them: KEEP=1 MONTHS=1 scripts/bench-read.sh)" >&2
+fi
 if [ "${STALE:-1}" = 1 ]; then
   # The overview's answers were read at its cold request; once older than CACHE_SECONDS the next request is served
   # stale (and starts the background reads); poll (at most a minute) until a request is answered fresh again.

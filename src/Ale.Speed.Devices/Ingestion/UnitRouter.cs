@@ -54,6 +54,7 @@ public sealed class UnitRoute
 {
     private readonly DetectorOptions? _detectorOptions;
     private UnitIngest? _canonical;
+    private IngestCounters[] _counters;
 
     internal UnitRoute(Unit unit, TimeProvider timeProvider, DetectorOptions? detectorOptions, FilterOptions? filterOptions)
     {
@@ -62,6 +63,7 @@ public sealed class UnitRoute
         _detectorOptions = detectorOptions;
         Filter = new VehicleFilter(unit, timeProvider, filterOptions);
         Native = new UnitIngest(FrameParsers.Create(unit.Format, unit.SpeedUnit), Filter, detectorOptions);
+        _counters = [Native.Counters];
         if (unit.Format == FrameFormat.Canonical)
         {
             _canonical = Native;
@@ -76,8 +78,39 @@ public sealed class UnitRoute
     public UnitIngest Native { get; }
 
     /// <summary>Canonical NDJSON vehicle records (MQTT <c>…/vehicle</c>).</summary>
-    public UnitIngest Canonical => _canonical ??= new UnitIngest(FrameParsers.Create(FrameFormat.Canonical), Filter, _detectorOptions);
+    public UnitIngest Canonical => _canonical ??= CreateCanonical();
 
-    /// <summary>Counters of both paths together.</summary>
-    public IEnumerable<IngestCounters> Counters => _canonical is null || ReferenceEquals(_canonical, Native) ? [Native.Counters] : [Native.Counters, _canonical.Counters];
+    /// <summary>Counters of both paths together; read every status interval, so built once, not per read.</summary>
+    public ReadOnlySpan<IngestCounters> Counters => Volatile.Read(ref _counters);
+
+    /// <summary>One counter of both paths together.</summary>
+    public long Total(Func<IngestCounters, long> counter)
+    {
+        long total = 0;
+        foreach (IngestCounters counters in Counters)
+        {
+            total += counter(counters);
+        }
+
+        return total;
+    }
+
+    /// <summary>Rejects for <paramref name="reason"/> on both paths together.</summary>
+    public long RejectCount(RejectReason reason)
+    {
+        long total = 0;
+        foreach (IngestCounters counters in Counters)
+        {
+            total += counters.RejectCount(reason);
+        }
+
+        return total;
+    }
+
+    private UnitIngest CreateCanonical()
+    {
+        var canonical = new UnitIngest(FrameParsers.Create(FrameFormat.Canonical), Filter, _detectorOptions);
+        Volatile.Write(ref _counters, [Native.Counters, canonical.Counters]);
+        return canonical;
+    }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.ObjectModel;
 using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Devices.Ingestion;
 using Ale.Speed.Worker.Configuration;
@@ -112,44 +114,40 @@ internal sealed class ExitWhenDoneService(IReadOnlyList<StreamSource> sources, J
 internal sealed class StatusReporter(WorkerSettings settings, UnitRouter router, JournalWriter journal, BinStore bins, BinFlusher flusher,
     WorkerMetrics metrics, UnitActivity activity, TimeProvider timeProvider, IServiceProvider services)
 {
+    private static readonly Core.Frames.RejectReason[] s_reasons = Enum.GetValues<Core.Frames.RejectReason>();
+
     private readonly Devices.Mqtt.MqttVehicleSource? _mqtt = services.GetService(typeof(Devices.Mqtt.MqttVehicleSource)) as Devices.Mqtt.MqttVehicleSource;
     private readonly CoverageService? _coverage = services.GetService(typeof(CoverageService)) as CoverageService;
 
     private readonly DateTimeOffset _startedAt = timeProvider.GetUtcNow();
     private readonly string _path = Path.Combine(settings.DataDirectory, WorkerStatus.FileName);
+    private readonly ArrayBufferWriter<byte> _buffer = new();
+    private readonly UnitRegistration[] _units = [.. settings.Units];
+    private readonly string[] _transports = [.. settings.Units.Select(u => u.Transport.ToString().ToLowerInvariant())];
 
     public WorkerStatus Snapshot()
     {
-        Dictionary<string, bool> silence = activity.Silence().ToDictionary(s => s.UnitId, s => s.Silent);
-        var units = new List<UnitStatus>();
-        foreach (UnitRegistration registration in settings.Units)
+        DateTimeOffset now = timeProvider.GetUtcNow();
+        var units = new UnitStatus[_units.Length];
+        for (int i = 0; i < units.Length; i++)
         {
+            UnitRegistration registration = _units[i];
             router.TryGetRoute(registration.Unit.Id, out UnitRoute route);
-            var rejects = new Dictionary<string, long>();
-            foreach (Core.Frames.RejectReason reason in Enum.GetValues<Core.Frames.RejectReason>())
-            {
-                long count = route.Counters.Sum(c => c.RejectCount(reason));
-                if (count > 0)
-                {
-                    rejects[reason.ToString()] = count;
-                }
-            }
-
-            units.Add(new UnitStatus
+            units[i] = new UnitStatus
             {
                 Id = registration.Unit.Id,
                 Site = registration.Unit.Site.Id,
-                Transport = registration.Transport.ToString().ToLowerInvariant(),
+                Transport = _transports[i],
                 Format = Core.Frames.FrameParsers.NameOf(registration.Unit.Format),
-                Frames = route.Counters.Sum(c => c.Frames),
-                VehiclesAccepted = route.Counters.Sum(c => c.VehiclesAccepted),
-                NoiseReadings = route.Counters.Sum(c => c.NoiseReadings),
-                RangeReports = route.Counters.Sum(c => c.RangeReports),
-                DeviceMessages = route.Counters.Sum(c => c.DeviceMessages),
-                Rejects = rejects,
+                Frames = route.Total(static c => c.Frames),
+                VehiclesAccepted = route.Total(static c => c.VehiclesAccepted),
+                NoiseReadings = route.Total(static c => c.NoiseReadings),
+                RangeReports = route.Total(static c => c.RangeReports),
+                DeviceMessages = route.Total(static c => c.DeviceMessages),
+                Rejects = Rejects(route),
                 LastVehicleAt = activity.LastVehicle(registration.Unit.Id),
-                Silent = silence.GetValueOrDefault(registration.Unit.Id),
-            });
+                Silent = activity.IsSilent(registration, now),
+            };
         }
 
         return new WorkerStatus
@@ -157,7 +155,7 @@ internal sealed class StatusReporter(WorkerSettings settings, UnitRouter router,
             WriterId = settings.WriterId,
             ProcessId = Environment.ProcessId,
             StartedAt = _startedAt,
-            UpdatedAt = timeProvider.GetUtcNow(),
+            UpdatedAt = now,
             IntervalSeconds = settings.Options.Status.Interval.TotalSeconds,
             SpoolBytes = journal.SpoolBytes,
             MaxSpoolBytes = settings.Options.Journal.MaxSpoolBytes,
@@ -191,12 +189,27 @@ internal sealed class StatusReporter(WorkerSettings settings, UnitRouter router,
     {
         try
         {
-            Snapshot().Write(_path);
+            Snapshot().Write(_path, _buffer);
         }
         catch (IOException)
         {
             // A full disk must not stop the worker; the metrics still tell.
         }
+    }
+
+    /// <summary>Only the reasons that occurred; a unit without rejects (the usual case) shares one empty map.</summary>
+    private static IReadOnlyDictionary<string, long> Rejects(UnitRoute route)
+    {
+        Dictionary<string, long>? rejects = null;
+        foreach (Core.Frames.RejectReason reason in s_reasons)
+        {
+            if (route.RejectCount(reason) is > 0 and long count)
+            {
+                (rejects ??= [])[reason.ToString()] = count;
+            }
+        }
+
+        return rejects is null ? ReadOnlyDictionary<string, long>.Empty : rejects;
     }
 }
 

@@ -28,8 +28,11 @@ internal sealed class UnitActivity(IReadOnlyCollection<UnitRegistration> units, 
         DateTimeOffset now = timeProvider.GetUtcNow();
         foreach (UnitRegistration unit in units)
         {
-            DateTimeOffset since = LastVehicle(unit.Unit.Id) ?? _startedAt;
-            yield return (unit.Unit.Id, unit.Transport != Transport.Manual && now - since > unit.SilentAfter);
+            yield return (unit.Unit.Id, IsSilent(unit, now));
         }
     }
+
+    /// <inheritdoc cref="Silence"/>
+    public bool IsSilent(UnitRegistration unit, DateTimeOffset now)
+        => unit.Transport != Transport.Manual && now - (LastVehicle(unit.Unit.Id) ?? _startedAt) > unit.SilentAfter;
 }

@@ -79,7 +79,7 @@ internal sealed class WorkerMetrics : IDisposable
     public void WriteFailed(InfluxWriteFailure failure) => _writeFailures.Add(1, new KeyValuePair<string, object?>("kind", failure.ToString()));
 
     private static IEnumerable<Measurement<long>> PerUnit(UnitRouter router, Func<IngestCounters, long> value)
-        => router.Routes.Select(r => new Measurement<long>(r.Counters.Sum(value), new KeyValuePair<string, object?>("unit", r.Unit.Id)));
+        => router.Routes.Select(r => new Measurement<long>(r.Total(value), new KeyValuePair<string, object?>("unit", r.Unit.Id)));
 
     private static IEnumerable<Measurement<long>> Rejects(UnitRouter router)
     {
@@ -87,7 +87,7 @@ internal sealed class WorkerMetrics : IDisposable
         {
             foreach (RejectReason reason in s_reasons)
             {
-                long count = route.Counters.Sum(c => c.RejectCount(reason));
+                long count = route.RejectCount(reason);
                 if (count > 0)
                 {
                     yield return new Measurement<long>(count,

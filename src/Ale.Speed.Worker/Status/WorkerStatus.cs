@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -10,6 +11,8 @@ namespace Ale.Speed.Worker.Status;
 public sealed record WorkerStatus
 {
     public const string FileName = "status.json";
+
+    private static readonly JsonWriterOptions s_writerOptions = new() { Indented = StatusJsonContext.Default.Options.WriteIndented };
 
     public required string WriterId { get; init; }
     public required int ProcessId { get; init; }
@@ -40,11 +43,20 @@ public sealed record WorkerStatus
     public static WorkerStatus? Read(string path)
         => File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), StatusJsonContext.Default.WorkerStatus) : null;
 
-    /// <summary>Written aside and renamed over, so a reader never sees half a file.</summary>
-    public void Write(string path)
+    /// <summary>
+    /// Serialised into <paramref name="buffer"/> (the worker reuses one every interval), written aside and renamed over,
+    /// so a reader never sees half a file.
+    /// </summary>
+    internal void Write(string path, ArrayBufferWriter<byte> buffer)
     {
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
+        {
+            JsonSerializer.Serialize(writer, this, StatusJsonContext.Default.WorkerStatus);
+        }
+
         string temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(this, StatusJsonContext.Default.WorkerStatus));
+        File.WriteAllBytes(temporary, buffer.WrittenSpan);
         File.Move(temporary, path, overwrite: true);
     }
 }
