@@ -156,15 +156,14 @@ public sealed class RollupWritingTests
     public async Task WorkerKilledWithSigkillBetweenWritingDaysAndTheirMonth_RestartMergesTheMonthAgain()
     {
         await using WorkerRun run = await WorkerRun.CreateAsync("rollups_month_kill");
-        // Hold the second write of month rollups: that flush's days are stored, its months are not (the first flush's
-        // months are, so the stored months are stale, not absent) — by construction.
-        int monthWrites = 0;
-        await using var proxy = new WriteHoldingProxy(run.Influx.Url, (body, _) => body.Contains(BinSchema.MonthMeasurement + ",", StringComparison.Ordinal) && ++monthWrites == 2);
+        // Hold the first write of month rollups: that flush's days are stored, its months are not — by construction
+        // (the second month write would need a second flush with new vehicles, which a loaded machine may not give).
+        await using var proxy = new WriteHoldingProxy(run.Influx.Url, (body, _) => body.Contains(BinSchema.MonthMeasurement + ",", StringComparison.Ordinal));
         await KillWhenHeldThenRestartAsync(run, proxy, "month-kill", seed: 95, batchLines: null, async () =>
         {
             long days = await SumAsync(run, BinSchema.DayMeasurement);
             long months = await SumAsync(run, BinSchema.MonthMeasurement);
-            Assert.True(months > 0 && months < days, $"{months} vehicles in month rollups, {days} in day rollups");
+            Assert.True(days > 0 && months == 0, $"{months} vehicles in month rollups, {days} in day rollups");
         });
     }
 
