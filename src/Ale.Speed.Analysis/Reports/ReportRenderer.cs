@@ -8,11 +8,16 @@ namespace Ale.Speed.Analysis.Reports;
 /// <summary>Writes a <see cref="Report"/> as a terminal table, CSV or JSON. (HTML: <see cref="HtmlReportRenderer"/>.)</summary>
 public static class ReportRenderer
 {
+    /// <summary>The JSON document, written as it is serialised (a year by day over 50 sites is ~250 MB of text: never one string).</summary>
     public static void WriteJson(Report report, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
-        output.Write(JsonSerializer.Serialize(ReportJson.ToDocument(report), AnalysisJsonContext.Default.ReportDocument));
+        using (var stream = new TextWriterStream(output))
+        {
+            JsonSerializer.Serialize(stream, ReportJson.ToDocument(report), AnalysisJsonContext.Default.ReportDocument);
+        }
+
         output.WriteLine();
     }
 

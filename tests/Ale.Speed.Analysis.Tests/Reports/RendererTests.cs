@@ -54,6 +54,20 @@ public sealed class RendererTests
     }
 
     [Fact]
+    public void Json_WrittenAsItIsSerialised_IsTheDocumentAsOneString()
+    {
+        // By day with both display modes: a document far larger than the serialiser's buffer, written in many pieces.
+        var (bins, _, catalog) = Data();
+        Report report = ReportBuilder.Build(bins, s_period, catalog, ReportGrouping.Day);
+        var output = new StringWriter();
+        ReportRenderer.WriteJson(report, output);
+
+        string whole = JsonSerializer.Serialize(ReportJson.ToDocument(report), AnalysisJsonContext.Default.ReportDocument) + Environment.NewLine;
+        Assert.True(whole.Length > 64 * 1024, $"{whole.Length} characters");
+        Assert.Equal(whole, output.ToString());
+    }
+
+    [Fact]
     public void Json_HasTheDocumentedShape()
     {
         var (_, vehicles, _) = Data();
