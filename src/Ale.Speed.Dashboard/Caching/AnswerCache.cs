@@ -277,12 +277,6 @@ internal sealed partial class AnswerCache : IDisposable
 
     private void Keep(Entry entry)
     {
-        if (entry.Bytes > _maxBytes)
-        {
-            _evictionCounter.Add(1, new KeyValuePair<string, object?>("reason", "too-large"));
-            return;
-        }
-
         lock (_lock)
         {
             if (_entries.TryGetValue(entry.Key, out LinkedListNode<Entry>? old))
@@ -293,7 +287,14 @@ internal sealed partial class AnswerCache : IDisposable
                     return;
                 }
 
+                // Outdated by this read, whether or not this one is kept.
                 Remove(old, reason: null);
+            }
+
+            if (entry.Bytes > _maxBytes)
+            {
+                _evictionCounter.Add(1, new KeyValuePair<string, object?>("reason", "too-large"));
+                return;
             }
 
             _entries.Add(entry.Key, _recency.AddFirst(entry));

@@ -161,6 +161,18 @@ public sealed class AnswerCacheTests
     }
 
     [Fact]
+    public async Task RefreshTooLargeToKeep_DropsTheStaleAnswerItOutdates()
+    {
+        using var cache = new AnswerCache(s_maxAge, _time, maxBytes: 100);
+        await AskAsync(cache, "a", bytes: 40);
+        _time.Advance(s_maxAge);
+        await AskAsync(cache, "a", bytes: 101);   // served stale; the refresh's answer is larger than the bound
+        await RefreshedAsync(cache);
+        Assert.Equal((0, 0L), (cache.Count, cache.Bytes));
+        Assert.Equal(AnswerSource.Read, (await AskAsync(cache, "a", bytes: 40)).Source);
+    }
+
+    [Fact]
     public async Task DisposedCache_EndsItsRefresh_WithoutCountingAFailure()
     {
         var cache = new AnswerCache(s_maxAge, _time);
