@@ -354,13 +354,13 @@ public static class BeforeAfterComparer
 
             long coverageFrom = aliveHours.Min();
             HashSet<long> binHours = StoredBins.CoveredHours(bins);
-            var before = new HashSet<DateOnly>();
+            var partlyBeforeCoverage = new HashSet<DateOnly>();
             foreach (long hour in period.HourStarts())
             {
                 (DateOnly date, _, int band) = DayParts.Of(hour);
                 if (hour < coverageFrom)
                 {
-                    before.Add(date);
+                    partlyBeforeCoverage.Add(date);
                     continue;
                 }
 
@@ -375,7 +375,7 @@ public static class BeforeAfterComparer
             }
 
             // A day on which coverage began part-way is judged by its traffic, as the days before it.
-            foreach (DateOnly date in before)
+            foreach (DateOnly date in partlyBeforeCoverage)
             {
                 _observed.Remove(date);
             }

@@ -129,7 +129,7 @@ public sealed class RollupReadTests(InfluxFixture fixture)
                         Assert.Equal(expected[i].Key, actual[i].Key);
                         Assert.Equal(expected[i].WriterId, actual[i].WriterId);
                         Assert.Equal(expected[i].Hours, actual[i].Hours);
-                        AssertSameBin(expected[i].Bin, actual[i].Bin);
+                        BinAssert.Same(expected[i].Bin, actual[i].Bin);
                     }
 
                     // And the grain is the exact merge of the windows it holds.
@@ -138,24 +138,12 @@ public sealed class RollupReadTests(InfluxFixture fixture)
                         IReadOnlyList<StoredBin> windows = await StoredBins.ReadMergedAsync(windowsOnly, period, site, BinGrain.Window, CancellationToken.None);
                         foreach (StoredBin merged in actual)
                         {
-                            AssertSameBin(StoredBins.Merge(windows.Where(w => w.Key.SiteId == merged.Key.SiteId && w.Key.Direction == merged.Key.Direction
+                            BinAssert.Same(StoredBins.Merge(windows.Where(w => w.Key.SiteId == merged.Key.SiteId && w.Key.Direction == merged.Key.Direction
                                 && w.Key.DisplayMode == merged.Key.DisplayMode && w.Bin.LimitKmh == merged.Bin.LimitKmh)), merged.Bin);
                         }
                     }
                 }
             }
         }
-    }
-
-    private static void AssertSameBin(Bin expected, Bin actual)
-    {
-        Assert.Equal(expected.Count, actual.Count);
-        Assert.Equal(expected.LimitKmh, actual.LimitKmh);
-        Assert.Equal(expected.SumCentiKmh, actual.SumCentiKmh);
-        Assert.Equal(expected.SumOfSquaresCentiKmh, actual.SumOfSquaresCentiKmh);
-        Assert.Equal(expected.MaxCentiKmh, actual.MaxCentiKmh);
-        Assert.Equal(expected.Histogram.Counts.ToArray(), actual.Histogram.Counts.ToArray());
-        Assert.Equal(expected.AllOverLimitBuckets.ToArray(), actual.AllOverLimitBuckets.ToArray());
-        Assert.Equal(expected.ClassCounts.ToArray(), actual.ClassCounts.ToArray());
     }
 }

@@ -5,6 +5,7 @@ using Ale.Speed.Core.Time;
 using Ale.Speed.Devices.Simulation;
 using Ale.Speed.Influx.Bins;
 using Ale.Speed.Influx.Querying;
+using Ale.Speed.Influx.Tests.Support;
 using Ale.Speed.Worker.Commands;
 using Ale.Speed.Worker.Import;
 using Ale.Speed.Worker.Tests.Support;
@@ -148,7 +149,7 @@ public sealed class RollupWritingTests
         Assert.Equal(total, fromRollups.Sum(b => b.Bin.Count));
         foreach (StoredBin merged in fromRollups)
         {
-            StoredLevels.AssertSameBin(Analysis.Data.StoredBins.Merge(windows.Where(w => w.Key.Direction == merged.Key.Direction)), merged.Bin, merged.Key.ToString());
+            BinAssert.Same(Analysis.Data.StoredBins.Merge(windows.Where(w => w.Key.Direction == merged.Key.Direction)), merged.Bin, merged.Key.ToString());
         }
     }
 
