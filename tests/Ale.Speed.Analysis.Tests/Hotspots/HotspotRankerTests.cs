@@ -75,7 +75,7 @@ public sealed class HotspotRankerTests
         Assert.Equal(("hs-a", Fri + 22), (top.SiteId, top.HourOfWeek));
         Assert.Equal(1, top.Rank);
         Assert.Equal(3, top.ObservedHours);
-        Assert.Contains("weighted measured passages over the limit per hour", top.Explanation, StringComparison.Ordinal);
+        Assert.Contains("weighted measured passages over the limit per hour", top.Explanation?.ToString(), StringComparison.Ordinal);
         // Only windows with at least 5 passages over the limit are ranked (most hours here have fewer).
         Assert.All(ranking.Ranked, w => Assert.True(w.Offences >= 5));
         Assert.True(ranking.Ranked.Zip(ranking.Ranked.Skip(1)).All(p => p.First.ScoreLowerBound >= p.Second.ScoreLowerBound));
@@ -87,8 +87,8 @@ public sealed class HotspotRankerTests
         Assert.Equal(1, thin.ObservedHours);
         Assert.True(thin.Score > top.Score);
         Assert.Null(thin.Rank);
-        Assert.Contains("3 vehicles, fewer than 30", thin.NotRankedBecause, StringComparison.Ordinal);
-        Assert.Contains("1 observed hours, fewer than 3", thin.NotRankedBecause, StringComparison.Ordinal);
+        Assert.Contains("3 vehicles, fewer than 30", thin.NotRankedBecause?.ToString(), StringComparison.Ordinal);
+        Assert.Contains("1 observed hours, fewer than 3", thin.NotRankedBecause?.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public sealed class HotspotRankerTests
         HotspotRanking enough = HotspotRanker.Rank(bins, s_period, Catalog(c), new HotspotOptions { MinimumOffences = 60 });
 
         Assert.Empty(fourHours.Ranked);
-        Assert.Contains("3 observed hours, fewer than 4", Assert.Single(fourHours.InsufficientData).NotRankedBecause, StringComparison.Ordinal);
+        Assert.Contains("3 observed hours, fewer than 4", Assert.Single(fourHours.InsufficientData).NotRankedBecause?.ToString(), StringComparison.Ordinal);
         Assert.Empty(manyOffences.Ranked);
         Assert.Equal(8, Assert.Single(enough.Ranked).HourOfWeek);
     }
@@ -191,14 +191,14 @@ public sealed class HotspotRankerTests
         Assert.All(ranking.Ranked, w =>
         {
             Assert.Equal("speed pattern", w.Basis);
-            Assert.StartsWith("possible A-traktor/moped activity", w.Likelihood, StringComparison.Ordinal);
-            Assert.Contains("excess passages at 25-35 km/h", w.Likelihood, StringComparison.Ordinal);
+            Assert.StartsWith("possible A-traktor/moped activity", w.Likelihood?.ToString(), StringComparison.Ordinal);
+            Assert.Contains("excess passages at 25-35 km/h", w.Likelihood?.ToString(), StringComparison.Ordinal);
             Assert.InRange(w.Score, 4, 8); // about 6 extra vehicles per hour
         });
-        Assert.Contains(ranking.Limitations, l => l.Contains("class I mopeds at 45 km/h", StringComparison.Ordinal));
+        Assert.Contains(ranking.Limitations, l => l.ToString().Contains("class I mopeds at 45 km/h", StringComparison.Ordinal));
         SiteNotAssessed notAssessed = Assert.Single(ranking.NotAssessed);
         Assert.Equal("at-slow", notAssessed.SiteId);
-        Assert.Contains("not much faster", notAssessed.Reason, StringComparison.Ordinal);
+        Assert.Contains("not much faster", notAssessed.Reason?.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -232,12 +232,12 @@ public sealed class HotspotRankerTests
         Assert.All(withLength.Ranked, w =>
         {
             Assert.Equal("speed pattern and reported length", w.Basis);
-            Assert.Contains("had a car length", w.Explanation, StringComparison.Ordinal);
+            Assert.Contains("had a car length", w.Explanation?.ToString(), StringComparison.Ordinal);
         });
         // Speed alone cannot tell the tractors from A-traktors.
         Assert.Equal(atraktors.Concat(tractors).Order(), speedOnly.Ranked.Select(w => w.HourOfWeek).Order());
         Assert.All(speedOnly.Ranked, w => Assert.Equal("speed pattern", w.Basis));
-        Assert.Contains(withLength.Limitations, l => l.Contains("cannot tell a legal A-traktor from a slow car", StringComparison.Ordinal));
+        Assert.Contains(withLength.Limitations, l => l.ToString().Contains("cannot tell a legal A-traktor from a slow car", StringComparison.Ordinal));
     }
 
     [Fact]
