@@ -11,6 +11,7 @@ using Ale.Speed.Core.Sites;
 using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Influx.Bins;
 using Ale.Speed.Influx.Coverage;
+using static Ale.Speed.Analysis.Tests.Support.HourlyTraffic;
 
 namespace Ale.Speed.Analysis.Tests.Output;
 
@@ -100,7 +101,7 @@ public sealed class EnglishSentencesTests
 
             return vehicles.Concat(Many(b.Unit, hour, r, 10, () => Traffic.Normal(r, 42, 2)));
         }, seed: 1));
-        yield return ("hotspots speeding", HotspotRanker.Rank(speeding, s_weeks, Catalog(a, b), new HotspotOptions { Top = 5 }));
+        yield return ("hotspots speeding", HotspotRanker.Rank(speeding, s_weeks, CatalogOf(a, b), new HotspotOptions { Top = 5 }));
 
         var rural = UnitAt("at-rural", 70);
         var slow = UnitAt("at-slow", 30);
@@ -114,7 +115,7 @@ public sealed class EnglishSentencesTests
             return cluster.Contains(how) ? vehicles.Concat(Many(rural.Unit, hour, r, 6, () => 26 + r.NextDouble() * 8))
                 : how == Sat + 22 ? vehicles.Concat(Many(rural.Unit, hour, r, 2, () => 26 + r.NextDouble() * 8)) : vehicles;
         }, seed: 4));
-        yield return ("hotspots atraktor pattern", HotspotRanker.Rank(pattern, s_weeks, Catalog(rural, slow, weekend), new HotspotOptions { Kind = HotspotKind.ATraktor, Top = 6 }));
+        yield return ("hotspots atraktor pattern", HotspotRanker.Rank(pattern, s_weeks, CatalogOf(rural, slow, weekend), new HotspotOptions { Kind = HotspotKind.ATraktor, Top = 6 }));
 
         var measured = UnitAt("at-length", 70);
         List<StoredBin> lengths = Traffic.Bin(Hours((hour, how, r) =>
@@ -124,7 +125,7 @@ public sealed class EnglishSentencesTests
                 ? vehicles.Concat(Many(measured.Unit, hour, r, 6, () => 26 + r.NextDouble() * 8).Select(v => v with { LengthMetres = v.SpeedKmh > 30 ? 4.2 : 1.8 }))
                 : vehicles;
         }, seed: 6));
-        yield return ("hotspots atraktor length", HotspotRanker.Rank(lengths, s_weeks, Catalog(measured), new HotspotOptions { Kind = HotspotKind.ATraktor, Top = 3 }));
+        yield return ("hotspots atraktor length", HotspotRanker.Rank(lengths, s_weeks, CatalogOf(measured), new HotspotOptions { Kind = HotspotKind.ATraktor, Top = 3 }));
 
         var classed = UnitAt("at-class", 40);
         List<StoredBin> classes = Traffic.Bin(Hours((hour, how, r) =>
@@ -132,7 +133,7 @@ public sealed class EnglishSentencesTests
             IEnumerable<Vehicle> vehicles = Many(classed.Unit, hour, r, 15, () => Traffic.Normal(r, 40, 5), VehicleClass.Car);
             return how == Sat + 22 ? vehicles.Concat(Many(classed.Unit, hour, r, 4, () => 45, VehicleClass.ATraktor)) : vehicles;
         }, seed: 5));
-        yield return ("hotspots atraktor class", HotspotRanker.Rank(classes, s_weeks, Catalog(classed), new HotspotOptions { Kind = HotspotKind.ATraktor, Top = 2 }));
+        yield return ("hotspots atraktor class", HotspotRanker.Rank(classes, s_weeks, CatalogOf(classed), new HotspotOptions { Kind = HotspotKind.ATraktor, Top = 2 }));
     }
 
     private static IEnumerable<(string, CompareResult)> Comparisons()
@@ -241,32 +242,5 @@ public sealed class EnglishSentencesTests
         yield return ("followup with a commitment", FollowUpCommand.Build(new FollowUpRequest { Period = period, EffectDays = 7, Commitment = commitment }, [control], [], report, effects, catalog));
     }
 
-    private static IEnumerable<Vehicle> Hours(Func<long, int, Random, IEnumerable<Vehicle>> perHour, int seed)
-    {
-        var random = new Random(seed);
-        for (long hour = s_weeks.FromMs; hour < s_weeks.ToMs; hour += Traffic.HourMs)
-        {
-            foreach (Vehicle v in perHour(hour, Traffic.HourOfWeek(hour), random))
-            {
-                yield return v;
-            }
-        }
-    }
-
-    private static IEnumerable<Vehicle> Many(Unit unit, long hour, Random random, int count, Func<double> speed, VehicleClass vehicleClass = VehicleClass.Unknown)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            yield return Traffic.Vehicle(unit, hour + random.NextInt64(Traffic.HourMs), speed(), random.Next(2) == 0 ? Direction.Approaching : Direction.Receding, vehicleClass);
-        }
-    }
-
-    private static (Unit Unit, CatalogUnit Entry) UnitAt(string siteId, int limit)
-    {
-        var site = new Site(siteId, siteId + " road", limit);
-        return (new Unit { Id = "u-" + siteId, Site = site }, new CatalogUnit("u-" + siteId, siteId, DisplayMode.DisplayOn, TimeSpan.FromHours(1)));
-    }
-
-    private static SiteCatalog Catalog(params (Unit Unit, CatalogUnit Entry)[] units)
-        => new([.. units.Select(u => u.Unit.Site)], [.. units.Select(u => u.Entry)]);
+    private static IEnumerable<Vehicle> Hours(Func<long, int, Random, IEnumerable<Vehicle>> perHour, int seed) => HourlyTraffic.Hours(s_weeks, perHour, seed);
 }
