@@ -11,7 +11,11 @@ namespace Ale.Speed.Analysis.Reports;
 #pragma warning disable CA1819 // DTOs for JSON: arrays are what is serialised.
 
 /// <summary>The JSON document of a report (docs/analysis.md). Figures that are undefined (no vehicles) are null.</summary>
-public sealed record ReportDocument(PeriodDto Period, string GroupBy, int MinimumSample, string[] Notes, ReportRowDto[] Sites, SiteCoverageDto[] Coverage);
+/// <param name="Sites">
+/// The rows: a list, or (from <see cref="ReportJson.ToStreamingDocument"/>) projected one at a time as the serializer
+/// writes them, so a year by day of many sites never holds every row's DTO at once.
+/// </param>
+public sealed record ReportDocument(PeriodDto Period, string GroupBy, int MinimumSample, string[] Notes, IEnumerable<ReportRowDto> Sites, SiteCoverageDto[] Coverage);
 
 public sealed record PeriodDto(DateTimeOffset From, DateTimeOffset To, int Hours);
 
@@ -67,12 +71,20 @@ public sealed record SilentDto(string[] Units, string Display, DateTimeOffset Fr
 
 internal static class ReportJson
 {
-    public static ReportDocument ToDocument(Report report) => new(
+    public static ReportDocument ToDocument(Report report) => ToDocument(report, [.. report.Rows.Select(ToDto)]);
+
+    /// <summary>
+    /// As <see cref="ToDocument(Report)"/>, with each row's DTO made as it is written and dropped after: over 50 sites by
+    /// day for a year the DTOs alone took ~100 MB (bands and class dictionaries per row).
+    /// </summary>
+    public static ReportDocument ToStreamingDocument(Report report) => ToDocument(report, report.Rows.Select(ToDto));
+
+    private static ReportDocument ToDocument(Report report, IEnumerable<ReportRowDto> rows) => new(
         new PeriodDto(Format.Local(report.Period.FromMs), Format.Local(report.Period.ToMs), report.Period.HourCount),
         OutputNames.Name(report.Grouping),
         report.MinimumSample,
         [Wording.MeasuredNotFines, Wording.SpeedIndexMeasures],
-        [.. report.Rows.Select(ToDto)],
+        rows,
         [.. report.Coverage.Select(c => new SiteCoverageDto(c.SiteId, c.SiteName, c.HoursInPeriod, c.HoursWithData, c.HoursObserved,
             c.CoverageFromMs is long coverageFrom ? Format.Local(coverageFrom) : null,
             [.. c.Gaps.Select(g => new GapDto(Format.Local(g.FromMs), Format.Local(g.ToMs), g.Hours, g.LikelyOutage, g.FromCoverage))],

@@ -16,7 +16,7 @@ public static class ReportRenderer
         ArgumentNullException.ThrowIfNull(output);
         using (var stream = new TextWriterStream(output))
         {
-            JsonSerializer.Serialize(stream, ReportJson.ToDocument(report), AnalysisJsonContext.Default.ReportDocument);
+            JsonSerializer.Serialize(stream, ReportJson.ToStreamingDocument(report), AnalysisJsonContext.Default.ReportDocument);
         }
 
         output.WriteLine();

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -15,6 +16,9 @@ internal enum AnswerSource : byte
 
     /// <summary>Kept, older than <c>MaxAge</c> but younger than <c>StaleBound</c>: served while it is read again in the background.</summary>
     Stale = 2,
+
+    /// <summary>Not kept, but a read of it was under way (another request's miss, or a refresh): answered by that read (a miss, not read again).</summary>
+    Joined = 3,
 }
 
 /// <summary>An answer and how fresh it is.</summary>
@@ -24,7 +28,7 @@ internal enum AnswerSource : byte
 internal readonly record struct Answer<T>(T Value, DateTimeOffset AsOf, AnswerSource Source, bool RefreshStarted = false)
 {
     /// <summary>True when the answer was kept from an earlier request (fresh or stale).</summary>
-    public bool FromCache => Source != AnswerSource.Read;
+    public bool FromCache => Source is AnswerSource.Fresh or AnswerSource.Stale;
 }
 
 /// <summary>
@@ -37,9 +41,11 @@ internal readonly record struct Answer<T>(T Value, DateTimeOffset AsOf, AnswerSo
 /// </summary>
 /// <remarks>
 /// Not <c>MemoryCache</c>: its clock is its own <c>ISystemClock</c>, not <see cref="TimeProvider"/>, and its size
-/// compaction runs later on the thread pool, so neither expiry nor the bound could be tested exactly. Two requests that
-/// miss the same key at once both read: no request waits on a read that another request's disconnect may cancel. A
-/// background refresh belongs to the cache, not to the request that started it: it ends with the cache (dispose).
+/// compaction runs later on the thread pool, so neither expiry nor the bound could be tested exactly. There is at most one
+/// read per key under way: requests that miss while it runs wait on it (a cold year of hotspots is tens of seconds of
+/// InfluxDB on two cores; two of them at once would double it). Every read — a miss's or a refresh's — belongs to the
+/// cache, not to a request: a request that goes away stops waiting, but the read goes on for the others and is kept. Reads
+/// end with the cache (dispose).
 /// </remarks>
 internal sealed partial class AnswerCache : IDisposable
 {
@@ -57,8 +63,8 @@ internal sealed partial class AnswerCache : IDisposable
     /// <summary>Most recently used first.</summary>
     private readonly LinkedList<Entry> _recency = new();
 
-    /// <summary>The background refreshes under way, one per key at most.</summary>
-    private readonly Dictionary<object, Task> _refreshes = [];
+    /// <summary>The reads under way (misses and background refreshes), one per key at most.</summary>
+    private readonly Dictionary<object, Task<ReadOutcome>> _reads = [];
 
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _disposed = new();
@@ -73,12 +79,14 @@ internal sealed partial class AnswerCache : IDisposable
     private readonly Counter<long> _hitCounter;
     private readonly Counter<long> _staleCounter;
     private readonly Counter<long> _missCounter;
+    private readonly Counter<long> _joinedCounter;
     private readonly Counter<long> _refreshCounter;
     private readonly Counter<long> _evictionCounter;
     private long _bytes;
     private long _hits;
     private long _stale;
     private long _misses;
+    private long _joined;
     private long _refreshesStored;
     private long _refreshesFailed;
 
@@ -99,6 +107,7 @@ internal sealed partial class AnswerCache : IDisposable
         _hitCounter = _meter.CreateCounter<long>(DashboardInstruments.CacheHits, "{answer}", "Answers served from the cache, younger than CacheSeconds.");
         _staleCounter = _meter.CreateCounter<long>(DashboardInstruments.CacheStale, "{answer}", "Answers served from the cache older than CacheSeconds while a background read replaces them.");
         _missCounter = _meter.CreateCounter<long>(DashboardInstruments.CacheMisses, "{answer}", "Answers read from InfluxDB for the request (not kept, too old or never asked).");
+        _joinedCounter = _meter.CreateCounter<long>(DashboardInstruments.CacheJoined, "{answer}", "Answers not kept whose read was already under way for another request: waited on, not read again.");
         _refreshCounter = _meter.CreateCounter<long>(DashboardInstruments.CacheRefreshes, "{read}", "Background reads of stale answers: result = stored, failed (the old answer stays), cancelled (shutdown).");
         _evictionCounter = _meter.CreateCounter<long>(DashboardInstruments.CacheEvictions, "{answer}", "Answers dropped: reason = expired, bound (least recently used), too-large (never kept).");
         _meter.CreateObservableGauge(DashboardInstruments.CacheEntries, () => Count, "{answer}", "Answers kept.");
@@ -119,6 +128,9 @@ internal sealed partial class AnswerCache : IDisposable
     public long Stale => Interlocked.Read(ref _stale);
 
     public long Misses => Interlocked.Read(ref _misses);
+
+    /// <summary>Requests that missed while a read of their key was under way, and were answered by it.</summary>
+    public long Joined => Interlocked.Read(ref _joined);
 
     /// <summary>Background refreshes whose answer was kept.</summary>
     public long RefreshesStored => Interlocked.Read(ref _refreshesStored);
@@ -162,26 +174,47 @@ internal sealed partial class AnswerCache : IDisposable
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(estimateBytes);
         DateTimeOffset now = _timeProvider.GetUtcNow();
-        if (TryGet(key, now, read, estimateBytes, out Entry? kept, out AnswerSource source, out bool refreshStarted))
+        if (_maxAge == TimeSpan.Zero)
         {
-            return new Answer<T>((T)kept.Value, kept.AsOf, source, refreshStarted);
+            CountMiss();
+            return new Answer<T>(await read(cancellationToken).ConfigureAwait(false), now, AnswerSource.Read);
         }
 
-        T value = await read(cancellationToken).ConfigureAwait(false);
-        if (_maxAge > TimeSpan.Zero)
+        Task<ReadOutcome> pending;
+        AnswerSource source;
+        lock (_lock)
         {
-            Keep(new Entry(key, value, now, Math.Max(1, estimateBytes(value))));
+            if (TryGetKept(key, now, read, estimateBytes, out Entry? kept, out source, out bool refreshStarted))
+            {
+                return new Answer<T>((T)kept.Value, kept.AsOf, source, refreshStarted);
+            }
+
+            if (_reads.TryGetValue(key, out Task<ReadOutcome>? underWay))
+            {
+                pending = underWay;
+                source = AnswerSource.Joined;
+                Interlocked.Increment(ref _joined);
+                _joinedCounter.Add(1);
+            }
+            else
+            {
+                CountMiss();
+                pending = StartRead(key, read, estimateBytes, now, refresh: false);
+            }
         }
 
-        return new Answer<T>(value, now, AnswerSource.Read);
+        // This request may stop waiting (its browser went away); the read goes on for the others.
+        ReadOutcome outcome = await pending.WaitAsync(cancellationToken).ConfigureAwait(false);
+        outcome.Failure?.Throw();
+        return new Answer<T>((T)outcome.Entry!.Value, outcome.Entry.AsOf, source);
     }
 
-    /// <summary>Completes when the background refreshes under way now have ended (for tests and shutdown).</summary>
-    internal Task RefreshesIdleAsync()
+    /// <summary>Completes when the reads under way now (misses and background refreshes) have ended (for tests and shutdown).</summary>
+    internal Task ReadsIdleAsync()
     {
         lock (_lock)
         {
-            return Task.WhenAll([.. _refreshes.Values]);
+            return Task.WhenAll([.. _reads.Values]);
         }
     }
 
@@ -194,83 +227,114 @@ internal sealed partial class AnswerCache : IDisposable
         }
     }
 
-    private bool TryGet<T>(object key, DateTimeOffset now, Func<CancellationToken, Task<T>> read, Func<T, long> estimateBytes,
+    /// <summary>The kept answer, if young enough; starts its refresh when it is stale. Called under <see cref="_lock"/>.</summary>
+    private bool TryGetKept<T>(object key, DateTimeOffset now, Func<CancellationToken, Task<T>> read, Func<T, long> estimateBytes,
         [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Entry? entry, out AnswerSource source, out bool refreshStarted)
         where T : class
     {
         refreshStarted = false;
-        lock (_lock)
+        if (_entries.TryGetValue(key, out LinkedListNode<Entry>? node))
         {
-            if (_entries.TryGetValue(key, out LinkedListNode<Entry>? node))
+            TimeSpan age = now - node.Value.AsOf;
+            if (age < _staleBound)
             {
-                TimeSpan age = now - node.Value.AsOf;
-                if (age < _staleBound)
+                _recency.Remove(node);
+                _recency.AddFirst(node);
+                entry = node.Value;
+                if (age < _maxAge)
                 {
-                    _recency.Remove(node);
-                    _recency.AddFirst(node);
-                    entry = node.Value;
-                    if (age < _maxAge)
-                    {
-                        source = AnswerSource.Fresh;
-                        Interlocked.Increment(ref _hits);
-                        _hitCounter.Add(1);
-                        return true;
-                    }
-
-                    source = AnswerSource.Stale;
-                    Interlocked.Increment(ref _stale);
-                    _staleCounter.Add(1);
-                    if (!_refreshes.ContainsKey(key) && !_disposed.IsCancellationRequested)
-                    {
-                        // Not the request's: its end or disconnect must not cancel a read others will be served.
-                        using (ExecutionContext.SuppressFlow())
-                        {
-                            _refreshes.Add(key, Task.Run(() => RefreshAsync(key, read, estimateBytes, now)));
-                        }
-
-                        refreshStarted = true;
-                    }
-
+                    source = AnswerSource.Fresh;
+                    Interlocked.Increment(ref _hits);
+                    _hitCounter.Add(1);
                     return true;
                 }
 
-                Remove(node, "expired");
+                source = AnswerSource.Stale;
+                Interlocked.Increment(ref _stale);
+                _staleCounter.Add(1);
+                if (!_reads.ContainsKey(key) && !_disposed.IsCancellationRequested)
+                {
+                    StartRead(key, read, estimateBytes, now, refresh: true);
+                    refreshStarted = true;
+                }
+
+                return true;
             }
+
+            Remove(node, "expired");
         }
 
         entry = null;
         source = AnswerSource.Read;
-        Interlocked.Increment(ref _misses);
-        _missCounter.Add(1);
         return false;
     }
 
-    private async Task RefreshAsync<T>(object key, Func<CancellationToken, Task<T>> read, Func<T, long> estimateBytes, DateTimeOffset startedAt)
+    private void CountMiss()
+    {
+        Interlocked.Increment(ref _misses);
+        _missCounter.Add(1);
+    }
+
+    /// <summary>Starts the read of <paramref name="key"/> on the thread pool, owned by the cache. Called under <see cref="_lock"/>.</summary>
+    private Task<ReadOutcome> StartRead<T>(object key, Func<CancellationToken, Task<T>> read, Func<T, long> estimateBytes, DateTimeOffset startedAt, bool refresh)
+        where T : class
+    {
+        Task<ReadOutcome> task;
+
+        // Not the request's: its end or disconnect must not cancel a read others will be served.
+        using (ExecutionContext.SuppressFlow())
+        {
+            task = Task.Run(() => ReadAndKeepAsync(key, read, estimateBytes, startedAt, refresh));
+        }
+
+        // The read removes itself under the lock, which the caller holds until this entry is in.
+        _reads.Add(key, task);
+        return task;
+    }
+
+    /// <summary>Reads and keeps an answer; never throws (its waiters rethrow a failure), so no failure goes unobserved.</summary>
+    private async Task<ReadOutcome> ReadAndKeepAsync<T>(object key, Func<CancellationToken, Task<T>> read, Func<T, long> estimateBytes, DateTimeOffset startedAt, bool refresh)
         where T : class
     {
         try
         {
             T value = await read(_disposed.Token).ConfigureAwait(false);
-            Keep(new Entry(key, value, startedAt, Math.Max(1, estimateBytes(value))));
-            Interlocked.Increment(ref _refreshesStored);
-            _refreshCounter.Add(1, new KeyValuePair<string, object?>("result", "stored"));
+            var entry = new Entry(key, value, startedAt, Math.Max(1, estimateBytes(value)));
+            Keep(entry);
+            if (refresh)
+            {
+                Interlocked.Increment(ref _refreshesStored);
+                _refreshCounter.Add(1, new KeyValuePair<string, object?>("result", "stored"));
+            }
+
+            return new ReadOutcome(entry, null);
         }
-        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (_disposed.IsCancellationRequested)
         {
-            _refreshCounter.Add(1, new KeyValuePair<string, object?>("result", "cancelled"));
+            if (refresh)
+            {
+                _refreshCounter.Add(1, new KeyValuePair<string, object?>("result", "cancelled"));
+            }
+
+            return new ReadOutcome(null, ExceptionDispatchInfo.Capture(ex));
         }
         catch (Exception ex)
         {
-            // The stale answer stays (its "data as of" says how old) until the stale bound; the next request past MaxAge tries again.
-            Interlocked.Increment(ref _refreshesFailed);
-            _refreshCounter.Add(1, new KeyValuePair<string, object?>("result", "failed"));
-            Log.RefreshFailed(_logger, ex, key.ToString() ?? "", ex.Message);
+            if (refresh)
+            {
+                // The stale answer stays (its "data as of" says how old) until the stale bound; the next request past MaxAge tries again.
+                Interlocked.Increment(ref _refreshesFailed);
+                _refreshCounter.Add(1, new KeyValuePair<string, object?>("result", "failed"));
+                Log.RefreshFailed(_logger, ex, key.ToString() ?? "", ex.Message);
+            }
+
+            return new ReadOutcome(null, ExceptionDispatchInfo.Capture(ex));
         }
         finally
         {
             lock (_lock)
             {
-                _refreshes.Remove(key);
+                _reads.Remove(key);
             }
         }
     }
@@ -331,6 +395,9 @@ internal sealed partial class AnswerCache : IDisposable
 
     private sealed record Entry(object Key, object Value, DateTimeOffset AsOf, long Bytes);
 
+    /// <summary>A read's answer (kept or, when too large, not), or why it failed.</summary>
+    private sealed record ReadOutcome(Entry? Entry, ExceptionDispatchInfo? Failure);
+
     private static partial class Log
     {
         [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Reading a stale answer again failed ({Key}); it is served as it was until it is too old: {Reason}")]
@@ -354,6 +421,9 @@ public static class DashboardInstruments
 
     /// <summary>Counter: answers read from InfluxDB.</summary>
     public const string CacheMisses = "ale.speed.dashboard.cache.misses";
+
+    /// <summary>Counter: answers not kept whose read was under way for another request (waited on, not read again).</summary>
+    public const string CacheJoined = "ale.speed.dashboard.cache.joined";
 
     /// <summary>Counter: answers dropped; tag <c>reason</c> = expired, bound or too-large.</summary>
     public const string CacheEvictions = "ale.speed.dashboard.cache.evictions";

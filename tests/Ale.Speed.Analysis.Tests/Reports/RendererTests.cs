@@ -56,7 +56,8 @@ public sealed class RendererTests
     [Fact]
     public void Json_WrittenAsItIsSerialised_IsTheDocumentAsOneString()
     {
-        // By day with both display modes: a document far larger than the serialiser's buffer, written in many pieces.
+        // By day with both display modes: a document far larger than the serialiser's buffer, written in many pieces,
+        // each row's DTO made as it is written (ToStreamingDocument).
         var (bins, _, catalog) = Data();
         Report report = ReportBuilder.Build(bins, s_period, catalog, ReportGrouping.Day);
         var output = new StringWriter();

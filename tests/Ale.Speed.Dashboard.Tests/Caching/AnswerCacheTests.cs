@@ -25,7 +25,7 @@ public sealed class AnswerCacheTests
         }, _ => bytes, CancellationToken.None);
 
     /// <summary>Background refreshes run on the thread pool: wait for them with a deadline, never a fixed sleep.</summary>
-    private static Task RefreshedAsync(AnswerCache cache) => cache.RefreshesIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    private static Task RefreshedAsync(AnswerCache cache) => cache.ReadsIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
     [Fact]
     public async Task SameKeyWithinMaxAge_IsAHit_WithTheTimeOfTheFirstRead()
@@ -91,6 +91,88 @@ public sealed class AnswerCacheTests
         Assert.Equal(1, refreshReads);
         Assert.Equal("new", (await cache.GetOrReadAsync("a", slowRead, _ => 10, CancellationToken.None)).Value);
         Assert.Equal(16, cache.Stale);
+    }
+
+    [Fact]
+    public async Task ConcurrentMisses_ReadOnce_AndEveryRequestGetsThatAnswer()
+    {
+        using var cache = new AnswerCache(s_maxAge, _time);
+        using var metrics = new MetricsRecorder(cache.Meter);
+        var gate = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        int reads = 0;
+        Func<CancellationToken, Task<string>> slowRead = _ =>
+        {
+            Interlocked.Increment(ref reads);
+            return gate.Task;
+        };
+
+        Task<Answer<string>>[] requests = [.. Enumerable.Range(0, 16)
+            .Select(_ => Task.Run(() => cache.GetOrReadAsync("a", slowRead, _ => 10, CancellationToken.None)))];
+        await WaitUntilAsync(() => cache.Misses + cache.Joined == 16);
+        Assert.All(requests, r => Assert.False(r.IsCompleted));   // all wait on the one read
+        gate.SetResult("answer");
+        Answer<string>[] answers = await Task.WhenAll(requests).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, reads);
+        Assert.All(answers, a => Assert.Equal("answer", a.Value));
+        Assert.Single(answers, a => a.Source == AnswerSource.Read);
+        Assert.Equal(15, answers.Count(a => a.Source == AnswerSource.Joined));
+        Assert.Equal((1L, 15L), (metrics.Sum(DashboardInstruments.CacheMisses), metrics.Sum(DashboardInstruments.CacheJoined)));
+        Assert.True((await AskAsync(cache, "a")).FromCache);
+    }
+
+    [Fact]
+    public async Task MissedRead_OutlivesTheRequestThatStartedIt_AndAnswersTheOthers()
+    {
+        using var cache = new AnswerCache(s_maxAge, _time);
+        using var first = new CancellationTokenSource();
+        var gate = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var given = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<Answer<string>> starter = cache.GetOrReadAsync("a", ct =>
+        {
+            given.SetResult(ct);
+            return gate.Task;
+        }, _ => 10, first.Token);
+        CancellationToken readToken = await given.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Task<Answer<string>> other = cache.GetOrReadAsync<string>("a", _ => throw new InvalidOperationException("a second read"), _ => 10, CancellationToken.None);
+
+        await first.CancelAsync();   // the first browser went away
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => starter);
+        Assert.False(readToken.IsCancellationRequested);
+        gate.SetResult("answer");
+        Answer<string> answer = await other.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(("answer", AnswerSource.Joined), (answer.Value, answer.Source));
+        Assert.Equal("answer", (await AskAsync(cache, "a")).Value);
+    }
+
+    [Fact]
+    public async Task FailedMissedRead_FailsEveryRequestWaitingOnIt_AndTheNextRequestReadsAgain()
+    {
+        using var cache = new AnswerCache(s_maxAge, _time);
+        var gate = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<Answer<string>>[] requests = [.. Enumerable.Range(0, 3)
+            .Select(_ => Task.Run(() => cache.GetOrReadAsync("a", _ => gate.Task, _ => 10, CancellationToken.None)))];
+        await WaitUntilAsync(() => cache.Misses + cache.Joined == 3);
+        gate.SetException(new HttpRequestException("InfluxDB is away"));
+
+        foreach (Task<Answer<string>> request in requests)
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(() => request.WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+
+        await RefreshedAsync(cache);
+        Assert.Equal(0, cache.Count);
+        Assert.Equal("a read #1", (await AskAsync(cache, "a")).Value);
+        Assert.Equal((2L, 2L), (cache.Misses, cache.Joined));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(5), deadline.Token);
+        }
     }
 
     [Fact]
@@ -183,7 +265,7 @@ public sealed class AnswerCacheTests
             await Task.Delay(Timeout.InfiniteTimeSpan, ct);
             return "never";
         }, _ => 10, CancellationToken.None);
-        Task refreshes = cache.RefreshesIdleAsync();
+        Task refreshes = cache.ReadsIdleAsync();
         cache.Dispose();
         await refreshes.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal((0L, 0L), (cache.RefreshesFailed, cache.RefreshesStored));
