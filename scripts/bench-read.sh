@@ -7,6 +7,7 @@
 #   SITES=5 DAYS=31 scripts/bench-read.sh # smaller
 #   KEEP=1 scripts/bench-read.sh          # time the data stored before (in DIR, default .data/bench-read; PORT 18096)
 #   KEEP=1 MONTHS=1 scripts/bench-read.sh # add the month rollups to data stored before them (same generator, same seed)
+#   KEEP=1 HOW=1 scripts/bench-read.sh    # add the hour-of-week levels to data stored before them (from the stored hours)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -25,8 +26,12 @@ if [ "${KEEP:-0}" != 1 ]; then
   curl -sf -XPOST "http://127.0.0.1:$port/query" --data-urlencode 'q=DROP DATABASE "ale_speed_read"' >/dev/null
   curl -sf -XPOST "http://127.0.0.1:$port/query" --data-urlencode 'q=CREATE DATABASE "ale_speed_read"' >/dev/null
   load --levels window,hour,day,month
+  load --levels how
 elif [ "${MONTHS:-0}" = 1 ]; then
   load --levels month
+fi
+if [ "${KEEP:-0}" = 1 ] && [ "${HOW:-0}" = 1 ]; then
+  load --levels how
 fi
 sed 's/"ReadRollups": true/"ReadRollups": false/' "$dir/config-rollups.json" > "$dir/config-windows.json"
 ale=src/Ale.Speed.Worker/bin/Release/net10.0/ale-speed.dll

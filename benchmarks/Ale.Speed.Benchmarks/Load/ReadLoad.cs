@@ -9,6 +9,8 @@ using Ale.Speed.Core.Time;
 using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Influx.Bins;
 using Ale.Speed.Influx.LineProtocol;
+using Ale.Speed.Influx.Querying;
+using Ale.Speed.Influx.Writing;
 
 namespace Ale.Speed.Benchmarks.Load;
 
@@ -17,7 +19,7 @@ namespace Ale.Speed.Benchmarks.Load;
 /// directly — vehicles drawn per 5-minute window from a weekly profile and added to bins, no frames, no worker — and
 /// stores the 5-minute bins and/or their hour, day and month rollups in an InfluxDB 1.x on loopback, and writes a
 /// configuration naming the sites. Deterministic for a seed: <c>--levels month</c> alone adds the months of data stored
-/// before with the same arguments.
+/// before with the same arguments; <c>--levels how</c> builds the hour-of-week levels from the stored hour rollups.
 /// <code>load --url http://127.0.0.1:18096 --db ale_speed_read --sites 50 --from 2025-01-01 --days 365 --levels window,hour,day,month --window-sites 5 --config-out F --data-dir D</code>
 /// </summary>
 public static class ReadLoad
@@ -36,7 +38,10 @@ public static class ReadLoad
         long[] written = new long[4];
         try
         {
-            Generate(options, channel.Writer, written);
+            if (options.Levels.Any(l => l <= RollupLevel.Month))
+            {
+                Generate(options, channel.Writer, written);
+            }
         }
         finally
         {
@@ -44,13 +49,30 @@ public static class ReadLoad
         }
 
         await writer.ConfigureAwait(false);
+        string levels = "";
+        if (options.Levels.Contains(RollupLevel.MonthHourOfWeek))
+        {
+            // Built the way `ale-speed rollup` builds them: from the stored hour rollups (and months), per month, then the year.
+            var influx = new InfluxOptions { Url = options.Url, Database = options.Database };
+            using var rollupWriter = new InfluxWriter(http, influx);
+            long fromMs = StockholmTime.StartOfDay(DateOnly.FromDateTime(options.From));
+            HourOfWeekRefresh refresh = await new HourOfWeekLevels(new BinReader(new InfluxQueryClient(http, influx)), StockholmTime.Zone)
+                .RefreshAsync(rollupWriter, fromMs, StockholmTime.StartOfDay(DateOnly.FromDateTime(options.From).AddDays(options.Days)), force: true).ConfigureAwait(false);
+            if (refresh.Failure is { } failure)
+            {
+                throw new InvalidOperationException($"InfluxDB refused the hour-of-week levels: {failure.Failure} {failure.StatusCode} {failure.Message}");
+            }
+
+            levels = string.Create(CultureInfo.InvariantCulture, $", {refresh.Points:N0} hour-of-week points ({refresh.MonthsBuilt} months, {refresh.YearsBuilt} years)");
+        }
+
         if (options.ConfigOut is not null)
         {
             await File.WriteAllTextAsync(options.ConfigOut, Config(options)).ConfigureAwait(false);
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{options.Sites} sites × {options.Days} days from {options.From:yyyy-MM-dd}: {written[0]:N0} window bins, {written[1]:N0} hour rollups, {written[2]:N0} day rollups, {written[3]:N0} month rollups stored in {stopwatch.Elapsed.TotalSeconds:F1} s"));
+            $"{options.Sites} sites × {options.Days} days from {options.From:yyyy-MM-dd}: {written[0]:N0} window bins, {written[1]:N0} hour rollups, {written[2]:N0} day rollups, {written[3]:N0} month rollups{levels} stored in {stopwatch.Elapsed.TotalSeconds:F1} s"));
         return 0;
     }
 
@@ -246,7 +268,8 @@ public static class ReadLoad
                 "hour" => RollupLevel.Hour,
                 "day" => RollupLevel.Day,
                 "month" => RollupLevel.Month,
-                _ => throw new ArgumentException($"--levels: '{l}' is not window, hour, day or month."),
+                "how" => RollupLevel.MonthHourOfWeek,
+                _ => throw new ArgumentException($"--levels: '{l}' is not window, hour, day, month or how (hour-of-week levels, from the stored hours)."),
             })];
             int sites = int.Parse(Get("--sites", "50"), CultureInfo.InvariantCulture);
             return new Options(new Uri(Get("--url", "http://127.0.0.1:18096/")), Get("--db", "ale_speed_read"), sites,

@@ -36,7 +36,8 @@ public static class StoredBins
     /// The bins of [from, to) (of one site or all), with the bins of several writers merged, at <paramref name="grain"/>.
     /// Where the reader may use rollups, whole months come from month rollups (for the whole period only), whole days
     /// from day rollups (days at most, when the grain is days), whole hours from hour rollups (hours only, when the grain
-    /// needs hours), and only the sub-hour edges from the windows; the merge is exact either way. Each
+    /// needs hours; by hour of the week, whole months and years from the hour-of-week levels where they are valid,
+    /// <see cref="HourOfWeekLevels"/>), and only the sub-hour edges from the windows; the merge is exact either way. Each
     /// merged bin lists the hours that hold data (<see cref="StoredBin.Hours"/>), so coverage survives the merge.
     /// </summary>
     public static Task<IReadOnlyList<StoredBin>> ReadMergedAsync(BinReader reader, Period period, string? siteId, BinGrain grain, CancellationToken cancellationToken)
@@ -58,12 +59,29 @@ public static class StoredBins
             : grain is BinGrain.Day or BinGrain.Period ? RollupLevel.Day
             : RollupLevel.Hour;
         var groups = new GrainMerger(period, grain);
-        foreach (RollupSpan span in Rollups.Tile(period.FromMs, period.ToMs, StockholmTime.Zone, coarsest))
+        // By hour of the week, whole months (and years) come from the hour-of-week levels, checked as they are read.
+        (long levelsFrom, long levelsTo) = grain == BinGrain.HourOfWeek && reader.UseRollups && reader.UseHourOfWeekLevels ? WholeMonths(period) : (period.ToMs, period.ToMs);
+        foreach ((long from, long to) in ((long, long)[])[(period.FromMs, levelsFrom), (levelsTo, period.ToMs)])
         {
-            await reader.ReadAsync(span.Level, span.FromMs, span.ToMs, filter, groups.Add, cancellationToken).ConfigureAwait(false);
+            foreach (RollupSpan span in Rollups.Tile(from, to, StockholmTime.Zone, coarsest))
+            {
+                await reader.ReadAsync(span.Level, span.FromMs, span.ToMs, filter, groups.Add, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (levelsFrom < levelsTo)
+        {
+            await new HourOfWeekLevels(reader, StockholmTime.Zone).ReadAsync(levelsFrom, levelsTo, filter, groups.Add, cancellationToken).ConfigureAwait(false);
         }
 
         return groups.Result();
+
+        static (long From, long To) WholeMonths(Period period)
+        {
+            long first = Rollups.MonthStart(period.FromMs, StockholmTime.Zone) is long start && start == period.FromMs ? start : Rollups.NextMonthStart(period.FromMs, StockholmTime.Zone);
+            long end = Rollups.MonthStart(period.ToMs, StockholmTime.Zone);
+            return first < end ? (first, end) : (period.ToMs, period.ToMs);
+        }
     }
 
     /// <summary>The windows of [from, to), writers merged (<see cref="BinGrain.Window"/>).</summary>

@@ -25,9 +25,9 @@ public sealed class RollupBuilder
     public RollupBuilder(RollupLevel level, TimeZoneInfo zone)
     {
         ArgumentNullException.ThrowIfNull(zone);
-        if (level == RollupLevel.Window)
+        if (level is RollupLevel.Window or > RollupLevel.Month)
         {
-            throw new ArgumentOutOfRangeException(nameof(level), level, "Rollups are hours, days or months.");
+            throw new ArgumentOutOfRangeException(nameof(level), level, "Rollups are hours, days or months (hours of the week: HourOfWeekBuilder).");
         }
 
         Level = level;

@@ -16,6 +16,12 @@ public enum RollupLevel
 
     /// <summary>The merge of the windows that start in one local calendar month (the merge of its day rollups).</summary>
     Month,
+
+    /// <summary>Per local calendar month, one rollup per hour of the week: the merge of the month's hour rollups of that hour of the week.</summary>
+    MonthHourOfWeek,
+
+    /// <summary>Per local calendar year, one rollup per hour of the week: the merge of the year's <see cref="MonthHourOfWeek"/> rollups.</summary>
+    YearHourOfWeek,
 }
 
 /// <summary>One stretch of window starts [<see cref="FromMs"/>, <see cref="ToMs"/>) read from one <see cref="RollupLevel"/>.</summary>
@@ -66,6 +72,20 @@ public static class Rollups
         return MidnightOf(new DateOnly(date.Year, date.Month, 1).AddMonths(1), zone);
     }
 
+    /// <summary>The start of the local calendar year holding <paramref name="unixMs"/>: the local midnight of 1 January.</summary>
+    public static long YearStart(long unixMs, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        return MidnightOf(new DateOnly(LocalDateOf(unixMs, zone).Year, 1, 1), zone);
+    }
+
+    /// <summary>The start of the local year after the one holding <paramref name="unixMs"/>.</summary>
+    public static long NextYearStart(long unixMs, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        return MidnightOf(new DateOnly(LocalDateOf(unixMs, zone).Year + 1, 1, 1), zone);
+    }
+
     /// <summary>The rollup of <paramref name="level"/> that a window (or a finer rollup) starting at <paramref name="windowStartMs"/> belongs to.</summary>
     public static long KeyOf(RollupLevel level, long windowStartMs, TimeZoneInfo zone) => level switch
     {
@@ -80,7 +100,8 @@ public static class Rollups
     {
         RollupLevel.Hour => startMs + HourMs,
         RollupLevel.Day => NextDayStart(startMs, zone),
-        RollupLevel.Month => NextMonthStart(startMs, zone),
+        RollupLevel.Month or RollupLevel.MonthHourOfWeek => NextMonthStart(startMs, zone),
+        RollupLevel.YearHourOfWeek => NextYearStart(startMs, zone),
         _ => startMs + windowMs,
     };
 

@@ -41,9 +41,9 @@ public sealed class BinPointEncoder
     /// <param name="hourMask">Hour and day rollups: bit i set when hour i from the key's start holds a bin (0 for windows).</param>
     public void Write(LineProtocolWriter writer, RollupLevel level, BinKey key, Bin bin, string writerId, long windowMs, TimestampPrecision precision, long hourMask)
     {
-        if (level == RollupLevel.Month)
+        if (level is not (RollupLevel.Window or RollupLevel.Hour or RollupLevel.Day))
         {
-            throw new ArgumentException("A month's hours do not fit a 64-bit mask: write the rollup.", nameof(level));
+            throw new ArgumentException("Months and hours of the week have their own hour data: write the rollup.", nameof(level));
         }
 
         Write(writer, level, key, bin, writerId, windowMs, precision, [(ulong)hourMask]);
@@ -129,6 +129,10 @@ public sealed class BinPointEncoder
             {
                 writer.Field(BinSchema.HourMapField, HourMapText(hourBits));
             }
+        }
+        else if (level is RollupLevel.MonthHourOfWeek or RollupLevel.YearHourOfWeek)
+        {
+            writer.Field(BinSchema.OccurrencesField, (long)hourBits[0]);
         }
         else if (level != RollupLevel.Window && hourBits[0] != 0)
         {

@@ -18,7 +18,26 @@ public sealed record StoredBin(BinKey Key, string WriterId, long WindowMs, Bin B
     /// <see cref="WindowMs"/>.
     /// </summary>
     public IReadOnlyCollection<long>? Hours { get; init; }
+
+    /// <summary>
+    /// Hour-of-week levels only (<see cref="RollupLevel.MonthHourOfWeek"/>, <see cref="RollupLevel.YearHourOfWeek"/>): bit i
+    /// set when the i-th hour of the key's hour of the week in its month or year holds data (<see cref="HourOfWeekCalendar"/>).
+    /// </summary>
+    public ulong Occurrences { get; init; }
 }
+
+/// <summary>A writer's series of rollups: site, direction, display mode and limit.</summary>
+public readonly record struct WriterSeries(string WriterId, string SiteId, Direction Direction, DisplayMode Display, int LimitKmh)
+{
+    public static WriterSeries Of(StoredBin stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return new(stored.WriterId, stored.Key.SiteId, stored.Key.Direction, stored.Key.DisplayMode, stored.Bin.LimitKmh);
+    }
+}
+
+/// <summary>Vehicles, and the sum of their speeds in 0.01 km/h.</summary>
+public readonly record struct SeriesSums(long Count, long SumCenti);
 
 /// <summary>Which stored bins a read takes: of one site or all, of one writer or all, leaving out the sites named.</summary>
 public readonly record struct BinFilter
@@ -82,6 +101,27 @@ public sealed class BinReader(InfluxQueryClient client)
     /// <summary>True when the writers also keep month rollups (<c>Influx:MonthRollups</c>): readers may take whole months from them.</summary>
     public bool UseMonthRollups { get; init; }
 
+    /// <summary>
+    /// True when hour-of-the-week reads may take whole months and years from the hour-of-week levels (they are checked
+    /// against the month rollups at read time, so this needs <see cref="UseMonthRollups"/>).
+    /// </summary>
+    public bool UseHourOfWeekLevels { get; init; }
+
+    /// <summary>Told, in words, when a read falls back to a finer level than it could use (the read commands print it).</summary>
+    public Action<string>? Notice { get; init; }
+
+    /// <summary>How often a read fell back to a finer level (a stale or missing derived level).</summary>
+    public long Fallbacks => Interlocked.Read(ref _fallbacks);
+
+    private long _fallbacks;
+
+    /// <summary>Counts a fallback to a finer level and tells <see cref="Notice"/>.</summary>
+    public void ReportFallback(string message)
+    {
+        Interlocked.Increment(ref _fallbacks);
+        Notice?.Invoke(message);
+    }
+
     /// <summary>The bins whose window starts in [<paramref name="fromMs"/>, <paramref name="toMs"/>), of one site or all, kept in a list.</summary>
     public async Task<IReadOnlyList<StoredBin>> ReadAsync(long fromMs, long toMs, string? siteId = null, CancellationToken cancellationToken = default)
     {
@@ -127,13 +167,68 @@ public sealed class BinReader(InfluxQueryClient client)
 
         if (level != RollupLevel.Window)
         {
-            fields.Append(CultureInfo.InvariantCulture, $"\"{(level == RollupLevel.Month ? BinSchema.HourMapField : BinSchema.HoursField)}\",");
+            string hoursField = level switch
+            {
+                RollupLevel.Month => BinSchema.HourMapField,
+                RollupLevel.MonthHourOfWeek or RollupLevel.YearHourOfWeek => BinSchema.OccurrencesField,
+                _ => BinSchema.HoursField,
+            };
+            fields.Append(CultureInfo.InvariantCulture, $"\"{hoursField}\",");
         }
 
         fields.Length--;
         string query = string.Create(CultureInfo.InvariantCulture,
             $"SELECT {fields} FROM {From(level)} WHERE time >= {fromMs}ms AND time < {toMs}ms{filter.Condition()} GROUP BY \"{BinSchema.SiteTag}\",\"{BinSchema.DirectionTag}\",\"{BinSchema.DisplayTag}\",\"{BinSchema.WriterTag}\"");
         return client.StreamAsync(query, new Decoder(level, onBin), cancellationToken);
+    }
+
+    /// <summary>
+    /// Vehicles and speed sums of the rollups of <paramref name="level"/> starting in [<paramref name="fromMs"/>,
+    /// <paramref name="toMs"/>), summed by InfluxDB per writer and series (site, direction, display mode, limit): a check
+    /// of one level against another that costs one small answer, whatever the points summed.
+    /// </summary>
+    public async Task<Dictionary<WriterSeries, SeriesSums>> SumsAsync(RollupLevel level, long fromMs, long toMs, BinFilter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (level == RollupLevel.Window)
+        {
+            throw new ArgumentOutOfRangeException(nameof(level), level, "Sums are taken per limit tag: of rollups only.");
+        }
+
+        var sums = new Dictionary<WriterSeries, SeriesSums>();
+        if (toMs <= fromMs)
+        {
+            return sums;
+        }
+
+        string query = string.Create(CultureInfo.InvariantCulture,
+            $"SELECT sum(\"{BinSchema.CountField}\") AS \"n\", sum(\"{BinSchema.SumField}\") AS \"s\" FROM {From(level)} WHERE time >= {fromMs}ms AND time < {toMs}ms{filter.Condition()} GROUP BY \"{BinSchema.SiteTag}\",\"{BinSchema.DirectionTag}\",\"{BinSchema.DisplayTag}\",\"{BinSchema.WriterTag}\",\"{BinSchema.LimitTag}\"");
+        foreach (InfluxSeries series in await client.QueryAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            string site = series.Tags.GetValueOrDefault(BinSchema.SiteTag) ?? "";
+            if (!BinSchema.TryParseDirection(series.Tags.GetValueOrDefault(BinSchema.DirectionTag) is { Length: > 0 } d ? d : "unknown", out Direction direction)
+                || !int.TryParse(series.Tags.GetValueOrDefault(BinSchema.LimitTag), NumberStyles.None, CultureInfo.InvariantCulture, out int limit))
+            {
+                throw new InvalidDataException($"Stored {BinSchema.MeasurementOf(level)} points of site '{site}' have a bad direction or limit tag.");
+            }
+
+            var key = new WriterSeries(series.Tags.GetValueOrDefault(BinSchema.WriterTag) ?? "", site, direction,
+                series.Tags.GetValueOrDefault(BinSchema.DisplayTag) == "stealth" ? DisplayMode.Stealth : DisplayMode.DisplayOn, limit);
+            int n = series.IndexOf("n"), sum = series.IndexOf("s");
+            foreach (JsonElement[] row in series.Values)
+            {
+                sums[key] = new SeriesSums(Number(row[n]), Number(row[sum]));
+            }
+        }
+
+        return sums;
+
+        static long Number(JsonElement value) => value.ValueKind switch
+        {
+            JsonValueKind.Null => 0,
+            _ when value.TryGetInt64(out long n) => n,
+            _ => checked((long)value.GetDouble()),
+        };
     }
 
     /// <summary>The hours of [<paramref name="fromMs"/>, <paramref name="toMs"/>) in which a unit of each site was alive (<see cref="Coverage.CoverageSchema"/>).</summary>
@@ -190,6 +285,7 @@ public sealed class BinReader(InfluxQueryClient client)
         OverLimit,
         Hours,
         HourMap,
+        Occurrences,
         Class,
         Length,
     }
@@ -243,7 +339,7 @@ public sealed class BinReader(InfluxQueryClient client)
 
         public override void OnRow(ref Utf8JsonReader reader)
         {
-            long time = 0, window = 0, count = 0, limit = 0, sum = 0, sumSquares = 0, max = 0, hours = 0;
+            long time = 0, window = 0, count = 0, limit = 0, sum = 0, sumSquares = 0, max = 0, hours = 0, occurrences = 0;
             _hourMap.Clear();
             Array.Clear(_histogram);
             Array.Clear(_overLimit);
@@ -262,6 +358,7 @@ public sealed class BinReader(InfluxQueryClient client)
                     case Column.SumOfSquares: sumSquares = Integer(ref reader); break;
                     case Column.Max: max = Integer(ref reader); break;
                     case Column.Hours: hours = Integer(ref reader); break;
+                    case Column.Occurrences: occurrences = Integer(ref reader); break;
                     case Column.HourMap: ParseHourMap(Utf8(ref reader), _hourMap); break;
                     case Column.Class: _classCounts[_classIndex[i]] = Integer(ref reader); break;
                     case Column.Length: _lengthCounts[_classIndex[i]] = Integer(ref reader); break;
@@ -273,7 +370,11 @@ public sealed class BinReader(InfluxQueryClient client)
 
             var key = new BinKey(_siteId, _direction, _display, time);
             _bin.RestoreFrom(key, (int)limit, count, sum, (UInt128)(ulong)sumSquares, (int)max, _histogram, _overLimit, _classCounts, _lengthCounts);
-            onBin(new StoredBin(key, _writer, window * 1000, _bin) { Hours = level == RollupLevel.Month ? MonthHoursOf(time) : HoursOf(time, hours) });
+            onBin(new StoredBin(key, _writer, window * 1000, _bin)
+            {
+                Hours = level == RollupLevel.Month ? MonthHoursOf(time) : HoursOf(time, hours),
+                Occurrences = (ulong)occurrences,
+            });
         }
 
         private long[]? MonthHoursOf(long start)
@@ -328,6 +429,7 @@ public sealed class BinReader(InfluxQueryClient client)
                 case BinSchema.OverLimitBucketsField: return Column.OverLimit;
                 case BinSchema.HoursField: return Column.Hours;
                 case BinSchema.HourMapField: return Column.HourMap;
+                case BinSchema.OccurrencesField: return Column.Occurrences;
             }
 
             for (int c = 0; c < s_classes.Length; c++)

@@ -19,6 +19,12 @@ public static class BinSchema
     /// <summary>Month rollups: the merge of a writer's day rollups of one local (Stockholm) calendar month.</summary>
     public const string MonthMeasurement = "speed_bin_1mo";
 
+    /// <summary>Hours of the week per local calendar month: the merge of a writer's hour rollups of one hour of the week in the month.</summary>
+    public const string MonthHourOfWeekMeasurement = "speed_bin_1mo_how";
+
+    /// <summary>Hours of the week per local calendar year: the merge of a writer's <see cref="MonthHourOfWeekMeasurement"/> points of the year.</summary>
+    public const string YearHourOfWeekMeasurement = "speed_bin_1y_how";
+
     public const string SiteTag = "site";
     public const string DirectionTag = "direction";
     public const string DisplayTag = "display";
@@ -63,12 +69,20 @@ public static class BinSchema
     /// </summary>
     public const string HourMapField = "hour_map";
 
+    /// <summary>
+    /// Hour-of-week levels only, instead of <see cref="HoursField"/>: bit i set when the i-th hour of the point's hour of
+    /// the week in its month or year (in time order; <see cref="Core.Bins.HourOfWeekCalendar"/>) holds data.
+    /// </summary>
+    public const string OccurrencesField = "occurrences";
+
     /// <summary>The measurement holding <paramref name="level"/>.</summary>
     public static string MeasurementOf(Core.Bins.RollupLevel level) => level switch
     {
         Core.Bins.RollupLevel.Hour => HourMeasurement,
         Core.Bins.RollupLevel.Day => DayMeasurement,
         Core.Bins.RollupLevel.Month => MonthMeasurement,
+        Core.Bins.RollupLevel.MonthHourOfWeek => MonthHourOfWeekMeasurement,
+        Core.Bins.RollupLevel.YearHourOfWeek => YearHourOfWeekMeasurement,
         _ => Measurement,
     };
 

@@ -12,7 +12,8 @@ namespace Ale.Speed.Worker.Commands;
 
 /// <summary>
 /// <c>ale-speed rollup --config F --from T --to T</c>: builds the hour and day rollups (docs/schema.md) of the stored
-/// 5-minute bins of every local day the range touches, then the month rollups of their months from the stored days.
+/// 5-minute bins of every local day the range touches, then the month rollups of their months from the stored days, then
+/// the hour-of-week levels of every month and year the range touches.
 /// Idempotent; exit code 3 when InfluxDB cannot be read or written.
 /// </summary>
 internal static class RollupCommand
@@ -48,9 +49,20 @@ internal static class RollupCommand
             RollupBackfillSummary summary = await backfill.RunAsync(period.FromMs, period.ToMs, cancellationToken).ConfigureAwait(false);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{summary.Days} local days from {StockholmTime.ToLocal(summary.FromMs):yyyy-MM-dd}: {summary.WindowsRead} bins read, {summary.HourRollups} hour, {summary.DayRollups} day and {summary.MonthRollups} month rollups written"));
-            if (summary.Failure is { } failure)
+            InfluxWriteResult? failure = summary.Failure;
+            if (failure is null && settings.Options.Influx.MonthRollups)
             {
-                await Console.Error.WriteLineAsync($"error: InfluxDB did not store the rollups ({failure.Failure}, HTTP {failure.StatusCode}: {failure.Message}); run the command again.".AsMemory(), cancellationToken).ConfigureAwait(false);
+                // Hours of the week per month and year, from the hour rollups just written (and the stored months).
+                HourOfWeekRefresh levels = await new HourOfWeekLevels(WorkerApp.CreateBinReader(settings, http), StockholmTime.Zone)
+                    .RefreshAsync(writer, period.FromMs, period.ToMs, force: true, cancellationToken).ConfigureAwait(false);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"hour-of-week levels: {levels.MonthsBuilt} months and {levels.YearsBuilt} years built ({levels.Points} points)"));
+                failure = levels.Failure;
+            }
+
+            if (failure is { } failed)
+            {
+                await Console.Error.WriteLineAsync($"error: InfluxDB did not store the rollups ({failed.Failure}, HTTP {failed.StatusCode}: {failed.Message}); run the command again.".AsMemory(), cancellationToken).ConfigureAwait(false);
                 return 3;
             }
 

@@ -127,6 +127,8 @@ internal static class WorkerApp
         {
             UseRollups = settings.Options.Influx.ReadRollups,
             UseMonthRollups = settings.Options.Influx.ReadRollups && settings.Options.Influx.MonthRollups,
+            UseHourOfWeekLevels = settings.Options.Influx.ReadRollups && settings.Options.Influx.MonthRollups,
+            Notice = static message => Console.Error.WriteLine($"note: {message}"),
         };
 
     /// <summary>What merges month rollups from the stored days for the worker and <c>import</c>; null when they are off.</summary>
