@@ -48,7 +48,7 @@ public static class BeforeAfterComparer
         List<StoredBin> b = Select(beforeBins, siteId, before, direction);
         List<StoredBin> a = Select(afterBins, siteId, after, direction);
         coverage ??= StoredCoverage.None;
-        HashSet<long> siteAlive = coverage.AliveHours(siteId);
+        HourSet siteAlive = coverage.AliveHours(siteId);
         var siteBefore = new PeriodDays(b, before, siteAlive);
         var siteAfter = new PeriodDays(a, after, siteAlive);
         var leftOut = new List<DayLeftOut>();
@@ -59,7 +59,7 @@ public static class BeforeAfterComparer
         Dictionary<DateOnly, DayFigures>? cA = null;
         if (controlId is not null)
         {
-            HashSet<long> controlAlive = coverage.AliveHours(controlId);
+            HourSet controlAlive = coverage.AliveHours(controlId);
             var controlBefore = new PeriodDays(Select(beforeBins, controlId, before, direction), before, controlAlive);
             double[]?[] controlWeights = controlBefore.BandWeights();
             cB = controlBefore.Figures(controlWeights, controlId, options, leftOut);
@@ -332,7 +332,7 @@ public static class BeforeAfterComparer
         // the observed ones (a working unit, or a bin). Days not in here are judged by their traffic.
         private readonly Dictionary<DateOnly, (int[] Hours, int[] Observed)> _observed = [];
 
-        public PeriodDays(List<StoredBin> bins, Period period, HashSet<long> aliveHours)
+        public PeriodDays(List<StoredBin> bins, Period period, HourSet aliveHours)
         {
             foreach (StoredBin stored in bins)
             {
@@ -352,8 +352,8 @@ public static class BeforeAfterComparer
                 return;
             }
 
-            long coverageFrom = aliveHours.Min();
-            HashSet<long> binHours = StoredBins.CoveredHours(bins);
+            long coverageFrom = aliveHours.Min;
+            HourSet binHours = StoredBins.CoveredHours(bins);
             var partlyBeforeCoverage = new HashSet<DateOnly>();
             foreach (long hour in period.HourStarts())
             {

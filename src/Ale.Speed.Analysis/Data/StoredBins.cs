@@ -102,10 +102,10 @@ public static class StoredBins
     }
 
     /// <summary>The start of every hour that holds data: a bin's <see cref="StoredBin.Hours"/>, else every hour its window overlaps.</summary>
-    public static HashSet<long> CoveredHours(IEnumerable<StoredBin> bins)
+    public static HourSet CoveredHours(IEnumerable<StoredBin> bins)
     {
         ArgumentNullException.ThrowIfNull(bins);
-        var hours = new HashSet<long>();
+        var hours = new HourSet();
         foreach (StoredBin stored in bins)
         {
             AddHours(hours, stored);
@@ -115,7 +115,7 @@ public static class StoredBins
     }
 
     /// <summary>Runs of hours of <paramref name="period"/> in which no bin lies, in order.</summary>
-    public static List<HourGap> Gaps(Period period, HashSet<long> coveredHours, TimeSpan outageAfter)
+    public static List<HourGap> Gaps(Period period, HourSet coveredHours, TimeSpan outageAfter)
     {
         ArgumentNullException.ThrowIfNull(coveredHours);
         var gaps = new List<HourGap>();
@@ -154,7 +154,7 @@ public static class StoredBins
     /// imported), an hour is observed when a bin lies in it, and only a run at least <paramref name="outageAfter"/>
     /// long counts as a likely outage.
     /// </summary>
-    public static List<HourGap> Gaps(Period period, HashSet<long> binHours, HashSet<long> aliveHours, TimeSpan outageAfter)
+    public static List<HourGap> Gaps(Period period, HourSet binHours, HourSet aliveHours, TimeSpan outageAfter)
     {
         ArgumentNullException.ThrowIfNull(binHours);
         ArgumentNullException.ThrowIfNull(aliveHours);
@@ -163,8 +163,8 @@ public static class StoredBins
             return Gaps(period, binHours, outageAfter);
         }
 
-        long firstAlive = aliveHours.Min();
-        var observed = new HashSet<long>(binHours);
+        long firstAlive = aliveHours.Min;
+        var observed = new HourSet(binHours);
         observed.UnionWith(aliveHours);
         List<HourGap> gaps = Gaps(period, observed, outageAfter);
         for (int i = 0; i < gaps.Count; i++)
@@ -182,7 +182,7 @@ public static class StoredBins
 
     public static string DisplayName(DisplayMode mode) => BinSchema.DisplayName(mode);
 
-    private static void AddHours(HashSet<long> hours, StoredBin stored)
+    private static void AddHours(HourSet hours, StoredBin stored)
     {
         if (stored.Hours is { } listed)
         {
@@ -191,11 +191,7 @@ public static class StoredBins
         }
 
         long start = stored.Key.WindowStartMs;
-        long end = start + Math.Max(1, stored.WindowMs);
-        for (long h = StockholmTime.HourStart(start); h < end; h += StockholmTime.HourMs)
-        {
-            hours.Add(h);
-        }
+        hours.AddRange(start, start + Math.Max(1, stored.WindowMs));
     }
 
     /// <summary>Merges bins as they stream in, one entry per site, direction, display mode, limit and grain slot.</summary>
@@ -250,7 +246,7 @@ public static class StoredBins
                 var key = new BinKey(site, direction, display, entry.StartMs);
                 result.Add(new StoredBin(key, string.Join('+', entry.Writers.Order(StringComparer.Ordinal)), 0, entry.Bin)
                 {
-                    Hours = [.. entry.Hours.Order()],
+                    Hours = entry.Hours,
                 });
             }
 
@@ -270,7 +266,7 @@ public static class StoredBins
 
             public HashSet<string> Writers { get; } = new(StringComparer.Ordinal);
 
-            public HashSet<long> Hours { get; } = [];
+            public HourSet Hours { get; } = [];
         }
     }
 }

@@ -144,7 +144,7 @@ public static class HotspotRanker
     }
 
     /// <summary>Merged bins per local hour of the week, and the hours each was observed (outages excluded).</summary>
-    private static Slot[] Slots(List<StoredBin> siteBins, Period period, TimeSpan silentAfter, HashSet<long> aliveHours)
+    private static Slot[] Slots(List<StoredBin> siteBins, Period period, TimeSpan silentAfter, HourSet aliveHours)
     {
         var slots = new Slot[StockholmTime.HoursPerWeek];
         for (int i = 0; i < slots.Length; i++)
@@ -160,15 +160,12 @@ public static class HotspotRanker
             slot.Displays.Add(StoredBins.DisplayName(stored.Key.DisplayMode));
         }
 
-        var outage = new HashSet<long>();
+        var outage = new HourSet();
         foreach (HourGap gap in StoredBins.Gaps(period, StoredBins.CoveredHours(siteBins), aliveHours, silentAfter))
         {
             if (gap.LikelyOutage)
             {
-                for (long h = gap.FromMs; h < gap.ToMs; h += StockholmTime.HourMs)
-                {
-                    outage.Add(h);
-                }
+                outage.AddRange(gap.FromMs, gap.ToMs);
             }
         }
 

@@ -174,7 +174,7 @@ public static class ReportBuilder
             (inGroup[g] ??= []).Add(stored);
         }
 
-        HashSet<long> covered = StoredBins.CoveredHours(bins);
+        HourSet covered = StoredBins.CoveredHours(bins);
         var withData = new int[groups.Count];
         var hoursInGroup = new int[groups.Count];
         for (int i = 0; i < hours.Length; i++)
@@ -219,15 +219,15 @@ public static class ReportBuilder
 
     private static SiteCoverage Coverage(string siteId, string name, List<StoredBin> siteBins, Period period, SiteCatalog catalog, int hoursInPeriod, StoredCoverage stored)
     {
-        HashSet<long> covered = StoredBins.CoveredHours(siteBins);
-        HashSet<long> alive = stored.AliveHours(siteId);
+        HourSet covered = StoredBins.CoveredHours(siteBins);
+        HourSet alive = stored.AliveHours(siteId);
         List<HourGap> gaps = StoredBins.Gaps(period, covered, alive, catalog.SilentAfter(siteId));
 
         var silent = new List<SilentStretch>();
         foreach (IGrouping<DisplayMode, CatalogUnit> stream in catalog.UnitsAt(siteId).GroupBy(u => u.DisplayMode).OrderBy(g => g.Key))
         {
             TimeSpan threshold = stream.Min(u => u.SilentAfter);
-            HashSet<long> streamHours = StoredBins.CoveredHours(siteBins.Where(b => b.Key.DisplayMode == stream.Key));
+            HourSet streamHours = StoredBins.CoveredHours(siteBins.Where(b => b.Key.DisplayMode == stream.Key));
             foreach (HourGap gap in StoredBins.Gaps(period, streamHours, stored.AliveHours(siteId, stream.Key), threshold))
             {
                 if (gap.LikelyOutage)
@@ -254,7 +254,7 @@ public static class ReportBuilder
             notes.Add("Both display modes (on and stealth) have data in the period; they are reported separately, never merged.");
         }
 
-        long? coverageFrom = alive.Count > 0 ? alive.Min() : null;
+        long? coverageFrom = alive.Count > 0 ? alive.Min : null;
         if (coverageFrom is long from)
         {
             notes.Add(from > period.FromMs
@@ -278,7 +278,7 @@ public static class ReportBuilder
             SiteId = siteId,
             SiteName = name,
             HoursInPeriod = hoursInPeriod,
-            HoursWithData = covered.Count(period.HourStarts().ToHashSet().Contains),
+            HoursWithData = covered.CountIn(period.FromMs, period.ToMs),
             HoursObserved = hoursInPeriod - gaps.Where(g => g.LikelyOutage).Sum(g => g.Hours),
             CoverageFromMs = coverageFrom,
             Gaps = gaps,

@@ -13,11 +13,10 @@ namespace Ale.Speed.Influx.Bins;
 public sealed record StoredBin(BinKey Key, string WriterId, long WindowMs, Bin Bin)
 {
     /// <summary>
-    /// The starts of the hours that hold data, when that is not simply every hour the window overlaps: a rollup's
-    /// stored hour mask, or the hours of bins merged into one. Null: every hour from the key's start for
-    /// <see cref="WindowMs"/>.
+    /// The hours that hold data, when that is not simply every hour the window overlaps: a rollup's stored hour mask,
+    /// or the hours of bins merged into one. Null: every hour from the key's start for <see cref="WindowMs"/>.
     /// </summary>
-    public IReadOnlyCollection<long>? Hours { get; init; }
+    public HourSet? Hours { get; init; }
 
     /// <summary>
     /// Hour-of-week levels only (<see cref="RollupLevel.MonthHourOfWeek"/>, <see cref="RollupLevel.YearHourOfWeek"/>): bit i
@@ -245,9 +244,23 @@ public sealed class BinReader(InfluxQueryClient client)
         return [.. bins.GroupBy(b => b.Key)
             .Select(g => g.Count() == 1 ? g.First() : new StoredBin(g.Key, string.Join('+', g.Select(b => b.WriterId).Order(StringComparer.Ordinal)), g.First().WindowMs, MergeKeepingKey(g))
             {
-                Hours = g.Any(b => b.Hours is not null) ? [.. g.SelectMany(b => b.Hours ?? []).Distinct().Order()] : null,
+                Hours = UnionOfHours(g),
             })
             .OrderBy(b => b.Key.WindowStartMs).ThenBy(b => b.Key.SiteId, StringComparer.Ordinal).ThenBy(b => b.Key.Direction).ThenBy(b => b.Key.DisplayMode)];
+    }
+
+    private static HourSet? UnionOfHours(IEnumerable<StoredBin> bins)
+    {
+        HourSet? union = null;
+        foreach (StoredBin stored in bins)
+        {
+            if (stored.Hours is { } hours)
+            {
+                (union ??= []).UnionWith(hours);
+            }
+        }
+
+        return union;
     }
 
     private static Bin MergeKeepingKey(IEnumerable<StoredBin> bins)
@@ -300,7 +313,7 @@ public sealed class BinReader(InfluxQueryClient client)
 
         // Restored in place row after row: a million stored bins do not allocate a million sets of arrays.
         private readonly Bin _bin = new();
-        private readonly List<int> _hourMap = [];
+        private readonly List<ulong> _hourMap = [];
         private byte[] _text = new byte[4096];
         private Column[] _columns = [];
         private int[] _classIndex = [];
@@ -377,39 +390,29 @@ public sealed class BinReader(InfluxQueryClient client)
             });
         }
 
-        private long[]? MonthHoursOf(long start)
+        private HourSet? MonthHoursOf(long start)
         {
-            if (_hourMap.Count == 0)
+            HourSet? hours = null;
+            for (int i = 0; i < _hourMap.Count; i++)
             {
-                return null;
-            }
-
-            var hours = new long[_hourMap.Count];
-            for (int i = 0; i < hours.Length; i++)
-            {
-                hours[i] = start + _hourMap[i] * Rollups.HourMs;
+                if (_hourMap[i] != 0)
+                {
+                    (hours ??= []).AddMask(start + i * 64 * Rollups.HourMs, _hourMap[i]);
+                }
             }
 
             return hours;
         }
 
-        private long[]? HoursOf(long start, long mask)
+        private HourSet? HoursOf(long start, long mask)
         {
             if (level == RollupLevel.Window || mask == 0)
             {
                 return null;
             }
 
-            var hours = new long[long.PopCount(mask)];
-            int n = 0;
-            for (int bit = 0; bit < 64 && n < hours.Length; bit++)
-            {
-                if ((mask & (1L << bit)) != 0)
-                {
-                    hours[n++] = start + bit * Rollups.HourMs;
-                }
-            }
-
+            var hours = new HourSet();
+            hours.AddMask(start, (ulong)mask);
             return hours;
         }
 
@@ -484,8 +487,8 @@ public sealed class BinReader(InfluxQueryClient client)
             return _text.AsSpan(0, reader.CopyString(_text));
         }
 
-        /// <summary>The hours set in a <see cref="BinSchema.HourMapField"/>, ascending.</summary>
-        private static void ParseHourMap(ReadOnlySpan<byte> text, List<int> hours)
+        /// <summary>A <see cref="BinSchema.HourMapField"/> as 64-hour words: bit i of word k is hour 64k + i from the start.</summary>
+        private static void ParseHourMap(ReadOnlySpan<byte> text, List<ulong> words)
         {
             for (int j = 0; j < text.Length; j++)
             {
@@ -495,13 +498,13 @@ public sealed class BinReader(InfluxQueryClient client)
                     throw new InvalidDataException($"A stored month rollup has a bad hour map '{Encoding.UTF8.GetString(text)}'.");
                 }
 
-                for (int bit = 0; bit < 4; bit++)
+                // Digit j holds hours 4j to 4j + 3: 16 digits to a word.
+                if (j % 16 == 0)
                 {
-                    if ((digit & (1 << bit)) != 0)
-                    {
-                        hours.Add(4 * j + bit);
-                    }
+                    words.Add(0);
                 }
+
+                words[^1] |= (ulong)digit << (4 * (j % 16));
             }
         }
 

@@ -281,7 +281,7 @@ public sealed class HourOfWeekLevels(BinReader reader, TimeZoneInfo zone)
                 throw new InvalidDataException($"A stored {BinSchema.MeasurementOf(level)} point of site '{stored.Key.SiteId}' has no hour with data.");
             }
 
-            onBin(stored with { Key = stored.Key with { WindowStartMs = hours[0] }, Hours = hours });
+            onBin(stored with { Key = stored.Key with { WindowStartMs = hours[0] }, Hours = new HourSet(hours) });
         }, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Ale.Speed.Core.Bins;
 using Ale.Speed.Core.Sites;
 using Ale.Speed.Influx.Bins;
 using Ale.Speed.Influx.Querying;
@@ -9,16 +10,16 @@ namespace Ale.Speed.Influx.Coverage;
 /// <summary>The hours in which at least one unit of a site and display mode was alive, by the stored coverage points.</summary>
 public sealed class StoredCoverage
 {
-    private readonly Dictionary<(string Site, DisplayMode Display), HashSet<long>> _hours = [];
+    private readonly Dictionary<(string Site, DisplayMode Display), HourSet> _hours = [];
 
     /// <summary>No coverage stored (data written before coverage existed, or only by import).</summary>
     public static StoredCoverage None { get; } = new();
 
     /// <summary>Hour starts (Unix ms) in which a unit of <paramref name="siteId"/> was alive, in any display mode or in <paramref name="display"/>.</summary>
-    public HashSet<long> AliveHours(string siteId, DisplayMode? display = null)
+    public HourSet AliveHours(string siteId, DisplayMode? display = null)
     {
-        var hours = new HashSet<long>();
-        foreach (((string site, DisplayMode mode), HashSet<long> set) in _hours)
+        var hours = new HourSet();
+        foreach (((string site, DisplayMode mode), HourSet set) in _hours)
         {
             if (site == siteId && (display is null || mode == display))
             {
@@ -38,24 +39,23 @@ public sealed class StoredCoverage
             throw new InvalidOperationException("The empty coverage is shared and cannot be added to.");
         }
 
-        foreach (((string site, DisplayMode display), HashSet<long> hours) in other._hours)
+        foreach (((string site, DisplayMode display), HourSet hours) in other._hours)
         {
-            foreach (long hour in hours)
-            {
-                Add(site, display, hour);
-            }
+            Of(site, display).UnionWith(hours);
         }
     }
 
-    internal void Add(string siteId, DisplayMode display, long hourStartMs)
+    internal void Add(string siteId, DisplayMode display, long hourStartMs) => Of(siteId, display).Add(hourStartMs);
+
+    private HourSet Of(string siteId, DisplayMode display)
     {
-        if (!_hours.TryGetValue((siteId, display), out HashSet<long>? set))
+        if (!_hours.TryGetValue((siteId, display), out HourSet? set))
         {
             set = [];
             _hours.Add((siteId, display), set);
         }
 
-        set.Add(hourStartMs);
+        return set;
     }
 }
 

@@ -82,7 +82,7 @@ public sealed class CoverageEndToEndTests
         // Read back the way reports read it: the hours in which the site had a working unit.
         var reader = new CoverageReader(run.Influx.QueryClient());
         StoredCoverage coverage = await reader.ReadAsync(started - 3_600_000, stopped + 3_600_000);
-        Assert.Equal(windows.Select(w => w - w % 3_600_000).ToHashSet(), coverage.AliveHours("nodinge"));
+        Assert.Equal(windows.Select(w => w - w % 3_600_000).Distinct().Order(), coverage.AliveHours("nodinge"));
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, string failure)
