@@ -1,6 +1,7 @@
 using System.Globalization;
 using Ale.Speed.Analysis.Catalog;
 using Ale.Speed.Analysis.Data;
+using Ale.Speed.Analysis.Notes;
 using Ale.Speed.Analysis.Time;
 using Ale.Speed.Core.Bins;
 using Ale.Speed.Core.Statistics;
@@ -104,55 +105,51 @@ public static class BeforeAfterComparer
         bool displayChanged = bDisplays.Length > 0 && aDisplays.Length > 0 && !bDisplays.SequenceEqual(aDisplays);
         string? controlName = controlId is null ? null : catalog.NameOf(controlId);
 
-        var notes = new List<string>();
+        var notes = new List<Note>();
         if (!enough)
         {
-            notes.Add(string.Create(CultureInfo.InvariantCulture,
-                $"Too few days to judge a change: {usedB} usable days before and {usedA} after on the day types both periods have; at least {options.MinimumDays} each are needed, because traffic varies from day to day and only several days show by how much."));
+            notes.Add(new TooFewDays(usedB, usedA, options.MinimumDays));
         }
 
-        notes.Add(string.Create(CultureInfo.InvariantCulture,
-            $"The day is the unit of variation: each day's figure (reweighted to the before period's mix of times of day) is one observation, weekdays and weekends weighted {weights[0]:P0} / {weights[1]:P0} as the before period's vehicles; the interval is a t interval from the day-to-day variation within day types ({df} degrees of freedom). Vehicles within a day are not independent samples."));
-        notes.Add(controlId is null
-            ? "A before/after comparison shows whether speeds differ, not why: season, weather, roadworks, school holidays or traffic diverted elsewhere move them too. Without a control site (--control), changes common to all roads are not separated from the measure."
-            : $"Compared day by day with the control site {controlName} ({controlId}): changes common to both roads (season, weather) are taken out, changes at one of them are not. The comparison still shows whether speeds differ, not why.");
-        notes.Add(Output.Wording.MeasuredNotFines);
+        notes.Add(new DayIsTheUnit(weights[0], weights[1], df));
+        notes.Add(controlId is null ? new NoControlSite() : new WithControlSite(controlName!, controlId));
+        notes.Add(new MeasuredNotFines());
         if (options.SelectedByRanking)
         {
-            notes.Add("Regression to the mean: the site was chosen because it ranked high. A site picked for its high speeds tends to measure lower the next time even if nothing is done, so part of a decrease may be chance. Use a before period that was not used to choose the site, or a control site chosen the same way.");
+            notes.Add(new RegressionToTheMean());
         }
 
         if (siteAlive.Count > 0)
         {
-            notes.Add($"Outages are taken from the stored unit coverage (from {Output.Format.LocalShort(siteAlive.Min())}): a time of day without a working unit counts as missing, a quiet one with a working unit as observed. Before that, a time of day without vehicles counts as missing.");
+            notes.Add(new OutagesFromCoverage(siteAlive.Min()));
         }
 
         if (leftOut.Count > 0)
         {
-            notes.Add($"Days left out ({leftOut.Count}): {string.Join("; ", leftOut.Take(10).Select(d => $"{d.Site} {d.Date:yyyy-MM-dd} ({d.Reason})"))}{(leftOut.Count > 10 ? "; …" : "")}.");
+            notes.Add(new LeftOutDays([.. leftOut]));
         }
 
         if (types.Length < DayParts.DayTypeCount && enough)
         {
-            notes.Add($"Only {string.Join(" and ", types.Select(DayParts.DayTypeName))}s are compared: the other day type is missing in one period.");
+            notes.Add(new OnlyDayTypes(types));
         }
 
         if (limitChanged)
         {
-            notes.Add($"The speed limit changed between the periods (before {string.Join("/", bLimits)} km/h, after {string.Join("/", aLimits)} km/h): the share over the limit compares each vehicle with the limit in force when it passed, so it measures compliance, not speed.");
+            notes.Add(new LimitChangedBetween(bLimits, aLimits));
         }
         else if (bLimits.Length > 1 || aLimits.Length > 1)
         {
-            notes.Add("The speed limit changed within a period; each vehicle is compared with the limit in force when it passed.");
+            notes.Add(new LimitChangedWithin());
         }
 
         if (displayChanged)
         {
-            notes.Add($"The display mode changed between the periods (before: {string.Join("+", bDisplays)}, after: {string.Join("+", aDisplays)}): drivers who see their speed slow down, so part of any change may come from the sign itself.");
+            notes.Add(new DisplayChangedBetween(bDisplays, aDisplays));
         }
         else if (bDisplays.Length > 1 || aDisplays.Length > 1)
         {
-            notes.Add("A period holds data from both display modes (on and stealth); the figures mix them.");
+            notes.Add(new DisplaysMixed());
         }
 
         FigureChange primary = changes[(int)options.Primary];
@@ -177,7 +174,9 @@ public static class BeforeAfterComparer
             Changes = changes,
             Primary = options.Primary,
             Verdict = primary.Verdict,
-            Summary = SummaryText(primary, options, controlName, usedB, usedA),
+            Summary = primary.Verdict == Verdict.InsufficientData
+                ? new InsufficientSummary(usedB, usedA, options.MinimumDays)
+                : new ChangeSummary(options.Primary, primary.Change, primary.Lower, primary.Upper, options.ConfidenceLevel, primary.Verdict, primary.MinimumChange, controlName),
             BeforeLimitsKmh = bLimits,
             AfterLimitsKmh = aLimits,
             BeforeDisplays = bDisplays,
@@ -189,14 +188,7 @@ public static class BeforeAfterComparer
     }
 
     /// <summary>The verdict as written in every output: the words "increase" and "decrease" only when a change is reported.</summary>
-    public static string Text(Verdict verdict) => verdict switch
-    {
-        Verdict.Decrease => "decrease",
-        Verdict.Increase => "increase",
-        Verdict.BelowMinimumChange => "change below the minimum that matters",
-        Verdict.InsufficientData => "insufficient data",
-        _ => "no change beyond day-to-day variation",
-    };
+    public static string Text(Verdict verdict) => NoteText.English.Text(verdict);
 
     private static List<StoredBin> Select(IReadOnlyList<StoredBin> bins, string siteId, Period period, string? direction)
         => [.. bins.Where(x => x.Key.SiteId == siteId && period.Contains(x.Key.WindowStartMs)
@@ -266,7 +258,7 @@ public static class BeforeAfterComparer
             }
             else
             {
-                leftOut.Add(new DayLeftOut(siteId, date, $"no usable day at the control site {controlId}"));
+                leftOut.Add(new DayLeftOut(siteId, date, new DayWithoutControl(controlId!)));
             }
         }
 
@@ -282,35 +274,6 @@ public static class BeforeAfterComparer
         }
 
         return counts;
-    }
-
-    private static string SummaryText(FigureChange p, CompareOptions options, string? controlName, int daysBefore, int daysAfter)
-    {
-        string what = p.Figure switch { "mean" => "Mean speed", "v85" => "V85", _ => "The share over the limit" };
-        bool share = p.Figure == "shareOverLimit";
-        string Amount(double v) => share
-            ? string.Create(CultureInfo.InvariantCulture, $"{v * 100:0.0} percentage points")
-            : string.Create(CultureInfo.InvariantCulture, $"{v:0.0} km/h");
-        string Signed(double v) => share
-            ? string.Create(CultureInfo.InvariantCulture, $"{v * 100:+0.0;-0.0;0.0}")
-            : string.Create(CultureInfo.InvariantCulture, $"{v:+0.0;-0.0;0.0}");
-        if (p.Verdict == Verdict.InsufficientData)
-        {
-            return string.Create(CultureInfo.InvariantCulture,
-                $"Insufficient data: {daysBefore} usable days before and {daysAfter} after; at least {options.MinimumDays} each are needed to tell a change from day-to-day variation.");
-        }
-
-        string direction = p.Change < 0 ? "lower" : "higher";
-        string relative = controlName is null ? "" : $", relative to the control site {controlName}";
-        string interval = string.Create(CultureInfo.InvariantCulture,
-            $"{options.ConfidenceLevel:P0} interval {Signed(p.Lower)} to {Signed(p.Upper)}{(share ? " percentage points" : " km/h")}");
-        string head = $"{what} was {Amount(Math.Abs(p.Change))} {direction} after than before{relative} ({interval})";
-        return p.Verdict switch
-        {
-            Verdict.NoChange => $"{head}: within what day-to-day variation explains, so no change is shown.",
-            Verdict.BelowMinimumChange => $"{head}: {direction} than day-to-day variation explains, but by less than the {Amount(p.MinimumChange)} set as the smallest change that matters.",
-            _ => $"{head}: {direction} than day-to-day variation explains, by at least the {Amount(p.MinimumChange)} that matters. This does not show what caused it.",
-        };
     }
 
     /// <summary>One day's figures: mean, V85, share over the limit (reweighted to the period's times of day).</summary>
@@ -410,7 +373,7 @@ public static class BeforeAfterComparer
                 long vehicles = bands.Sum(x => x.Count);
                 if (vehicles < options.MinimumDayVehicles)
                 {
-                    leftOut.Add(new DayLeftOut(siteId, date, $"{vehicles} vehicles, fewer than {options.MinimumDayVehicles}"));
+                    leftOut.Add(new DayLeftOut(siteId, date, new DayTooFewVehicles(vehicles, options.MinimumDayVehicles)));
                     continue;
                 }
 
@@ -426,10 +389,9 @@ public static class BeforeAfterComparer
 
                 if (covered < MinimumDayCoverage)
                 {
-                    string none = string.Join(", ", Enumerable.Range(0, bands.Length).Where(x => bands[x].Count == 0 && usual[x] > 0).Select(DayParts.BandLabel));
-                    int unobserved = byCoverage ? observed.Hours.Sum() - observed.Observed.Sum() : 0;
-                    leftOut.Add(new DayLeftOut(siteId, date, string.Create(CultureInfo.InvariantCulture,
-                        $"its hours hold {covered:P0} of the usual traffic{(none.Length > 0 ? $"; no vehicles at {none}" : "")}{(byCoverage ? $"; no working unit for {unobserved} of its hours (stored coverage)" : "")}")));
+                    string[] none = [.. Enumerable.Range(0, bands.Length).Where(x => bands[x].Count == 0 && usual[x] > 0).Select(DayParts.BandLabel)];
+                    int? unobserved = byCoverage ? observed.Hours.Sum() - observed.Observed.Sum() : null;
+                    leftOut.Add(new DayLeftOut(siteId, date, new DayPartlyCovered(covered, none, unobserved)));
                     continue;
                 }
 

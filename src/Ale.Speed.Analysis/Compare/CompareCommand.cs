@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ale.Speed.Analysis.Catalog;
 using Ale.Speed.Analysis.Data;
+using Ale.Speed.Analysis.Notes;
 using Ale.Speed.Analysis.Output;
 using Ale.Speed.Analysis.Reports;
 using Ale.Speed.Analysis.Time;
@@ -28,19 +29,19 @@ public sealed record CompareRequest
 
 /// <summary>The JSON document of a comparison. Intervals are of after − before (minus the control's change with a control); null where not computed.</summary>
 public sealed record CompareDocument(string Site, string Name, string Direction, PeriodDto Before, PeriodDto After, double ConfidenceLevel,
-    string Verdict, string PrimaryFigure, string Summary, double MinimumChangeKmh, double MinimumShareChange, string? ControlSite, string? ControlName,
+    Note Verdict, string PrimaryFigure, Note Summary, double MinimumChangeKmh, double MinimumShareChange, string? ControlSite, string? ControlName,
     bool SelectedByRanking, long BeforeVehicles, long AfterVehicles, DayCountDto BeforeDays, DayCountDto AfterDays, DayCountWeightsDto DayTypeWeights,
     int DegreesOfFreedom, FigureChangeDto[] Changes, DayLeftOutDto[] DaysLeftOut,
-    int[] BeforeLimitsKmh, int[] AfterLimitsKmh, bool LimitChanged, string[] BeforeDisplays, string[] AfterDisplays, bool DisplayChanged, string[] Notes);
+    int[] BeforeLimitsKmh, int[] AfterLimitsKmh, bool LimitChanged, string[] BeforeDisplays, string[] AfterDisplays, bool DisplayChanged, Note[] Notes);
 
-public sealed record FigureChangeDto(string Figure, double? Before, double? After, double? Change, double? Lower, double? Upper, string Verdict,
+public sealed record FigureChangeDto(string Figure, double? Before, double? After, double? Change, double? Lower, double? Upper, Note Verdict,
     double MinimumChange, double? ControlChange, string Method);
 
 public sealed record DayCountDto(int Weekday, int Weekend);
 
 public sealed record DayCountWeightsDto(double Weekday, double Weekend);
 
-public sealed record DayLeftOutDto(string Site, string Date, string Reason);
+public sealed record DayLeftOutDto(string Site, string Date, Note Reason);
 
 #pragma warning restore CA1819
 
@@ -147,12 +148,12 @@ public static class CompareCommand
         return new CompareDocument(r.SiteId, r.SiteName, r.Direction,
             new PeriodDto(Format.Local(r.Before.FromMs), Format.Local(r.Before.ToMs), r.Before.HourCount),
             new PeriodDto(Format.Local(r.After.FromMs), Format.Local(r.After.ToMs), r.After.HourCount),
-            r.ConfidenceLevel, BeforeAfterComparer.Text(r.Verdict), primary.Figure, r.Summary,
+            r.ConfidenceLevel, new VerdictNote(r.Verdict), primary.Figure, r.Summary,
             r.Changes[0].MinimumChange, r.Changes[2].MinimumChange, r.ControlSiteId, r.ControlSiteName, r.SelectedByRanking,
             r.BeforeVehicles, r.AfterVehicles, new DayCountDto(r.BeforeDays[0], r.BeforeDays[1]), new DayCountDto(r.AfterDays[0], r.AfterDays[1]),
             new DayCountWeightsDto(r.DayTypeWeights[0], r.DayTypeWeights[1]), r.DegreesOfFreedom,
             [.. r.Changes.Select(c => new FigureChangeDto(c.Figure, Format.Finite(c.Before), Format.Finite(c.After), Format.Finite(c.Change),
-                Format.Finite(c.Lower), Format.Finite(c.Upper), BeforeAfterComparer.Text(c.Verdict), c.MinimumChange, Format.Finite(c.ControlChange), c.Method))],
+                Format.Finite(c.Lower), Format.Finite(c.Upper), new VerdictNote(c.Verdict), c.MinimumChange, Format.Finite(c.ControlChange), c.Method))],
             [.. r.DaysLeftOut.Select(d => new DayLeftOutDto(d.Site, d.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), d.Reason))],
             [.. r.BeforeLimitsKmh], [.. r.AfterLimitsKmh], r.LimitChanged, [.. r.BeforeDisplays], [.. r.AfterDisplays], r.DisplayChanged, [.. r.Notes]);
     }
@@ -177,8 +178,8 @@ public static class CompareCommand
 
         table.WriteTo(output);
         output.WriteLine();
-        output.WriteLine(r.Summary);
-        foreach (string note in r.Notes)
+        output.WriteLine(NoteText.English.Text(r.Summary));
+        foreach (string note in NoteText.English.Texts(r.Notes))
         {
             output.WriteLine("note: " + note);
         }

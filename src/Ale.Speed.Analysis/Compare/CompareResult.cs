@@ -1,3 +1,4 @@
+using Ale.Speed.Analysis.Notes;
 using Ale.Speed.Analysis.Time;
 using Ale.Speed.Core.Statistics;
 
@@ -79,7 +80,7 @@ public sealed record FigureChange(string Figure, double Before, double After, do
     double MinimumChange, double ControlChange, string Method);
 
 /// <summary>A day left out of the comparison, and why.</summary>
-public sealed record DayLeftOut(string Site, DateOnly Date, string Reason);
+public sealed record DayLeftOut(string Site, DateOnly Date, Note Reason);
 
 /// <summary>The result of <see cref="BeforeAfterComparer.Compare"/>.</summary>
 public sealed record CompareResult
@@ -129,8 +130,8 @@ public sealed record CompareResult
     /// <summary>The verdict of the primary figure.</summary>
     public required Verdict Verdict { get; init; }
 
-    /// <summary>Plain sentences for people.</summary>
-    public required string Summary { get; init; }
+    /// <summary>What the primary figure did, for people.</summary>
+    public required Note Summary { get; init; }
 
     public required IReadOnlyList<int> BeforeLimitsKmh { get; init; }
 
@@ -145,5 +146,5 @@ public sealed record CompareResult
     public required bool DisplayChanged { get; init; }
 
     /// <summary>Method, caveats and warnings in plain words (cause, regression to the mean, limit or display changes, left-out days).</summary>
-    public required IReadOnlyList<string> Notes { get; init; }
+    public required IReadOnlyList<Note> Notes { get; init; }
 }

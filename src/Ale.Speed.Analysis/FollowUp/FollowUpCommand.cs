@@ -3,6 +3,7 @@ using System.Text.Json;
 using Ale.Speed.Analysis.Catalog;
 using Ale.Speed.Analysis.Compare;
 using Ale.Speed.Analysis.Data;
+using Ale.Speed.Analysis.Notes;
 using Ale.Speed.Analysis.Output;
 using Ale.Speed.Analysis.Reports;
 using Ale.Speed.Analysis.Time;
@@ -167,7 +168,7 @@ public static class FollowUpCommand
             .OrderByDescending(p => p.Concerns).ThenBy(p => p.Place, StringComparer.Ordinal)];
 
         CommitmentDto? commitment = null;
-        var notes = new List<string>();
+        var notes = new List<Note>();
         if (request.Commitment is { } promise)
         {
             commitment = new CommitmentDto(promise.Title, Dto(promise.Period),
@@ -175,19 +176,18 @@ public static class FollowUpCommand
                     controls.Count(c => c.Kind == t.Kind && promise.Period.Contains(c.FromMs))))]);
             if (promise.Period != period)
             {
-                notes.Add($"The targets are for the commitment's whole period ({Format.LocalShort(promise.Period.FromMs)} – {Format.LocalShort(promise.Period.ToMs)}); 'done' counts the controls of this follow-up's period that fall within it.");
+                notes.Add(new TargetsForCommitmentPeriod(promise.Period.FromMs, promise.Period.ToMs));
             }
         }
         else
         {
-            notes.Add("No commitment is configured (AleSpeed:Commitment): what was done is shown without a promise to compare with.");
+            notes.Add(new NoCommitment());
         }
 
-        notes.Add(string.Create(CultureInfo.InvariantCulture,
-            $"The measured effect at a site compares the {request.EffectDays} local days before the day of its first control in the period with the {request.EffectDays} days from that day on, with the before/after method of 'compare' (the day as the unit of variation). Days after the last stored bin are missing, so a recent control can give 'insufficient data'."));
-        notes.Add("Controls are placed where problems are reported or measured, so a site tends to measure lower afterwards even without an effect (regression to the mean); a before/after comparison shows whether speeds differ, not why.");
-        notes.Add("Residents' reports say where people feel unsafe; they are counted at the site they name or the nearest site within the configured distance, never weighed against the measurements.");
-        notes.Add(Wording.MeasuredNotFines);
+        notes.Add(new EffectMethod(request.EffectDays));
+        notes.Add(new ControlsRegressToTheMean());
+        notes.Add(new ReportsAreFelt());
+        notes.Add(new MeasuredNotFines());
 
         var totals = new FollowUpTotalsDto(controls.Count, controls.Sum(c => c.Hours), controls.Sum(c => c.Checked ?? 0), controls.Sum(c => c.Reported ?? 0),
             controls.Sum(c => c.Licences ?? 0), concerns.Count, linked.Count(l => l.Site is null));

@@ -1,4 +1,5 @@
 using Ale.Speed.Analysis.Compare;
+using Ale.Speed.Analysis.Notes;
 using Ale.Speed.Analysis.Reports;
 
 namespace Ale.Speed.Analysis.FollowUp;
@@ -11,7 +12,7 @@ namespace Ale.Speed.Analysis.FollowUp;
 /// the controls), and the places with reports but no sign. The JSON document and the model the renderers draw.
 /// </summary>
 public sealed record FollowUpDocument(PeriodDto Period, CommitmentDto? Commitment, FollowUpTotalsDto Totals, FollowUpSiteDto[] Sites,
-    PlaceWithoutSiteDto[] PlacesWithoutSite, ControlDto[] Controls, int EffectDays, string[] Notes);
+    PlaceWithoutSiteDto[] PlacesWithoutSite, ControlDto[] Controls, int EffectDays, Note[] Notes);
 
 /// <param name="Period">The commitment's own period.</param>
 public sealed record CommitmentDto(string Title, PeriodDto Period, TargetDto[] Targets);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Ale.Speed.Analysis.Compare;
+using Ale.Speed.Analysis.Notes;
 using Ale.Speed.Analysis.Output;
 using Ale.Speed.Analysis.Reports;
 
@@ -48,7 +49,7 @@ public static class FollowUpRenderer
                     .Field(m?.Display).Field(m?.Vehicles).Field(m?.MeanKmh).Field(m?.V85Kmh).Field(m?.ShareOverLimit).Field(m is null ? "" : m.BelowMinimumSample ? "true" : "false")
                     .Field(m?.HoursWithData).Field(m?.HoursInPeriod)
                     .Field(Iso(s.Effect?.Before.From)).Field(Iso(s.Effect?.Before.To)).Field(Iso(s.Effect?.After.From)).Field(Iso(s.Effect?.After.To))
-                    .Field(mean?.Before).Field(mean?.After).Field(mean?.Change).Field(mean?.Lower).Field(mean?.Upper).Field(s.Effect?.Verdict);
+                    .Field(mean?.Before).Field(mean?.After).Field(mean?.Change).Field(mean?.Lower).Field(mean?.Upper).Field(NoteText.English.Optional(s.Effect?.Verdict));
                 csv.EndLine();
             }
         }
@@ -91,7 +92,7 @@ public static class FollowUpRenderer
                     first ? Format.Integer(s.Checked) : "", first ? Format.Integer(s.Reported) : "", first ? Format.Integer(s.Licences) : "", first ? Format.Integer(s.Concerns) : "",
                     m.Display, Format.Integer(m.Vehicles) + (m.BelowMinimumSample && m.Vehicles > 0 ? "*" : ""), Cell(m.MeanKmh), Cell(m.V85Kmh),
                     m.ShareOverLimit is double share ? Format.Percent(share) : Missing,
-                    mean is null ? "" : mean.Change is double change ? $"{Format.Signed(change)} km/h" : Missing, first ? s.Effect?.Verdict ?? "" : "");
+                    mean is null ? "" : mean.Change is double change ? $"{Format.Signed(change)} km/h" : Missing, first ? NoteText.English.Optional(s.Effect?.Verdict) ?? "" : "");
             }
         }
 
@@ -99,7 +100,7 @@ public static class FollowUpRenderer
         output.WriteLine("(* below the minimum sample: shown, not to be concluded from)");
         foreach (FollowUpSiteDto s in d.Sites.Where(s => s.Effect is not null))
         {
-            output.WriteLine($"  {s.Site}: {s.Effect!.Summary}");
+            output.WriteLine($"  {s.Site}: {NoteText.English.Text(s.Effect!.Summary)}");
         }
 
         output.WriteLine();
@@ -121,7 +122,7 @@ public static class FollowUpRenderer
         }
 
         output.WriteLine();
-        foreach (string note in d.Notes)
+        foreach (string note in NoteText.English.Texts(d.Notes))
         {
             output.WriteLine("note: " + note);
         }
@@ -199,7 +200,7 @@ public static class FollowUpRenderer
                     .Append(E(Day(e.After.From) + " – " + Day(e.After.To))).Append("</td>").Append(Td(Number(mean.Before))).Append(Td(Number(mean.After)))
                     .Append(Td(mean.Change is double change ? Format.Signed(change) : "–"))
                     .Append(Td(mean.Lower is double lo && mean.Upper is double hi ? $"{Format.Signed(lo)} till {Format.Signed(hi)}" : "–"))
-                    .Append("<td>").Append(E(VerdictSv(mean.Verdict))).Append("</td></tr>\n");
+                    .Append("<td>").Append(E(NoteText.Swedish.Text(mean.Verdict))).Append("</td></tr>\n");
             }
 
             html.Append("</tbody>\n</table>\n<p class=\"note\">")
@@ -233,16 +234,6 @@ public static class FollowUpRenderer
             .Append("</p>\n</footer>\n</body>\n</html>\n");
         output.Write(html.ToString());
     }
-
-    /// <summary>A comparison's verdict (as <c>compare</c> names it) in Swedish words.</summary>
-    internal static string VerdictSv(string verdict) => verdict switch
-    {
-        "decrease" => "lägre efter, mer än variationen mellan dagar förklarar",
-        "increase" => "högre efter, mer än variationen mellan dagar förklarar",
-        "change below the minimum that matters" => "en förändring, men mindre än den som spelar roll",
-        "insufficient data" => "för få dagar för en bedömning",
-        _ => "ingen förändring utöver variationen mellan dagar",
-    };
 
     private static string Number(double? value) => value is double v ? Format.Number(v) : "–";
 

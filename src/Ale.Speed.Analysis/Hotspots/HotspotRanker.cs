@@ -1,6 +1,6 @@
-using System.Globalization;
 using Ale.Speed.Analysis.Catalog;
 using Ale.Speed.Analysis.Data;
+using Ale.Speed.Analysis.Notes;
 using Ale.Speed.Analysis.Time;
 using Ale.Speed.Core.Bins;
 using Ale.Speed.Core.Statistics;
@@ -78,42 +78,33 @@ public static class HotspotRanker
     }
 
     /// <summary>What the ranking cannot show, said in every output.</summary>
-    public static IReadOnlyList<string> Limitations(HotspotOptions options)
+    public static IReadOnlyList<Note> Limitations(HotspotOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var limitations = new List<string>
-        {
-            string.Create(CultureInfo.InvariantCulture,
-                $"Counts are measured speeds of passages (one vehicle passing twice counts twice), over the posted limit or a reported class's own limit, minus a {options.Statistics.Penalties.ReportableMarginKmh} km/h margin: not offences, and not fines issued. Police measure with their own tolerance and check the vehicle."),
-        };
-        if (options.Kind == HotspotKind.ATraktor)
-        {
-            limitations.Add($"A speed radar cannot see: class I mopeds at 45 km/h and tuned A-traktors at car speeds (they look like cars), nor whether a slow passage is an A-traktor, a moped, a cyclist, a tractor or a queue. The speed pattern counts excess passages at {options.ClusterFromKmh}-{options.ClusterToKmh} km/h, not vehicles.");
-            limitations.Add("Where units report a class, it is the device's estimate. Where they report a length (and no class), length tells a car-length passage (an A-traktor is a rebuilt car, but so is a car in a queue) from a short one (a moped, but also a cyclist or a motorcycle) and leaves out long vehicles; it cannot tell a legal A-traktor from a slow car, nor a tuned moped from a motorcycle.");
-        }
-
-        return limitations;
+        return options.Kind == HotspotKind.ATraktor
+            ? [new PassagesNotOffences(options.Statistics.Penalties.ReportableMarginKmh), new RadarCannotSee(options.ClusterFromKmh, options.ClusterToKmh), new ClassAndLengthAreEstimates()]
+            : [new PassagesNotOffences(options.Statistics.Penalties.ReportableMarginKmh)];
     }
 
-    private static string? NotRankedBecause(HotspotWindow w, HotspotOptions options)
+    private static NotRanked? NotRankedBecause(HotspotWindow w, HotspotOptions options)
     {
-        var reasons = new List<string>();
+        var shortfalls = new List<Short>();
         if (w.Vehicles < options.EffectiveMinimumVehicles)
         {
-            reasons.Add($"{w.Vehicles} vehicles, fewer than {options.EffectiveMinimumVehicles}");
+            shortfalls.Add(new Short(Shortfall.Vehicles, w.Vehicles, options.EffectiveMinimumVehicles));
         }
 
         if (w.ObservedHours < options.MinimumObservedHours)
         {
-            reasons.Add($"{w.ObservedHours} observed hours, fewer than {options.MinimumObservedHours}");
+            shortfalls.Add(new Short(Shortfall.ObservedHours, w.ObservedHours, options.MinimumObservedHours));
         }
 
         if (w.Offences < options.MinimumOffences)
         {
-            reasons.Add($"{w.Offences} passages that count, fewer than {options.MinimumOffences}");
+            shortfalls.Add(new Short(Shortfall.Passages, w.Offences, options.MinimumOffences));
         }
 
-        return reasons.Count == 0 ? null : string.Join("; ", reasons);
+        return shortfalls.Count == 0 ? null : new NotRanked(shortfalls);
     }
 
     /// <summary>
@@ -132,15 +123,10 @@ public static class HotspotRanker
         return lower * (weightedSquares / weighted) / hours;
     }
 
-    public static string Method(HotspotOptions options)
+    public static Note Method(HotspotOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        int margin = options.Statistics.Penalties.ReportableMarginKmh;
-        return options.Kind == HotspotKind.Speeding
-            ? string.Create(CultureInfo.InvariantCulture,
-                $"Score = measured passages over the limit per hour of control, weighted by severity: in a fine band only ×{options.FineWeight}, in a licence-warning band ×{options.LicenceWarningWeight}, in a licence-revocation band ×{options.LicenceRevocationWeight} (each passage counted once, at its most serious band; bands on measured speed minus a {margin} km/h margin), summed over the period and divided by the hours of that hour of the week with the site working (by the stored unit coverage where the worker wrote it; otherwise hours inside likely outages are left out). Both directions merged. Ranked on the score's {options.ConfidenceLevel:P0} lower confidence bound (Poisson), so that a window that scores high by chance in few hours does not top the list. Windows with fewer than {options.EffectiveMinimumVehicles} vehicles, {options.MinimumObservedHours} observed hours or {options.MinimumOffences} passages over the limit are not ranked.")
-            : string.Create(CultureInfo.InvariantCulture,
-                $"Where units report a class: passages classified A-traktor or moped per observed hour. Elsewhere a speed-pattern heuristic (where units report lengths, on passages of car or two-wheeler length at 25-35 km/h only): in evening ({options.EveningFromHour}-{options.EveningToHour}) and weekend windows, excess passages at {options.ClusterFromKmh}-{options.ClusterToKmh} km/h beyond the share seen on weekday daytimes ({options.BaselineFromHour}-{options.BaselineToHour}) at the same site, per observed hour; only at sites whose weekday-daytime median is at least {Math.Max(options.MinimumBaselineMedianKmh, options.ClusterToKmh + 15)} km/h, and only when the excess is at least {options.MinimumExcessShare:P0}, {options.MinimumExcessVehicles} passages and z >= {options.MinimumZ}. Ranked on the {options.ConfidenceLevel:P0} lower confidence bound of the rate. A likelihood of activity, never a statement about any vehicle.");
+        return options.Kind == HotspotKind.Speeding ? new SpeedingMethod(options) : new ATraktorMethod(options);
     }
 
     /// <summary>Merged bins per local hour of the week, and the hours each was observed (outages excluded).</summary>
@@ -199,8 +185,8 @@ public static class HotspotRanker
                 + options.LicenceRevocationWeight * options.LicenceRevocationWeight * revocations;
             double score = weighted / hours;
             double lower = PoissonLowerBound(weighted, squares, hours, z);
-            string explanation = string.Create(CultureInfo.InvariantCulture,
-                $"{score:F2} weighted measured passages over the limit per hour of control (at least {lower:F2} at {options.ConfidenceLevel:P0} confidence): {fineOnly / hours:F2}/h in fine bands only (x{options.FineWeight}), {warnings / hours:F2}/h in licence-warning bands (x{options.LicenceWarningWeight}), {revocations / hours:F2}/h in revocation bands (x{options.LicenceRevocationWeight}); {s.Count / hours:F1} vehicles/h over {slot.ObservedHours} observed hours, {s.ShareOverLimit:P0} over the limit, V85 {s.V85Kmh:F1} km/h.");
+            var explanation = new SpeedingExplanation(score, lower, options.ConfidenceLevel, fineOnly / hours, options.FineWeight, warnings / hours, options.LicenceWarningWeight,
+                revocations / hours, options.LicenceRevocationWeight, s.Count / hours, slot.ObservedHours, s.ShareOverLimit, s.V85Kmh);
             yield return Window(siteId, name, h, slot, s, fineOnly, warnings, revocations, score, lower, fineOnly + warnings + revocations, explanation);
         }
     }
@@ -233,12 +219,11 @@ public static class HotspotRanker
                 (long fineOnly, long warnings, long revocations) = Severity(s);
                 double score = flagged / (double)slot.ObservedHours;
                 double lower = PoissonLowerBound(flagged, flagged, slot.ObservedHours, zLower);
-                string explanation = string.Create(CultureInfo.InvariantCulture,
-                    $"The units classify {flagged} of {s.Count} passages as A-traktor or moped ({score:F2} per observed hour, at least {lower:F2} at {options.ConfidenceLevel:P0} confidence, {slot.ObservedHours} hours); the class is the device's estimate, and passages are not vehicles.");
+                var explanation = new ClassifiedExplanation(flagged, s.Count, score, lower, options.ConfidenceLevel, slot.ObservedHours);
                 windows.Add(Window(siteId, name, h, slot, s, fineOnly, warnings, revocations, score, lower, flagged, explanation) with
                 {
                     Basis = "reported class",
-                    Likelihood = "possible A-traktor/moped activity (passages classified by the unit)",
+                    Likelihood = new ClassifiedLikelihood(),
                     ClusterVehicles = flagged,
                     ClusterShare = flagged / (double)s.Count,
                 });
@@ -262,15 +247,13 @@ public static class HotspotRanker
         double baselineMedian = SpeedStatistics.V50(baseline);
         if (baseline.Count < options.MinimumBaselineVehicles)
         {
-            notAssessed.Add(new SiteNotAssessed(siteId, name, string.Create(CultureInfo.InvariantCulture,
-                $"Too little weekday daytime traffic for a baseline ({baseline.Count} vehicles, at least {options.MinimumBaselineVehicles} needed) and the units report no vehicle class.")));
+            notAssessed.Add(new SiteNotAssessed(siteId, name, new NoBaseline(baseline.Count, options.MinimumBaselineVehicles)));
             return windows;
         }
 
         if (!(baselineMedian >= medianFloor))
         {
-            notAssessed.Add(new SiteNotAssessed(siteId, name, string.Create(CultureInfo.InvariantCulture,
-                $"Weekday daytime traffic is not much faster than {options.ClusterToKmh} km/h here (median {baselineMedian:F1} km/h, at least {medianFloor:F0} needed), so vehicles at {options.ClusterFromKmh}-{options.ClusterToKmh} km/h say nothing about A-traktors or mopeds; the units report no vehicle class.")));
+            notAssessed.Add(new SiteNotAssessed(siteId, name, new SlowBaseline(options.ClusterFromKmh, options.ClusterToKmh, baselineMedian, medianFloor)));
             return windows;
         }
 
@@ -303,20 +286,18 @@ public static class HotspotRanker
             (long fineOnly, long warnings, long revocations) = Severity(s);
             double score = excess / slot.ObservedHours;
             double lower = Math.Max(0, excess - zLower * Math.Sqrt(n * bVariance * (1 - bVariance))) / slot.ObservedHours;
-            string strength = zScore >= 2 * options.MinimumZ && share >= 2 * b + 0.1 ? "strong" : "moderate";
-            string band = reportsLength
-                ? string.Create(CultureInfo.InvariantCulture, $"{LengthPatterns.SlowFromKmh:F0}-{LengthPatterns.SlowToKmh:F0} km/h with a car or two-wheeler length")
-                : string.Create(CultureInfo.InvariantCulture, $"{options.ClusterFromKmh}-{options.ClusterToKmh} km/h");
-            string lengths = reportsLength
-                ? string.Create(CultureInfo.InvariantCulture,
-                    $" Of these, {slot.Bin.CountOf(LengthPattern.CarLengthAt25To35)} had a car length (fits an A-traktor, or a slow car) and {slot.Bin.CountOf(LengthPattern.ShortAt25To35)} were short (fits a moped, or a cyclist); {slot.Bin.CountOf(LengthPattern.ShortOver45)} short passages were above {LengthPatterns.ShortFastAboveKmh:F0} km/h (a tuned moped, or a motorcycle).")
-                : "";
-            string explanation = string.Create(CultureInfo.InvariantCulture,
-                $"{share:P0} of {n} passages were at {band} against {b:P1} on weekday daytimes (median then {baselineMedian:F0} km/h): about {excess:F0} excess passages, {score:F2} per observed hour (at least {lower:F2} at {options.ConfidenceLevel:P0} confidence; z = {zScore:F1}). A pattern typical of legal A-traktors and mopeds; passages, not vehicles, and not a measurement of any vehicle.{lengths}");
+            bool strong = zScore >= 2 * options.MinimumZ && share >= 2 * b + 0.1;
+            ClusterBand band = reportsLength
+                ? new ClusterBand(LengthPatterns.SlowFromKmh, LengthPatterns.SlowToKmh, ByLength: true)
+                : new ClusterBand(options.ClusterFromKmh, options.ClusterToKmh, ByLength: false);
+            LengthCounts? lengths = reportsLength
+                ? new LengthCounts(slot.Bin.CountOf(LengthPattern.CarLengthAt25To35), slot.Bin.CountOf(LengthPattern.ShortAt25To35), slot.Bin.CountOf(LengthPattern.ShortOver45), LengthPatterns.ShortFastAboveKmh)
+                : null;
+            var explanation = new PatternExplanation(share, n, band, b, baselineMedian, excess, score, lower, options.ConfidenceLevel, zScore, lengths);
             windows.Add(Window(siteId, name, h, slot, s, fineOnly, warnings, revocations, score, lower, (long)Math.Floor(excess), explanation) with
             {
                 Basis = reportsLength ? "speed pattern and reported length" : "speed pattern",
-                Likelihood = $"possible A-traktor/moped activity ({strength} pattern): excess passages at {band}",
+                Likelihood = new PatternLikelihood(strong, band),
                 ClusterVehicles = c,
                 ClusterShare = share,
                 BaselineClusterShare = b,
@@ -352,7 +333,7 @@ public static class HotspotRanker
         return (Math.Max(0, fines - warnings - revocations), warnings, revocations);
     }
 
-    private static HotspotWindow Window(string siteId, string name, int hourOfWeek, Slot slot, SpeedSummary s, long fineOnly, long warnings, long revocations, double score, double scoreLowerBound, long offences, string explanation)
+    private static HotspotWindow Window(string siteId, string name, int hourOfWeek, Slot slot, SpeedSummary s, long fineOnly, long warnings, long revocations, double score, double scoreLowerBound, long offences, Note explanation)
         => new()
         {
             SiteId = siteId,

@@ -1,3 +1,4 @@
+using Ale.Speed.Analysis.Notes;
 using Ale.Speed.Analysis.Time;
 using Ale.Speed.Core.Time;
 
@@ -53,10 +54,10 @@ public sealed record HotspotWindow
     public required long Offences { get; init; }
 
     /// <summary>Why a window is not ranked (too few vehicles, hours or passages); null when it qualifies.</summary>
-    public string? NotRankedBecause { get; init; }
+    public NotRanked? NotRankedBecause { get; init; }
 
-    /// <summary>Why the window scores what it does, in plain words.</summary>
-    public required string Explanation { get; init; }
+    /// <summary>Why the window scores what it does.</summary>
+    public required Note Explanation { get; init; }
 
     /// <summary>1-based rank; null when not ranked (insufficient data).</summary>
     public int? Rank { get; init; }
@@ -65,7 +66,7 @@ public sealed record HotspotWindow
     public string? Basis { get; init; }
 
     /// <summary>For A-traktor windows: a likelihood statement, never a fact about a vehicle.</summary>
-    public string? Likelihood { get; init; }
+    public Note? Likelihood { get; init; }
 
     public long? ClusterVehicles { get; init; }
 
@@ -77,7 +78,7 @@ public sealed record HotspotWindow
 }
 
 /// <summary>A site the A-traktor heuristic did not judge, and why.</summary>
-public sealed record SiteNotAssessed(string SiteId, string SiteName, string Reason);
+public sealed record SiteNotAssessed(string SiteId, string SiteName, Note Reason);
 
 /// <summary>The result of <see cref="HotspotRanker.Rank"/>.</summary>
 public sealed record HotspotRanking
@@ -101,8 +102,8 @@ public sealed record HotspotRanking
     public required IReadOnlyList<SiteNotAssessed> NotAssessed { get; init; }
 
     /// <summary>How the score is computed, in one paragraph.</summary>
-    public required string Method { get; init; }
+    public required Note Method { get; init; }
 
     /// <summary>What the figures cannot show (measured speeds, not offences; what a speed radar cannot see).</summary>
-    public required IReadOnlyList<string> Limitations { get; init; }
+    public required IReadOnlyList<Note> Limitations { get; init; }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Ale.Speed.Analysis.Catalog;
 using Ale.Speed.Analysis.Data;
+using Ale.Speed.Analysis.Notes;
 using Ale.Speed.Analysis.Output;
 using Ale.Speed.Analysis.Reports;
 using Ale.Speed.Analysis.Time;
@@ -24,7 +25,7 @@ public sealed record HotspotRequest
 #pragma warning disable CA1819 // DTOs for JSON.
 
 /// <summary>The JSON document of a hotspot ranking.</summary>
-public sealed record HotspotDocument(PeriodDto Period, string Kind, string Method, string[] Limitations, HotspotWeightsDto Weights, int MinimumVehicles,
+public sealed record HotspotDocument(PeriodDto Period, string Kind, Note Method, Note[] Limitations, HotspotWeightsDto Weights, int MinimumVehicles,
     int MinimumObservedHours, int MinimumOffences, double ConfidenceLevel,
     HotspotWindowDto[] Ranked, HotspotWindowDto[] InsufficientData, int InsufficientWindowCount, NotAssessedDto[] NotAssessed);
 
@@ -32,16 +33,18 @@ public sealed record HotspotWeightsDto(double Fine, double LicenceWarning, doubl
 
 public sealed record HotspotWindowDto(int? Rank, string Site, string Name, int HourOfWeek, string Window, string[] Displays, int[] LimitsKmh,
     long Vehicles, int ObservedHours, double VehiclesPerHour, long OverLimit, double? ShareOverLimit, double? V85Kmh,
-    long FineOnly, long LicenceWarnings, long LicenceRevocations, long Offences, double Score, double ScoreLowerBound, string Explanation, string? NotRankedBecause,
-    string? Basis, string? Likelihood, long? ClusterVehicles, double? ClusterShare, double? BaselineClusterShare, double? Z);
+    long FineOnly, long LicenceWarnings, long LicenceRevocations, long Offences, double Score, double ScoreLowerBound, Note Explanation, Note? NotRankedBecause,
+    string? Basis, Note? Likelihood, long? ClusterVehicles, double? ClusterShare, double? BaselineClusterShare, double? Z);
 
-public sealed record NotAssessedDto(string Site, string Name, string Reason);
+public sealed record NotAssessedDto(string Site, string Name, Note Reason);
 
 #pragma warning restore CA1819
 
 /// <summary>The entry point of <c>ale-speed hotspots</c>.</summary>
 public static class HotspotsCommand
 {
+    private static NoteText English => NoteText.English;
+
     /// <summary>Reads the bins of the period, ranks, writes to <paramref name="output"/>. Returns 0; throws <see cref="AnalysisRequestException"/> for a bad request.</summary>
     public static async Task<int> RunAsync(HotspotRequest request, BinReader reader, SiteCatalog catalog, TextWriter output, CancellationToken ct)
     {
@@ -125,8 +128,8 @@ public static class HotspotsCommand
             csv.Field(w.Rank).Field(status).Field(w.SiteId).Field(w.SiteName).Field(w.HourOfWeek).Field(w.Label)
                 .Field(string.Join(';', w.Displays)).Field(string.Join(';', w.LimitsKmh.Select(l => l.ToString(CultureInfo.InvariantCulture))))
                 .Field(w.Vehicles).Field(w.ObservedHours).Field(w.VehiclesPerHour).Field(w.OverLimit).Field(w.ShareOverLimit).Field(w.V85Kmh)
-                .Field(w.FineOnly).Field(w.LicenceWarnings).Field(w.LicenceRevocations).Field(w.Offences).Field(w.Score).Field(w.ScoreLowerBound).Field(w.Basis).Field(w.Likelihood)
-                .Field(w.Explanation).Field(w.NotRankedBecause);
+                .Field(w.FineOnly).Field(w.LicenceWarnings).Field(w.LicenceRevocations).Field(w.Offences).Field(w.Score).Field(w.ScoreLowerBound).Field(w.Basis).Field(English.Optional(w.Likelihood))
+                .Field(English.Text(w.Explanation)).Field(English.Optional(w.NotRankedBecause));
             csv.EndLine();
         }
     }
@@ -143,7 +146,7 @@ public static class HotspotsCommand
         {
             table.Add(Format.Integer(w.Rank ?? 0), w.SiteId, w.Label, Format.Integer(w.Vehicles), Format.Integer(w.ObservedHours), Format.Number(w.VehiclesPerHour),
                 Format.Percent(w.ShareOverLimit), Format.Number(w.V85Kmh), Format.Integer(w.FineOnly), Format.Integer(w.LicenceWarnings), Format.Integer(w.LicenceRevocations),
-                Format.Number(w.Score, 2), Format.Number(w.ScoreLowerBound, 2), w.Likelihood ?? "");
+                Format.Number(w.Score, 2), Format.Number(w.ScoreLowerBound, 2), English.Optional(w.Likelihood) ?? "");
         }
 
         if (table.Count == 0)
@@ -158,7 +161,7 @@ public static class HotspotsCommand
         output.WriteLine();
         foreach (HotspotWindow w in ranking.Ranked)
         {
-            output.WriteLine($"{w.Rank}. {w.SiteName} ({w.SiteId}), {w.Label}: {w.Explanation}");
+            output.WriteLine($"{w.Rank}. {w.SiteName} ({w.SiteId}), {w.Label}: {English.Text(w.Explanation)}");
         }
 
         if (ranking.InsufficientData.Count > 0)
@@ -167,18 +170,18 @@ public static class HotspotsCommand
             output.WriteLine("Insufficient data (not ranked, measure longer):");
             foreach (HotspotWindow w in ranking.InsufficientData)
             {
-                output.WriteLine($"  {w.SiteId} {w.Label}: score {Format.Number(w.Score, 2)}; {w.NotRankedBecause}");
+                output.WriteLine($"  {w.SiteId} {w.Label}: score {Format.Number(w.Score, 2)}; {English.Optional(w.NotRankedBecause)}");
             }
         }
 
         foreach (SiteNotAssessed n in ranking.NotAssessed)
         {
-            output.WriteLine($"Not assessed: {n.SiteId} ({n.SiteName}): {n.Reason}");
+            output.WriteLine($"Not assessed: {n.SiteId} ({n.SiteName}): {English.Text(n.Reason)}");
         }
 
         output.WriteLine();
-        output.WriteLine("Method: " + ranking.Method);
-        foreach (string limitation in ranking.Limitations)
+        output.WriteLine("Method: " + English.Text(ranking.Method));
+        foreach (string limitation in English.Texts(ranking.Limitations))
         {
             output.WriteLine("Limits: " + limitation);
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Ale.Speed.Analysis.Data;
+using Ale.Speed.Analysis.Notes;
 using Ale.Speed.Analysis.Output;
 using Ale.Speed.Core.Bins;
 using Ale.Speed.Core.Statistics;
@@ -78,7 +79,7 @@ public static class HtmlReportRenderer
             .Append(". Timmar med data: ").Append(coverage.HoursWithData).Append(" av ").Append(coverage.HoursInPeriod)
             .Append("; timmar med fungerande mätning: ").Append(coverage.HoursObserved)
             .Append(coverage.CoverageFromMs is null ? " (avbrott bedömda från timmar utan data)" : " (enligt lagrad täckning per enhet)").Append(".</p>\n");
-        foreach (string note in coverage.Notes)
+        foreach (string note in NoteText.Swedish.Texts(coverage.Notes))
         {
             html.Append("<p class=\"note\">").Append(E(note)).Append("</p>\n");
         }

@@ -1,4 +1,5 @@
 using Ale.Speed.Analysis.Data;
+using Ale.Speed.Analysis.Notes;
 using Ale.Speed.Analysis.Time;
 using Ale.Speed.Core.Bins;
 using Ale.Speed.Core.Statistics;
@@ -100,7 +101,7 @@ public sealed record SiteCoverage
     public required IReadOnlyList<string> DisplayModes { get; init; }
 
     /// <summary>Plain-language notes: both display modes present, limit changed, no data at all.</summary>
-    public required IReadOnlyList<string> Notes { get; init; }
+    public required IReadOnlyList<Note> Notes { get; init; }
 }
 
 /// <summary>A report over a period.</summary>

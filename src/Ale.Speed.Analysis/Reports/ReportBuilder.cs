@@ -1,6 +1,7 @@
 using System.Globalization;
 using Ale.Speed.Analysis.Catalog;
 using Ale.Speed.Analysis.Data;
+using Ale.Speed.Analysis.Notes;
 using Ale.Speed.Analysis.Time;
 using Ale.Speed.Core.Bins;
 using Ale.Speed.Core.Sites;
@@ -238,39 +239,36 @@ public static class ReportBuilder
         }
 
         string[] modes = [.. siteBins.Select(b => b.Key.DisplayMode).Distinct().Order().Select(StoredBins.DisplayName)];
-        var notes = new List<string>();
+        var notes = new List<Note>();
         if (!catalog.TryGetSite(siteId, out _))
         {
-            notes.Add("The site is not in the configuration; its name is unknown.");
+            notes.Add(new SiteNotConfigured());
         }
 
         if (siteBins.Count == 0)
         {
-            notes.Add("No data in the period.");
+            notes.Add(new NoData());
         }
 
         if (modes.Length > 1)
         {
-            notes.Add("Both display modes (on and stealth) have data in the period; they are reported separately, never merged.");
+            notes.Add(new BothDisplayModes());
         }
 
         long? coverageFrom = alive.Count > 0 ? alive.Min : null;
         if (coverageFrom is long from)
         {
-            notes.Add(from > period.FromMs
-                ? $"Unit coverage is stored from {Output.Format.LocalShort(from)}: from then on an hour with a working unit and no vehicles is observed with zero vehicles, and an hour without one is an outage; before that, outages are inferred from long runs of hours without data."
-                : "Unit coverage is stored: an hour with a working unit and no vehicles is observed with zero vehicles, and an hour without one is an outage.");
+            notes.Add(from > period.FromMs ? new CoverageStoredFrom(from) : new CoverageStored());
         }
         else if (siteBins.Count > 0)
         {
-            notes.Add("No unit coverage is stored for the period (data written before coverage was stored, or imported): outages are inferred from runs of hours without data at least SilentAfter long, so a quiet road and a silent unit are told apart only by length.");
+            notes.Add(new NoCoverageStored());
         }
 
         int[] limits = [.. siteBins.Select(b => b.Bin.LimitKmh).Distinct().Order()];
         if (limits.Length > 1)
         {
-            notes.Add(string.Create(CultureInfo.InvariantCulture,
-                $"The speed limit changed in the period ({string.Join(", ", limits)} km/h); each vehicle is compared with the limit in force when it passed."));
+            notes.Add(new LimitChangedInPeriod(limits));
         }
 
         return new SiteCoverage

@@ -1,4 +1,5 @@
 using Ale.Speed.Analysis.Data;
+using Ale.Speed.Analysis.Notes;
 using Ale.Speed.Analysis.Output;
 using Ale.Speed.Core.Statistics;
 using Ale.Speed.Core.Time;
@@ -60,7 +61,7 @@ public sealed record FineBandDto(string Band, long Vehicles, long VehiclesLimitA
 /// <param name="Months">Indicative months of revocation, 0 = warning.</param>
 public sealed record LicenceBandDto(string Roads, string Band, int Months, bool MonthsAtLeast, long Vehicles);
 
-public sealed record SiteCoverageDto(string Site, string Name, int HoursInPeriod, int HoursWithData, int HoursObserved, DateTimeOffset? CoverageFrom, GapDto[] Gaps, SilentDto[] SilentUnits, string[] DisplayModes, string[] Notes);
+public sealed record SiteCoverageDto(string Site, string Name, int HoursInPeriod, int HoursWithData, int HoursObserved, DateTimeOffset? CoverageFrom, GapDto[] Gaps, SilentDto[] SilentUnits, string[] DisplayModes, Note[] Notes);
 
 public sealed record GapDto(DateTimeOffset From, DateTimeOffset To, int Hours, bool LikelyOutage, bool FromCoverage);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Ale.Speed.Analysis.Notes;
 using Ale.Speed.Analysis.Output;
 using Ale.Speed.Core.Statistics;
 
@@ -156,7 +157,7 @@ public static class ReportRenderer
                 output.WriteLine($"    silent: {string.Join(", ", s.UnitIds)} ({s.Display}) {Format.LocalShort(s.FromMs)} – {Format.LocalShort(s.ToMs)}");
             }
 
-            foreach (string note in c.Notes)
+            foreach (string note in NoteText.English.Texts(c.Notes))
             {
                 output.WriteLine($"    note: {note}");
             }

@@ -80,11 +80,11 @@ internal static class AnalysisPages
 
         foreach (NotAssessedDto n in document.NotAssessed)
         {
-            page.Append("<p class=\"note\">").Text(l.T("Inte bedömd: ", "Not assessed: ")).Text(n.Name).Append(" – <span lang=\"en\">").Text(n.Reason).Append("</span></p>\n");
+            page.Append("<p class=\"note\">").Text(l.T("Inte bedömd: ", "Not assessed: ")).Text(n.Name).Append(" – ").Text(l.Note(n.Reason)).Append("</p>\n");
         }
 
-        page.Append("<h2>").Text(l.T("Metod och begränsningar", "Method and limitations")).Append("</h2>\n<p lang=\"en\">").Text(document.Method).Append("</p>\n<ul lang=\"en\">\n");
-        foreach (string limitation in document.Limitations)
+        page.Append("<h2>").Text(l.T("Metod och begränsningar", "Method and limitations")).Append("</h2>\n<p>").Text(l.Note(document.Method)).Append("</p>\n<ul>\n");
+        foreach (string limitation in l.Notes.Texts(document.Limitations))
         {
             page.Append("<li>").Text(limitation).Append("</li>\n");
         }
@@ -113,10 +113,10 @@ internal static class AnalysisPages
             Cell(page, "scoreLowerBound", l.Number(w.ScoreLowerBound, 2));
             if (atraktor)
             {
-                page.Append("<td lang=\"en\">").Text(w.Likelihood ?? "–").Append("</td>");
+                page.Append("<td>").Text(l.Notes.Optional(w.Likelihood) ?? "–").Append("</td>");
             }
 
-            page.Append("<td lang=\"en\">").Text(w.NotRankedBecause is null ? w.Explanation : w.Explanation + " " + w.NotRankedBecause).Append("</td></tr>\n");
+            page.Append("<td>").Text(w.NotRankedBecause is null ? l.Note(w.Explanation) : l.Note(w.Explanation) + " " + l.Note(w.NotRankedBecause)).Append("</td></tr>\n");
         }
     }
 
@@ -142,8 +142,8 @@ internal static class AnalysisPages
         Caching.Answer<CompareResult> result = await answers.CompareAsync(context, request).ConfigureAwait(false);
         CompareDocument d = CompareCommand.ToDocument(result.Value);
 
-        page.Append("<h2>").Text(d.Name).Append("</h2>\n<p class=\"verdict\" data-figure=\"verdict\">").Text(l.T("Bedömning: ", "Verdict: ")).Append("<span lang=\"en\">").Text(d.Verdict).Append("</span></p>\n")
-            .Append("<p lang=\"en\">").Text(d.Summary).Append("</p>\n");
+        page.Append("<h2>").Text(d.Name).Append("</h2>\n<p class=\"verdict\" data-figure=\"verdict\">").Text(l.T("Bedömning: ", "Verdict: ")).Text(l.Note(d.Verdict)).Append("</p>\n")
+            .Append("<p data-figure=\"summary\">").Text(l.Note(d.Summary)).Append("</p>\n");
         Layout.AsOf(page, answers.MaxAge, result);
         string interval = l.T($"{d.ConfidenceLevel * 100:F0} %-intervall", $"{d.ConfidenceLevel * 100:F0}% interval");
         Layout.BeginTable(page, l.T("Förändring efter − före", "Change after − before"), l.T("Mått", "Figure"), l.T("Före", "Before"), l.T("Efter", "After"),
@@ -160,15 +160,15 @@ internal static class AnalysisPages
             Cell(page, "interval", c.Lower is null ? "–" : $"{D(c.Lower)} … {D(c.Upper)}");
             Cell(page, "controlChange", c.ControlChange is null ? "–" : D(c.ControlChange));
             Cell(page, "minimumChange", share ? l.Number(c.MinimumChange * 100) + l.T(" %-enh.", " pp") : l.Number(c.MinimumChange) + " km/h");
-            page.Append("<td lang=\"en\">").Text(c.Verdict).Append("</td></tr>\n");
+            page.Append("<td>").Text(l.Note(c.Verdict)).Append("</td></tr>\n");
         }
 
         Layout.EndTable(page);
         page.Append("<p>").Text(l.T($"Före: {l.Integer(d.BeforeVehicles)} fordon, {d.BeforeDays.Weekday} vardagar + {d.BeforeDays.Weekend} helgdagar. Efter: {l.Integer(d.AfterVehicles)} fordon, {d.AfterDays.Weekday} vardagar + {d.AfterDays.Weekend} helgdagar.",
             $"Before: {l.Integer(d.BeforeVehicles)} vehicles, {d.BeforeDays.Weekday} weekdays + {d.BeforeDays.Weekend} weekend days. After: {l.Integer(d.AfterVehicles)} vehicles, {d.AfterDays.Weekday} weekdays + {d.AfterDays.Weekend} weekend days.")).Append("</p>\n");
-        foreach (string note in d.Notes)
+        foreach (string note in l.Notes.Texts(d.Notes))
         {
-            page.Append("<p class=\"note\" lang=\"en\">").Text(note).Append("</p>\n");
+            page.Append("<p class=\"note\">").Text(note).Append("</p>\n");
         }
 
         if (d.DaysLeftOut.Length > 0)
@@ -176,7 +176,7 @@ internal static class AnalysisPages
             page.Append("<details><summary>").Text(l.T($"Dagar som inte räknats ({d.DaysLeftOut.Length})", $"Days left out ({d.DaysLeftOut.Length})")).Append("</summary>\n<ul>\n");
             foreach (DayLeftOutDto day in d.DaysLeftOut)
             {
-                page.Append("<li>").Text($"{day.Date} {day.Site}: ").Append("<span lang=\"en\">").Text(day.Reason).Append("</span></li>\n");
+                page.Append("<li>").Text($"{day.Date} {day.Site}: ").Text(l.Note(day.Reason)).Append("</li>\n");
             }
 
             page.Append("</ul>\n</details>\n");

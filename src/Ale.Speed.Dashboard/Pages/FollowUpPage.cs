@@ -198,14 +198,7 @@ internal static class FollowUpPage
             Cell(page, "after", l.Number(mean.After));
             Cell(page, "change", l.Signed(mean.Change));
             Cell(page, "interval", mean.Lower is double lo && mean.Upper is double hi ? $"{l.Signed(lo)} … {l.Signed(hi)}" : "–");
-            if (l.IsEnglish)
-            {
-                page.Append("<td data-figure=\"verdict\">").Text(mean.Verdict).Append("</td>");
-            }
-            else
-            {
-                page.Append("<td data-figure=\"verdict\">").Text(FollowUpRenderer.VerdictSv(mean.Verdict)).Append("</td>");
-            }
+            page.Append("<td data-figure=\"verdict\">").Text(l.Note(mean.Verdict)).Append("</td>");
 
             (string, string?)[] compare = [("site", s.Site), ("before", Range(e.Before)), ("after", Range(e.After)), ("control", e.ControlSite),
                 ("min-change", e.MinimumChangeKmh.ToString(CultureInfo.InvariantCulture)), ("selected-by-ranking", "true"), ("lang", page.Value("lang"))];
@@ -222,10 +215,10 @@ internal static class FollowUpPage
             .Text(l.T(
                 $"En förändring räknas först när intervallet utesluter 0 och förändringen är minst {l.Number(withEffect[0].Effect!.MinimumChangeKmh)} km/h. Perioden efter börjar på kontrollens dag, så timmarna med polis på plats ingår; en nyss hållen kontroll ger för få dagar tills fler dagar har mätts.",
                 $"A change counts only when the interval excludes 0 and the change is at least {l.Number(withEffect[0].Effect!.MinimumChangeKmh)} km/h. The after period starts on the control's day, so the hours with police present are in it; a recent control gives too few days until more days are measured.")).Append("</p>\n</div>\n");
-        string[] notes = [.. withEffect.SelectMany(s => s.Effect!.Notes.Select(n => $"{s.Name}: {n}"))];
+        string[] notes = [.. withEffect.SelectMany(s => s.Effect!.Notes.Select(n => $"{s.Name}: {l.Note(n)}"))];
         if (notes.Length > 0)
         {
-            page.Append("<details><summary>").Text(l.T($"Anteckningar till jämförelserna ({notes.Length})", $"Notes on the comparisons ({notes.Length})")).Append("</summary>\n<ul lang=\"en\">\n");
+            page.Append("<details><summary>").Text(l.T($"Anteckningar till jämförelserna ({notes.Length})", $"Notes on the comparisons ({notes.Length})")).Append("</summary>\n<ul>\n");
             foreach (string note in notes)
             {
                 page.Append("<li>").Text(note).Append("</li>\n");
@@ -293,8 +286,8 @@ internal static class FollowUpPage
         page.Append("<h2>").Text(l.T("Om siffrorna", "About the figures")).Append("</h2>\n<p>")
             .Text(l.T("Antal kontroller, kontrollerade och rapporterade är polisens egna uppgifter så som de lagts in i registret. Invånarnas synpunkter räknas på den mätplats de anger, eller den närmaste mätplatsen inom det inställda avståndet; de säger var människor känner sig otrygga och vägs aldrig mot mätningarna.",
                 "The numbers of controls, checked and reported are the police's own figures as registered. Residents' reports are counted at the site they name, or the nearest site within the configured distance; they say where people feel unsafe and are never weighed against the measurements."))
-            .Append("</p>\n<details><summary>").Text(l.T("Analysens anteckningar (på engelska)", "The analysis's notes")).Append("</summary>\n<ul lang=\"en\">\n");
-        foreach (string note in d.Notes)
+            .Append("</p>\n<details><summary>").Text(l.T("Analysens anteckningar", "The analysis's notes")).Append("</summary>\n<ul>\n");
+        foreach (string note in l.Notes.Texts(d.Notes))
         {
             page.Append("<li>").Text(note).Append("</li>\n");
         }

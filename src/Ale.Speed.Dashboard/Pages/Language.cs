@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ale.Speed.Analysis.Notes;
 
 namespace Ale.Speed.Dashboard.Pages;
 
@@ -9,7 +10,7 @@ namespace Ale.Speed.Dashboard.Pages;
 /// </summary>
 internal sealed class Language
 {
-    public static readonly Language Swedish = new("sv", SwedishNumbers(), "\u00a0%");
+    public static readonly Language Swedish = new("sv", SwedishNotes.Numbers, SwedishNotes.PercentSuffix);
     public static readonly Language English = new("en", CultureInfo.InvariantCulture.NumberFormat, "%");
 
     private readonly string _percentSuffix;
@@ -29,6 +30,12 @@ internal sealed class Language
 
     /// <summary>The text in this language.</summary>
     public string T(string swedish, string english) => IsEnglish ? english : swedish;
+
+    /// <summary>The analysis's notes in this language: in English the CLI's (and the API's) sentences.</summary>
+    public NoteText Notes => IsEnglish ? NoteText.English : NoteText.Swedish;
+
+    /// <summary>An analysis note (explanation, caveat, reason, verdict) in this language.</summary>
+    public string Note(Note note) => Notes.Text(note);
 
     public string Number(double? value, int decimals = 1)
         => value is double v && double.IsFinite(v) ? v.ToString("N" + decimals.ToString(CultureInfo.InvariantCulture), Numbers) : "–";
@@ -58,12 +65,4 @@ internal sealed class Language
 
     public string Display(string display) => display == "stealth" ? T("dold (visar inte hastigheten)", "stealth (speed not shown)") : T("visar hastigheten", "shows the speed");
 
-    private static NumberFormatInfo SwedishNumbers()
-    {
-        var numbers = (NumberFormatInfo)CultureInfo.InvariantCulture.NumberFormat.Clone();
-        numbers.NumberDecimalSeparator = ",";
-        numbers.NumberGroupSeparator = "\u00a0";
-        numbers.NegativeSign = "\u2212";
-        return NumberFormatInfo.ReadOnly(numbers);
-    }
 }

@@ -131,9 +131,9 @@ internal static class ReportPages
         Layout.PeriodForm(page, period, ("dir", page.Value("dir")), ("display", page.Value("display")), ("by", page.Value("by")));
         Layout.AsOf(page, reports.MaxAge, totalAnswer, hoursAnswer, seriesAnswer);
         SiteCoverageDto coverage = document.Coverage.Single();
-        foreach (string note in coverage.Notes)
+        foreach (string note in l.Notes.Texts(coverage.Notes))
         {
-            page.Append("<p class=\"note\" lang=\"en\">").Text(note).Append("</p>\n");
+            page.Append("<p class=\"note\">").Text(note).Append("</p>\n");
         }
 
         KeyFigures(page, document, period, siteId);

@@ -156,11 +156,11 @@ public sealed class BeforeAfterComparerTests(ITestOutputHelper log)
 
         Assert.DoesNotContain(byTraffic.DaysLeftOut, d => d.Date == new DateOnly(2026, 5, 12));
         DayLeftOut leftOut = Assert.Single(byCoverage.DaysLeftOut, d => d.Date == new DateOnly(2026, 5, 12));
-        Assert.Contains("no working unit for 12 of its hours (stored coverage)", leftOut.Reason, StringComparison.Ordinal);
+        Assert.Contains("no working unit for 12 of its hours (stored coverage)", leftOut.Reason?.ToString(), StringComparison.Ordinal);
         Assert.Equal(byTraffic.AfterDays.Sum() - 1, byCoverage.AfterDays.Sum());
         Assert.Equal(byTraffic.DegreesOfFreedom - 1, byCoverage.DegreesOfFreedom);
-        Assert.Contains(byCoverage.Notes, n => n.StartsWith("Outages are taken from the stored unit coverage", StringComparison.Ordinal));
-        Assert.DoesNotContain(byTraffic.Notes, n => n.StartsWith("Outages are taken from the stored unit coverage", StringComparison.Ordinal));
+        Assert.Contains(byCoverage.Notes, n => n.ToString().StartsWith("Outages are taken from the stored unit coverage", StringComparison.Ordinal));
+        Assert.DoesNotContain(byTraffic.Notes, n => n.ToString().StartsWith("Outages are taken from the stored unit coverage", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -206,9 +206,9 @@ public sealed class BeforeAfterComparerTests(ITestOutputHelper log)
         Assert.InRange(m.Change, -2.6, -1.4);
         Assert.InRange(m.ControlChange, -6, 8); // the control moved with the weather and the season
         Assert.True(m.Upper - m.Lower < (alone.Changes[0].Upper - alone.Changes[0].Lower) / 3, "the control narrows the interval");
-        Assert.Contains("relative to the control site", withControl.Summary, StringComparison.Ordinal);
-        Assert.Contains(withControl.Notes, n => n.Contains("changes common to both roads", StringComparison.Ordinal));
-        Assert.Contains(alone.Notes, n => n.Contains("Without a control site", StringComparison.Ordinal));
+        Assert.Contains("relative to the control site", withControl.Summary?.ToString(), StringComparison.Ordinal);
+        Assert.Contains(withControl.Notes, n => n.ToString().Contains("changes common to both roads", StringComparison.Ordinal));
+        Assert.Contains(alone.Notes, n => n.ToString().Contains("Without a control site", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -229,7 +229,7 @@ public sealed class BeforeAfterComparerTests(ITestOutputHelper log)
         string text = BeforeAfterComparer.Text(strict.Verdict);
         Assert.DoesNotContain("decrease", text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("increase", text, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("smallest change that matters", strict.Summary, StringComparison.Ordinal);
+        Assert.Contains("smallest change that matters", strict.Summary?.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -252,8 +252,8 @@ public sealed class BeforeAfterComparerTests(ITestOutputHelper log)
         CompareResult result = Run(DailyTraffic.Days(unit, s_before, random, 1), DailyTraffic.Days(unit, s_after, random, 1), Catalog(site), new CompareOptions { SelectedByRanking = true });
         CompareResult plain = Run(DailyTraffic.Days(unit, s_before, random, 1), DailyTraffic.Days(unit, s_after, random, 1), Catalog(site));
 
-        Assert.Contains(result.Notes, n => n.StartsWith("Regression to the mean", StringComparison.Ordinal));
-        Assert.DoesNotContain(plain.Notes, n => n.StartsWith("Regression to the mean", StringComparison.Ordinal));
+        Assert.Contains(result.Notes, n => n.ToString().StartsWith("Regression to the mean", StringComparison.Ordinal));
+        Assert.DoesNotContain(plain.Notes, n => n.ToString().StartsWith("Regression to the mean", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -267,7 +267,7 @@ public sealed class BeforeAfterComparerTests(ITestOutputHelper log)
         Assert.True(result.LimitChanged);
         Assert.Equal([50], result.BeforeLimitsKmh);
         Assert.Equal([40], result.AfterLimitsKmh);
-        Assert.Contains(result.Notes, n => n.Contains("speed limit changed between the periods", StringComparison.Ordinal));
+        Assert.Contains(result.Notes, n => n.ToString().Contains("speed limit changed between the periods", StringComparison.Ordinal));
         // Compliance got worse although speeds fell: each vehicle is judged against its own limit.
         Assert.Equal(Verdict.Decrease, result.Changes[0].Verdict);
         Assert.Equal(Verdict.Increase, result.Changes[2].Verdict);
@@ -285,7 +285,7 @@ public sealed class BeforeAfterComparerTests(ITestOutputHelper log)
         Assert.True(result.DisplayChanged);
         Assert.Equal(["on"], result.BeforeDisplays);
         Assert.Equal(["stealth"], result.AfterDisplays);
-        Assert.Contains(result.Notes, n => n.Contains("display mode changed", StringComparison.Ordinal));
+        Assert.Contains(result.Notes, n => n.ToString().Contains("display mode changed", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -299,7 +299,7 @@ public sealed class BeforeAfterComparerTests(ITestOutputHelper log)
         CompareResult result = Run(before, DailyTraffic.Days(unit, s_after, random, 1, change: -8, perDay: 3000), Catalog(site));
 
         Assert.Equal(Verdict.InsufficientData, result.Verdict);
-        Assert.StartsWith("Insufficient data", result.Summary, StringComparison.Ordinal);
+        Assert.StartsWith("Insufficient data", result.Summary?.ToString(), StringComparison.Ordinal);
         Assert.Equal([2, 0], result.BeforeDays);
     }
 
