@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load tool for the read side (docs/performance.md): stores SITES sites × DAYS days of bins in a local InfluxDB 1.6 on
-# loopback — 5-minute bins for the first WINDOW_SITES sites, hour, day and month rollups for all — generated as bins
+# loopback — 5-minute bins for the first WINDOW_SITES sites, hour, day and month rollups for all, and unit coverage as a
+# worker writes it (a point per unit and alive 5-minute window, with outages) — generated as bins
 # directly (vehicles drawn per window and added to bins; no frames, no worker), then times `ale-speed report` (total, by
 # day, hour of the week) and `hotspots` over the year and over a month, with and without reading rollups.
 #   scripts/bench-read.sh                 # 50 sites × 365 days (about 7 minutes to store on 2 busy cores)
@@ -8,6 +9,7 @@
 #   KEEP=1 scripts/bench-read.sh          # time the data stored before (in DIR, default .data/bench-read; PORT 18096)
 #   KEEP=1 MONTHS=1 scripts/bench-read.sh # add the month rollups to data stored before them (same generator, same seed)
 #   KEEP=1 HOW=1 scripts/bench-read.sh    # add the hour-of-week levels to data stored before them (from the stored hours)
+#   KEEP=1 COVERAGE=1 scripts/bench-read.sh # add unit coverage to data stored before it (its outage windows keep their bins)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -25,13 +27,16 @@ load() {
 if [ "${KEEP:-0}" != 1 ]; then
   curl -sf -XPOST "http://127.0.0.1:$port/query" --data-urlencode 'q=DROP DATABASE "ale_speed_read"' >/dev/null
   curl -sf -XPOST "http://127.0.0.1:$port/query" --data-urlencode 'q=CREATE DATABASE "ale_speed_read"' >/dev/null
-  load --levels window,hour,day,month
+  load --levels window,hour,day,month,coverage
   load --levels how
 elif [ "${MONTHS:-0}" = 1 ]; then
   load --levels month
 fi
 if [ "${KEEP:-0}" = 1 ] && [ "${HOW:-0}" = 1 ]; then
   load --levels how
+fi
+if [ "${KEEP:-0}" = 1 ] && [ "${COVERAGE:-0}" = 1 ]; then
+  load --levels coverage
 fi
 sed 's/"ReadRollups": true/"ReadRollups": false/' "$dir/config-rollups.json" > "$dir/config-windows.json"
 ale=src/Ale.Speed.Worker/bin/Release/net10.0/ale-speed.dll

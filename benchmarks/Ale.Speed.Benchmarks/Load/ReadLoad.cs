@@ -8,6 +8,7 @@ using Ale.Speed.Core.Sites;
 using Ale.Speed.Core.Time;
 using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Influx.Bins;
+using Ale.Speed.Influx.Coverage;
 using Ale.Speed.Influx.LineProtocol;
 using Ale.Speed.Influx.Querying;
 using Ale.Speed.Influx.Writing;
@@ -20,7 +21,9 @@ namespace Ale.Speed.Benchmarks.Load;
 /// stores the 5-minute bins and/or their hour, day and month rollups in an InfluxDB 1.x on loopback, and writes a
 /// configuration naming the sites. Deterministic for a seed: <c>--levels month</c> alone adds the months of data stored
 /// before with the same arguments; <c>--levels how</c> builds the hour-of-week levels from the stored hour rollups.
-/// <code>load --url http://127.0.0.1:18096 --db ale_speed_read --sites 50 --from 2025-01-01 --days 365 --levels window,hour,day,month --window-sites 5 --config-out F --data-dir D</code>
+/// <c>coverage</c> in the levels also stores unit coverage as a worker would (one <c>unit_coverage</c> point per unit and
+/// 5-minute window in which it was alive), with outages drawn per site; outage windows then hold no bins.
+/// <code>load --url http://127.0.0.1:18096 --db ale_speed_read --sites 50 --from 2025-01-01 --days 365 --levels window,hour,day,month,coverage --window-sites 5 --config-out F --data-dir D</code>
 /// </summary>
 public static class ReadLoad
 {
@@ -36,11 +39,12 @@ public static class ReadLoad
         var channel = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
         Task writer = PostAllAsync(http, options, channel.Reader);
         long[] written = new long[4];
+        long coverage = 0;
         try
         {
-            if (options.Levels.Any(l => l <= RollupLevel.Month))
+            if (options.Levels.Any(l => l <= RollupLevel.Month) || options.Coverage)
             {
-                Generate(options, channel.Writer, written);
+                coverage = Generate(options, channel.Writer, written);
             }
         }
         finally
@@ -72,12 +76,14 @@ public static class ReadLoad
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{options.Sites} sites × {options.Days} days from {options.From:yyyy-MM-dd}: {written[0]:N0} window bins, {written[1]:N0} hour rollups, {written[2]:N0} day rollups, {written[3]:N0} month rollups{levels} stored in {stopwatch.Elapsed.TotalSeconds:F1} s"));
+            $"{options.Sites} sites × {options.Days} days from {options.From:yyyy-MM-dd}: {written[0]:N0} window bins, {written[1]:N0} hour rollups, {written[2]:N0} day rollups, {written[3]:N0} month rollups{levels}, {coverage:N0} coverage points stored in {stopwatch.Elapsed.TotalSeconds:F1} s"));
         return 0;
     }
 
-    private static void Generate(Options options, ChannelWriter<byte[]> output, long[] written)
+    /// <returns>The coverage points written.</returns>
+    private static long Generate(Options options, ChannelWriter<byte[]> output, long[] written)
     {
+        long coveragePoints = 0;
         var encoder = new BinPointEncoder();
         using var batch = new LineBatch(TimestampPrecision.Seconds, 4 * 1024 * 1024);
         var hours = new RollupBuilder(RollupLevel.Hour, StockholmTime.Zone);
@@ -94,6 +100,7 @@ public static class ReadLoad
             double dailyPerDirection = 400 + (s * 397 % 3000);
             double offset = -4 + (s * 7 % 13);
             bool writeWindows = options.Levels.Contains(RollupLevel.Window) && s < options.WindowSites;
+            bool[]? down = options.Coverage ? Outages(options.Seed, s, fromMs, toMs) : null;
             foreach (Direction direction in (Direction[])[Direction.Approaching, Direction.Receding])
             {
                 for (long day = fromMs; day < toMs; day = Rollups.NextDayStart(day, StockholmTime.Zone))
@@ -114,6 +121,12 @@ public static class ReadLoad
                         {
                             double speed = Math.Clamp(mean + 8 * Normal(random), 3, 220);
                             bin.Add(Math.Round(speed, 1), Class(random));
+                        }
+
+                        // Drawn all the same, so that the other windows' vehicles do not depend on the outages.
+                        if (down is not null && down[(window - fromMs) / WindowMs])
+                        {
+                            continue;
                         }
 
                         var key = new BinKey(siteId, direction, DisplayMode.DisplayOn, window);
@@ -147,9 +160,55 @@ public static class ReadLoad
                     Flush(batch, output, force: false);
                 }
             }
+
+            for (int w = 0; down is not null && w < down.Length; w++)
+            {
+                if (!down[w])
+                {
+                    // A unit alive in its window: about a heartbeat every 10 s (readers count windows, not frames).
+                    var point = new CoveragePoint(siteId, UnitId(s), DisplayMode.DisplayOn, fromMs + w * WindowMs, WindowMs, 30, Connected: true);
+                    CoverageSchema.Write(batch.Writer, point, options.Writer, TimestampPrecision.Seconds);
+                    coveragePoints++;
+                    Flush(batch, output, force: false);
+                }
+            }
         }
 
         Flush(batch, output, force: true);
+        return coveragePoints;
+    }
+
+    /// <summary>
+    /// The 5-minute windows of [<paramref name="fromMs"/>, <paramref name="toMs"/>) in which a site's unit is down: a
+    /// drop-out of 5–15 minutes on about one day in ten, an outage of 1–24 hours on about one day in fifty, and at every
+    /// fifth site one of 2–5 days in the period. Its own random stream, so the traffic drawn does not change.
+    /// </summary>
+    private static bool[] Outages(int seed, int site, long fromMs, long toMs)
+    {
+        var random = new Random(seed * 1000 + site + 500_000);
+        var down = new bool[(toMs - fromMs) / WindowMs];
+        const int PerDay = (int)(24 * Rollups.HourMs / WindowMs);
+        void Down(int first, int count) => Array.Fill(down, true, first, Math.Min(count, down.Length - first));
+        for (int day = 0; day * PerDay < down.Length; day++)
+        {
+            int dayStart = day * PerDay, dayLength = Math.Min(PerDay, down.Length - dayStart);
+            if (random.NextDouble() < 0.1)
+            {
+                Down(dayStart + random.Next(dayLength), 1 + random.Next(3));
+            }
+
+            if (random.NextDouble() < 0.02)
+            {
+                Down(dayStart + random.Next(dayLength), 12 * (1 + random.Next(24)));
+            }
+        }
+
+        if (site % 5 == 4)
+        {
+            Down(random.Next(down.Length), PerDay * (2 + random.Next(4)));
+        }
+
+        return down;
     }
 
     private static void Flush(LineBatch batch, ChannelWriter<byte[]> output, bool force)
@@ -231,6 +290,8 @@ public static class ReadLoad
 
     private static string SiteId(int s) => string.Create(CultureInfo.InvariantCulture, $"load-site-{s + 1:00}");
 
+    private static string UnitId(int s) => string.Create(CultureInfo.InvariantCulture, $"u-load-{s + 1:00}");
+
     private static string Config(Options options)
     {
         var text = new StringBuilder();
@@ -243,7 +304,7 @@ public static class ReadLoad
         text.Append("], \"Units\": [");
         for (int s = 0; s < options.Sites; s++)
         {
-            text.Append(CultureInfo.InvariantCulture, $$"""{{(s > 0 ? "," : "")}} { "Id": "u-load-{{s + 1:00}}", "Site": "{{SiteId(s)}}", "Transport": "mqtt", "Format": "canonical" }""");
+            text.Append(CultureInfo.InvariantCulture, $$"""{{(s > 0 ? "," : "")}} { "Id": "{{UnitId(s)}}", "Site": "{{SiteId(s)}}", "Transport": "mqtt", "Format": "canonical" }""");
         }
 
         text.Append(CultureInfo.InvariantCulture, $$"""], "Influx": { "Url": "{{options.Url}}", "Api": "v1", "Database": "{{options.Database}}", "ReadRollups": {{(options.ReadRollups ? "true" : "false")}} }, "Mqtt": { "Url": "mqtt://127.0.0.1:1" } } }""");
@@ -251,7 +312,7 @@ public static class ReadLoad
     }
 
     private sealed record Options(Uri Url, string Database, int Sites, DateTime From, int Days, HashSet<RollupLevel> Levels, int WindowSites,
-        string Writer, int Seed, string? ConfigOut, string DataDirectory, bool ReadRollups)
+        string Writer, int Seed, string? ConfigOut, string DataDirectory, bool ReadRollups, bool Coverage)
     {
         public static Options Parse(string[] args)
         {
@@ -262,21 +323,22 @@ public static class ReadLoad
             }
 
             string Get(string key, string fallback) => values.GetValueOrDefault(key, fallback);
-            HashSet<RollupLevel> levels = [.. Get("--levels", "window,hour,day").Split(',').Select(l => l switch
+            string[] named = Get("--levels", "window,hour,day").Split(',');
+            HashSet<RollupLevel> levels = [.. named.Where(l => l != "coverage").Select(l => l switch
             {
                 "window" => RollupLevel.Window,
                 "hour" => RollupLevel.Hour,
                 "day" => RollupLevel.Day,
                 "month" => RollupLevel.Month,
                 "how" => RollupLevel.MonthHourOfWeek,
-                _ => throw new ArgumentException($"--levels: '{l}' is not window, hour, day, month or how (hour-of-week levels, from the stored hours)."),
+                _ => throw new ArgumentException($"--levels: '{l}' is not window, hour, day, month, how (hour-of-week levels, from the stored hours) or coverage."),
             })];
             int sites = int.Parse(Get("--sites", "50"), CultureInfo.InvariantCulture);
             return new Options(new Uri(Get("--url", "http://127.0.0.1:18096/")), Get("--db", "ale_speed_read"), sites,
                 DateTime.ParseExact(Get("--from", "2025-01-01"), "yyyy-MM-dd", CultureInfo.InvariantCulture), int.Parse(Get("--days", "365"), CultureInfo.InvariantCulture),
                 levels, int.Parse(Get("--window-sites", Get("--sites", "50")), CultureInfo.InvariantCulture), Get("--writer", "load"),
                 int.Parse(Get("--seed", "1"), CultureInfo.InvariantCulture), values.GetValueOrDefault("--config-out"), Get("--data-dir", ".data/bench-read/data"),
-                Get("--read-rollups", "true") == "true");
+                Get("--read-rollups", "true") == "true", named.Contains("coverage"));
         }
     }
 }
