@@ -2,7 +2,6 @@ using System.Globalization;
 using Ale.Speed.Analysis.Compare;
 using Ale.Speed.Analysis.Hotspots;
 using Ale.Speed.Analysis.Output;
-using Ale.Speed.Core.Bins;
 
 namespace Ale.Speed.Analysis.Notes;
 

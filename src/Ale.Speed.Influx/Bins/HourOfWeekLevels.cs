@@ -79,10 +79,10 @@ public sealed class HourOfWeekLevels(BinReader reader, TimeZoneInfo zone)
     /// touched (<c>ale-speed rollup</c>); otherwise only those that are missing or stale, and only years that end by
     /// <paramref name="toMs"/> (the worker's background job). Idempotent: the same hour rollups give the same points.
     /// </summary>
-    public async Task<HourOfWeekRefresh> RefreshAsync(InfluxWriter writer, long fromMs, long toMs, bool force, CancellationToken cancellationToken = default)
+    /// <param name="years">False: months only (<c>import</c>; a year whose level is then stale reads from its months' levels).</param>
+    public async Task<HourOfWeekRefresh> RefreshAsync(InfluxWriter writer, long fromMs, long toMs, bool force, CancellationToken cancellationToken = default, bool years = true)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        var encoder = new BinPointEncoder();
         int monthsChecked = 0, monthsBuilt = 0, yearsChecked = 0, yearsBuilt = 0;
         long points = 0;
         var built = new HashSet<long>();
@@ -100,7 +100,7 @@ public sealed class HourOfWeekLevels(BinReader reader, TimeZoneInfo zone)
             }
         }
 
-        for (long year = Rollups.YearStart(fromMs, zone); year < toMs; year = Rollups.NextYearStart(year, zone))
+        for (long year = Rollups.YearStart(fromMs, zone); years && year < toMs; year = Rollups.NextYearStart(year, zone))
         {
             long yearEnd = Rollups.NextYearStart(year, zone);
             if (!force && yearEnd > toMs)
@@ -125,7 +125,7 @@ public sealed class HourOfWeekLevels(BinReader reader, TimeZoneInfo zone)
             }
 
             List<WriterRollup> rollups = await BuildAsync(RollupLevel.YearHourOfWeek, year, writerId: null, cancellationToken).ConfigureAwait(false);
-            InfluxWriteResult? written = await WriteAsync(writer, encoder, rollups, cancellationToken).ConfigureAwait(false);
+            InfluxWriteResult? written = await WriteAsync(writer, rollups, cancellationToken).ConfigureAwait(false);
             if (written is not null)
             {
                 return Summary(written);
@@ -150,7 +150,7 @@ public sealed class HourOfWeekLevels(BinReader reader, TimeZoneInfo zone)
             }
 
             List<WriterRollup> rollups = await BuildAsync(level, month, writerId: null, cancellationToken).ConfigureAwait(false);
-            InfluxWriteResult? failure = await WriteAsync(writer, encoder, rollups, cancellationToken).ConfigureAwait(false);
+            InfluxWriteResult? failure = await WriteAsync(writer, rollups, cancellationToken).ConfigureAwait(false);
             if (failure is null)
             {
                 monthsBuilt++;
@@ -285,8 +285,12 @@ public sealed class HourOfWeekLevels(BinReader reader, TimeZoneInfo zone)
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<InfluxWriteResult?> WriteAsync(InfluxWriter writer, BinPointEncoder encoder, List<WriterRollup> rollups, CancellationToken cancellationToken)
+    /// <summary>Writes <paramref name="rollups"/> (each under its writer's tag) in batches; null when all are stored, else the failure.</summary>
+    public static async Task<InfluxWriteResult?> WriteAsync(InfluxWriter writer, IReadOnlyList<WriterRollup> rollups, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(rollups);
+        var encoder = new BinPointEncoder();
         for (int start = 0; start < rollups.Count; start += BatchLines)
         {
             using LineBatch batch = writer.CreateBatch();

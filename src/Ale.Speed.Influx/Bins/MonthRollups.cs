@@ -67,6 +67,20 @@ public sealed class MonthRollups(BinReader reader, TimeZoneInfo zone, TimeSpan? 
         return months;
     }
 
+    /// <summary>
+    /// Whether the stored month rollups of the local month starting at <paramref name="monthStartMs"/> hold exactly its
+    /// stored days: the same vehicles and speed sums per writer and series, summed by InfluxDB (two small answers). False
+    /// for data stored before month rollups existed, or whose month was never merged.
+    /// </summary>
+    public async Task<bool> MatchesDaysAsync(long monthStartMs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        long end = Rollups.NextMonthStart(monthStartMs, zone);
+        Dictionary<WriterSeries, SeriesSums> months = await reader.SumsAsync(RollupLevel.Month, monthStartMs, end, default, cancellationToken).ConfigureAwait(false);
+        Dictionary<WriterSeries, SeriesSums> days = await reader.SumsAsync(RollupLevel.Day, monthStartMs, end, default, cancellationToken).ConfigureAwait(false);
+        return months.Count == days.Count && days.All(d => months.TryGetValue(d.Key, out SeriesSums month) && month == d.Value);
+    }
+
     /// <summary>A day rollup stored without its hours holds data in every hour it spans.</summary>
     private static IEnumerable<long> EveryHour(StoredBin stored)
     {

@@ -3,6 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Ale.Speed.Core.Frames;
+using Ale.Speed.Core.Time;
+using Ale.Speed.Influx.Bins;
+using Ale.Speed.Influx.Querying;
 using Ale.Speed.Influx.Writing;
 using Ale.Speed.Worker.Configuration;
 using Ale.Speed.Worker.Hosting;
@@ -135,7 +138,40 @@ internal static class ImportCommand
             return 3;
         }
 
+        if (summary.New > 0 && summary.FirstVehicle is { } first && summary.LastVehicle is { } last && settings.Options.Influx.MonthRollups)
+        {
+            await RebuildHourOfWeekLevelsAsync(settings, http, ownRollupWriter ?? writer, first.ToUnixTimeMilliseconds(), last.ToUnixTimeMilliseconds() + 1, stderr, cancellationToken).ConfigureAwait(false);
+        }
+
         return 0;
+    }
+
+    /// <summary>
+    /// The hour-of-week levels of the months the import touched, rebuilt from the hour rollups it wrote (years are left to
+    /// the worker's job and <c>ale-speed rollup</c>: a stale year reads from its months). A failure here loses nothing —
+    /// readers check the levels and fall back to hour rollups — so it is a warning, not an error.
+    /// </summary>
+    private static async Task RebuildHourOfWeekLevelsAsync(WorkerSettings settings, HttpClient http, InfluxWriter writer, long fromMs, long toMs, TextWriter stderr,
+        CancellationToken cancellationToken)
+    {
+        string? problem;
+        try
+        {
+            HourOfWeekRefresh refresh = await new HourOfWeekLevels(WorkerApp.CreateBinReader(settings, http), StockholmTime.Zone)
+                .RefreshAsync(writer, fromMs, toMs, force: true, cancellationToken, years: false).ConfigureAwait(false);
+            problem = refresh.Failure is { } failure ? $"{failure.Failure}, HTTP {failure.StatusCode}: {failure.Message}" : null;
+        }
+        catch (Exception ex) when (ex is InfluxQueryException or HttpRequestException or System.Text.Json.JsonException or InvalidDataException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            problem = ex.Message;
+        }
+
+        if (problem is not null)
+        {
+            await stderr.WriteLineAsync($"warning: the hour-of-week levels of the imported months were not rebuilt ({problem}); reads use the hour rollups until the worker's job or `ale-speed rollup` rebuilds them.".AsMemory(),
+                cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static void WriteTable(ImportSummary s, TextWriter stdout)

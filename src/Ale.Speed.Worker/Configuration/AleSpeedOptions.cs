@@ -253,6 +253,28 @@ public sealed class InfluxSettings
     /// worker's user needs read access), and read whole months from them. Off for a store without InfluxQL.
     /// </summary>
     public bool MonthRollups { get; set; } = true;
+
+    /// <summary>The worker's background job that builds missing or stale hour-of-week levels (docs/schema.md); only with <see cref="MonthRollups"/>.</summary>
+    public HourOfWeekLevelSettings HourOfWeekLevels { get; set; } = new();
+}
+
+/// <summary>
+/// The worker's background job for the hour-of-week levels: at <see cref="StartDelay"/> after start and then every
+/// <see cref="Interval"/>, it checks the complete months of the last <see cref="LookbackMonths"/> (and the complete
+/// years they lie in) and rebuilds the levels that are missing or stale from the stored hour rollups; first it checks
+/// each month rollup against its stored days and re-merges those that differ.
+/// </summary>
+public sealed class HourOfWeekLevelSettings
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>After start, before the first pass (lets the worker store its journal's backlog first).</summary>
+    public TimeSpan StartDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan Interval { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How many complete months back each pass checks.</summary>
+    public int LookbackMonths { get; set; } = 24;
 }
 
 public sealed class MqttSettings

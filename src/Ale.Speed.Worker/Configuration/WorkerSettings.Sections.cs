@@ -55,6 +55,25 @@ public sealed partial class WorkerSettings
         }
     }
 
+    private static void ValidateHourOfWeekLevels(HourOfWeekLevelSettings levels, List<string> e)
+    {
+        const string Key = $"{AleSpeedOptions.SectionName}:Influx:HourOfWeekLevels";
+        if (levels.StartDelay < TimeSpan.Zero || levels.StartDelay > TimeSpan.FromDays(1))
+        {
+            e.Add($"{Key}:StartDelay {levels.StartDelay} must be between 0 and 1 day.");
+        }
+
+        if (levels.Interval < TimeSpan.FromMinutes(1) || levels.Interval > TimeSpan.FromDays(31))
+        {
+            e.Add($"{Key}:Interval {levels.Interval} must be between 1 minute and 31 days.");
+        }
+
+        if (levels.LookbackMonths is < 1 or > 240)
+        {
+            e.Add($"{Key}:LookbackMonths {levels.LookbackMonths} must be between 1 and 240.");
+        }
+    }
+
     private static InfluxOptions? ParseInflux(InfluxSettings influx, string dataDirectory, List<string> e)
     {
         const string Key = $"{AleSpeedOptions.SectionName}:Influx";

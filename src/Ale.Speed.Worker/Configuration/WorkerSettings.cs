@@ -104,6 +104,7 @@ public sealed partial class WorkerSettings
         Dictionary<string, UnitRegistration> units = ParseUnits(options, sites, detector, e);
         ValidateBinning(options.Binning, e);
         ValidateJournal(options.Journal, e);
+        ValidateHourOfWeekLevels(options.Influx.HourOfWeekLevels, e);
         if (options.Enforcement.ReportableMarginKmh is < 0 or > 20)
         {
             e.Add($"{Root}:Enforcement:ReportableMarginKmh {options.Enforcement.ReportableMarginKmh} must be between 0 and 20 km/h.");

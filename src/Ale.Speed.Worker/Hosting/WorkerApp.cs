@@ -202,6 +202,13 @@ internal static class WorkerApp
             services.AddHostedService<SerialSourcesService>();
         }
 
+        if (options.Influx.MonthRollups && options.Influx.HourOfWeekLevels.Enabled)
+        {
+            services.AddSingleton(sp => new HourOfWeekLevelService(settings, sp.GetRequiredService<HttpClient>(), timeProvider, sp.GetRequiredService<ILoggerFactory>(),
+                sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+            services.AddHostedService(sp => sp.GetRequiredService<HourOfWeekLevelService>());
+        }
+
         services.AddSingleton(sp => new CoverageRecorder(settings.Units, router, Connections(settings, sp), settings.Binning.Window, timeProvider));
         if (options.Influx.MonthRollups)
         {

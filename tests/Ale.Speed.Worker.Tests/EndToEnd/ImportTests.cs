@@ -46,6 +46,15 @@ public sealed class ImportTests
         AssertStoredEquals(unit.Vehicles, await run.ReadStoredAsync());
         IReadOnlyList<StoredBin> afterFirst = await run.ReadStoredAsync();
         Assert.All(afterFirst, b => Assert.Equal(VehicleImporter.WriterIdFor("u-1"), b.WriterId));
+        // The hour-of-week levels of the months imported are rebuilt, and hold exactly what their month rollups hold.
+        var levels = new HourOfWeekLevels(new BinReader(run.Influx.QueryClient()), Core.Time.StockholmTime.Zone);
+        foreach (long month in afterFirst.Select(b => Core.Bins.Rollups.MonthStart(b.Key.WindowStartMs, Core.Time.StockholmTime.Zone)).Distinct())
+        {
+            (HashSet<WriterSeries> valid, HashSet<WriterSeries> invalid) = await levels.CheckAsync(Core.Bins.RollupLevel.MonthHourOfWeek, month,
+                Core.Bins.Rollups.NextMonthStart(month, Core.Time.StockholmTime.Zone), default);
+            Assert.Empty(invalid);
+            Assert.NotEmpty(valid);
+        }
 
         (exit, JsonElement second) = await ImportAsync(config, unit.Path, "u-1");
         Assert.Equal(0, exit);
