@@ -15,6 +15,11 @@ start_influxdb() {
   if [ -f "$dir/influxd.pid" ] && kill -0 "$(cat "$dir/influxd.pid")" 2>/dev/null; then
     return 0
   fi
+  # Another server (another engineer's) on the port would answer our pings: refuse instead of using its data.
+  if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/ping")" != 000 ]; then
+    echo "error: 127.0.0.1:$port already answers (another influxd?); choose another PORT" >&2
+    exit 1
+  fi
   cat >"$dir/influxd.conf" <<CONF
 reporting-enabled = false
 bind-address = "127.0.0.1:$((port + 2))"
@@ -34,6 +39,12 @@ CONF
   nohup influxd -config "$dir/influxd.conf" >"$dir/influxd.log" 2>&1 &
   echo $! >"$dir/influxd.pid"
   for _ in $(seq 1 150); do
+    # Our influxd must still be running: another engineer's server on the same port would answer the ping too.
+    if ! kill -0 "$(cat "$dir/influxd.pid")" 2>/dev/null; then
+      rm -f "$dir/influxd.pid"
+      echo "error: influxd for $dir exited (port $port or $((port + 2)) taken?); see $dir/influxd.log" >&2
+      exit 1
+    fi
     if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/ping")" = 204 ]; then
       return 0
     fi
