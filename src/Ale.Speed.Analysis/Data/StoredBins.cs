@@ -65,7 +65,9 @@ public static class StoredBins
         {
             foreach (RollupSpan span in Rollups.Tile(from, to, StockholmTime.Zone, coarsest))
             {
-                await reader.ReadAsync(span.Level, span.FromMs, span.ToMs, filter, groups.Add, cancellationToken).ConfigureAwait(false);
+                await (span.Level == RollupLevel.Month
+                    ? MonthReads.ReadAsync(reader, span.FromMs, span.ToMs, filter, StockholmTime.Zone, groups.Add, cancellationToken)
+                    : reader.ReadAsync(span.Level, span.FromMs, span.ToMs, filter, groups.Add, cancellationToken)).ConfigureAwait(false);
             }
         }
 

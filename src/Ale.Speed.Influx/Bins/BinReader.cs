@@ -230,6 +230,28 @@ public sealed class BinReader(InfluxQueryClient client)
         };
     }
 
+    /// <summary>Every site with stored day rollups, from InfluxDB's index (no point is read).</summary>
+    internal Task<List<string>> DaySitesAsync(CancellationToken cancellationToken) => SitesOfAsync(client, From(RollupLevel.Day), cancellationToken);
+
+    /// <summary>Every site tag value of <paramref name="measurement"/> (quoted, perhaps with its retention policy), from InfluxDB's index.</summary>
+    internal static async Task<List<string>> SitesOfAsync(InfluxQueryClient client, string measurement, CancellationToken cancellationToken)
+    {
+        var sites = new List<string>();
+        foreach (InfluxSeries series in await client.QueryAsync($"SHOW TAG VALUES FROM {measurement} WITH KEY = \"{BinSchema.SiteTag}\"", cancellationToken).ConfigureAwait(false))
+        {
+            int value = series.IndexOf("value");
+            foreach (JsonElement[] row in series.Values)
+            {
+                if (value >= 0 && row[value].GetString() is { Length: > 0 } site)
+                {
+                    sites.Add(site);
+                }
+            }
+        }
+
+        return sites;
+    }
+
     /// <summary>The hours of [<paramref name="fromMs"/>, <paramref name="toMs"/>) in which a unit of each site was alive (<see cref="Coverage.CoverageSchema"/>).</summary>
     public Task<Coverage.StoredCoverage> ReadCoverageAsync(long fromMs, long toMs, string? siteId = null, CancellationToken cancellationToken = default)
         => new Coverage.CoverageReader(client) { UseDayRollups = UseRollups, Notice = ReportFallback }.ReadAsync(fromMs, toMs, siteId, cancellationToken);

@@ -108,7 +108,7 @@ public sealed class CoverageReader(InfluxQueryClient client)
         // from the windows. Asked only where it can be so: a site with coverage but no rollup in the range, windows before a
         // site's first rollup day, or after its last. With the rollups complete, no window is read for the check.
         var fallbacks = new List<(string Site, long From, long To)>();
-        foreach (string site in await SitesWithCoverageAsync(cancellationToken).ConfigureAwait(false))
+        foreach (string site in await BinReader.SitesOfAsync(client, $"\"{CoverageSchema.Measurement}\"", cancellationToken).ConfigureAwait(false))
         {
             if ((siteId is null || site == siteId) && !reach.ContainsKey(site)
                 && (await ExtentAsync("first", firstDay, endDay, site, cancellationToken).ConfigureAwait(false)).Count > 0)
@@ -192,25 +192,6 @@ public sealed class CoverageReader(InfluxQueryClient client)
         var extent = new ExtentDecoder();
         await client.StreamAsync(query, extent, cancellationToken).ConfigureAwait(false);
         return extent.Times;
-    }
-
-    /// <summary>Every site that has coverage points at all (from InfluxDB's index: no point is read).</summary>
-    private async Task<List<string>> SitesWithCoverageAsync(CancellationToken cancellationToken)
-    {
-        var sites = new List<string>();
-        foreach (InfluxSeries series in await client.QueryAsync($"SHOW TAG VALUES FROM \"{CoverageSchema.Measurement}\" WITH KEY = \"{BinSchema.SiteTag}\"", cancellationToken).ConfigureAwait(false))
-        {
-            int value = series.IndexOf("value");
-            foreach (JsonElement[] row in series.Values)
-            {
-                if (value >= 0 && row[value].GetString() is { Length: > 0 } site)
-                {
-                    sites.Add(site);
-                }
-            }
-        }
-
-        return sites;
     }
 
     private static string SiteOf(string name, IReadOnlyDictionary<string, string> tags)
