@@ -70,6 +70,22 @@ public static class ReadLoad
             levels = string.Create(CultureInfo.InvariantCulture, $", {refresh.Points:N0} hour-of-week points ({refresh.MonthsBuilt} months, {refresh.YearsBuilt} years)");
         }
 
+        if (options.Coverage)
+        {
+            // The coverage day rollups, as `ale-speed rollup` builds them: from the stored points, every writer.
+            var influx = new InfluxOptions { Url = options.Url, Database = options.Database };
+            using var dayWriter = new InfluxWriter(http, influx);
+            CoverageDaysResult days = await new CoverageDays(new InfluxQueryClient(http, influx), dayWriter, StockholmTime.Zone)
+                .RebuildAsync(StockholmTime.StartOfDay(DateOnly.FromDateTime(options.From)), StockholmTime.StartOfDay(DateOnly.FromDateTime(options.From).AddDays(options.Days)), writerId: null)
+                .ConfigureAwait(false);
+            if (days.Failure is { } failure)
+            {
+                throw new InvalidOperationException($"InfluxDB refused the coverage day rollups: {failure.Failure} {failure.StatusCode} {failure.Message}");
+            }
+
+            levels += string.Create(CultureInfo.InvariantCulture, $", {days.Points:N0} coverage day rollups");
+        }
+
         if (options.ConfigOut is not null)
         {
             await File.WriteAllTextAsync(options.ConfigOut, Config(options)).ConfigureAwait(false);

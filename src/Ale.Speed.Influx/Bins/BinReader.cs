@@ -232,7 +232,7 @@ public sealed class BinReader(InfluxQueryClient client)
 
     /// <summary>The hours of [<paramref name="fromMs"/>, <paramref name="toMs"/>) in which a unit of each site was alive (<see cref="Coverage.CoverageSchema"/>).</summary>
     public Task<Coverage.StoredCoverage> ReadCoverageAsync(long fromMs, long toMs, string? siteId = null, CancellationToken cancellationToken = default)
-        => new Coverage.CoverageReader(client).ReadAsync(fromMs, toMs, siteId, cancellationToken);
+        => new Coverage.CoverageReader(client) { UseDayRollups = UseRollups, Notice = ReportFallback }.ReadAsync(fromMs, toMs, siteId, cancellationToken);
 
     /// <summary>
     /// Merges the bins that several workers wrote for the same key into one per key (what every statistic is computed

@@ -22,10 +22,15 @@ public static class CoverageSchema
 {
     public const string Measurement = "unit_coverage";
 
+    /// <summary>Day rollups of coverage (<see cref="CoverageDays"/>): per unit, writer and local day, the hours alive as a mask.</summary>
+    public const string DayMeasurement = "unit_coverage_1d";
+
     public const string UnitTag = "unit";
     public const string WindowSecondsField = "window_s";
     public const string FramesField = "frames";
     public const string ConnectedField = "connected";
+    public const string HoursField = "hours";
+    public const string WindowsField = "windows";
 
     public static void Write(LineProtocolWriter writer, in CoveragePoint point, string writerId, TimestampPrecision precision)
     {
@@ -40,4 +45,24 @@ public static class CoverageSchema
             .Field(ConnectedField, point.Connected)
             .Timestamp(point.WindowStartMs, precision);
     }
+
+    /// <summary>A unit's day: bit i of <paramref name="hourMask"/> set when hour i from the local midnight <paramref name="dayStartMs"/> held an alive window.</summary>
+    public static void WriteDay(LineProtocolWriter writer, string siteId, string unitId, DisplayMode display, string writerId, long dayStartMs, long dayLengthMs,
+        ulong hourMask, long windows, TimestampPrecision precision)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Measurement(DayMeasurement)
+            .Tag(BinSchema.SiteTag, siteId)
+            .Tag(UnitTag, unitId)
+            .Tag(BinSchema.DisplayTag, BinSchema.DisplayName(display))
+            .Tag(BinSchema.WriterTag, writerId)
+            .Field(WindowSecondsField, dayLengthMs / 1000)
+            .Field(HoursField, (long)hourMask)
+            .Field(WindowsField, windows)
+            .Timestamp(dayStartMs, precision);
+    }
+
+    /// <summary>The day rollups' measurement, in the rollups' own retention policy when they have one.</summary>
+    internal static string DayMeasurementIn(string? rollupRetentionPolicy)
+        => string.IsNullOrWhiteSpace(rollupRetentionPolicy) ? $"\"{DayMeasurement}\"" : $"\"{rollupRetentionPolicy.Replace("\"", "\\\"", StringComparison.Ordinal)}\".\"{DayMeasurement}\"";
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Ale.Speed.Analysis.Time;
 using Ale.Speed.Core.Time;
 using Ale.Speed.Influx.Bins;
+using Ale.Speed.Influx.Coverage;
 using Ale.Speed.Influx.Querying;
 using Ale.Speed.Influx.Writing;
 using Ale.Speed.Worker.Configuration;
@@ -13,7 +14,8 @@ namespace Ale.Speed.Worker.Commands;
 /// <summary>
 /// <c>ale-speed rollup --config F --from T --to T</c>: builds the hour and day rollups (docs/schema.md) of the stored
 /// 5-minute bins of every local day the range touches, then the month rollups of their months from the stored days, then
-/// the hour-of-week levels of every month and year the range touches.
+/// the hour-of-week levels of every month and year the range touches, and the coverage day rollups of every local day
+/// the range touches (from the stored coverage points, every writer).
 /// Idempotent; exit code 3 when InfluxDB cannot be read or written.
 /// </summary>
 internal static class RollupCommand
@@ -58,6 +60,14 @@ internal static class RollupCommand
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"hour-of-week levels: {levels.MonthsBuilt} months and {levels.YearsBuilt} years built ({levels.Points} points)"));
                 failure = levels.Failure;
+            }
+
+            if (failure is null)
+            {
+                CoverageDaysResult days = await new CoverageDays(new InfluxQueryClient(http, settings.Influx), writer, StockholmTime.Zone)
+                    .RebuildAsync(period.FromMs, period.ToMs, writerId: null, cancellationToken).ConfigureAwait(false);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"coverage: {days.Points} unit days written"));
+                failure = days.Failure;
             }
 
             if (failure is { } failed)

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Ale.Speed.Influx.Coverage;
 using Ale.Speed.Influx.LineProtocol;
+using Ale.Speed.Influx.Querying;
 using Ale.Speed.Influx.Writing;
 using Ale.Speed.Worker.Configuration;
 using Ale.Speed.Worker.Pipeline;
@@ -14,6 +15,9 @@ namespace Ale.Speed.Worker.Hosting;
 /// reports can tell a quiet hour from an hour without a working unit. Points wait in a bounded queue while InfluxDB is
 /// away; past the bound the oldest are dropped and counted (a dropped point makes an hour read as an outage, never as
 /// traffic). Not journaled: after a SIGKILL the window in progress is written again from the next start's samples.
+/// With <see cref="CoverageDays"/> (when the worker may read InfluxDB: <c>Influx:MonthRollups</c>), the local days of
+/// the points written are then rebuilt whole from the stored points; days whose rebuild failed are retried with the next
+/// sample, and a start rebuilds the day of the writer's last stored point (a kill between the two writes).
 /// </summary>
 internal sealed partial class CoverageService : BackgroundService
 {
@@ -30,12 +34,21 @@ internal sealed partial class CoverageService : BackgroundService
     private readonly int _capacity;
     private readonly Counter<long> _written;
     private readonly Counter<long> _dropped;
+    private readonly Counter<long> _dayFailures;
+    private readonly CoverageDays? _days;
     private long _totalWritten;
     private long _totalDropped;
 
+    // Local days [from, to) whose day rollups wait for a rebuild; the start's check until it has run once.
+    private long _daysFromMs = long.MaxValue;
+    private long _daysToMs = long.MinValue;
+    private bool _lastDayChecked;
+
     public CoverageService(CoverageRecorder recorder, InfluxWriter writer, WorkerSettings settings, TimeProvider timeProvider,
-        ILogger<CoverageService> logger, IMeterFactory? meterFactory = null)
+        ILogger<CoverageService> logger, IMeterFactory? meterFactory = null, CoverageDays? days = null)
     {
+        _days = days;
+        _lastDayChecked = days is null;
         _recorder = recorder;
         _writer = writer;
         _writerId = settings.WriterId;
@@ -48,6 +61,8 @@ internal sealed partial class CoverageService : BackgroundService
         _dropped = meter.CreateCounter<long>("ale.speed.coverage.dropped", "{point}",
             "Coverage points dropped because InfluxDB was away longer than the queue holds: those windows read as outages.");
         meter.CreateObservableGauge("ale.speed.coverage.pending", () => PendingCount, "{point}", "Coverage points waiting for InfluxDB.");
+        _dayFailures = meter.CreateCounter<long>("ale.speed.coverage.day_rollup_failures", "{attempt}",
+            "Coverage day rollup rebuilds that failed (InfluxDB unreadable or refusing): retried with the next sample.");
     }
 
     public int PendingCount
@@ -75,6 +90,7 @@ internal sealed partial class CoverageService : BackgroundService
                 _recorder.Sample(_completed);
                 Enqueue();
                 await WriteAsync(stoppingToken).ConfigureAwait(false);
+                await RebuildDaysAsync(stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -87,6 +103,7 @@ internal sealed partial class CoverageService : BackgroundService
         try
         {
             await WriteAsync(last.Token).ConfigureAwait(false);
+            await RebuildDaysAsync(last.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -155,10 +172,57 @@ internal sealed partial class CoverageService : BackgroundService
 
         _written.Add(points.Length);
         Interlocked.Add(ref _totalWritten, points.Length);
+        foreach (CoveragePoint point in points)
+        {
+            _daysFromMs = Math.Min(_daysFromMs, point.WindowStartMs);
+            _daysToMs = Math.Max(_daysToMs, point.WindowStartMs + 1);
+        }
+    }
+
+    /// <summary>Rebuilds the day rollups of the days written since the last rebuild (and, once, of the last day stored before this start).</summary>
+    internal async Task RebuildDaysAsync(CancellationToken cancellationToken)
+    {
+        if (_days is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!_lastDayChecked && await _days.LastWindowAsync(_writerId, cancellationToken).ConfigureAwait(false) is long last)
+            {
+                _daysFromMs = Math.Min(_daysFromMs, last);
+                _daysToMs = Math.Max(_daysToMs, last + 1);
+            }
+
+            _lastDayChecked = true;
+            if (_daysToMs <= _daysFromMs)
+            {
+                return;
+            }
+
+            CoverageDaysResult result = await _days.RebuildAsync(_daysFromMs, _daysToMs, _writerId, cancellationToken).ConfigureAwait(false);
+            if (result.Failure is { } failure)
+            {
+                _dayFailures.Add(1);
+                LogDaysFailed(_logger, failure.Failure.ToString());
+                return;
+            }
+
+            (_daysFromMs, _daysToMs) = (long.MaxValue, long.MinValue);
+        }
+        catch (Exception ex) when (ex is InfluxQueryException or HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            _dayFailures.Add(1);
+            LogDaysFailed(_logger, ex.Message);
+        }
     }
 
     [LoggerMessage(6080, LogLevel.Warning, "Writing coverage to InfluxDB failed ({Failure}); {Points} points kept for the next try")]
     private static partial void LogWriteFailed(ILogger logger, string failure, int points);
+
+    [LoggerMessage(6082, LogLevel.Warning, "Rebuilding the coverage day rollups failed ({Failure}); retried with the next sample")]
+    private static partial void LogDaysFailed(ILogger logger, string failure);
 
     [LoggerMessage(6081, LogLevel.Warning, "{Points} coverage points could not be written before the stop: those windows will read as outages")]
     private static partial void LogNotWritten(ILogger logger, int points);

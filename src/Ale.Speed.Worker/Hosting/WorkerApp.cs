@@ -3,6 +3,7 @@ using Ale.Speed.Core.Time;
 using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Devices.Ingestion;
 using Ale.Speed.Influx.Bins;
+using Ale.Speed.Influx.Coverage;
 using Ale.Speed.Influx.Querying;
 using Ale.Speed.Influx.Writing;
 using Ale.Speed.Worker.Configuration;
@@ -209,6 +210,18 @@ internal static class WorkerApp
         }
 
         services.AddSingleton(sp => new CoverageRecorder(settings.Units, router, Connections(settings, sp), settings.Binning.Window, timeProvider));
+        if (options.Influx.MonthRollups)
+        {
+            // Coverage day rollups are rebuilt from the stored points, as months from the stored days: the worker reads InfluxDB.
+            services.AddSingleton(sp =>
+            {
+                InfluxOptions rollups = settings.Influx.ForRollups();
+                var http = sp.GetRequiredService<HttpClient>();
+                return new CoverageDays(new InfluxQueryClient(http, settings.Influx), rollups == settings.Influx ? sp.GetRequiredService<InfluxWriter>()
+                    : new InfluxWriter(http, rollups, timeProvider, sp.GetRequiredService<ILogger<InfluxWriter>>()), StockholmTime.Zone);
+            });
+        }
+
         services.AddSingleton<CoverageService>();
         services.AddHostedService(sp => sp.GetRequiredService<CoverageService>());
         if (exitWhenDone)

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Ale.Speed.Core.Bins;
 using Ale.Speed.Core.Frames;
+using Ale.Speed.Core.Time;
 using Ale.Speed.Devices.Simulation;
 using Ale.Speed.Devices.Tests.Support;
 using Ale.Speed.Influx.Coverage;
@@ -83,6 +85,15 @@ public sealed class CoverageEndToEndTests
         var reader = new CoverageReader(run.Influx.QueryClient());
         StoredCoverage coverage = await reader.ReadAsync(started - 3_600_000, stopped + 3_600_000);
         Assert.Equal(windows.Select(w => w - w % 3_600_000).Distinct().Order(), coverage.AliveHours("nodinge"));
+
+        // The worker keeps the day rollups of its coverage: whole days read from them give the same hours, none from the points.
+        long firstDay = Rollups.DayStart(started, StockholmTime.Zone);
+        long endDay = Rollups.NextDayStart(Rollups.DayStart(stopped, StockholmTime.Zone), StockholmTime.Zone);
+        var notices = new List<string>();
+        StoredCoverage fromDays = await new CoverageReader(run.Influx.QueryClient()) { UseDayRollups = true, Notice = notices.Add }.ReadAsync(firstDay, endDay);
+        Assert.Equal((await reader.ReadAsync(firstDay, endDay)).AliveHours("nodinge"), fromDays.AliveHours("nodinge"));
+        Assert.NotEmpty(fromDays.AliveHours("nodinge"));
+        Assert.Empty(notices);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, string failure)
