@@ -21,6 +21,9 @@ namespace Ale.Speed.Worker.Hosting;
 /// </summary>
 internal sealed partial class HourOfWeekLevelService : BackgroundService
 {
+    /// <summary>A pass that takes longer (a hung InfluxDB: the worker's HTTP client has no timeout) fails, and the next one tries again.</summary>
+    private static readonly TimeSpan s_passTimeout = TimeSpan.FromHours(1);
+
     private readonly HourOfWeekLevelSettings _options;
     private readonly HourOfWeekLevels _levels;
     private readonly MonthRollups _months;
@@ -94,8 +97,11 @@ internal sealed partial class HourOfWeekLevelService : BackgroundService
     }
 
     /// <summary>One pass over the complete months of the lookback and their complete years; false when InfluxDB failed it.</summary>
-    internal async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
+    internal async Task<bool> RunOnceAsync(CancellationToken stoppingToken)
     {
+        using var timeout = new CancellationTokenSource(s_passTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+        CancellationToken cancellationToken = linked.Token;
         TimeZoneInfo zone = StockholmTime.Zone;
         long end = Rollups.MonthStart(_timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), zone);
         long from = end;
@@ -140,7 +146,7 @@ internal sealed partial class HourOfWeekLevelService : BackgroundService
             return true;
         }
         catch (Exception ex) when (ex is InfluxQueryException or HttpRequestException or System.Text.Json.JsonException or InvalidDataException
-            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            || (ex is OperationCanceledException && !stoppingToken.IsCancellationRequested))
         {
             failure = ex.Message;
         }
