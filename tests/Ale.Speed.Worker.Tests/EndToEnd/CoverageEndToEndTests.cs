@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Ale.Speed.Core.Bins;
 using Ale.Speed.Core.Frames;
 using Ale.Speed.Core.Time;
@@ -94,6 +95,54 @@ public sealed class CoverageEndToEndTests
         Assert.Equal((await reader.ReadAsync(firstDay, endDay)).AliveHours("nodinge"), fromDays.AliveHours("nodinge"));
         Assert.NotEmpty(fromDays.AliveHours("nodinge"));
         Assert.Empty(notices);
+    }
+
+    [Fact]
+    public async Task AStart_RebuildsTheDayRollupOfTheLastStoredCoverage()
+    {
+        await using WorkerRun run = await WorkerRun.CreateAsync("e2e_coverage_days");
+        string missing = Path.Combine(run.Directory, "no-such-device");
+        run.Configure(o =>
+        {
+            o.Sites = [new SiteOptions { Id = "nodinge", SpeedLimitKmh = 40 }];
+            o.Units = [new UnitOptions { Id = "u-1", Site = "nodinge", Transport = "serial", Format = "icoms", Serial = new SerialSettings { Port = missing } }];
+        });
+
+        // What a worker killed between its coverage write and the day rebuild leaves: yesterday's points, no day rollup.
+        long day = Rollups.DayStart(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() - 86_400_000, StockholmTime.Zone);
+        using (var http = new HttpClient())
+        using (var writer = new Influx.Writing.InfluxWriter(http, run.Influx.Options()))
+        {
+            using Influx.LineProtocol.LineBatch batch = writer.CreateBatch();
+            for (long window = day + 3 * 3_600_000; window < day + 7 * 3_600_000; window += 300_000)
+            {
+                CoverageSchema.Write(batch.Writer, new CoveragePoint("nodinge", "u-1", Core.Sites.DisplayMode.DisplayOn, window, 300_000, 5, true), "test-worker", batch.Precision);
+            }
+
+            Assert.True((await writer.WriteAsync(batch)).IsComplete);
+        }
+
+        using IHost host = run.BuildHost(exitWhenDone: false);
+        await host.StartAsync();
+        try
+        {
+            // The first sample (every 10 s) rebuilds the day of the last point this writer stored.
+            var clock = Stopwatch.StartNew();
+            string query = $"SELECT \"hours\",\"windows\" FROM \"{CoverageSchema.DayMeasurement}\" WHERE time = {day}ms";
+            IReadOnlyList<InfluxSeries> days;
+            while ((days = await run.Influx.QueryClient().QueryAsync(query)).Count == 0)
+            {
+                Assert.True(clock.Elapsed < s_deadline, "the start did not rebuild the day rollup");
+                await Task.Delay(200);
+            }
+
+            JsonElement[] row = Assert.Single(Assert.Single(days).Values);
+            Assert.Equal((0b1111L << 3, 48L), (row[1].GetInt64(), row[2].GetInt64()));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, string failure)
