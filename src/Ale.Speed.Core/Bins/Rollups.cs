@@ -72,6 +72,13 @@ public static class Rollups
         return MidnightOf(new DateOnly(date.Year, date.Month, 1).AddMonths(1), zone);
     }
 
+    /// <summary>The local month holding <paramref name="unixMs"/> as <c>yyyy-MM</c> (what notes and logs name a month by).</summary>
+    public static string MonthLabel(long unixMs, TimeZoneInfo zone)
+    {
+        DateOnly date = LocalDateOf(unixMs, zone);
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{date.Year:0000}-{date.Month:00}");
+    }
+
     /// <summary>The start of the local calendar year holding <paramref name="unixMs"/>: the local midnight of 1 January.</summary>
     public static long YearStart(long unixMs, TimeZoneInfo zone)
     {

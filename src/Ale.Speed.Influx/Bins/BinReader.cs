@@ -212,7 +212,7 @@ public sealed class BinReader(InfluxQueryClient client)
             }
 
             var key = new WriterSeries(series.Tags.GetValueOrDefault(BinSchema.WriterTag) ?? "", site, direction,
-                series.Tags.GetValueOrDefault(BinSchema.DisplayTag) == "stealth" ? DisplayMode.Stealth : DisplayMode.DisplayOn, limit);
+                BinSchema.DisplayOf(series.Tags.GetValueOrDefault(BinSchema.DisplayTag)), limit);
             int n = series.IndexOf("n"), sum = series.IndexOf("s");
             foreach (JsonElement[] row in series.Values)
             {
@@ -355,7 +355,7 @@ public sealed class BinReader(InfluxQueryClient client)
                 throw new InvalidDataException($"A stored bin of site '{_siteId}' has an unknown direction '{direction}'.");
             }
 
-            _display = tags.GetValueOrDefault(BinSchema.DisplayTag) == "stealth" ? DisplayMode.Stealth : DisplayMode.DisplayOn;
+            _display = BinSchema.DisplayOf(tags.GetValueOrDefault(BinSchema.DisplayTag));
             _writer = tags.GetValueOrDefault(BinSchema.WriterTag) ?? "";
             _columns = new Column[columns.Count];
             _classIndex = new int[columns.Count];

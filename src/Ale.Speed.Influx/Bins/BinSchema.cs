@@ -107,6 +107,9 @@ public static class BinSchema
 
     public static string DisplayName(Core.Sites.DisplayMode mode) => mode == Core.Sites.DisplayMode.Stealth ? "stealth" : "on";
 
+    /// <summary>The display mode a stored <see cref="DisplayTag"/> names (anything but <c>stealth</c> is a display that shows the speed).</summary>
+    public static Core.Sites.DisplayMode DisplayOf(string? name) => name == "stealth" ? Core.Sites.DisplayMode.Stealth : Core.Sites.DisplayMode.DisplayOn;
+
     public static string ClassName(Core.Vehicles.VehicleClass vehicleClass) => vehicleClass switch
     {
         Core.Vehicles.VehicleClass.ATraktor => "atraktor",

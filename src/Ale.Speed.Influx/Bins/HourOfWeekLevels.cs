@@ -66,7 +66,7 @@ public sealed class HourOfWeekLevels(BinReader reader, TimeZoneInfo zone)
         foreach (long month in stale)
         {
             reader.ReportFallback(string.Create(CultureInfo.InvariantCulture,
-                $"hour-of-week level stale or missing for {TimeZoneInfo.ConvertTimeFromUtc(DateTime.UnixEpoch.AddMilliseconds(month), zone):yyyy-MM}: read from hour rollups (run ale-speed rollup)"));
+                $"hour-of-week level stale or missing for {Rollups.MonthLabel(month, zone)}: read from hour rollups (run ale-speed rollup)"));
         }
 
         return new HourOfWeekRead(years, months, stale);

@@ -45,7 +45,7 @@ public static class MonthReads
             if (fromDays.Count > 0)
             {
                 reader.ReportFallback(string.Create(CultureInfo.InvariantCulture,
-                    $"month rollups missing for {TimeZoneInfo.ConvertTimeFromUtc(DateTime.UnixEpoch.AddMilliseconds(month), zone):yyyy-MM} (site {string.Join(", ", fromDays)}): read from day rollups; run ale-speed rollup"));
+                    $"month rollups missing for {Rollups.MonthLabel(month, zone)} (site {string.Join(", ", fromDays)}): read from day rollups; run ale-speed rollup"));
             }
         }
     }

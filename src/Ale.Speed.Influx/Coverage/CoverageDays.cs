@@ -112,7 +112,7 @@ public sealed class CoverageDays(InfluxQueryClient windows, InfluxWriter rollupW
                 : throw new InvalidDataException($"Stored coverage in '{name}' has no site tag.");
             _unit = tags.GetValueOrDefault(CoverageSchema.UnitTag) ?? "";
             _writer = tags.GetValueOrDefault(BinSchema.WriterTag) ?? "";
-            _display = tags.GetValueOrDefault(BinSchema.DisplayTag) == "stealth" ? DisplayMode.Stealth : DisplayMode.DisplayOn;
+            _display = BinSchema.DisplayOf(tags.GetValueOrDefault(BinSchema.DisplayTag));
         }
 
         public override void OnRow(ref Utf8JsonReader reader)

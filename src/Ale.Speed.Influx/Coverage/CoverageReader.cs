@@ -199,9 +199,6 @@ public sealed class CoverageReader(InfluxQueryClient client)
             ? site
             : throw new InvalidDataException($"Stored coverage in '{name}' has no site tag.");
 
-    private static DisplayMode DisplayOf(IReadOnlyDictionary<string, string> tags)
-        => tags.GetValueOrDefault(BinSchema.DisplayTag) == "stealth" ? DisplayMode.Stealth : DisplayMode.DisplayOn;
-
     /// <summary>Rows of one site and display mode at a time.</summary>
     private abstract class SiteRows : InfluxRowVisitor
     {
@@ -212,7 +209,7 @@ public sealed class CoverageReader(InfluxQueryClient client)
         public override void OnSeries(string name, IReadOnlyDictionary<string, string> tags, IReadOnlyList<string> columns, bool continuesPrevious)
         {
             Site = SiteOf(name, tags);
-            Display = DisplayOf(tags);
+            Display = BinSchema.DisplayOf(tags.GetValueOrDefault(BinSchema.DisplayTag));
         }
     }
 

@@ -128,7 +128,7 @@ internal sealed partial class HourOfWeekLevelService : BackgroundService
 
                 _monthsRepaired.Add(1);
                 Interlocked.Increment(ref _totalMonthsRepaired);
-                LogMonthRepaired(_logger, StockholmTime.ToLocal(month).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), merged.Count);
+                LogMonthRepaired(_logger, Rollups.MonthLabel(month, zone), merged.Count);
             }
 
             HourOfWeekRefresh refresh = await _levels.RefreshAsync(_writer, from, end, force: false, cancellationToken).ConfigureAwait(false);
