@@ -8,6 +8,11 @@ if (args.Length > 0 && args[0] == "load")
     return await ReadLoad.RunAsync(args).ConfigureAwait(false);
 }
 
+if (args.Length > 0 && args[0] == "read-timing")
+{
+    return await ReadTiming.RunAsync(args).ConfigureAwait(false);
+}
+
 if (args.Length > 0 && args[0] == "month-merge")
 {
     return await MonthMergeTiming.RunAsync(args).ConfigureAwait(false);
