@@ -466,6 +466,25 @@ public sealed class Bin
         SetLimit(limitKmh);
     }
 
+    /// <summary>
+    /// Empties the bin back to what <c>new Bin()</c> is (no vehicles, <see cref="NoLimit"/>), keeping its arrays (cleared):
+    /// for a reader that merges group after group into one bin instead of a new ~5 KB bin per group.
+    /// </summary>
+    public void Clear()
+    {
+        Key = default;
+        _classLimits = null;
+        _count = 0;
+        _sumCentiKmh = 0;
+        _sumOfSquaresCentiKmh = 0;
+        _maxCentiKmh = 0;
+        _dense?.Clear();
+        ((Span<long>)_classCounts).Clear();
+        ((Span<long>)_lengthCounts).Clear();
+        IsChanged = false;
+        SetLimit(NoLimit);
+    }
+
     /// <summary>A copy, for handing a bin to another thread while this one keeps counting.</summary>
     public Bin Clone() => CloneWithKey(Key);
 
