@@ -442,12 +442,6 @@ public sealed class Bin
     /// <summary>Empties a pooled bin for reuse under another key (the binner reuses bins it let go of).</summary>
     internal void Reinitialize(BinKey key, int limitKmh, VehicleLimitSet? classLimits = null)
     {
-        Key = key;
-        _classLimits = classLimits;
-        _count = 0;
-        _sumCentiKmh = 0;
-        _sumOfSquaresCentiKmh = 0;
-        _maxCentiKmh = 0;
         if (_dense is { } dense)
         {
             // Back to compact; the arrays go to the binner's spares for whichever bin outgrows its entries next.
@@ -460,10 +454,7 @@ public sealed class Bin
             _dense = null;
         }
 
-        ((Span<long>)_classCounts).Clear();
-        ((Span<long>)_lengthCounts).Clear();
-        IsChanged = false;
-        SetLimit(limitKmh);
+        Empty(key, limitKmh, classLimits);
     }
 
     /// <summary>
@@ -472,17 +463,22 @@ public sealed class Bin
     /// </summary>
     public void Clear()
     {
-        Key = default;
-        _classLimits = null;
+        _dense?.Clear();
+        Empty(default, NoLimit, null);
+    }
+
+    private void Empty(BinKey key, int limitKmh, VehicleLimitSet? classLimits)
+    {
+        Key = key;
+        _classLimits = classLimits;
         _count = 0;
         _sumCentiKmh = 0;
         _sumOfSquaresCentiKmh = 0;
         _maxCentiKmh = 0;
-        _dense?.Clear();
         ((Span<long>)_classCounts).Clear();
         ((Span<long>)_lengthCounts).Clear();
         IsChanged = false;
-        SetLimit(NoLimit);
+        SetLimit(limitKmh);
     }
 
     /// <summary>A copy, for handing a bin to another thread while this one keeps counting.</summary>
