@@ -7,11 +7,27 @@ namespace Ale.Speed.Analysis.Output;
 /// <summary>Number and time formatting shared by the renderers (invariant culture; NaN shown as "-" in tables, left empty in CSV).</summary>
 internal static class Format
 {
+    private static readonly string[] s_fixed = ["F0", "F1", "F2", "F3"];
+
     public static string Number(double value, int decimals = 1)
-        => double.IsFinite(value) ? value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : "-";
+        => double.IsFinite(value) ? value.ToString(Fixed(decimals), CultureInfo.InvariantCulture) : "-";
 
     public static string Percent(double share, int decimals = 1)
-        => double.IsFinite(share) ? (share * 100).ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + "%" : "-";
+    {
+        if (!double.IsFinite(share))
+        {
+            return "-";
+        }
+
+        Span<char> text = stackalloc char[32];
+        return (share * 100).TryFormat(text, out int length, Fixed(decimals), CultureInfo.InvariantCulture) && length < text.Length
+            ? string.Concat(text[..length], "%")
+            : (share * 100).ToString(Fixed(decimals), CultureInfo.InvariantCulture) + "%";
+    }
+
+    // The format strings of the usual decimals, made once: tables format every figure of every row.
+    private static string Fixed(int decimals)
+        => (uint)decimals < (uint)s_fixed.Length ? s_fixed[decimals] : "F" + decimals.ToString(CultureInfo.InvariantCulture);
 
     public static string Integer(long value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -39,11 +39,30 @@ public static class ReportBuilder
         statistics.Validate();
 
         List<ReportGroup> groups = Groups(period, grouping);
+        var lookup = new GroupLookup(period, grouping, groups);
         long[] hours = [.. period.HourStarts()];
-        int[] hourGroup = [.. hours.Select(h => GroupIndex(h, period, grouping, groups))];
+        int[] hourGroup = new int[hours.Length];
+        for (int i = 0; i < hours.Length; i++)
+        {
+            hourGroup[i] = lookup.IndexOf(hours[i]);
+        }
 
-        var inScope = bins.Where(b => period.Contains(b.Key.WindowStartMs) && (siteId is null || b.Key.SiteId == siteId)).ToList();
-        var siteIds = new SortedSet<string>(inScope.Select(b => b.Key.SiteId), StringComparer.Ordinal);
+        var bySite = new Dictionary<string, List<StoredBin>>(StringComparer.Ordinal);
+        foreach (StoredBin stored in bins)
+        {
+            if (period.Contains(stored.Key.WindowStartMs) && (siteId is null || stored.Key.SiteId == siteId))
+            {
+                string id = stored.Key.SiteId;
+                if (!bySite.TryGetValue(id, out List<StoredBin>? list))
+                {
+                    bySite.Add(id, list = []);
+                }
+
+                list.Add(stored);
+            }
+        }
+
+        var siteIds = new SortedSet<string>(bySite.Keys, StringComparer.Ordinal);
         foreach (Site site in catalog.Sites)
         {
             if (siteId is null || site.Id == siteId)
@@ -54,9 +73,10 @@ public static class ReportBuilder
 
         var rows = new List<ReportRow>();
         var siteCoverage = new List<SiteCoverage>();
+        var scratch = new RowScratch(grouping, groups, lookup, hours, hourGroup, statistics);
         foreach (string id in siteIds)
         {
-            var siteBins = inScope.Where(b => b.Key.SiteId == id).ToList();
+            List<StoredBin> siteBins = bySite.GetValueOrDefault(id) ?? [];
             string name = catalog.NameOf(id);
             DisplayMode[] modes = [.. siteBins.Select(b => b.Key.DisplayMode).Distinct().Order()];
             if (modes.Length == 0)
@@ -73,11 +93,11 @@ public static class ReportBuilder
                     var directionBins = modeBins.Where(b => b.Key.Direction == direction).ToList();
                     if (directionBins.Count > 0)
                     {
-                        AddRows(rows, id, name, StoredBins.DirectionName(direction), StoredBins.DisplayName(mode), directionBins, groups, grouping, period, hours, hourGroup, statistics);
+                        scratch.AddRows(rows, id, name, StoredBins.DirectionName(direction), StoredBins.DisplayName(mode), directionBins);
                     }
                 }
 
-                AddRows(rows, id, name, AllDirections, StoredBins.DisplayName(mode), modeBins, groups, grouping, period, hours, hourGroup, statistics);
+                scratch.AddRows(rows, id, name, AllDirections, StoredBins.DisplayName(mode), modeBins);
             }
 
             siteCoverage.Add(Coverage(id, name, siteBins, period, catalog, hours.Length, coverage ?? StoredCoverage.None));
@@ -139,82 +159,167 @@ public static class ReportBuilder
         return groups;
     }
 
-    private static int GroupIndex(long unixMs, Period period, ReportGrouping grouping, List<ReportGroup> groups)
+    /// <summary>The group of an instant: a binary search over the days or weeks (ordered by start), a slot's index for hours of the week.</summary>
+    private readonly struct GroupLookup
     {
-        switch (grouping)
-        {
-            case ReportGrouping.Total:
-                return 0;
-            case ReportGrouping.Day or ReportGrouping.Week:
-                // The hour holding the period's start may begin before it; it belongs to the first day.
-                long t = Math.Max(unixMs, period.FromMs);
-                for (int i = 0; i < groups.Count; i++)
-                {
-                    if (t >= groups[i].FromMs && t < groups[i].ToMs)
-                    {
-                        return i;
-                    }
-                }
+        private readonly ReportGrouping _grouping;
+        private readonly long _periodFromMs;
+        private readonly long[] _starts;
+        private readonly long[] _ends;
+        private readonly int[] _bySlot;
 
-                return -1;
-            default:
-                int slot = StockholmTime.HourOfWeek(unixMs);
-                return groups.FindIndex(g => g.HourOfWeek == slot);
+        public GroupLookup(Period period, ReportGrouping grouping, List<ReportGroup> groups)
+        {
+            _grouping = grouping;
+            _periodFromMs = period.FromMs;
+            _starts = [.. groups.Select(g => g.FromMs)];
+            _ends = [.. groups.Select(g => g.ToMs)];
+            _bySlot = new int[StockholmTime.HoursPerWeek];
+            Array.Fill(_bySlot, -1);
+            for (int i = groups.Count - 1; i >= 0; i--)
+            {
+                if (groups[i].HourOfWeek is int slot)
+                {
+                    _bySlot[slot] = i;
+                }
+            }
+        }
+
+        /// <summary>The index of the group holding <paramref name="unixMs"/>, or -1.</summary>
+        public int IndexOf(long unixMs)
+        {
+            switch (_grouping)
+            {
+                case ReportGrouping.Total:
+                    return 0;
+                case ReportGrouping.Day or ReportGrouping.Week:
+                    // The hour holding the period's start may begin before it; it belongs to the first day.
+                    long t = Math.Max(unixMs, _periodFromMs);
+                    int i = Array.BinarySearch(_starts, t);
+                    i = i >= 0 ? i : ~i - 1;
+                    return i >= 0 && t < _ends[i] ? i : -1;
+                default:
+                    return _bySlot[StockholmTime.HourOfWeek(unixMs)];
+            }
         }
     }
 
-    private static void AddRows(List<ReportRow> rows, string siteId, string name, string direction, string display, List<StoredBin> bins,
-        List<ReportGroup> groups, ReportGrouping grouping, Period period, long[] hours, int[] hourGroup, StatisticsOptions statistics)
+    /// <summary>
+    /// Makes the rows of one scope (site, display mode, direction) group by group, reusing its arrays and one merged bin
+    /// across groups and scopes: a year by day over 50 sites is 55,000 rows.
+    /// </summary>
+    private sealed class RowScratch(ReportGrouping grouping, List<ReportGroup> groups, GroupLookup lookup, long[] hours, int[] hourGroup, StatisticsOptions statistics)
     {
-        // The bins of each group, merged one group at a time: a row keeps its figures, not a merged bin (a year by day
-        // over 50 sites is 55,000 rows), except in a total report, whose rows' bins the charts draw.
-        var inGroup = new List<StoredBin>?[groups.Count];
-        foreach (StoredBin stored in bins)
+        private readonly Bin _merged = new();
+        private readonly List<int> _limits = [];
+        private readonly int[] _groupStart = new int[groups.Count + 1];
+        private readonly int[] _withData = new int[groups.Count];
+        private readonly int[] _hoursInGroup = new int[groups.Count];
+        private StoredBin[] _ordered = [];
+
+        public void AddRows(List<ReportRow> rows, string siteId, string name, string direction, string display, List<StoredBin> bins)
         {
-            int g = GroupIndex(stored.Key.WindowStartMs, period, grouping, groups);
-            (inGroup[g] ??= []).Add(stored);
+            OrderByGroup(bins);
+            CountHours(bins);
+            for (int g = 0; g < groups.Count; g++)
+            {
+                ReadOnlySpan<StoredBin> inGroup = _ordered.AsSpan(_groupStart[g], _groupStart[g + 1] - _groupStart[g]);
+                Bin merged;
+                int[] limits;
+                if (inGroup.Length == 1 && grouping != ReportGrouping.Total)
+                {
+                    // The figures of one stored bin are those of its merge into an empty bin.
+                    merged = inGroup[0].Bin;
+                    limits = [merged.LimitKmh];
+                }
+                else
+                {
+                    // A total report's rows keep their bins (the charts draw them); other rows keep only their figures.
+                    if (grouping == ReportGrouping.Total)
+                    {
+                        merged = new Bin();
+                    }
+                    else
+                    {
+                        merged = _merged;
+                        merged.Clear();
+                    }
+
+                    _limits.Clear();
+                    foreach (StoredBin stored in inGroup)
+                    {
+                        merged.MergeFrom(stored.Bin);
+                        int at = _limits.BinarySearch(stored.Bin.LimitKmh);
+                        if (at < 0)
+                        {
+                            _limits.Insert(~at, stored.Bin.LimitKmh);
+                        }
+                    }
+
+                    limits = [.. _limits];
+                }
+
+                rows.Add(new ReportRow
+                {
+                    SiteId = siteId,
+                    SiteName = name,
+                    Direction = direction,
+                    Display = display,
+                    Group = groups[g],
+                    LimitsKmh = limits,
+                    Summary = SpeedStatistics.Summarize(merged, statistics),
+                    ClassCounts = merged.ClassCounts.ToArray(),
+                    HoursWithData = _withData[g],
+                    HoursInGroup = _hoursInGroup[g],
+                    Bin = grouping == ReportGrouping.Total ? merged : null,
+                });
+            }
         }
 
-        HourSet covered = StoredBins.CoveredHours(bins);
-        var withData = new int[groups.Count];
-        var hoursInGroup = new int[groups.Count];
-        for (int i = 0; i < hours.Length; i++)
+        /// <summary>The bins ordered by group (a counting sort, stable): group g's are <c>_ordered[_groupStart[g].._groupStart[g + 1]]</c>.</summary>
+        private void OrderByGroup(List<StoredBin> bins)
         {
-            int g = hourGroup[i];
-            if (g >= 0)
+            if (_ordered.Length < bins.Count)
             {
-                hoursInGroup[g]++;
-                if (covered.Contains(hours[i]))
+                _ordered = new StoredBin[bins.Count];
+            }
+
+            // Counts, then each group's end; filling each group from its end backwards leaves its start there.
+            Span<int> start = _groupStart;
+            start.Clear();
+            foreach (StoredBin stored in bins)
+            {
+                start[lookup.IndexOf(stored.Key.WindowStartMs)]++;
+            }
+
+            for (int g = 1; g < start.Length; g++)
+            {
+                start[g] += start[g - 1];
+            }
+
+            for (int i = bins.Count - 1; i >= 0; i--)
+            {
+                _ordered[--start[lookup.IndexOf(bins[i].Key.WindowStartMs)]] = bins[i];
+            }
+        }
+
+        private void CountHours(List<StoredBin> bins)
+        {
+            HourSet covered = StoredBins.CoveredHours(bins);
+            Array.Clear(_withData);
+            Array.Clear(_hoursInGroup);
+            for (int i = 0; i < hours.Length; i++)
+            {
+                int g = hourGroup[i];
+                if (g >= 0)
                 {
-                    withData[g]++;
+                    _hoursInGroup[g]++;
+                    if (covered.Contains(hours[i]))
+                    {
+                        _withData[g]++;
+                    }
                 }
             }
-        }
-
-        for (int g = 0; g < groups.Count; g++)
-        {
-            var merged = new Bin();
-            var limits = new SortedSet<int>();
-            foreach (StoredBin stored in inGroup[g] ?? [])
-            {
-                merged.MergeFrom(stored.Bin);
-                limits.Add(stored.Bin.LimitKmh);
-            }
-
-            rows.Add(new ReportRow
-            {
-                SiteId = siteId,
-                SiteName = name,
-                Direction = direction,
-                Display = display,
-                Group = groups[g],
-                LimitsKmh = [.. limits],
-                Summary = SpeedStatistics.Summarize(merged, statistics),
-                ClassCounts = merged.ClassCounts.ToArray(),
-                HoursWithData = withData[g],
-                HoursInGroup = hoursInGroup[g],
-                Bin = grouping == ReportGrouping.Total ? merged : null,
-            });
         }
     }
 

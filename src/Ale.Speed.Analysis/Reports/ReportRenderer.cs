@@ -130,12 +130,25 @@ public static class ReportRenderer
             foreach (ReportRow row in report.Rows)
             {
                 SpeedSummary s = row.Summary;
-                bands.Add([
-                    row.SiteId, row.Direction, row.Display, row.Group.Label,
-                    .. s.FineBands.Select(f => Format.Integer(f.Count)),
-                    .. s.LicenceBandsLimitAtMost30.Select(l => Format.Integer(l.Count)),
-                    .. s.LicenceBandsLimitFrom40.Select(l => Format.Integer(l.Count)),
-                ]);
+                string[] cells = new string[headers.Length];
+                (cells[0], cells[1], cells[2], cells[3]) = (row.SiteId, row.Direction, row.Display, row.Group.Label);
+                int at = 4;
+                for (int i = 0; i < s.FineBands.Count; i++)
+                {
+                    cells[at++] = Format.Integer(s.FineBands[i].Count);
+                }
+
+                for (int i = 0; i < s.LicenceBandsLimitAtMost30.Count; i++)
+                {
+                    cells[at++] = Format.Integer(s.LicenceBandsLimitAtMost30[i].Count);
+                }
+
+                for (int i = 0; i < s.LicenceBandsLimitFrom40.Count; i++)
+                {
+                    cells[at++] = Format.Integer(s.LicenceBandsLimitFrom40[i].Count);
+                }
+
+                bands.Add(cells);
             }
 
             bands.WriteTo(output);

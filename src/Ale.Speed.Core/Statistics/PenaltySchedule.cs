@@ -91,9 +91,9 @@ public sealed record PenaltySchedule
     {
         error = ReportableMarginKmh is < 0 or > Bin.MaxExactExcessKmh
             ? $"{nameof(ReportableMarginKmh)} must lie in [0, {Bin.MaxExactExcessKmh}] (was {ReportableMarginKmh})."
-            : CheckBands(nameof(FineBands), FineBands?.Select(b => b.Band))
-                ?? CheckBands(nameof(LicenceBandsLimitAtMost30), LicenceBandsLimitAtMost30?.Select(b => b.Band))
-                ?? CheckBands(nameof(LicenceBandsLimitFrom40), LicenceBandsLimitFrom40?.Select(b => b.Band));
+            : CheckBands(nameof(FineBands), FineBands, static b => b.Band)
+                ?? CheckBands(nameof(LicenceBandsLimitAtMost30), LicenceBandsLimitAtMost30, static b => b.Band)
+                ?? CheckBands(nameof(LicenceBandsLimitFrom40), LicenceBandsLimitFrom40, static b => b.Band);
         return error is null;
     }
 
@@ -105,7 +105,8 @@ public sealed record PenaltySchedule
         }
     }
 
-    private string? CheckBands(string name, IEnumerable<SpeedingBand>? bands)
+    // Every summary validates its schedule: an index loop and a static selector, so a valid schedule costs no allocation.
+    private string? CheckBands<T>(string name, IReadOnlyList<T>? bands, Func<T, SpeedingBand> bandOf)
     {
         if (bands is null)
         {
@@ -115,8 +116,9 @@ public sealed record PenaltySchedule
         // Bins count the excess exactly up to 100 km/h, so every edge plus the margin must stay within that.
         int limit = Bin.MaxExactExcessKmh - ReportableMarginKmh;
         int previousEnd = 0;
-        foreach (SpeedingBand band in bands)
+        for (int i = 0; i < bands.Count; i++)
         {
+            SpeedingBand band = bandOf(bands[i]);
             if (band.OverFromExclusiveKmh < previousEnd || band.OverFromExclusiveKmh > limit
                 || (band.OverToInclusiveKmh is int to && (to <= band.OverFromExclusiveKmh || to > limit)))
             {

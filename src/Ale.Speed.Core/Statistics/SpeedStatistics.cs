@@ -169,6 +169,30 @@ public static class SpeedStatistics
         ArgumentNullException.ThrowIfNull(bin);
         ArgumentNullException.ThrowIfNull(schedule);
         schedule.Validate();
+        return FineBandCountsOf(bin, schedule);
+    }
+
+    /// <summary>Vehicles per licence band on roads with a limit of 30 or lower.</summary>
+    public static LicenceBandCount[] LicenceBandCountsLimitAtMost30(Bin bin, PenaltySchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(bin);
+        ArgumentNullException.ThrowIfNull(schedule);
+        schedule.Validate();
+        return LicenceBandCountsOf(bin, schedule, schedule.LicenceBandsLimitAtMost30, fromLimit40: false);
+    }
+
+    /// <summary>Vehicles per licence band on roads with a limit of 40 or higher.</summary>
+    public static LicenceBandCount[] LicenceBandCountsLimitFrom40(Bin bin, PenaltySchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(bin);
+        ArgumentNullException.ThrowIfNull(schedule);
+        schedule.Validate();
+        return LicenceBandCountsOf(bin, schedule, schedule.LicenceBandsLimitFrom40, fromLimit40: true);
+    }
+
+    // The band counts of a validated schedule (Summarize validates once for all three).
+    private static FineBandCount[] FineBandCountsOf(Bin bin, PenaltySchedule schedule)
+    {
         int margin = schedule.ReportableMarginKmh;
         var result = new FineBandCount[schedule.FineBands.Count];
         for (int i = 0; i < result.Length; i++)
@@ -180,14 +204,6 @@ public static class SpeedStatistics
 
         return result;
     }
-
-    /// <summary>Vehicles per licence band on roads with a limit of 30 or lower.</summary>
-    public static LicenceBandCount[] LicenceBandCountsLimitAtMost30(Bin bin, PenaltySchedule schedule)
-        => LicenceBandCounts(bin, schedule, schedule?.LicenceBandsLimitAtMost30!, fromLimit40: false);
-
-    /// <summary>Vehicles per licence band on roads with a limit of 40 or higher.</summary>
-    public static LicenceBandCount[] LicenceBandCountsLimitFrom40(Bin bin, PenaltySchedule schedule)
-        => LicenceBandCounts(bin, schedule, schedule?.LicenceBandsLimitFrom40!, fromLimit40: true);
 
     /// <summary>The 10 km/h band [k, k+10) holding the most vehicles, the lowest k on ties; null when empty.</summary>
     public static PaceBand? Pace(Bin bin)
@@ -243,9 +259,9 @@ public static class SpeedStatistics
             SpeedIndex = SpeedIndex(bin),
             CountOverLimit = bin.CountOverLimit,
             ShareOverLimit = ShareOverLimit(bin),
-            FineBands = FineBandCounts(bin, options.Penalties),
-            LicenceBandsLimitAtMost30 = LicenceBandCountsLimitAtMost30(bin, options.Penalties),
-            LicenceBandsLimitFrom40 = LicenceBandCountsLimitFrom40(bin, options.Penalties),
+            FineBands = FineBandCountsOf(bin, options.Penalties),
+            LicenceBandsLimitAtMost30 = LicenceBandCountsOf(bin, options.Penalties, options.Penalties.LicenceBandsLimitAtMost30, fromLimit40: false),
+            LicenceBandsLimitFrom40 = LicenceBandCountsOf(bin, options.Penalties, options.Penalties.LicenceBandsLimitFrom40, fromLimit40: true),
             Pace = Pace(bin),
         };
     }
@@ -257,11 +273,8 @@ public static class SpeedStatistics
         return bin.Count < minimumSample;
     }
 
-    private static LicenceBandCount[] LicenceBandCounts(Bin bin, PenaltySchedule schedule, IReadOnlyList<LicenceBand> bands, bool fromLimit40)
+    private static LicenceBandCount[] LicenceBandCountsOf(Bin bin, PenaltySchedule schedule, IReadOnlyList<LicenceBand> bands, bool fromLimit40)
     {
-        ArgumentNullException.ThrowIfNull(bin);
-        ArgumentNullException.ThrowIfNull(schedule);
-        schedule.Validate();
         int margin = schedule.ReportableMarginKmh;
         var result = new LicenceBandCount[bands.Count];
         for (int i = 0; i < result.Length; i++)

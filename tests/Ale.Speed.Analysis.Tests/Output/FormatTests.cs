@@ -14,3 +14,44 @@ public sealed class FormatTests
     [InlineData(double.NaN, "-")]
     public void Signed_WritesTheSignOfWhatIsShown(double value, string expected) => Assert.Equal(expected, Format.Signed(value));
 }
+
+public sealed class TextTableTests
+{
+    [Fact]
+    public void WriteTo_AlignsTextLeftAndNumbersRight_AndTrimsEachLineEnd()
+    {
+        var table = new TextTable("site", "count", "share", "");
+        table.Add("a", "7", "1.5%", "*");
+        table.Add("long-site", "1234", "-", "");
+        table.Add("b  ", "", "12.0%", " ");
+        var output = new StringWriter { NewLine = "\n" };
+
+        table.WriteTo(output);
+
+        Assert.Equal(
+            "site       count  share\n" +
+            "---------  -----  -----  -\n" +
+            "a              7   1.5%  *\n" +
+            "long-site   1234      -\n" +
+            "b                 12.0%\n",
+            output.ToString());
+    }
+}
+
+public sealed class CsvWriterTests
+{
+    [Fact]
+    public void Field_QuotesWhatNeedsIt_AndLongRecordsSurviveWhole()
+    {
+        string longText = new('x', 1000);
+        var output = new StringWriter();
+        var csv = new CsvWriter(output);
+        csv.Field("plain").Field("a, \"b\"").Field("two\nlines").Field(-12L).Field((long?)null).Field(0.1 + 0.2).Field(double.NaN).Field(true).EndLine();
+        csv.Field(longText).Field(1e300).EndLine();
+
+        Assert.Equal("plain,\"a, \"\"b\"\"\",\"two\nlines\",-12,,0.30000000000000004,,true\r\n" + longText + ",1E+300\r\n", output.ToString());
+        List<string[]> records = CsvWriter.Parse(output.ToString());
+        Assert.Equal(["plain", "a, \"b\"", "two\nlines", "-12", "", "0.30000000000000004", "", "true"], records[0]);
+        Assert.Equal([longText, "1E+300"], records[1]);
+    }
+}

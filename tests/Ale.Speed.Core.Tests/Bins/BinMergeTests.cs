@@ -72,6 +72,30 @@ public sealed class BinMergeTests
     }
 
     [Fact]
+    public void Clear_ThenMergingAnotherGroup_EqualsMergingItIntoANewBin()
+    {
+        // A reader merges group after group into one cleared bin: nothing of an earlier group may remain.
+        var reused = new Bin();
+        for (int seed = 200; seed < 240; seed++)
+        {
+            var random = new Random(seed);
+            List<RawVehicle> vehicles = random.Next(2) == 0
+                ? RawVehicles.GenerateMixed(random, random.Next(0, 400))
+                : RawVehicles.Generate(random, random.Next(0, 40), RawVehicles.Limits[random.Next(RawVehicles.Limits.Length)]);
+            List<List<RawVehicle>> parts = RandomPartition(random, vehicles, random.Next(1, 6));
+
+            reused.Clear();
+            foreach (List<RawVehicle> part in parts)
+            {
+                reused.MergeFrom(RawVehicles.BinOf(part));
+            }
+
+            RawVehicles.AssertSameContent(Bin.Merge(parts.Select(RawVehicles.BinOf)), reused);
+            RawVehicles.AssertBinHolds(vehicles, reused);
+        }
+    }
+
+    [Fact]
     public void Merge_IsCommutativeAndAssociative()
     {
         for (int seed = 200; seed < 240; seed++)
