@@ -8,10 +8,11 @@ cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 scripts/install-demo-deps.sh
-dotnet build Ale.Speed.sln -c Release -nologo -v quiet
+# The production build (self-contained, compiled ahead of time): what an installation runs.
+scripts/publish.sh
 
 config=scripts/demo/ale-speed.demo.json
-ale() { dotnet src/Ale.Speed.Worker/bin/Release/net10.0/ale-speed.dll "$@"; }
+ale() { artifacts/ale-speed/ale-speed "$@"; }
 # Three weeks: a hotspot window (an hour of the week at a site) is ranked only when it was observed in at least 3 hours
 # (HotspotOptions.MinimumObservedHours), so a single week leaves every window "insufficient data".
 days=${DAYS:-21}

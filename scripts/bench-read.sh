@@ -10,6 +10,7 @@
 #   KEEP=1 MONTHS=1 scripts/bench-read.sh # add the month rollups to data stored before them (same generator, same seed)
 #   KEEP=1 HOW=1 scripts/bench-read.sh    # add the hour-of-week levels to data stored before them (from the stored hours)
 #   KEEP=1 COVERAGE=1 scripts/bench-read.sh # add unit coverage to data stored before it (its outage windows keep their bins)
+#   KEEP=1 ALE=artifacts/ale-speed/ale-speed scripts/bench-read.sh # time the published build (scripts/publish.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -39,8 +40,10 @@ if [ "${KEEP:-0}" = 1 ] && [ "${COVERAGE:-0}" = 1 ]; then
   load --levels coverage
 fi
 sed 's/"ReadRollups": true/"ReadRollups": false/' "$dir/config-rollups.json" > "$dir/config-windows.json"
-ale=src/Ale.Speed.Worker/bin/Release/net10.0/ale-speed.dll
-timed() { local label=$1; shift; /usr/bin/time -f "$label: %e s, peak memory %M KB" dotnet "$ale" "$@" >/dev/null; }
+# ALE=artifacts/ale-speed/ale-speed times the published build (scripts/publish.sh) instead of the JIT-compiled one.
+ale=${ALE:-src/Ale.Speed.Worker/bin/Release/net10.0/ale-speed.dll}
+[[ "$ale" == *.dll ]] && run=(dotnet "$ale") || run=("$ale")
+timed() { local label=$1; shift; /usr/bin/time -f "$label: %e s (CPU %U s user), peak memory %M KB" "${run[@]}" "$@" >/dev/null; }
 echo "== $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for config in rollups windows; do
   c="$dir/config-$config.json"
