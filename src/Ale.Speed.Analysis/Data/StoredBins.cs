@@ -54,11 +54,30 @@ public static class StoredBins
             return BinReader.MergeWriters(raw);
         }
 
+        var groups = new GrainMerger(period, grain);
+        await ReadAsync(reader, period, filter, grain, groups.Add, cancellationToken).ConfigureAwait(false);
+        return groups.Result();
+    }
+
+    /// <summary>
+    /// The stored bins that <see cref="ReadMergedAsync(BinReader, Period, BinFilter, BinGrain, CancellationToken)"/> merges
+    /// at <paramref name="grain"/> (not <see cref="BinGrain.Window"/>), as they stream in: from the same levels, writers
+    /// not merged, each handed to <paramref name="onBin"/> and reused after the call (<see cref="BinReader"/>). Bins
+    /// starting before the period may come with them (the hour holding its start); a caller leaves them out.
+    /// </summary>
+    public static async Task ReadAsync(BinReader reader, Period period, BinFilter filter, BinGrain grain, Action<StoredBin> onBin, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(onBin);
+        if (grain == BinGrain.Window)
+        {
+            throw new ArgumentOutOfRangeException(nameof(grain), grain, "Windows are read with ReadMergedAsync.");
+        }
+
         RollupLevel coarsest = !reader.UseRollups ? RollupLevel.Window
             : grain == BinGrain.Period && reader.UseMonthRollups ? RollupLevel.Month
             : grain is BinGrain.Day or BinGrain.Period ? RollupLevel.Day
             : RollupLevel.Hour;
-        var groups = new GrainMerger(period, grain);
         // By hour of the week, whole months (and years) come from the hour-of-week levels, checked as they are read.
         (long levelsFrom, long levelsTo) = grain == BinGrain.HourOfWeek && reader.UseRollups && reader.UseHourOfWeekLevels ? WholeMonths(period) : (period.ToMs, period.ToMs);
         foreach ((long from, long to) in ((long, long)[])[(period.FromMs, levelsFrom), (levelsTo, period.ToMs)])
@@ -66,17 +85,15 @@ public static class StoredBins
             foreach (RollupSpan span in Rollups.Tile(from, to, StockholmTime.Zone, coarsest))
             {
                 await (span.Level == RollupLevel.Month
-                    ? MonthReads.ReadAsync(reader, span.FromMs, span.ToMs, filter, StockholmTime.Zone, groups.Add, cancellationToken)
-                    : reader.ReadAsync(span.Level, span.FromMs, span.ToMs, filter, groups.Add, cancellationToken)).ConfigureAwait(false);
+                    ? MonthReads.ReadAsync(reader, span.FromMs, span.ToMs, filter, StockholmTime.Zone, onBin, cancellationToken)
+                    : reader.ReadAsync(span.Level, span.FromMs, span.ToMs, filter, onBin, cancellationToken)).ConfigureAwait(false);
             }
         }
 
         if (levelsFrom < levelsTo)
         {
-            await new HourOfWeekLevels(reader, StockholmTime.Zone).ReadAsync(levelsFrom, levelsTo, filter, groups.Add, cancellationToken).ConfigureAwait(false);
+            await new HourOfWeekLevels(reader, StockholmTime.Zone).ReadAsync(levelsFrom, levelsTo, filter, onBin, cancellationToken).ConfigureAwait(false);
         }
-
-        return groups.Result();
 
         static (long From, long To) WholeMonths(Period period)
         {
@@ -184,7 +201,8 @@ public static class StoredBins
 
     public static string DisplayName(DisplayMode mode) => BinSchema.DisplayName(mode);
 
-    private static void AddHours(HourSet hours, StoredBin stored)
+    /// <summary>Adds the hours that hold data of <paramref name="stored"/> (<see cref="CoveredHours"/>) to <paramref name="hours"/>.</summary>
+    internal static void AddHours(HourSet hours, StoredBin stored)
     {
         if (stored.Hours is { } listed)
         {
@@ -200,6 +218,7 @@ public static class StoredBins
     private sealed class GrainMerger(Period period, BinGrain grain)
     {
         private readonly Dictionary<(string Site, Direction Direction, DisplayMode Display, int Limit, long Slot), Entry> _entries = [];
+        private readonly HourOfWeekTable? _hourOfWeek = grain == BinGrain.HourOfWeek ? new HourOfWeekTable(period) : null;
 
         public void Add(StoredBin stored)
         {
@@ -212,7 +231,7 @@ public static class StoredBins
             long slot = grain switch
             {
                 BinGrain.Hour => StockholmTime.HourStart(start),
-                BinGrain.HourOfWeek => StockholmTime.HourOfWeek(start),
+                BinGrain.HourOfWeek => _hourOfWeek!.Of(start),
                 BinGrain.Day => StockholmTime.StartOfDay(StockholmTime.LocalDate(start)),
                 _ => 0,
             };
@@ -236,8 +255,8 @@ public static class StoredBins
                 entry.StartMs = Math.Min(entry.StartMs, Math.Max(StockholmTime.HourStart(start), period.FromMs));
             }
 
-            entry.Writers.Add(stored.WriterId);
-            AddHours(entry.Hours, stored);
+            entry.AddWriter(stored.WriterId);
+            entry.AddHours(stored, grain is BinGrain.HourOfWeek or BinGrain.Period ? period : null);
         }
 
         public List<StoredBin> Result()
@@ -246,7 +265,7 @@ public static class StoredBins
             foreach (((string site, Direction direction, DisplayMode display, _, _), Entry entry) in _entries)
             {
                 var key = new BinKey(site, direction, display, entry.StartMs);
-                result.Add(new StoredBin(key, string.Join('+', entry.Writers.Order(StringComparer.Ordinal)), 0, entry.Bin)
+                result.Add(new StoredBin(key, entry.Writers, 0, entry.Bin)
                 {
                     Hours = entry.Hours,
                 });
@@ -262,13 +281,56 @@ public static class StoredBins
 
         private sealed class Entry(long startMs)
         {
+            private string? _writer;
+            private SortedSet<string>? _writers;
+            private HourSet? _hours;
+
             public Bin Bin { get; } = new();
 
             public long StartMs { get; set; } = startMs;
 
-            public HashSet<string> Writers { get; } = new(StringComparer.Ordinal);
+            /// <summary>The writers, ordered, joined by '+'.</summary>
+            public string Writers => _writers is null ? _writer ?? "" : string.Join('+', _writers);
 
-            public HourSet Hours { get; } = [];
+            public HourSet Hours => _hours ?? [];
+
+            public void AddWriter(string writer)
+            {
+                if (_writer is null)
+                {
+                    _writer = writer;
+                }
+                else if (_writer != writer)
+                {
+                    (_writers ??= new(StringComparer.Ordinal) { _writer }).Add(writer);
+                }
+            }
+
+            /// <summary>
+            /// Adds the hours of <paramref name="stored"/>. A shared read-only set (an hour-of-week level's) is kept as it
+            /// is while it is the entry's only one; an own set is sized for <paramref name="span"/> when given.
+            /// </summary>
+            public void AddHours(StoredBin stored, Period? span)
+            {
+                if (_hours is null && stored.Hours is { IsReadOnly: true } shared)
+                {
+                    _hours = shared;
+                    return;
+                }
+
+                if (_hours is null || _hours.IsReadOnly)
+                {
+                    HourSet own = span is Period p ? new HourSet(p.FromMs, p.ToMs) : [];
+                    if (_hours is not null)
+                    {
+                        own.UnionWith(_hours);
+                    }
+
+                    _hours = own;
+                }
+
+                StoredBins.AddHours(_hours, stored);
+            }
         }
     }
 }

@@ -17,22 +17,25 @@ namespace Ale.Speed.Analysis.Hotspots;
 /// </summary>
 public static class HotspotRanker
 {
-    private sealed class Slot
-    {
-        public Bin Bin { get; } = new();
-
-        public SortedSet<int> Limits { get; } = [];
-
-        public SortedSet<string> Displays { get; } = new(StringComparer.Ordinal);
-
-        public int ObservedHours { get; set; }
-    }
-
     /// <param name="bins">Stored bins with writers merged; bins outside the period are ignored.</param>
     /// <param name="coverage">Stored unit coverage: where present, observed hours are the hours with a working unit.</param>
     public static HotspotRanking Rank(IReadOnlyList<StoredBin> bins, Period period, SiteCatalog catalog, HotspotOptions options, StoredCoverage? coverage = null)
     {
         ArgumentNullException.ThrowIfNull(bins);
+        var slots = new HotspotSlots(period);
+        foreach (StoredBin stored in bins)
+        {
+            slots.Add(stored);
+        }
+
+        return Rank(slots, catalog, options, coverage);
+    }
+
+    /// <param name="slots">The period's bins, merged as they were read.</param>
+    /// <param name="coverage">Stored unit coverage: where present, observed hours are the hours with a working unit.</param>
+    public static HotspotRanking Rank(HotspotSlots slots, SiteCatalog catalog, HotspotOptions options, StoredCoverage? coverage = null)
+    {
+        ArgumentNullException.ThrowIfNull(slots);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         if (!options.TryValidate(out string? error))
@@ -40,19 +43,21 @@ public static class HotspotRanker
             throw new ArgumentException(error, nameof(options));
         }
 
+        Period period = slots.Period;
+        int[] hoursPerSlot = slots.HoursPerSlot();
         var candidates = new List<HotspotWindow>();
         var notAssessed = new List<SiteNotAssessed>();
-        foreach (IGrouping<string, StoredBin> site in bins.Where(b => period.Contains(b.Key.WindowStartMs)).GroupBy(b => b.Key.SiteId).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach ((string siteId, HotspotSlots.Site site) in slots.Sites)
         {
-            Slot[] slots = Slots([.. site], period, catalog.SilentAfter(site.Key), (coverage ?? StoredCoverage.None).AliveHours(site.Key));
-            string name = catalog.NameOf(site.Key);
+            CountObservedHours(slots, site, hoursPerSlot, catalog.SilentAfter(siteId), (coverage ?? StoredCoverage.None).AliveHours(siteId));
+            string name = catalog.NameOf(siteId);
             if (options.Kind == HotspotKind.Speeding)
             {
-                candidates.AddRange(SpeedingWindows(site.Key, name, slots, options));
+                candidates.AddRange(SpeedingWindows(siteId, name, site.Slots, options));
             }
             else
             {
-                candidates.AddRange(ATraktorWindows(site.Key, name, [.. site], slots, options, notAssessed));
+                candidates.AddRange(ATraktorWindows(siteId, name, site.Slots, options, notAssessed));
             }
         }
 
@@ -129,49 +134,32 @@ public static class HotspotRanker
         return options.Kind == HotspotKind.Speeding ? new SpeedingMethod(options) : new ATraktorMethod(options);
     }
 
-    /// <summary>Merged bins per local hour of the week, and the hours each was observed (outages excluded).</summary>
-    private static Slot[] Slots(List<StoredBin> siteBins, Period period, TimeSpan silentAfter, HourSet aliveHours)
+    /// <summary>The hours each hour of the week of the site was observed: its hours in the period, less those in likely outages.</summary>
+    private static void CountObservedHours(HotspotSlots slots, HotspotSlots.Site site, int[] hoursPerSlot, TimeSpan silentAfter, HourSet aliveHours)
     {
-        var slots = new Slot[StockholmTime.HoursPerWeek];
-        for (int i = 0; i < slots.Length; i++)
+        for (int h = 0; h < site.Slots.Length; h++)
         {
-            slots[i] = new Slot();
+            site.Slots[h].ObservedHours = hoursPerSlot[h];
         }
 
-        foreach (StoredBin stored in siteBins)
-        {
-            Slot slot = slots[StockholmTime.HourOfWeek(stored.Key.WindowStartMs)];
-            slot.Bin.MergeFrom(stored.Bin);
-            slot.Limits.Add(stored.Bin.LimitKmh);
-            slot.Displays.Add(StoredBins.DisplayName(stored.Key.DisplayMode));
-        }
-
-        var outage = new HourSet();
-        foreach (HourGap gap in StoredBins.Gaps(period, StoredBins.CoveredHours(siteBins), aliveHours, silentAfter))
+        foreach (HourGap gap in StoredBins.Gaps(slots.Period, site.Hours, aliveHours, silentAfter))
         {
             if (gap.LikelyOutage)
             {
-                outage.AddRange(gap.FromMs, gap.ToMs);
+                for (long hour = gap.FromMs; hour < gap.ToMs; hour += StockholmTime.HourMs)
+                {
+                    site.Slots[slots.HourOfWeek(hour)].ObservedHours--;
+                }
             }
         }
-
-        foreach (long hour in period.HourStarts())
-        {
-            if (!outage.Contains(hour))
-            {
-                slots[StockholmTime.HourOfWeek(hour)].ObservedHours++;
-            }
-        }
-
-        return slots;
     }
 
-    private static IEnumerable<HotspotWindow> SpeedingWindows(string siteId, string name, Slot[] slots, HotspotOptions options)
+    private static IEnumerable<HotspotWindow> SpeedingWindows(string siteId, string name, HotspotSlots.Slot[] slots, HotspotOptions options)
     {
         double z = Compare.Distributions.NormalQuantile(options.ConfidenceLevel);
         for (int h = 0; h < slots.Length; h++)
         {
-            Slot slot = slots[h];
+            HotspotSlots.Slot slot = slots[h];
             if (slot.Bin.Count == 0 || slot.ObservedHours == 0)
             {
                 continue;
@@ -191,12 +179,12 @@ public static class HotspotRanker
         }
     }
 
-    private static IEnumerable<HotspotWindow> ATraktorWindows(string siteId, string name, List<StoredBin> siteBins, Slot[] slots, HotspotOptions options, List<SiteNotAssessed> notAssessed)
+    private static IEnumerable<HotspotWindow> ATraktorWindows(string siteId, string name, HotspotSlots.Slot[] slots, HotspotOptions options, List<SiteNotAssessed> notAssessed)
     {
         var classes = new Bin();
-        foreach (StoredBin stored in siteBins)
+        foreach (HotspotSlots.Slot slot in slots)
         {
-            classes.MergeFrom(stored.Bin);
+            classes.MergeFrom(slot.Bin);
         }
 
         bool reportsClass = classes.Count > classes.CountOf(VehicleClass.Unknown);
@@ -208,7 +196,7 @@ public static class HotspotRanker
         {
             for (int h = 0; h < slots.Length; h++)
             {
-                Slot slot = slots[h];
+                HotspotSlots.Slot slot = slots[h];
                 long flagged = slot.Bin.CountOf(VehicleClass.ATraktor) + slot.Bin.CountOf(VehicleClass.Moped);
                 if (flagged == 0 || slot.ObservedHours == 0)
                 {
@@ -263,7 +251,7 @@ public static class HotspotRanker
         double bVariance = Math.Max(b, 1.0 / baseline.Count);
         for (int h = 0; h < slots.Length; h++)
         {
-            Slot slot = slots[h];
+            HotspotSlots.Slot slot = slots[h];
             int day = h / 24;
             int hour = h % 24;
             bool candidate = day >= 5 || (hour >= options.EveningFromHour && hour < options.EveningToHour);
@@ -333,7 +321,7 @@ public static class HotspotRanker
         return (Math.Max(0, fines - warnings - revocations), warnings, revocations);
     }
 
-    private static HotspotWindow Window(string siteId, string name, int hourOfWeek, Slot slot, SpeedSummary s, long fineOnly, long warnings, long revocations, double score, double scoreLowerBound, long offences, Note explanation)
+    private static HotspotWindow Window(string siteId, string name, int hourOfWeek, HotspotSlots.Slot slot, SpeedSummary s, long fineOnly, long warnings, long revocations, double score, double scoreLowerBound, long offences, Note explanation)
         => new()
         {
             SiteId = siteId,

@@ -71,9 +71,11 @@ public static class HotspotsCommand
             throw new AnalysisRequestException(error!);
         }
 
-        IReadOnlyList<StoredBin> bins = await StoredBins.ReadMergedAsync(reader, request.Period, null, BinGrain.HourOfWeek, ct).ConfigureAwait(false);
+        // Merged straight into site × hour-of-week slots as the bins stream in: no merged copy per direction and limit.
+        var slots = new HotspotSlots(request.Period);
+        await StoredBins.ReadAsync(reader, request.Period, default, BinGrain.HourOfWeek, slots.Add, ct).ConfigureAwait(false);
         StoredCoverage coverage = await reader.ReadCoverageAsync(request.Period.FromMs, request.Period.ToMs, null, ct).ConfigureAwait(false);
-        return HotspotRanker.Rank(bins, request.Period, catalog, request.Options, coverage);
+        return HotspotRanker.Rank(slots, catalog, request.Options, coverage);
     }
 
     public static void Write(HotspotRanking ranking, OutputFormat format, TextWriter output)

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Ale.Speed.Core.Sites;
 using Ale.Speed.Core.Vehicles;
 
@@ -97,12 +98,7 @@ public sealed class HourOfWeekCalendar
     /// <summary>The starts of the hours of <paramref name="cell"/> whose bit is set in <paramref name="occurrences"/>, in order.</summary>
     public long[] HoursOf(int cell, ulong occurrences)
     {
-        int[] hours = _hoursOfCell[cell];
-        if (hours.Length < 64 && occurrences >> hours.Length != 0)
-        {
-            throw new InvalidDataException($"An occurrence mask {occurrences:x} names hours of the week that the period does not hold.");
-        }
-
+        int[] hours = HoursOfCell(cell, occurrences);
         var starts = new long[ulong.PopCount(occurrences)];
         int n = 0;
         for (int i = 0; i < hours.Length && n < starts.Length; i++)
@@ -114,6 +110,30 @@ public sealed class HourOfWeekCalendar
         }
 
         return starts;
+    }
+
+    /// <summary>As <see cref="HoursOf"/>, as a set sized for the period.</summary>
+    public HourSet HourSetOf(int cell, ulong occurrences)
+    {
+        int[] hours = HoursOfCell(cell, occurrences);
+        var set = new HourSet(StartMs, EndMs);
+        for (ulong bits = occurrences; bits != 0; bits &= bits - 1)
+        {
+            set.Add(StartMs + hours[BitOperations.TrailingZeroCount(bits)] * Rollups.HourMs);
+        }
+
+        return set;
+    }
+
+    private int[] HoursOfCell(int cell, ulong occurrences)
+    {
+        int[] hours = _hoursOfCell[cell];
+        if (hours.Length < 64 && occurrences >> hours.Length != 0)
+        {
+            throw new InvalidDataException($"An occurrence mask {occurrences:x} names hours of the week that the period does not hold.");
+        }
+
+        return hours;
     }
 
     private int IndexOf(long hourStartMs)

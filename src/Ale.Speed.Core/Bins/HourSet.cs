@@ -16,9 +16,19 @@ public sealed class HourSet : IReadOnlyCollection<long>
     private ulong[] _words = [];
     private long _firstWord;
     private int _count;
+    private bool _readOnly;
 
     public HourSet()
     {
+    }
+
+    /// <summary>An empty set with room for the hours that overlap [<paramref name="fromMs"/>, <paramref name="toMs"/>): adding them never grows it.</summary>
+    public HourSet(long fromMs, long toMs)
+    {
+        long first = IndexOf(fromMs) >> 6;
+        long last = Math.Max(first, IndexOf(toMs - 1) >> 6);
+        _firstWord = first;
+        _words = new ulong[last - first + 1];
     }
 
     /// <summary>A copy of <paramref name="other"/>.</summary>
@@ -41,6 +51,16 @@ public sealed class HourSet : IReadOnlyCollection<long>
     }
 
     public int Count => _count;
+
+    /// <summary>True once <see cref="Freeze"/> was called: the set can be shared, and adding to it throws.</summary>
+    public bool IsReadOnly => _readOnly;
+
+    /// <summary>Makes the set read-only (for sharing one set among many bins) and returns it.</summary>
+    public HourSet Freeze()
+    {
+        _readOnly = true;
+        return this;
+    }
 
     /// <summary>The start of the earliest hour in the set.</summary>
     /// <exception cref="InvalidOperationException">The set is empty.</exception>
@@ -194,6 +214,11 @@ public sealed class HourSet : IReadOnlyCollection<long>
     /// <summary>Grows the words held to cover words <paramref name="from"/> to <paramref name="to"/> (inclusive), doubling so that adding hour after hour stays linear.</summary>
     private void Cover(long from, long to)
     {
+        if (_readOnly)
+        {
+            throw new InvalidOperationException("This set of hours is shared and read-only: copy it to add hours.");
+        }
+
         if (_words.Length == 0)
         {
             _firstWord = from;

@@ -268,6 +268,8 @@ public sealed class HourOfWeekLevels(BinReader reader, TimeZoneInfo zone)
         }
 
         HourOfWeekCalendar calendar = HourOfWeekCalendar.Of(level, startMs, zone);
+        // Most series hold data in the same hours of an hour of the week: one shared, read-only set each.
+        var shared = new Dictionary<(int Cell, ulong Occurrences), HourSet>();
         await reader.ReadAsync(level, startMs, endMs, filter, stored =>
         {
             if (!valid.Contains(WriterSeries.Of(stored)))
@@ -275,13 +277,18 @@ public sealed class HourOfWeekLevels(BinReader reader, TimeZoneInfo zone)
                 return;
             }
 
-            long[] hours = calendar.HoursOf(calendar.CellOf(stored.Key.WindowStartMs), stored.Occurrences);
-            if (hours.Length == 0)
+            if (stored.Occurrences == 0)
             {
                 throw new InvalidDataException($"A stored {BinSchema.MeasurementOf(level)} point of site '{stored.Key.SiteId}' has no hour with data.");
             }
 
-            onBin(stored with { Key = stored.Key with { WindowStartMs = hours[0] }, Hours = new HourSet(hours) });
+            int cell = calendar.CellOf(stored.Key.WindowStartMs);
+            if (!shared.TryGetValue((cell, stored.Occurrences), out HourSet? hours))
+            {
+                shared.Add((cell, stored.Occurrences), hours = calendar.HourSetOf(cell, stored.Occurrences).Freeze());
+            }
+
+            onBin(stored with { Key = stored.Key with { WindowStartMs = hours.Min }, Hours = hours });
         }, cancellationToken).ConfigureAwait(false);
     }
 

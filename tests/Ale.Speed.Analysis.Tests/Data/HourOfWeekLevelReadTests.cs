@@ -1,10 +1,14 @@
+using Ale.Speed.Analysis.Catalog;
 using Ale.Speed.Analysis.Data;
+using Ale.Speed.Analysis.Hotspots;
+using Ale.Speed.Analysis.Output;
 using Ale.Speed.Analysis.Tests.Support;
 using Ale.Speed.Analysis.Time;
 using Ale.Speed.Core.Bins;
 using Ale.Speed.Core.Sites;
 using Ale.Speed.Core.Vehicles;
 using Ale.Speed.Influx.Bins;
+using Ale.Speed.Influx.Coverage;
 using Ale.Speed.Influx.LineProtocol;
 using Ale.Speed.Influx.Querying;
 using Ale.Speed.Influx.Tests.Support;
@@ -179,7 +183,34 @@ public sealed class HourOfWeekLevelReadTests(InfluxFixture fixture)
                     Assert.Equal(expected[i].Hours, actual[i].Hours);
                     BinAssert.Same(expected[i].Bin, actual[i].Bin);
                 }
+
+                if (site is null)
+                {
+                    await AssertSameHotspotsAsync(expected, truth, levels, period);
+                }
             }
+        }
+    }
+
+    /// <summary>Hotspots merge the streamed bins straight into site × hour-of-week slots: the ranking of the merged bins.</summary>
+    private static async Task AssertSameHotspotsAsync(IReadOnlyList<StoredBin> merged, BinReader truth, BinReader levels, Period period)
+    {
+        var catalog = new SiteCatalog([], []);
+        foreach (HotspotKind kind in (HotspotKind[])[HotspotKind.Speeding, HotspotKind.ATraktor])
+        {
+            var options = new HotspotOptions { Kind = kind, Top = 1000, MinimumVehicles = 1, MinimumObservedHours = 1, MinimumOffences = 1 };
+            StoredCoverage coverage = await truth.ReadCoverageAsync(period.FromMs, period.ToMs);
+            HotspotRanking expected = HotspotRanker.Rank(merged, period, catalog, options, coverage);
+            HotspotRanking actual = await HotspotsCommand.BuildAsync(new HotspotRequest { Period = period, Options = options }, levels, catalog, CancellationToken.None);
+            Assert.True(expected.Ranked.Count + expected.InsufficientWindowCount + expected.NotAssessed.Count > 0 || period != new Period(Local(2026, 1, 1), Local(2027, 1, 1)));
+            Assert.Equal(Json(expected), Json(actual));
+        }
+
+        static string Json(HotspotRanking ranking)
+        {
+            using var text = new StringWriter();
+            HotspotsCommand.Write(ranking, OutputFormat.Json, text);
+            return text.ToString();
         }
     }
 }

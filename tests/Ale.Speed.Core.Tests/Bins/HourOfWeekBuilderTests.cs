@@ -58,6 +58,8 @@ public sealed class HourOfWeekBuilderTests
         // Both 02:00s of 26 October, in order: 00:00 and 01:00 UTC.
         Assert.Equal([Utc("2025-10-26T00:00:00Z"), Utc("2025-10-26T01:00:00Z")], october.HoursOf(Sunday02, 0b11000));
         Assert.Throws<InvalidDataException>(() => october.HoursOf(Sunday02, 1UL << 5));
+        Assert.Equal(october.HoursOf(Sunday02, 0b11010), october.HourSetOf(Sunday02, 0b11010));
+        Assert.Throws<InvalidDataException>(() => october.HourSetOf(Sunday02, 1UL << 5));
     }
 
     [Theory]

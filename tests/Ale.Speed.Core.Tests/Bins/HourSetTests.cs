@@ -22,7 +22,8 @@ public sealed class HourSetTests
         var random = new Random((int)(fromMs / HourMs));
         for (int round = 0; round < 25; round++)
         {
-            var hours = new HourSet();
+            // Every other round sized for the range up front: the same set, only without growing.
+            HourSet hours = round % 2 == 0 ? new HourSet() : new HourSet(fromMs, toMs);
             var model = new SortedSet<long>();
             for (int op = 0; op < 40; op++)
             {
@@ -40,6 +41,23 @@ public sealed class HourSetTests
         Assert.False(hours.Contains(0));
         Assert.Equal(0, hours.CountIn(long.MinValue / 2, long.MaxValue / 2));
         Assert.Throws<InvalidOperationException>(() => hours.Min);
+    }
+
+    [Fact]
+    public void Freeze_ASharedSet_RefusesChangesAndItsCopyDoesNot()
+    {
+        long start = Utc("2025-03-30T00:00:00+01:00");
+        HourSet shared = new HourSet([start, start + 5 * HourMs]).Freeze();
+        Assert.True(shared.IsReadOnly);
+        Assert.Throws<InvalidOperationException>(() => shared.Add(start + HourMs));
+        Assert.Throws<InvalidOperationException>(() => shared.AddRange(start, start + 3 * HourMs));
+        Assert.Throws<InvalidOperationException>(() => shared.UnionWith(new HourSet([start + 7 * HourMs])));
+        Assert.Equal((long[])[start, start + 5 * HourMs], shared);
+
+        var copy = new HourSet(shared);
+        Assert.False(copy.IsReadOnly);
+        Assert.True(copy.Add(start + HourMs));
+        Assert.Equal(2, shared.Count);
     }
 
     [Fact]
