@@ -13,23 +13,40 @@ internal static class Format
         => double.IsFinite(value) ? value.ToString(Fixed(decimals), CultureInfo.InvariantCulture) : "-";
 
     public static string Percent(double share, int decimals = 1)
+        => double.IsFinite(share) ? (share * 100).ToString(Fixed(decimals), CultureInfo.InvariantCulture) + "%" : "-";
+
+    public static string Integer(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary><see cref="Number(double, int)"/> written into <paramref name="buffer"/>, for a caller that copies it at once.</summary>
+    public static ReadOnlySpan<char> Number(Span<char> buffer, double value, int decimals = 1)
     {
-        if (!double.IsFinite(share))
+        if (double.IsFinite(value) && value.TryFormat(buffer, out int length, Fixed(decimals), CultureInfo.InvariantCulture))
         {
-            return "-";
+            return buffer[..length];
         }
 
-        Span<char> text = stackalloc char[32];
-        return (share * 100).TryFormat(text, out int length, Fixed(decimals), CultureInfo.InvariantCulture) && length < text.Length
-            ? string.Concat(text[..length], "%")
-            : (share * 100).ToString(Fixed(decimals), CultureInfo.InvariantCulture) + "%";
+        return Number(value, decimals);
     }
+
+    /// <summary><see cref="Percent(double, int)"/> written into <paramref name="buffer"/>, for a caller that copies it at once.</summary>
+    public static ReadOnlySpan<char> Percent(Span<char> buffer, double share, int decimals = 1)
+    {
+        if (double.IsFinite(share) && (share * 100).TryFormat(buffer, out int length, Fixed(decimals), CultureInfo.InvariantCulture) && length < buffer.Length)
+        {
+            buffer[length] = '%';
+            return buffer[..(length + 1)];
+        }
+
+        return Percent(share, decimals);
+    }
+
+    /// <summary><see cref="Integer(long)"/> written into <paramref name="buffer"/>, for a caller that copies it at once.</summary>
+    public static ReadOnlySpan<char> Integer(Span<char> buffer, long value)
+        => value.TryFormat(buffer, out int length, default, CultureInfo.InvariantCulture) ? buffer[..length] : Integer(value);
 
     // The format strings of the usual decimals, made once: tables format every figure of every row.
     private static string Fixed(int decimals)
         => (uint)decimals < (uint)s_fixed.Length ? s_fixed[decimals] : "F" + decimals.ToString(CultureInfo.InvariantCulture);
-
-    public static string Integer(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>"+1.2", "-0.4"; a change that rounds to zero is "0.0", never "-0.0".</summary>
     public static string Signed(double value, int decimals = 1)

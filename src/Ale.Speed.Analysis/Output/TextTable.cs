@@ -2,6 +2,9 @@ using System.Buffers;
 
 namespace Ale.Speed.Analysis.Output;
 
+/// <summary>Formats the cells of one row of a table written by <see cref="TextTable.Write{TState}"/>, left to right.</summary>
+public delegate void TextRowFormatter<in TState>(TState state, int row, ref TextTable.Cells cells);
+
 /// <summary>Plain-text columns aligned for a terminal: text left, numbers right.</summary>
 public sealed class TextTable(params string[] headers)
 {
@@ -23,74 +26,142 @@ public sealed class TextTable(params string[] headers)
     public int Count => _rows.Count;
 
     public void WriteTo(TextWriter output)
+        => Write(output, headers, _rows, _rows.Count, static (rows, row, ref cells) =>
+        {
+            foreach (string cell in rows[row])
+            {
+                cells.Add(cell);
+            }
+        });
+
+    /// <summary>
+    /// Writes a table whose rows are formatted on demand, twice: once to measure the columns, once to write. No cell is
+    /// kept, so a table of a year by day over 50 sites (55,000 rows) holds no string of its own.
+    /// </summary>
+    public static void Write<TState>(TextWriter output, string[] headers, TState state, int rowCount, TextRowFormatter<TState> formatRow)
     {
         ArgumentNullException.ThrowIfNull(output);
-        int[] widths = new int[headers.Length];
-        bool[] numeric = new bool[headers.Length];
-        int lineWidth = 0;
-        for (int c = 0; c < headers.Length; c++)
+        ArgumentNullException.ThrowIfNull(headers);
+        ArgumentNullException.ThrowIfNull(formatRow);
+        var columns = new Columns(headers, rowCount);
+        for (int row = 0; row < rowCount; row++)
         {
-            widths[c] = headers[c].Length;
-            numeric[c] = _rows.Count > 0;
-            foreach (string[] row in _rows)
-            {
-                string cell = row[c];
-                widths[c] = Math.Max(widths[c], cell.Length);
-                numeric[c] = numeric[c] && (cell.Length == 0 || IsNumeric(cell));
-            }
-
-            lineWidth += (c > 0 ? 2 : 0) + widths[c];
+            var measure = new Cells(columns, null);
+            formatRow(state, row, ref measure);
+            measure.EndRow();
         }
 
         // Each line is laid out in one buffer and written at once: the CLI's console writer flushes on every write.
-        char[] line = new char[lineWidth];
-        WriteLine(output, line, headers, widths, numeric);
+        char[] line = new char[columns.LineWidth];
+        var header = new Cells(columns, line);
+        foreach (string text in headers)
+        {
+            header.Add(text);
+        }
+
+        output.WriteLine(header.EndRow());
         Span<char> rule = line;
         rule.Fill(' ');
-        for (int c = 0, at = 0; c < widths.Length; at += widths[c] + 2, c++)
+        for (int c = 0, at = 0; c < headers.Length; at += columns.Widths[c] + 2, c++)
         {
-            rule.Slice(at, widths[c]).Fill('-');
+            rule.Slice(at, columns.Widths[c]).Fill('-');
         }
 
         output.WriteLine(rule);
-        foreach (string[] row in _rows)
+        for (int row = 0; row < rowCount; row++)
         {
-            WriteLine(output, line, row, widths, numeric);
+            var cells = new Cells(columns, line);
+            formatRow(state, row, ref cells);
+            output.WriteLine(cells.EndRow());
         }
     }
 
-    /// <summary>The cells padded to their widths, two spaces apart, without trailing white space.</summary>
-    private static void WriteLine(TextWriter output, Span<char> line, string[] cells, int[] widths, bool[] numeric)
+    private static bool IsNumeric(ReadOnlySpan<char> cell)
+        => cell.Length > 0 && (char.IsAsciiDigit(cell[0]) || cell[0] is '-' or '+' or '−') && !cell.ContainsAnyExcept(s_numericChars);
+
+    /// <summary>A row's cells as they are formatted: measured into the column widths, or laid out in a line.</summary>
+    public ref struct Cells
     {
-        int at = 0;
-        for (int c = 0; c < cells.Length; c++)
+        private readonly Columns _columns;
+        private readonly Span<char> _line;
+        private readonly bool _measuring;
+        private int _column;
+        private int _at;
+
+        internal Cells(Columns columns, char[]? line)
         {
-            if (c > 0)
+            _columns = columns;
+            _measuring = line is null;
+            _line = line;
+        }
+
+        /// <summary>The next cell (the text is copied at once: the caller may reuse its buffer).</summary>
+        public void Add(scoped ReadOnlySpan<char> text)
+        {
+            if (_column >= _columns.Widths.Length)
             {
-                line.Slice(at, 2).Fill(' ');
-                at += 2;
+                throw new ArgumentException($"A row needs {_columns.Widths.Length} cells.", nameof(text));
             }
 
-            string cell = cells[c];
-            int padding = widths[c] - cell.Length;
-            Span<char> field = line.Slice(at, widths[c]);
-            if (numeric[c])
+            int width = _columns.Widths[_column];
+            if (_measuring)
             {
-                field[..padding].Fill(' ');
-                cell.CopyTo(field[padding..]);
+                _columns.Widths[_column] = Math.Max(width, text.Length);
+                _columns.Numeric[_column] = _columns.Numeric[_column] && (text.Length == 0 || IsNumeric(text));
             }
             else
             {
-                cell.CopyTo(field);
-                field[cell.Length..].Fill(' ');
+                if (_column > 0)
+                {
+                    _line.Slice(_at, 2).Fill(' ');
+                    _at += 2;
+                }
+
+                Span<char> field = _line.Slice(_at, width);
+                int padding = width - text.Length;
+                if (_columns.Numeric[_column])
+                {
+                    field[..padding].Fill(' ');
+                    text.CopyTo(field[padding..]);
+                }
+                else
+                {
+                    text.CopyTo(field);
+                    field[text.Length..].Fill(' ');
+                }
+
+                _at += width;
             }
 
-            at += widths[c];
+            _column++;
         }
 
-        output.WriteLine(line[..at].TrimEnd());
+        /// <summary>The line: the cells padded to their widths, two spaces apart, without trailing white space.</summary>
+        internal readonly ReadOnlySpan<char> EndRow()
+        {
+            if (_column != _columns.Widths.Length)
+            {
+                throw new ArgumentException($"A row needs {_columns.Widths.Length} cells (was {_column}).");
+            }
+
+            return _line[.._at].TrimEnd();
+        }
     }
 
-    private static bool IsNumeric(string cell)
-        => cell.Length > 0 && (char.IsAsciiDigit(cell[0]) || cell[0] is '-' or '+' or '−') && !cell.AsSpan().ContainsAnyExcept(s_numericChars);
+    internal sealed class Columns
+    {
+        public Columns(string[] headers, int rowCount)
+        {
+            Widths = [.. headers.Select(h => h.Length)];
+            Numeric = new bool[headers.Length];
+            Array.Fill(Numeric, rowCount > 0);
+        }
+
+        public int[] Widths { get; }
+
+        /// <summary>A column is right-aligned when every cell is a number or empty (and there is at least one row).</summary>
+        public bool[] Numeric { get; }
+
+        public int LineWidth => Widths.Sum() + 2 * (Widths.Length - 1);
+    }
 }

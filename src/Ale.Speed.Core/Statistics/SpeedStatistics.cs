@@ -190,16 +190,14 @@ public static class SpeedStatistics
         return LicenceBandCountsOf(bin, schedule, schedule.LicenceBandsLimitFrom40, fromLimit40: true);
     }
 
-    // The band counts of a validated schedule (Summarize validates once for all three).
     private static FineBandCount[] FineBandCountsOf(Bin bin, PenaltySchedule schedule)
     {
-        int margin = schedule.ReportableMarginKmh;
         var result = new FineBandCount[schedule.FineBands.Count];
         for (int i = 0; i < result.Length; i++)
         {
             FineBand fine = schedule.FineBands[i];
-            long atMost50 = Count(bin, LimitCategory.AtMost30, fine.Band, margin) + Count(bin, LimitCategory.From31To50, fine.Band, margin);
-            result[i] = new FineBandCount(fine, atMost50, Count(bin, LimitCategory.Over50, fine.Band, margin));
+            (long atMost50, long over50) = FineCounts(bin, fine.Band, schedule.ReportableMarginKmh);
+            result[i] = new FineBandCount(fine, atMost50, over50);
         }
 
         return result;
@@ -244,6 +242,7 @@ public static class SpeedStatistics
         ArgumentNullException.ThrowIfNull(bin);
         options ??= StatisticsOptions.Default;
         options.Validate();
+        (FineBandCountList fines, LicenceBandCountList atMost30, LicenceBandCountList from40) = BandCounts(bin, options.Penalties);
         return new SpeedSummary
         {
             Count = bin.Count,
@@ -259,9 +258,9 @@ public static class SpeedStatistics
             SpeedIndex = SpeedIndex(bin),
             CountOverLimit = bin.CountOverLimit,
             ShareOverLimit = ShareOverLimit(bin),
-            FineBands = FineBandCountsOf(bin, options.Penalties),
-            LicenceBandsLimitAtMost30 = LicenceBandCountsOf(bin, options.Penalties, options.Penalties.LicenceBandsLimitAtMost30, fromLimit40: false),
-            LicenceBandsLimitFrom40 = LicenceBandCountsOf(bin, options.Penalties, options.Penalties.LicenceBandsLimitFrom40, fromLimit40: true),
+            FineBands = fines,
+            LicenceBandsLimitAtMost30 = atMost30,
+            LicenceBandsLimitFrom40 = from40,
             Pace = Pace(bin),
         };
     }
@@ -275,18 +274,55 @@ public static class SpeedStatistics
 
     private static LicenceBandCount[] LicenceBandCountsOf(Bin bin, PenaltySchedule schedule, IReadOnlyList<LicenceBand> bands, bool fromLimit40)
     {
-        int margin = schedule.ReportableMarginKmh;
         var result = new LicenceBandCount[bands.Count];
         for (int i = 0; i < result.Length; i++)
         {
-            SpeedingBand band = bands[i].Band;
-            long count = fromLimit40
-                ? Count(bin, LimitCategory.From31To50, band, margin) + Count(bin, LimitCategory.Over50, band, margin)
-                : Count(bin, LimitCategory.AtMost30, band, margin);
-            result[i] = new LicenceBandCount(bands[i], count);
+            result[i] = new LicenceBandCount(bands[i], LicenceCount(bin, bands[i].Band, schedule.ReportableMarginKmh, fromLimit40));
         }
 
         return result;
+    }
+
+    /// <summary>Vehicles in a fine band on roads with a limit of 50 or lower, and above 50.</summary>
+    private static (long AtMost50, long Over50) FineCounts(Bin bin, SpeedingBand band, int margin)
+        => (Count(bin, LimitCategory.AtMost30, band, margin) + Count(bin, LimitCategory.From31To50, band, margin), Count(bin, LimitCategory.Over50, band, margin));
+
+    /// <summary>Vehicles in a licence band on the roads it applies to (limit 40 or higher, or 30 or lower).</summary>
+    private static long LicenceCount(Bin bin, SpeedingBand band, int margin, bool fromLimit40)
+        => fromLimit40
+            ? Count(bin, LimitCategory.From31To50, band, margin) + Count(bin, LimitCategory.Over50, band, margin)
+            : Count(bin, LimitCategory.AtMost30, band, margin);
+
+    /// <summary>
+    /// Every band count of a summary in one array (two per fine band, then the licence bands of both tables), read
+    /// through the schedule's bands: a report of 55,000 rows keeps 31 counts per row, not a copy of every band.
+    /// </summary>
+    private static (FineBandCountList Fines, LicenceBandCountList AtMost30, LicenceBandCountList From40) BandCounts(Bin bin, PenaltySchedule schedule)
+    {
+        int margin = schedule.ReportableMarginKmh;
+        IReadOnlyList<FineBand> fines = schedule.FineBands;
+        IReadOnlyList<LicenceBand> atMost30 = schedule.LicenceBandsLimitAtMost30;
+        IReadOnlyList<LicenceBand> from40 = schedule.LicenceBandsLimitFrom40;
+        long[] counts = new long[2 * fines.Count + atMost30.Count + from40.Count];
+        int at = 0;
+        for (int i = 0; i < fines.Count; i++, at += 2)
+        {
+            (counts[at], counts[at + 1]) = FineCounts(bin, fines[i].Band, margin);
+        }
+
+        int atMost30Offset = at;
+        for (int i = 0; i < atMost30.Count; i++)
+        {
+            counts[at++] = LicenceCount(bin, atMost30[i].Band, margin, fromLimit40: false);
+        }
+
+        int from40Offset = at;
+        for (int i = 0; i < from40.Count; i++)
+        {
+            counts[at++] = LicenceCount(bin, from40[i].Band, margin, fromLimit40: true);
+        }
+
+        return (new FineBandCountList(fines, counts), new LicenceBandCountList(atMost30, counts, atMost30Offset), new LicenceBandCountList(from40, counts, from40Offset));
     }
 
     private static long Count(Bin bin, LimitCategory category, SpeedingBand band, int margin)

@@ -1,3 +1,5 @@
+using System.Collections;
+
 namespace Ale.Speed.Core.Statistics;
 
 /// <summary>Trafikverket's speed index (hastighetsindex) of a set of vehicles. Shares are 0–1, NaN when empty.</summary>
@@ -21,6 +23,42 @@ public readonly record struct FineBandCount(FineBand Fine, long CountLimitAtMost
 public readonly record struct LicenceBandCount(LicenceBand Licence, long Count)
 {
     public string Label => Licence.Band.Label;
+}
+
+/// <summary>A summary's fine band counts: the schedule's bands and two counts each in a shared array, made into <see cref="FineBandCount"/> as they are read.</summary>
+internal sealed class FineBandCountList(IReadOnlyList<FineBand> bands, long[] counts) : IReadOnlyList<FineBandCount>
+{
+    public int Count => bands.Count;
+
+    public FineBandCount this[int index] => new(bands[index], counts[2 * index], counts[2 * index + 1]);
+
+    public IEnumerator<FineBandCount> GetEnumerator()
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            yield return this[i];
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>A summary's licence band counts: the schedule's bands and their counts from <paramref name="offset"/> in a shared array.</summary>
+internal sealed class LicenceBandCountList(IReadOnlyList<LicenceBand> bands, long[] counts, int offset) : IReadOnlyList<LicenceBandCount>
+{
+    public int Count => bands.Count;
+
+    public LicenceBandCount this[int index] => new(bands[index], counts[offset + index]);
+
+    public IEnumerator<LicenceBandCount> GetEnumerator()
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            yield return this[i];
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
 /// <summary>Settings shared by every statistic.</summary>

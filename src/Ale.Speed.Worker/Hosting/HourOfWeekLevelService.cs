@@ -24,6 +24,9 @@ internal sealed partial class HourOfWeekLevelService : BackgroundService
     /// <summary>A pass that takes longer (a hung InfluxDB: the worker's HTTP client has no timeout) fails, and the next one tries again.</summary>
     private static readonly TimeSpan s_passTimeout = TimeSpan.FromHours(1);
 
+    /// <summary>Merges of one month in a pass while its days keep changing under it.</summary>
+    private const int MaxMonthMerges = 3;
+
     private readonly HourOfWeekLevelSettings _options;
     private readonly HourOfWeekLevels _levels;
     private readonly MonthRollups _months;
@@ -115,20 +118,11 @@ internal sealed partial class HourOfWeekLevelService : BackgroundService
         {
             for (long month = from; month < end; month = Rollups.NextMonthStart(month, zone))
             {
-                if (await _months.MatchesDaysAsync(month, cancellationToken).ConfigureAwait(false))
-                {
-                    continue;
-                }
-
-                List<WriterRollup> merged = await _months.MergeAsync(month, month + 1, writerId: null, only: null, cancellationToken).ConfigureAwait(false);
-                if (await HourOfWeekLevels.WriteAsync(_writer, merged, cancellationToken).ConfigureAwait(false) is { } refused)
+                if (!await _months.MatchesDaysAsync(month, cancellationToken).ConfigureAwait(false)
+                    && await RepairMonthAsync(month, cancellationToken).ConfigureAwait(false) is { } refused)
                 {
                     return Failed($"{refused.Failure}, HTTP {refused.StatusCode}: {refused.Message}");
                 }
-
-                _monthsRepaired.Add(1);
-                Interlocked.Increment(ref _totalMonthsRepaired);
-                LogMonthRepaired(_logger, Rollups.MonthLabel(month, zone), merged.Count);
             }
 
             HourOfWeekRefresh refresh = await _levels.RefreshAsync(_writer, from, end, force: false, cancellationToken).ConfigureAwait(false);
@@ -163,6 +157,39 @@ internal sealed partial class HourOfWeekLevelService : BackgroundService
         }
     }
 
+    /// <summary>
+    /// Re-merges a month's rollups from its stored days. A flush may store a late day of the month between the merge's
+    /// read and its write, and the write would then put back the month without it (over the flush's own merge); so the
+    /// month is checked again after the write, and merged again while it still differs. Null, or InfluxDB's refusal.
+    /// </summary>
+    private async Task<InfluxWriteResult?> RepairMonthAsync(long month, CancellationToken cancellationToken)
+    {
+        string label = Rollups.MonthLabel(month, StockholmTime.Zone);
+        for (int attempt = 1; ; attempt++)
+        {
+            List<WriterRollup> merged = await _months.MergeAsync(month, month + 1, writerId: null, only: null, cancellationToken).ConfigureAwait(false);
+            if (await HourOfWeekLevels.WriteAsync(_writer, merged, cancellationToken).ConfigureAwait(false) is { } refused)
+            {
+                return refused;
+            }
+
+            if (await _months.MatchesDaysAsync(month, cancellationToken).ConfigureAwait(false))
+            {
+                _monthsRepaired.Add(1);
+                Interlocked.Increment(ref _totalMonthsRepaired);
+                LogMonthRepaired(_logger, label, merged.Count);
+                return null;
+            }
+
+            if (attempt == MaxMonthMerges)
+            {
+                // Days still arriving: the flush that stores them merges the month after them, and the next pass checks again.
+                LogMonthStillChanging(_logger, label, attempt);
+                return null;
+            }
+        }
+    }
+
     public override void Dispose()
     {
         _writer.Dispose();
@@ -174,6 +201,9 @@ internal sealed partial class HourOfWeekLevelService : BackgroundService
 
     [LoggerMessage(6101, LogLevel.Warning, "Month rollups of {Month} differed from its stored days (stored before month rollups existed?): re-merged {Rollups} month rollups")]
     private static partial void LogMonthRepaired(ILogger logger, string month, int rollups);
+
+    [LoggerMessage(6103, LogLevel.Warning, "Month rollups of {Month} still differed from its stored days after {Merges} merges (days being stored meanwhile); the next pass checks again")]
+    private static partial void LogMonthStillChanging(ILogger logger, string month, int merges);
 
     [LoggerMessage(6102, LogLevel.Warning, "The hour-of-week level job failed ({Failure}); reads use hour rollups where a level is stale, and the next pass tries again")]
     private static partial void LogFailed(ILogger logger, string failure);

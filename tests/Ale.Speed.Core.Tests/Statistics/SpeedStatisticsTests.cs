@@ -119,6 +119,21 @@ public sealed class SpeedStatisticsTests
 
     [Theory]
     [MemberData(nameof(Sets))]
+    public void Summarize_BandCounts_EqualEachBandCountOnItsOwn(int seed, int limit, int count)
+    {
+        // Mixed limits put vehicles in every limit category, so each count must come from its own band and category.
+        Bin bin = Bin.Merge(RawVehicles.BinOf(Make(seed, limit, count)), RawVehicles.BinOf(RawVehicles.GenerateMixed(new Random(seed), count)));
+        PenaltySchedule schedule = PenaltySchedule.Sweden with { ReportableMarginKmh = seed % 3 };
+        SpeedSummary summary = SpeedStatistics.Summarize(bin, new StatisticsOptions { Penalties = schedule });
+
+        Assert.Equal(SpeedStatistics.FineBandCounts(bin, schedule), summary.FineBands);
+        Assert.Equal(SpeedStatistics.LicenceBandCountsLimitAtMost30(bin, schedule), summary.LicenceBandsLimitAtMost30);
+        Assert.Equal(SpeedStatistics.LicenceBandCountsLimitFrom40(bin, schedule), summary.LicenceBandsLimitFrom40);
+        Assert.Equal(schedule.LicenceBandsLimitFrom40[^1], summary.LicenceBandsLimitFrom40[^1].Licence);
+    }
+
+    [Theory]
+    [MemberData(nameof(Sets))]
     public void Pace_IsBusiestTenKmhBandLowestOnTies(int seed, int limit, int count)
     {
         List<RawVehicle> vehicles = Make(seed, limit, count);

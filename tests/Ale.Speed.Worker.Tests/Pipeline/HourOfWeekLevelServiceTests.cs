@@ -51,11 +51,11 @@ public sealed class HourOfWeekLevelServiceTests : IAsyncLifetime
         Mqtt = new MqttSettings { Url = "mqtt://127.0.0.1:1883" },
     };
 
-    private HourOfWeekLevelService Service(string url)
+    private HourOfWeekLevelService Service(string url, HttpClient? http = null)
     {
         WorkerSettings? settings = WorkerSettings.TryCreate(Options(url), "host-1", out List<string> errors);
         Assert.True(settings is not null, string.Join('\n', errors));
-        return new HourOfWeekLevelService(settings, _http, _time, NullLoggerFactory.Instance);
+        return new HourOfWeekLevelService(settings, http ?? _http, _time, NullLoggerFactory.Instance);
     }
 
     [Fact]
@@ -126,6 +126,55 @@ public sealed class HourOfWeekLevelServiceTests : IAsyncLifetime
         Assert.False(await service.RunOnceAsync(CancellationToken.None));
         Assert.Equal((1, 0L), (service.Failures, service.Passes));
         Assert.Null(service.LastPass);
+    }
+
+    [Fact]
+    public async Task RunOnce_LateDayStoredWhileAMonthIsRepaired_MonthEndsUpWithIt()
+    {
+        // November 2026 stored without its month rollups: the pass re-merges the month. Just before the pass writes the
+        // merged month, a flush stores a late vehicle's day (what a worker does for late data): the month the pass merged
+        // lacks it, so writing it alone would leave the month rollup one vehicle short until the next pass.
+        var random = new Random(29);
+        var hours = new Dictionary<BinKey, Bin>();
+        long from = StockholmTime.FromLocal(new DateTime(2026, 11, 1)), to = StockholmTime.FromLocal(new DateTime(2026, 12, 1));
+        for (long hour = from; hour < to; hour += 3 * Rollups.HourMs)
+        {
+            var bin = new Bin(50);
+            Add(bin, random, random.Next(1, 20));
+            hours[new BinKey(Site, Direction.Approaching, DisplayMode.DisplayOn, hour)] = bin;
+        }
+
+        await WriteAsync("w1", hours, months: false);
+        BinKey late = hours.Keys.First(k => StockholmTime.ToLocal(k.WindowStartMs).Day == 17);
+        using var http = new HttpClient(new BeforeFirstWrite(async () =>
+        {
+            Add(hours[late], random, 1);
+            await WriteAsync("w1", hours, months: false);
+        }) { InnerHandler = new HttpClientHandler() });
+        using HourOfWeekLevelService service = Service(_influx.Url.ToString(), http);
+
+        Assert.True(await service.RunOnceAsync(CancellationToken.None));
+
+        var months = new MonthRollups(new BinReader(_influx.QueryClient()), StockholmTime.Zone);
+        Assert.True(await months.MatchesDaysAsync(from), "the month rollup holds every stored day, the late one included");
+        Assert.Equal(1, service.MonthsRepaired);
+        Assert.Equal(hours.Values.Sum(b => b.Count), Assert.Single(await months.MergeAsync(from, from + 1, "w1", only: null)).Rollup.Bin.Count);
+    }
+
+    /// <summary>Runs an action (on the real InfluxDB) before the first write the job sends, then sends it.</summary>
+    private sealed class BeforeFirstWrite(Func<Task> action) : DelegatingHandler
+    {
+        private int _writes;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri!.AbsolutePath.EndsWith("/write", StringComparison.Ordinal) && Interlocked.Increment(ref _writes) == 1)
+            {
+                await action();
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
     }
 
     [Theory]
