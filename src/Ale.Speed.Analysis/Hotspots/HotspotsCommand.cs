@@ -72,10 +72,11 @@ public static class HotspotsCommand
         }
 
         // Merged straight into site × hour-of-week slots as the bins stream in: no merged copy per direction and limit.
+        // The coverage is read meanwhile, so InfluxDB answers one while the client merges the other.
         var slots = new HotspotSlots(request.Period);
-        await StoredBins.ReadAsync(reader, request.Period, default, BinGrain.HourOfWeek, slots.Add, ct).ConfigureAwait(false);
-        StoredCoverage coverage = await reader.ReadCoverageAsync(request.Period.FromMs, request.Period.ToMs, null, ct).ConfigureAwait(false);
-        return HotspotRanker.Rank(slots, catalog, request.Options, coverage);
+        Task<StoredCoverage> coverage = reader.ReadCoverageAsync(request.Period.FromMs, request.Period.ToMs, null, ct);
+        await Task.WhenAll(StoredBins.ReadAsync(reader, request.Period, default, BinGrain.HourOfWeek, slots.Add, ct), coverage).ConfigureAwait(false);
+        return HotspotRanker.Rank(slots, catalog, request.Options, await coverage.ConfigureAwait(false));
     }
 
     public static void Write(HotspotRanking ranking, OutputFormat format, TextWriter output)

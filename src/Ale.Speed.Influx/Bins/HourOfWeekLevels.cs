@@ -213,8 +213,12 @@ public sealed class HourOfWeekLevels(BinReader reader, TimeZoneInfo zone)
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        Dictionary<WriterSeries, SeriesSums> stored = await reader.SumsAsync(level, startMs, endMs, filter, cancellationToken).ConfigureAwait(false);
-        Dictionary<WriterSeries, SeriesSums> months = await reader.SumsAsync(RollupLevel.Month, startMs, endMs, filter, cancellationToken).ConfigureAwait(false);
+        // Both asked at once: the check is two round trips in the way of every level read.
+        Task<Dictionary<WriterSeries, SeriesSums>> storedRead = reader.SumsAsync(level, startMs, endMs, filter, cancellationToken);
+        Task<Dictionary<WriterSeries, SeriesSums>> monthsRead = reader.SumsAsync(RollupLevel.Month, startMs, endMs, filter, cancellationToken);
+        await Task.WhenAll(storedRead, monthsRead).ConfigureAwait(false);
+        Dictionary<WriterSeries, SeriesSums> stored = await storedRead.ConfigureAwait(false);
+        Dictionary<WriterSeries, SeriesSums> months = await monthsRead.ConfigureAwait(false);
         var valid = new HashSet<WriterSeries>();
         var invalid = new HashSet<WriterSeries>();
         foreach ((WriterSeries series, SeriesSums sums) in months)
