@@ -212,9 +212,19 @@ public static class SpeedStatistics
             return null;
         }
 
-        const int Width = 10;
         Span<long> counts = stackalloc long[SpeedHistogram.BucketCount];
         bin.CopyHistogramTo(counts);
+        return Pace(counts, bin.Count);
+    }
+
+    private static PaceBand? Pace(ReadOnlySpan<long> counts, long total)
+    {
+        const int Width = 10;
+        if (total == 0)
+        {
+            return null;
+        }
+
         long window = 0;
         for (int k = 0; k < Width; k++)
         {
@@ -233,7 +243,7 @@ public static class SpeedStatistics
             }
         }
 
-        return new PaceBand(bestLower, best, Share(best, bin.Count));
+        return new PaceBand(bestLower, best, Share(best, total));
     }
 
     /// <summary>Every figure at once.</summary>
@@ -242,10 +252,18 @@ public static class SpeedStatistics
         ArgumentNullException.ThrowIfNull(bin);
         options ??= StatisticsOptions.Default;
         options.Validate();
-        (FineBandCountList fines, LicenceBandCountList atMost30, LicenceBandCountList from40) = BandCounts(bin, options.Penalties);
+
+        // The counts copied once (a compact bin builds no arrays), every over-limit figure then read from them.
+        Span<long> histogram = stackalloc long[SpeedHistogram.BucketCount];
+        Span<long> buckets = stackalloc long[LimitCategories.Count * Bin.OverLimitBucketCount];
+        bin.CopyCountsTo(histogram, buckets);
+        var excess = new ExcessCounts(buckets, stackalloc long[ExcessCounts.Length]);
+        long n = bin.Count;
+        long overLimit = excess.Over(0);
+        (FineBandCountList fines, LicenceBandCountList atMost30, LicenceBandCountList from40) = BandCounts(excess, options.Penalties);
         return new SpeedSummary
         {
-            Count = bin.Count,
+            Count = n,
             IsBelowMinimumSample = IsBelowMinimumSample(bin, options.MinimumSample),
             MinimumSample = options.MinimumSample,
             LimitKmh = bin.LimitKmh,
@@ -255,13 +273,13 @@ public static class SpeedStatistics
             V85Kmh = V85(bin),
             V95Kmh = V95(bin),
             MaxKmh = Max(bin),
-            SpeedIndex = SpeedIndex(bin),
-            CountOverLimit = bin.CountOverLimit,
-            ShareOverLimit = ShareOverLimit(bin),
+            SpeedIndex = new SpeedIndex(Mean(bin), Share(n - overLimit, n), Share(n - excess.Over(5), n), Share(excess.Over(30), n)),
+            CountOverLimit = overLimit,
+            ShareOverLimit = Share(overLimit, n),
             FineBands = fines,
             LicenceBandsLimitAtMost30 = atMost30,
             LicenceBandsLimitFrom40 = from40,
-            Pace = Pace(bin),
+            Pace = Pace(histogram, n),
         };
     }
 
@@ -297,7 +315,7 @@ public static class SpeedStatistics
     /// Every band count of a summary in one array (two per fine band, then the licence bands of both tables), read
     /// through the schedule's bands: a report of 55,000 rows keeps 31 counts per row, not a copy of every band.
     /// </summary>
-    private static (FineBandCountList Fines, LicenceBandCountList AtMost30, LicenceBandCountList From40) BandCounts(Bin bin, PenaltySchedule schedule)
+    private static (FineBandCountList Fines, LicenceBandCountList AtMost30, LicenceBandCountList From40) BandCounts(ExcessCounts excess, PenaltySchedule schedule)
     {
         int margin = schedule.ReportableMarginKmh;
         IReadOnlyList<FineBand> fines = schedule.FineBands;
@@ -305,24 +323,75 @@ public static class SpeedStatistics
         IReadOnlyList<LicenceBand> from40 = schedule.LicenceBandsLimitFrom40;
         long[] counts = new long[2 * fines.Count + atMost30.Count + from40.Count];
         int at = 0;
-        for (int i = 0; i < fines.Count; i++, at += 2)
+        for (int i = 0; i < fines.Count; i++)
         {
-            (counts[at], counts[at + 1]) = FineCounts(bin, fines[i].Band, margin);
+            SpeedingBand band = fines[i].Band;
+            counts[at++] = excess.In(LimitCategory.AtMost30, band, margin) + excess.In(LimitCategory.From31To50, band, margin);
+            counts[at++] = excess.In(LimitCategory.Over50, band, margin);
         }
 
         int atMost30Offset = at;
         for (int i = 0; i < atMost30.Count; i++)
         {
-            counts[at++] = LicenceCount(bin, atMost30[i].Band, margin, fromLimit40: false);
+            counts[at++] = excess.In(LimitCategory.AtMost30, atMost30[i].Band, margin);
         }
 
         int from40Offset = at;
         for (int i = 0; i < from40.Count; i++)
         {
-            counts[at++] = LicenceCount(bin, from40[i].Band, margin, fromLimit40: true);
+            SpeedingBand band = from40[i].Band;
+            counts[at++] = excess.In(LimitCategory.From31To50, band, margin) + excess.In(LimitCategory.Over50, band, margin);
         }
 
         return (new FineBandCountList(fines, counts), new LicenceBandCountList(atMost30, counts, atMost30Offset), new LicenceBandCountList(from40, counts, from40Offset));
+    }
+
+    /// <summary>
+    /// A bin's over-limit buckets summed from each bucket up, per limit category, so that every band (a, b] is one
+    /// difference: the same integer counts as <see cref="Bin.CountOverLimitBy(LimitCategory, int, int?)"/>.
+    /// </summary>
+    private readonly ref struct ExcessCounts
+    {
+        private const int Stride = Bin.OverLimitBucketCount + 1;
+
+        public const int Length = LimitCategories.Count * Stride;
+
+        private readonly Span<long> _fromBucket;
+
+        public ExcessCounts(ReadOnlySpan<long> buckets, Span<long> fromBucket)
+        {
+            _fromBucket = fromBucket;
+            for (int c = 0; c < LimitCategories.Count; c++)
+            {
+                Span<long> category = fromBucket.Slice(c * Stride, Stride);
+                ReadOnlySpan<long> own = buckets.Slice(c * Bin.OverLimitBucketCount, Bin.OverLimitBucketCount);
+                category[^1] = 0;
+                for (int k = own.Length - 1; k >= 0; k--)
+                {
+                    category[k] = category[k + 1] + own[k];
+                }
+            }
+        }
+
+        /// <summary>Vehicles of every category more than <paramref name="kmh"/> over their limit.</summary>
+        public long Over(int kmh)
+        {
+            long total = 0;
+            for (int c = 0; c < LimitCategories.Count; c++)
+            {
+                total += _fromBucket[c * Stride + kmh];
+            }
+
+            return total;
+        }
+
+        /// <summary>Vehicles of <paramref name="category"/> in <paramref name="band"/> shifted by <paramref name="margin"/> (buckets a..b-1 hold (a, b]).</summary>
+        public long In(LimitCategory category, SpeedingBand band, int margin)
+        {
+            int offset = (int)category * Stride;
+            int end = band.OverToInclusiveKmh is int to ? to + margin : Bin.OverLimitBucketCount;
+            return _fromBucket[offset + band.OverFromExclusiveKmh + margin] - _fromBucket[offset + end];
+        }
     }
 
     private static long Count(Bin bin, LimitCategory category, SpeedingBand band, int margin)

@@ -119,7 +119,7 @@ public sealed class SpeedStatisticsTests
 
     [Theory]
     [MemberData(nameof(Sets))]
-    public void Summarize_BandCounts_EqualEachBandCountOnItsOwn(int seed, int limit, int count)
+    public void Summarize_OverLimitFiguresAndBandCounts_EqualEachFigureOnItsOwn(int seed, int limit, int count)
     {
         // Mixed limits put vehicles in every limit category, so each count must come from its own band and category.
         Bin bin = Bin.Merge(RawVehicles.BinOf(Make(seed, limit, count)), RawVehicles.BinOf(RawVehicles.GenerateMixed(new Random(seed), count)));
@@ -130,6 +130,10 @@ public sealed class SpeedStatisticsTests
         Assert.Equal(SpeedStatistics.LicenceBandCountsLimitAtMost30(bin, schedule), summary.LicenceBandsLimitAtMost30);
         Assert.Equal(SpeedStatistics.LicenceBandCountsLimitFrom40(bin, schedule), summary.LicenceBandsLimitFrom40);
         Assert.Equal(schedule.LicenceBandsLimitFrom40[^1], summary.LicenceBandsLimitFrom40[^1].Licence);
+        Assert.Equal(SpeedStatistics.SpeedIndex(bin), summary.SpeedIndex);
+        Assert.Equal(bin.CountOverLimit, summary.CountOverLimit);
+        Assert.Equal(SpeedStatistics.ShareOverLimit(bin), summary.ShareOverLimit);
+        Assert.Equal(SpeedStatistics.Pace(bin), summary.Pace);
     }
 
     [Theory]
