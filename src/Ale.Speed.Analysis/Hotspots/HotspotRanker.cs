@@ -315,10 +315,31 @@ public static class HotspotRanker
     /// <summary>Each vehicle once, at its most serious band: revocation, warning, or a fine band only.</summary>
     private static (long FineOnly, long Warnings, long Revocations) Severity(SpeedSummary s)
     {
-        long fines = s.FineBands.Sum(f => f.Count);
-        long warnings = s.LicenceBandsLimitAtMost30.Concat(s.LicenceBandsLimitFrom40).Where(l => l.Licence.IsWarning).Sum(l => l.Count);
-        long revocations = s.LicenceBandsLimitAtMost30.Concat(s.LicenceBandsLimitFrom40).Where(l => !l.Licence.IsWarning).Sum(l => l.Count);
+        // Indexed loops: thousands of windows per ranking, and no enumerator for any of them.
+        long fines = 0, warnings = 0, revocations = 0;
+        for (int i = 0; i < s.FineBands.Count; i++)
+        {
+            fines += s.FineBands[i].Count;
+        }
+
+        AddLicences(s.LicenceBandsLimitAtMost30);
+        AddLicences(s.LicenceBandsLimitFrom40);
         return (Math.Max(0, fines - warnings - revocations), warnings, revocations);
+
+        void AddLicences(IReadOnlyList<LicenceBandCount> bands)
+        {
+            for (int i = 0; i < bands.Count; i++)
+            {
+                if (bands[i].Licence.IsWarning)
+                {
+                    warnings += bands[i].Count;
+                }
+                else
+                {
+                    revocations += bands[i].Count;
+                }
+            }
+        }
     }
 
     private static HotspotWindow Window(string siteId, string name, int hourOfWeek, HotspotSlots.Slot slot, SpeedSummary s, long fineOnly, long warnings, long revocations, double score, double scoreLowerBound, long offences, Note explanation)
