@@ -121,19 +121,26 @@ public sealed class SpeedStatisticsTests
     [MemberData(nameof(Sets))]
     public void Summarize_OverLimitFiguresAndBandCounts_EqualEachFigureOnItsOwn(int seed, int limit, int count)
     {
-        // Mixed limits put vehicles in every limit category, so each count must come from its own band and category.
-        Bin bin = Bin.Merge(RawVehicles.BinOf(Make(seed, limit, count)), RawVehicles.BinOf(RawVehicles.GenerateMixed(new Random(seed), count)));
+        // Mixed limits put vehicles in every limit category, so each count must come from its own band and category;
+        // a few vehicles under one limit make a compact bin, read without arrays.
+        Bin dense = Bin.Merge(RawVehicles.BinOf(Make(seed, limit, count)), RawVehicles.BinOf(RawVehicles.GenerateMixed(new Random(seed), count)));
+        Bin few = RawVehicles.BinOf(RawVehicles.Generate(new Random(seed), Math.Min(count, 20), limit == 0 ? 50 : limit));
         PenaltySchedule schedule = PenaltySchedule.Sweden with { ReportableMarginKmh = seed % 3 };
-        SpeedSummary summary = SpeedStatistics.Summarize(bin, new StatisticsOptions { Penalties = schedule });
+        foreach (Bin bin in new[] { dense, few })
+        {
+            SpeedSummary summary = SpeedStatistics.Summarize(bin, new StatisticsOptions { Penalties = schedule });
 
-        Assert.Equal(SpeedStatistics.FineBandCounts(bin, schedule), summary.FineBands);
-        Assert.Equal(SpeedStatistics.LicenceBandCountsLimitAtMost30(bin, schedule), summary.LicenceBandsLimitAtMost30);
-        Assert.Equal(SpeedStatistics.LicenceBandCountsLimitFrom40(bin, schedule), summary.LicenceBandsLimitFrom40);
-        Assert.Equal(schedule.LicenceBandsLimitFrom40[^1], summary.LicenceBandsLimitFrom40[^1].Licence);
-        Assert.Equal(SpeedStatistics.SpeedIndex(bin), summary.SpeedIndex);
-        Assert.Equal(bin.CountOverLimit, summary.CountOverLimit);
-        Assert.Equal(SpeedStatistics.ShareOverLimit(bin), summary.ShareOverLimit);
-        Assert.Equal(SpeedStatistics.Pace(bin), summary.Pace);
+            Assert.Equal(SpeedStatistics.FineBandCounts(bin, schedule), summary.FineBands);
+            Assert.Equal(SpeedStatistics.LicenceBandCountsLimitAtMost30(bin, schedule), summary.LicenceBandsLimitAtMost30);
+            Assert.Equal(SpeedStatistics.LicenceBandCountsLimitFrom40(bin, schedule), summary.LicenceBandsLimitFrom40);
+            Assert.Equal(schedule.LicenceBandsLimitFrom40[^1], summary.LicenceBandsLimitFrom40[^1].Licence);
+            Assert.Equal(SpeedStatistics.SpeedIndex(bin), summary.SpeedIndex);
+            Assert.Equal(bin.CountOverLimit, summary.CountOverLimit);
+            Assert.Equal(SpeedStatistics.ShareOverLimit(bin), summary.ShareOverLimit);
+            Assert.Equal(SpeedStatistics.Pace(bin), summary.Pace);
+        }
+
+        Assert.True(few.IsCompact);
     }
 
     [Theory]
