@@ -129,9 +129,10 @@ public static class ReportCommand
     private static async Task<(IReadOnlyList<StoredBin> Bins, StoredCoverage Coverage)> ReadAsync(ReportRequest request, BinReader reader, SiteCatalog catalog, CancellationToken ct)
     {
         Validate(request, reader, catalog);
+        // Both at once: InfluxDB answers the coverage while the bins stream in.
+        Task<StoredCoverage> coverage = reader.ReadCoverageAsync(request.Period.FromMs, request.Period.ToMs, request.SiteId, ct);
         IReadOnlyList<StoredBin> bins = await StoredBins.ReadMergedAsync(reader, request.Period, request.SiteId, GrainOf(request), ct).ConfigureAwait(false);
-        StoredCoverage coverage = await reader.ReadCoverageAsync(request.Period.FromMs, request.Period.ToMs, request.SiteId, ct).ConfigureAwait(false);
-        return (bins, coverage);
+        return (bins, await coverage.ConfigureAwait(false));
     }
 
     private static void Validate(ReportRequest request, BinReader reader, SiteCatalog catalog)
