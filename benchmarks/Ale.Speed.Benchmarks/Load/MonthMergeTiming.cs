@@ -18,11 +18,7 @@ public static class MonthMergeTiming
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int i = 1; i + 1 < args.Length; i += 2)
-        {
-            values[args[i]] = args[i + 1];
-        }
+        Dictionary<string, string> values = LoadArguments.Parse(args);
 
         var options = new InfluxOptions
         {

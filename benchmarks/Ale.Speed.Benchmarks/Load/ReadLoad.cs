@@ -332,11 +332,7 @@ public static class ReadLoad
     {
         public static Options Parse(string[] args)
         {
-            var values = new Dictionary<string, string>(StringComparer.Ordinal);
-            for (int i = 1; i + 1 < args.Length; i += 2)
-            {
-                values[args[i]] = args[i + 1];
-            }
+            Dictionary<string, string> values = LoadArguments.Parse(args);
 
             string Get(string key, string fallback) => values.GetValueOrDefault(key, fallback);
             string[] named = Get("--levels", "window,hour,day").Split(',');

@@ -22,11 +22,7 @@ public static class ReadTiming
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int i = 1; i + 1 < args.Length; i += 2)
-        {
-            values[args[i]] = args[i + 1];
-        }
+        Dictionary<string, string> values = LoadArguments.Parse(args);
 
         WorkerSettings settings = WorkerApp.LoadSettings(values["--config"], Console.Error)
             ?? throw new InvalidOperationException("The configuration is not valid.");

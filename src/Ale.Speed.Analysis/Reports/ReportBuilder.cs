@@ -167,6 +167,7 @@ public static class ReportBuilder
         private readonly long[] _starts;
         private readonly long[] _ends;
         private readonly int[] _bySlot;
+        private readonly HourOfWeekTable? _hourOfWeek;
 
         public GroupLookup(Period period, ReportGrouping grouping, List<ReportGroup> groups)
         {
@@ -176,6 +177,7 @@ public static class ReportBuilder
             _ends = [.. groups.Select(g => g.ToMs)];
             _bySlot = new int[StockholmTime.HoursPerWeek];
             Array.Fill(_bySlot, -1);
+            _hourOfWeek = grouping == ReportGrouping.HourOfWeek ? new HourOfWeekTable(period) : null;
             for (int i = groups.Count - 1; i >= 0; i--)
             {
                 if (groups[i].HourOfWeek is int slot)
@@ -199,7 +201,7 @@ public static class ReportBuilder
                     i = i >= 0 ? i : ~i - 1;
                     return i >= 0 && t < _ends[i] ? i : -1;
                 default:
-                    return _bySlot[StockholmTime.HourOfWeek(unixMs)];
+                    return _bySlot[_hourOfWeek!.Of(unixMs)];
             }
         }
     }
