@@ -66,7 +66,10 @@ public sealed class Bin
     private readonly Stack<DenseCounts>? _densePool;
     private long _count;
     private long _sumCentiKmh;
-    private UInt128 _sumOfSquaresCentiKmh;
+    // Σ speed² as two halves, not a UInt128 field: crossgen2 cannot fix the layout of a class holding a UInt128, so no
+    // method touching this class's fields was precompiled (docs/performance.md, the published build).
+    private ulong _sumOfSquaresLow;
+    private ulong _sumOfSquaresHigh;
     private int _maxCentiKmh;
     private int _limitKmh;
     private int _limitCentiKmh;
@@ -126,7 +129,7 @@ public sealed class Bin
     public long SumCentiKmh => _sumCentiKmh;
 
     /// <summary>Σ speed², in (0.01 km/h)².</summary>
-    public UInt128 SumOfSquaresCentiKmh => _sumOfSquaresCentiKmh;
+    public UInt128 SumOfSquaresCentiKmh => new(_sumOfSquaresHigh, _sumOfSquaresLow);
 
     /// <summary>The highest speed in 0.01 km/h (0 when empty).</summary>
     public int MaxCentiKmh => _maxCentiKmh;
@@ -270,7 +273,7 @@ public sealed class Bin
 
         _count++;
         _sumCentiKmh += centi;
-        _sumOfSquaresCentiKmh += (ulong)((long)centi * centi);
+        AddToSumOfSquares((ulong)((long)centi * centi), 0);
         if (centi > _maxCentiKmh)
         {
             _maxCentiKmh = centi;
@@ -327,7 +330,7 @@ public sealed class Bin
 
         _count = count;
         _sumCentiKmh += other._sumCentiKmh;
-        _sumOfSquaresCentiKmh += other._sumOfSquaresCentiKmh;
+        AddToSumOfSquares(other._sumOfSquaresLow, other._sumOfSquaresHigh);
         _maxCentiKmh = Math.Max(_maxCentiKmh, other._maxCentiKmh);
         for (int c = 0; c < ClassCount; c++)
         {
@@ -413,7 +416,8 @@ public sealed class Bin
         Key = key;
         _count = count;
         _sumCentiKmh = sumCentiKmh;
-        _sumOfSquaresCentiKmh = sumOfSquaresCentiKmh;
+        _sumOfSquaresLow = (ulong)sumOfSquaresCentiKmh;
+        _sumOfSquaresHigh = (ulong)(sumOfSquaresCentiKmh >> 64);
         _maxCentiKmh = maxCentiKmh;
         _dense = dense;
         classCounts.CopyTo(_classCounts);
@@ -473,7 +477,8 @@ public sealed class Bin
         _classLimits = classLimits;
         _count = 0;
         _sumCentiKmh = 0;
-        _sumOfSquaresCentiKmh = 0;
+        _sumOfSquaresLow = 0;
+        _sumOfSquaresHigh = 0;
         _maxCentiKmh = 0;
         ((Span<long>)_classCounts).Clear();
         ((Span<long>)_lengthCounts).Clear();
@@ -533,7 +538,8 @@ public sealed class Bin
         {
             _count = _count,
             _sumCentiKmh = _sumCentiKmh,
-            _sumOfSquaresCentiKmh = _sumOfSquaresCentiKmh,
+            _sumOfSquaresLow = _sumOfSquaresLow,
+            _sumOfSquaresHigh = _sumOfSquaresHigh,
             _maxCentiKmh = _maxCentiKmh,
             _classCounts = _classCounts,
             _lengthCounts = _lengthCounts,
@@ -596,6 +602,13 @@ public sealed class Bin
     }
 
     /// <summary>Moves the compact entries (all under this bin's limit) into arrays, the binner's spares when it has some.</summary>
+    private void AddToSumOfSquares(ulong low, ulong high)
+    {
+        ulong sum = _sumOfSquaresLow + low;
+        _sumOfSquaresHigh += high + (sum < low ? 1UL : 0UL);
+        _sumOfSquaresLow = sum;
+    }
+
     private DenseCounts Promote()
     {
         DenseCounts dense = _densePool is { Count: > 0 } pool ? pool.Pop() : new DenseCounts();

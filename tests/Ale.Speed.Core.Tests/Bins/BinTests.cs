@@ -161,6 +161,25 @@ public sealed class BinTests
     }
 
     [Fact]
+    public void MergeFrom_SumsOfSquaresPast64Bits_CarryIntoTheHighHalf()
+    {
+        // A year of a busy road's day rollups stays far below 2^64 (centi-km/h squared), but a sum restored from storage
+        // may hold anything up to 128 bits; merging must carry exactly, as UInt128 addition does.
+        var one = new Bin(50);
+        one.Add(60);
+        UInt128 nearTop = ulong.MaxValue - 5UL;
+        UInt128 high = ((UInt128)3 << 64) + ulong.MaxValue;
+        Bin first = Bin.Restore(default, 50, 1, one.SumCentiKmh, nearTop, one.MaxCentiKmh, one.Histogram.Counts, one.AllOverLimitBuckets, one.ClassCounts);
+        Bin second = Bin.Restore(default, 50, 1, one.SumCentiKmh, high, one.MaxCentiKmh, one.Histogram.Counts, one.AllOverLimitBuckets, one.ClassCounts);
+
+        first.MergeFrom(second);
+        first.Add(60);
+
+        Assert.Equal(nearTop + high + 36_000_000UL, first.SumOfSquaresCentiKmh);
+        Assert.Equal(nearTop + high + 36_000_000UL, first.Clone().SumOfSquaresCentiKmh);
+    }
+
+    [Fact]
     public void Clone_IsIndependentCopy()
     {
         var bin = new Bin(50);
