@@ -139,6 +139,14 @@ public sealed class BinReader(InfluxQueryClient client)
 
     /// <summary>As <see cref="ReadAsync(RollupLevel, long, long, string?, Action{StoredBin}, CancellationToken)"/>, of the bins <paramref name="filter"/> takes.</summary>
     public Task ReadAsync(RollupLevel level, long fromMs, long toMs, BinFilter filter, Action<StoredBin> onBin, CancellationToken cancellationToken = default)
+        => ReadAsync(level, fromMs, toMs, filter, onBin, proceed: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ReadAsync(RollupLevel, long, long, BinFilter, Action{StoredBin}, CancellationToken)"/>, with the
+    /// answer read only once <paramref name="proceed"/> completes with true (false: dropped unread, nothing handed over),
+    /// so that InfluxDB prepares it while the caller checks what to take from it (<see cref="InfluxQueryClient.StreamAsync(string, InfluxRowVisitor, Task{bool}?, CancellationToken)"/>).
+    /// </summary>
+    public Task ReadAsync(RollupLevel level, long fromMs, long toMs, BinFilter filter, Action<StoredBin> onBin, Task<bool>? proceed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(onBin);
@@ -178,7 +186,7 @@ public sealed class BinReader(InfluxQueryClient client)
         fields.Length--;
         string query = string.Create(CultureInfo.InvariantCulture,
             $"SELECT {fields} FROM {From(level)} WHERE time >= {fromMs}ms AND time < {toMs}ms{filter.Condition()} GROUP BY \"{BinSchema.SiteTag}\",\"{BinSchema.DirectionTag}\",\"{BinSchema.DisplayTag}\",\"{BinSchema.WriterTag}\"");
-        return client.StreamAsync(query, new Decoder(level, onBin), cancellationToken);
+        return client.StreamAsync(query, new Decoder(level, onBin), proceed, cancellationToken);
     }
 
     /// <summary>

@@ -46,8 +46,9 @@ public sealed class HourOfWeekLevels(BinReader reader, TimeZoneInfo zone)
             long yearEnd = Rollups.NextYearStart(start, zone);
             if (Rollups.YearStart(start, zone) == start && yearEnd <= toMs)
             {
-                (HashSet<WriterSeries> valid, HashSet<WriterSeries> invalid) = await CheckAsync(RollupLevel.YearHourOfWeek, start, yearEnd, filter, cancellationToken).ConfigureAwait(false);
-                await ReadLevelAsync(RollupLevel.YearHourOfWeek, start, yearEnd, filter, valid, onBin, cancellationToken).ConfigureAwait(false);
+                Task<(HashSet<WriterSeries> Valid, HashSet<WriterSeries> Invalid)> check = CheckAsync(RollupLevel.YearHourOfWeek, start, yearEnd, filter, cancellationToken);
+                await ReadLevelAsync(RollupLevel.YearHourOfWeek, start, yearEnd, filter, check, onBin, cancellationToken).ConfigureAwait(false);
+                (HashSet<WriterSeries> valid, HashSet<WriterSeries> invalid) = await check.ConfigureAwait(false);
                 years += valid.Count > 0 ? 1 : 0;
                 for (long month = start; invalid.Count > 0 && month < yearEnd; month = Rollups.NextMonthStart(month, zone))
                 {
@@ -234,15 +235,9 @@ public sealed class HourOfWeekLevels(BinReader reader, TimeZoneInfo zone)
     private async Task<bool> ReadMonthAsync(long month, BinFilter filter, HashSet<WriterSeries>? only, Action<StoredBin> onBin, List<long> stale, CancellationToken cancellationToken)
     {
         long end = Rollups.NextMonthStart(month, zone);
-        (HashSet<WriterSeries> valid, HashSet<WriterSeries> invalid) = await CheckAsync(RollupLevel.MonthHourOfWeek, month, end, filter, cancellationToken).ConfigureAwait(false);
-        if (only is not null)
-        {
-            valid.IntersectWith(only);
-            invalid.IntersectWith(only);
-            // Series of the year without a valid month level, and none at all (no data this month), are left out.
-        }
-
-        await ReadLevelAsync(RollupLevel.MonthHourOfWeek, month, end, filter, valid, onBin, cancellationToken).ConfigureAwait(false);
+        Task<(HashSet<WriterSeries> Valid, HashSet<WriterSeries> Invalid)> check = CheckWithinAsync();
+        await ReadLevelAsync(RollupLevel.MonthHourOfWeek, month, end, filter, check, onBin, cancellationToken).ConfigureAwait(false);
+        (HashSet<WriterSeries> valid, HashSet<WriterSeries> invalid) = await check.ConfigureAwait(false);
         if (invalid.Count > 0)
         {
             stale.Add(month);
@@ -261,16 +256,31 @@ public sealed class HourOfWeekLevels(BinReader reader, TimeZoneInfo zone)
         }
 
         return valid.Count > 0;
+
+        async Task<(HashSet<WriterSeries> Valid, HashSet<WriterSeries> Invalid)> CheckWithinAsync()
+        {
+            (HashSet<WriterSeries> valid, HashSet<WriterSeries> invalid) = await CheckAsync(RollupLevel.MonthHourOfWeek, month, end, filter, cancellationToken).ConfigureAwait(false);
+            if (only is not null)
+            {
+                valid.IntersectWith(only);
+                invalid.IntersectWith(only);
+                // Series of the year without a valid month level, and none at all (no data this month), are left out.
+            }
+
+            return (valid, invalid);
+        }
     }
 
-    /// <summary>Hands over the level's points of the series in <paramref name="valid"/>, keyed by their first hour with data, with their hours.</summary>
-    private async Task ReadLevelAsync(RollupLevel level, long startMs, long endMs, BinFilter filter, HashSet<WriterSeries> valid, Action<StoredBin> onBin, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands over the level's points of the series <paramref name="check"/> finds valid, keyed by their first hour with
+    /// data, with their hours. The level is asked for while the check runs, so InfluxDB prepares both at once (the check
+    /// used to be a round trip in the way of every level read); it is read once the check is done, and dropped unread
+    /// when no series is valid.
+    /// </summary>
+    private async Task ReadLevelAsync(RollupLevel level, long startMs, long endMs, BinFilter filter,
+        Task<(HashSet<WriterSeries> Valid, HashSet<WriterSeries> Invalid)> check, Action<StoredBin> onBin, CancellationToken cancellationToken)
     {
-        if (valid.Count == 0)
-        {
-            return;
-        }
-
+        HashSet<WriterSeries> valid = [];
         HourOfWeekCalendar calendar = HourOfWeekCalendar.Of(level, startMs, zone);
         // Most series hold data in the same hours of an hour of the week: one shared, read-only set each.
         var shared = new Dictionary<(int Cell, ulong Occurrences), HourSet>();
@@ -293,7 +303,13 @@ public sealed class HourOfWeekLevels(BinReader reader, TimeZoneInfo zone)
             }
 
             onBin(stored with { Key = stored.Key with { WindowStartMs = hours.Min }, Hours = hours });
-        }, cancellationToken).ConfigureAwait(false);
+        }, AfterCheckAsync(), cancellationToken).ConfigureAwait(false);
+
+        async Task<bool> AfterCheckAsync()
+        {
+            valid = (await check.ConfigureAwait(false)).Valid;
+            return valid.Count > 0;
+        }
     }
 
     /// <summary>Writes <paramref name="rollups"/> (each under its writer's tag) in batches; null when all are stored, else the failure.</summary>

@@ -108,14 +108,25 @@ public sealed class InfluxQueryClient
 
     /// <summary>Runs <paramref name="influxQl"/> against <see cref="InfluxOptions.Database"/>, streaming every row to <paramref name="visitor"/>.</summary>
     public Task StreamAsync(string influxQl, InfluxRowVisitor visitor, CancellationToken cancellationToken = default) =>
-        StreamAsync(influxQl, _options.Database, visitor, cancellationToken);
+        StreamAsync(influxQl, _options.Database, visitor, proceed: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="StreamAsync(string, InfluxRowVisitor, CancellationToken)"/>, but the answer is read only once
+    /// <paramref name="proceed"/> completes with true (false: it is dropped unread; null: read at once). The query is sent
+    /// at once, so InfluxDB works on it while the caller finishes what it needs to know first (a check of the same data).
+    /// </summary>
+    public Task StreamAsync(string influxQl, InfluxRowVisitor visitor, Task<bool>? proceed, CancellationToken cancellationToken = default) =>
+        StreamAsync(influxQl, _options.Database, visitor, proceed, cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="influxQl"/> (sent as a POST form, which 1.x requires for statements that change anything)
     /// and streams every row to <paramref name="visitor"/> as the answer arrives.
     /// </summary>
     /// <exception cref="InfluxQueryException">The server refused the query or a statement, or answered without JSON.</exception>
-    public async Task StreamAsync(string influxQl, string? database, InfluxRowVisitor visitor, CancellationToken cancellationToken = default)
+    public Task StreamAsync(string influxQl, string? database, InfluxRowVisitor visitor, CancellationToken cancellationToken = default) =>
+        StreamAsync(influxQl, database, visitor, proceed: null, cancellationToken);
+
+    private async Task StreamAsync(string influxQl, string? database, InfluxRowVisitor visitor, Task<bool>? proceed, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(influxQl);
         ArgumentNullException.ThrowIfNull(visitor);
@@ -139,6 +150,11 @@ public sealed class InfluxQueryClient
         using var request = new HttpRequestMessage(HttpMethod.Post, _queryUri) { Content = new FormUrlEncodedContent(form) };
         request.Headers.Authorization = _authorization;
         using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (proceed is not null && !await proceed.ConfigureAwait(false))
+        {
+            return;
+        }
+
         Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         var parser = new ChunkParser(visitor, (int)response.StatusCode);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);

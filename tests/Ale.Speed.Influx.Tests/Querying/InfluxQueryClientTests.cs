@@ -52,6 +52,33 @@ public sealed class InfluxQueryClientTests(InfluxFixture fixture)
         Assert.Equal(Points, joined.Sum(s => s.Values.Count));
     }
 
+    [Fact]
+    public async Task StreamAsync_WithProceed_ReadsOnlyOnceItSaysSoAndDropsTheAnswerOnFalse()
+    {
+        using (var http = new HttpClient())
+        {
+            using var content = new StringContent("q_gated,g=a n=1i,s=\"x\" 1700000000\nq_gated,g=b n=2i,s=\"y\" 1700000001\n");
+            using var response = await http.PostAsync(new Uri(fixture.Server.Options().Url!, $"write?db={fixture.Server.Database}&precision=s"), content);
+            Assert.True(response.IsSuccessStatusCode);
+        }
+
+        // The caller's check decides after the query is sent: no row may reach the visitor before it has.
+        var proceed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var counter = new RowCounter();
+        Task stream = fixture.Server.QueryClient().StreamAsync("SELECT n, s FROM q_gated GROUP BY g", counter, proceed.Task);
+        Assert.False(stream.IsCompleted);
+        Assert.Equal(0, counter.Rows);
+        proceed.SetResult(true);
+        await stream;
+        Assert.Equal(2, counter.Rows);
+        Assert.Equal(3, counter.Sum);
+
+        var dropped = new RowCounter();
+        await fixture.Server.QueryClient().StreamAsync("SELECT n, s FROM q_gated GROUP BY g", dropped, Task.FromResult(false));
+        Assert.Equal(0, dropped.Rows);
+        Assert.Equal(0, dropped.Announcements);
+    }
+
     /// <summary>Counts rows as they stream by, keeping nothing else.</summary>
     private sealed class RowCounter : InfluxRowVisitor
     {
