@@ -12,7 +12,8 @@ namespace Ale.Speed.Benchmarks.Load;
 /// its stored day rollups (<see cref="MonthRollups"/>, one query) and writes them, as <see cref="BinLevelWriter"/> does
 /// after a flush's days, over data <see cref="ReadLoad"/> stored — a whole month of every series is the worst case (a
 /// flush at the month's last day). Rewriting the months is idempotent: the same days give the same points.
-/// <code>month-merge --url http://127.0.0.1:18096/ --db ale_speed_read --writer load --month 2025-03 --rounds 10</code>
+/// <c>--rollup-rp NAME</c> reads and writes the rollups in that retention policy (data stored with <c>load --rollup-rp</c>).
+/// <code>month-merge --url http://127.0.0.1:18096/ --db ale_speed_read --writer load --month 2025-03 --rounds 10 --rollup-rp rollups</code>
 /// </summary>
 public static class MonthMergeTiming
 {
@@ -24,6 +25,7 @@ public static class MonthMergeTiming
         {
             Url = new Uri(values.GetValueOrDefault("--url", "http://127.0.0.1:18096/")),
             Database = values.GetValueOrDefault("--db", "ale_speed_read"),
+            RollupRetentionPolicy = values.GetValueOrDefault("--rollup-rp"),
             MaxRetryAttempts = 0,
         };
         string writerId = values.GetValueOrDefault("--writer", "load");
@@ -32,7 +34,7 @@ public static class MonthMergeTiming
         long fromMs = StockholmTime.StartOfDay(month);
 
         using var http = new HttpClient();
-        using var writer = new InfluxWriter(http, options);
+        using var writer = new InfluxWriter(http, options.ForRollups());
         var months = new MonthRollups(new BinReader(new InfluxQueryClient(http, options)), StockholmTime.Zone);
         var encoder = new BinPointEncoder();
         var merge = new List<double>();

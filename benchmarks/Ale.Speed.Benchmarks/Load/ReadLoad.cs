@@ -23,7 +23,9 @@ namespace Ale.Speed.Benchmarks.Load;
 /// before with the same arguments; <c>--levels how</c> builds the hour-of-week levels from the stored hour rollups.
 /// <c>coverage</c> in the levels also stores unit coverage as a worker would (one <c>unit_coverage</c> point per unit and
 /// 5-minute window in which it was alive), with outages drawn per site; outage windows then hold no bins.
-/// <code>load --url http://127.0.0.1:18096 --db ale_speed_read --sites 50 --from 2025-01-01 --days 365 --levels window,hour,day,month,coverage --window-sites 5 --config-out F --data-dir D</code>
+/// <c>--rollup-rp NAME</c> stores the rollups (hour, day, month, hour-of-week levels, coverage days) in that retention
+/// policy, as a worker with <c>Influx.RollupRetentionPolicy</c> does; windows and coverage points stay in the default one.
+/// <code>load --url http://127.0.0.1:18096 --db ale_speed_read --sites 50 --from 2025-01-01 --days 365 --levels window,hour,day,month,coverage --window-sites 5 --rollup-rp rollups --config-out F --data-dir D</code>
 /// </summary>
 public static class ReadLoad
 {
@@ -36,8 +38,8 @@ public static class ReadLoad
         var options = Options.Parse(args);
         var stopwatch = Stopwatch.StartNew();
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
-        var channel = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
-        Task writer = PostAllAsync(http, options, channel.Reader);
+        var channel = Channel.CreateBounded<Post>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        Task writer = PostAllAsync(http, channel.Reader);
         long[] written = new long[4];
         long coverage = 0;
         try
@@ -57,8 +59,8 @@ public static class ReadLoad
         if (options.Levels.Contains(RollupLevel.MonthHourOfWeek))
         {
             // Built the way `ale-speed rollup` builds them: from the stored hour rollups (and months), per month, then the year.
-            var influx = new InfluxOptions { Url = options.Url, Database = options.Database };
-            using var rollupWriter = new InfluxWriter(http, influx);
+            InfluxOptions influx = options.Influx;
+            using var rollupWriter = new InfluxWriter(http, influx.ForRollups());
             long fromMs = StockholmTime.StartOfDay(DateOnly.FromDateTime(options.From));
             HourOfWeekRefresh refresh = await new HourOfWeekLevels(new BinReader(new InfluxQueryClient(http, influx)), StockholmTime.Zone)
                 .RefreshAsync(rollupWriter, fromMs, StockholmTime.StartOfDay(DateOnly.FromDateTime(options.From).AddDays(options.Days)), force: true).ConfigureAwait(false);
@@ -73,8 +75,8 @@ public static class ReadLoad
         if (options.Coverage)
         {
             // The coverage day rollups, as `ale-speed rollup` builds them: from the stored points, every writer.
-            var influx = new InfluxOptions { Url = options.Url, Database = options.Database };
-            using var dayWriter = new InfluxWriter(http, influx);
+            InfluxOptions influx = options.Influx;
+            using var dayWriter = new InfluxWriter(http, influx.ForRollups());
             CoverageDaysResult days = await new CoverageDays(new InfluxQueryClient(http, influx), dayWriter, StockholmTime.Zone)
                 .RebuildAsync(StockholmTime.StartOfDay(DateOnly.FromDateTime(options.From)), StockholmTime.StartOfDay(DateOnly.FromDateTime(options.From).AddDays(options.Days)), writerId: null)
                 .ConfigureAwait(false);
@@ -97,11 +99,14 @@ public static class ReadLoad
     }
 
     /// <returns>The coverage points written.</returns>
-    private static long Generate(Options options, ChannelWriter<byte[]> output, long[] written)
+    private static long Generate(Options options, ChannelWriter<Post> output, long[] written)
     {
         long coveragePoints = 0;
         var encoder = new BinPointEncoder();
-        using var batch = new LineBatch(TimestampPrecision.Seconds, 4 * 1024 * 1024);
+        using var batch = new Target(WriteUri(options, policy: null));
+        // The rollups' own batch when they have their own retention policy; the draws below do not depend on it.
+        using Target? ownRollups = options.RollupPolicy is null ? null : new Target(WriteUri(options, options.RollupPolicy));
+        Target rollupBatch = ownRollups ?? batch;
         var hours = new RollupBuilder(RollupLevel.Hour, StockholmTime.Zone);
         var days = new RollupBuilder(RollupLevel.Day, StockholmTime.Zone);
         var months = new RollupBuilder(RollupLevel.Month, StockholmTime.Zone);
@@ -151,7 +156,7 @@ public static class ReadLoad
                         months.Add(key, bin);
                         if (writeWindows)
                         {
-                            encoder.Write(batch.Writer, RollupLevel.Window, key, bin, options.Writer, WindowMs, TimestampPrecision.Seconds, 0);
+                            encoder.Write(batch.Lines.Writer, RollupLevel.Window, key, bin, options.Writer, WindowMs, TimestampPrecision.Seconds, 0);
                             written[0]++;
                             Flush(batch, output, force: false);
                         }
@@ -165,7 +170,7 @@ public static class ReadLoad
                         {
                             foreach (Rollup rollup in builder.Built())
                             {
-                                encoder.Write(batch.Writer, rollup, options.Writer, TimestampPrecision.Seconds);
+                                encoder.Write(rollupBatch.Lines.Writer, rollup, options.Writer, TimestampPrecision.Seconds);
                                 written[(int)rollup.Level]++;
                             }
                         }
@@ -173,7 +178,7 @@ public static class ReadLoad
                         builder.Clear();
                     }
 
-                    Flush(batch, output, force: false);
+                    Flush(rollupBatch, output, force: false);
                 }
             }
 
@@ -183,7 +188,7 @@ public static class ReadLoad
                 {
                     // A unit alive in its window: about a heartbeat every 10 s (readers count windows, not frames).
                     var point = new CoveragePoint(siteId, UnitId(s), DisplayMode.DisplayOn, fromMs + w * WindowMs, WindowMs, 30, Connected: true);
-                    CoverageSchema.Write(batch.Writer, point, options.Writer, TimestampPrecision.Seconds);
+                    CoverageSchema.Write(batch.Lines.Writer, point, options.Writer, TimestampPrecision.Seconds);
                     coveragePoints++;
                     Flush(batch, output, force: false);
                 }
@@ -191,6 +196,11 @@ public static class ReadLoad
         }
 
         Flush(batch, output, force: true);
+        if (ownRollups is not null)
+        {
+            Flush(ownRollups, output, force: true);
+        }
+
         return coveragePoints;
     }
 
@@ -227,11 +237,12 @@ public static class ReadLoad
         return down;
     }
 
-    private static void Flush(LineBatch batch, ChannelWriter<byte[]> output, bool force)
+    private static void Flush(Target target, ChannelWriter<Post> output, bool force)
     {
+        LineBatch batch = target.Lines;
         if (batch.Count >= BatchLines || (force && batch.Count > 0))
         {
-            byte[] body = batch.GetLines(0, batch.Count).ToArray();
+            var body = new Post(target.Uri, batch.GetLines(0, batch.Count).ToArray());
             batch.Clear();
             while (!output.TryWrite(body))
             {
@@ -240,16 +251,18 @@ public static class ReadLoad
         }
     }
 
-    private static async Task PostAllAsync(HttpClient http, Options options, ChannelReader<byte[]> input)
+    private static Uri WriteUri(Options options, string? policy) => new(options.Url,
+        $"write?db={Uri.EscapeDataString(options.Database)}&precision=s{(policy is null ? "" : "&rp=" + Uri.EscapeDataString(policy))}");
+
+    private static async Task PostAllAsync(HttpClient http, ChannelReader<Post> input)
     {
-        var uri = new Uri(options.Url, $"write?db={Uri.EscapeDataString(options.Database)}&precision=s");
         while (await input.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (input.TryRead(out byte[]? body))
+            while (input.TryRead(out Post post))
             {
-                using var content = new ByteArrayContent(body);
+                using var content = new ByteArrayContent(post.Body);
                 content.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
-                using HttpResponseMessage response = await http.PostAsync(uri, content).ConfigureAwait(false);
+                using HttpResponseMessage response = await http.PostAsync(post.Uri, content).ConfigureAwait(false);
                 if (!response.IsSuccessStatusCode)
                 {
                     throw new InvalidOperationException($"InfluxDB refused a batch: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync().ConfigureAwait(false)}");
@@ -323,13 +336,29 @@ public static class ReadLoad
             text.Append(CultureInfo.InvariantCulture, $$"""{{(s > 0 ? "," : "")}} { "Id": "{{UnitId(s)}}", "Site": "{{SiteId(s)}}", "Transport": "mqtt", "Format": "canonical" }""");
         }
 
-        text.Append(CultureInfo.InvariantCulture, $$"""], "Influx": { "Url": "{{options.Url}}", "Api": "v1", "Database": "{{options.Database}}", "ReadRollups": {{(options.ReadRollups ? "true" : "false")}} }, "Mqtt": { "Url": "mqtt://127.0.0.1:1" } } }""");
+        text.Append(CultureInfo.InvariantCulture, $$"""], "Influx": { "Url": "{{options.Url}}", "Api": "v1", "Database": "{{options.Database}}", "ReadRollups": {{(options.ReadRollups ? "true" : "false")}}{{(options.RollupPolicy is null ? "" : $", \"RollupRetentionPolicy\": \"{options.RollupPolicy}\"")}} }, "Mqtt": { "Url": "mqtt://127.0.0.1:1" } } }""");
         return text.ToString();
     }
 
-    private sealed record Options(Uri Url, string Database, int Sites, DateTime From, int Days, HashSet<RollupLevel> Levels, int WindowSites,
-        string Writer, int Seed, string? ConfigOut, string DataDirectory, bool ReadRollups, bool Coverage)
+    /// <summary>A request body and where it goes (the rollups may have their own retention policy).</summary>
+    private readonly record struct Post(Uri Uri, byte[] Body);
+
+    /// <summary>The lines waiting for one write address.</summary>
+    private sealed class Target(Uri uri) : IDisposable
     {
+        public Uri Uri { get; } = uri;
+
+        public LineBatch Lines { get; } = new(TimestampPrecision.Seconds, 4 * 1024 * 1024);
+
+        public void Dispose() => Lines.Dispose();
+    }
+
+    private sealed record Options(Uri Url, string Database, int Sites, DateTime From, int Days, HashSet<RollupLevel> Levels, int WindowSites,
+        string Writer, int Seed, string? ConfigOut, string DataDirectory, bool ReadRollups, bool Coverage, string? RollupPolicy)
+    {
+        /// <summary>The server, database and rollups' retention policy, as a worker configured so would have them.</summary>
+        public InfluxOptions Influx => new() { Url = Url, Database = Database, RollupRetentionPolicy = RollupPolicy };
+
         public static Options Parse(string[] args)
         {
             Dictionary<string, string> values = LoadArguments.Parse(args);
@@ -350,7 +379,7 @@ public static class ReadLoad
                 DateTime.ParseExact(Get("--from", "2025-01-01"), "yyyy-MM-dd", CultureInfo.InvariantCulture), int.Parse(Get("--days", "365"), CultureInfo.InvariantCulture),
                 levels, int.Parse(Get("--window-sites", Get("--sites", "50")), CultureInfo.InvariantCulture), Get("--writer", "load"),
                 int.Parse(Get("--seed", "1"), CultureInfo.InvariantCulture), values.GetValueOrDefault("--config-out"), Get("--data-dir", ".data/bench-read/data"),
-                Get("--read-rollups", "true") == "true", named.Contains("coverage"));
+                Get("--read-rollups", "true") == "true", named.Contains("coverage"), string.IsNullOrEmpty(values.GetValueOrDefault("--rollup-rp")) ? null : values["--rollup-rp"]);
         }
     }
 }
