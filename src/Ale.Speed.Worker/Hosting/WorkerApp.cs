@@ -182,6 +182,13 @@ internal static class WorkerApp
         services.AddSingleton(sp => new BinFlusher(sp.GetRequiredService<BinStore>(), sp.GetRequiredService<JournalWriter>(), sp.GetRequiredService<BinLevelWriter>(),
             sp.GetRequiredService<WorkerMetrics>(), timeProvider, sp.GetRequiredService<ILogger<BinFlusher>>()));
         services.AddSingleton<StatusReporter>();
+        if (settings.Influx.Api == InfluxApi.V1)
+        {
+            services.AddSingleton(sp => new ShardGroupCheckService(settings, sp.GetRequiredService<HttpClient>(), timeProvider,
+                sp.GetRequiredService<ILogger<ShardGroupCheckService>>()));
+            services.AddHostedService(sp => sp.GetRequiredService<ShardGroupCheckService>());
+        }
+
         services.AddSingleton<IReadOnlyList<StreamSource>>(sp => CreateStreamSources(settings, router, sp, timeProvider));
 
         services.AddHostedService<JournalService>();

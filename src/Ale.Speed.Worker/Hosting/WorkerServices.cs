@@ -118,6 +118,7 @@ internal sealed class StatusReporter(WorkerSettings settings, UnitRouter router,
 
     private readonly Devices.Mqtt.MqttVehicleSource? _mqtt = services.GetService(typeof(Devices.Mqtt.MqttVehicleSource)) as Devices.Mqtt.MqttVehicleSource;
     private readonly CoverageService? _coverage = services.GetService(typeof(CoverageService)) as CoverageService;
+    private readonly ShardGroupCheckService? _shardGroups = services.GetService(typeof(ShardGroupCheckService)) as ShardGroupCheckService;
 
     private readonly DateTimeOffset _startedAt = timeProvider.GetUtcNow();
     private readonly string _path = Path.Combine(settings.DataDirectory, WorkerStatus.FileName);
@@ -172,6 +173,7 @@ internal sealed class StatusReporter(WorkerSettings settings, UnitRouter router,
             LastWriteFailureAt = flusher.LastFailureAt,
             LastWriteFailure = flusher.LastFailure is { } f ? $"{f.Failure} (HTTP {f.StatusCode})" : null,
             Coverage = _coverage is null ? null : new CoverageStatus(_coverage.TotalWritten, _coverage.PendingCount, _coverage.TotalDropped),
+            StartupWarnings = _shardGroups?.Warnings ?? [],
             Units = units,
             UnknownUnits = router.UnknownUnits.ToDictionary(),
             Mqtt = _mqtt is null ? null : new MqttStatus(_mqtt.IsConnected, _mqtt.MessagesReceived, _mqtt.MessagesAcknowledged, _mqtt.UnknownUnitMessages, _mqtt.Reconnects)

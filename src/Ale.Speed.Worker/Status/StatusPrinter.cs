@@ -34,6 +34,11 @@ internal static class StatusPrinter
         {
             output.WriteLine(string.Create(c, $"Coverage: {coverage.Written:N0} points written, {coverage.Pending} waiting, {coverage.Dropped} dropped (those windows read as outages)"));
         }
+        foreach (string warning in status.StartupWarnings)
+        {
+            output.WriteLine($"  ** At start: {warning} **");
+        }
+
         if (status.Mqtt is { } mqtt)
         {
             output.WriteLine(string.Create(c, $"MQTT: {(mqtt.Connected ? "connected" : "** NOT CONNECTED **")}, {mqtt.MessagesReceived:N0} messages received, {mqtt.MessagesAcknowledged:N0} acknowledged, {mqtt.UnknownUnitMessages:N0} from unconfigured units ({mqtt.QuarantinedMessages:N0} quarantined), {mqtt.Reconnects:N0} reconnects"));

@@ -40,6 +40,9 @@ public sealed record WorkerStatus
     /// <summary>Unit coverage points (docs/schema.md): written, waiting for InfluxDB, dropped past the queue's bound.</summary>
     public CoverageStatus? Coverage { get; init; }
 
+    /// <summary>What the worker found wrong at start without stopping (the rollups' retention policy's shard groups).</summary>
+    public IReadOnlyList<string> StartupWarnings { get; init; } = [];
+
     public static WorkerStatus? Read(string path)
         => File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), StatusJsonContext.Default.WorkerStatus) : null;
 
