@@ -8,6 +8,11 @@ public delegate void TextRowFormatter<in TState>(TState state, int row, ref Text
 /// <summary>Plain-text columns aligned for a terminal: text left, numbers right.</summary>
 public sealed class TextTable(params string[] headers)
 {
+    // Rows per block a worker lays out at once (a table of fewer than two blocks is written on one thread): large enough
+    // that a worker's start costs little, small enough that the blocks of a wave stay a few hundred KB.
+    internal const int BlockRows = 1024;
+    private const int MaxWorkers = 4;
+
     private static readonly SearchValues<char> s_numericChars = SearchValues.Create("0123456789.-+%/−*");
 
     private readonly List<string[]> _rows = [];
@@ -36,20 +41,17 @@ public sealed class TextTable(params string[] headers)
 
     /// <summary>
     /// Writes a table whose rows are formatted on demand, twice: once to measure the columns, once to write. No cell is
-    /// kept, so a table of a year by day over 50 sites (55,000 rows) holds no string of its own.
+    /// kept, so a table of a year by day over 50 sites (55,000 rows) holds no string of its own. A long table is
+    /// formatted on every core, in blocks of rows written in order (<paramref name="formatRow"/> must be safe to call
+    /// from several threads: it reads its row and formats into its own buffers).
     /// </summary>
     public static void Write<TState>(TextWriter output, string[] headers, TState state, int rowCount, TextRowFormatter<TState> formatRow)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(headers);
         ArgumentNullException.ThrowIfNull(formatRow);
-        var columns = new Columns(headers, rowCount);
-        for (int row = 0; row < rowCount; row++)
-        {
-            var measure = new Cells(columns, null);
-            formatRow(state, row, ref measure);
-            measure.EndRow();
-        }
+        int workers = rowCount >= 2 * BlockRows ? Math.Min(Environment.ProcessorCount, MaxWorkers) : 1;
+        Columns columns = Measure(headers, state, rowCount, formatRow, workers);
 
         // Each line is laid out in one buffer and written at once: the CLI's console writer flushes on every write.
         char[] line = new char[columns.LineWidth];
@@ -68,12 +70,90 @@ public sealed class TextTable(params string[] headers)
         }
 
         output.WriteLine(rule);
-        for (int row = 0; row < rowCount; row++)
+        if (workers == 1)
+        {
+            for (int row = 0; row < rowCount; row++)
+            {
+                var cells = new Cells(columns, line);
+                formatRow(state, row, ref cells);
+                output.WriteLine(cells.EndRow());
+            }
+
+            return;
+        }
+
+        // A wave of blocks, one per worker, laid out at once and written in order; then the next wave.
+        string newLine = output.NewLine;
+        var blocks = new char[workers][];
+        var lengths = new int[workers];
+        for (int i = 0; i < workers; i++)
+        {
+            blocks[i] = new char[BlockRows * (columns.LineWidth + newLine.Length)];
+        }
+
+        for (int waveStart = 0; waveStart < rowCount; waveStart += workers * BlockRows)
+        {
+            int first = waveStart;
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, i =>
+            {
+                int from = Math.Min(rowCount, first + i * BlockRows), to = Math.Min(rowCount, from + BlockRows);
+                lengths[i] = LayOut(columns, state, from, to, formatRow, newLine, blocks[i]);
+            });
+
+            for (int i = 0; i < workers; i++)
+            {
+                output.Write(blocks[i].AsSpan(0, lengths[i]));
+            }
+        }
+    }
+
+    /// <summary>The columns' widths and alignment over every row: each worker measures a part, and the parts are combined.</summary>
+    private static Columns Measure<TState>(string[] headers, TState state, int rowCount, TextRowFormatter<TState> formatRow, int workers)
+    {
+        var parts = new Columns[workers];
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, i =>
+        {
+            var part = new Columns(headers, rowCount);
+            for (int row = (int)((long)rowCount * i / workers), end = (int)((long)rowCount * (i + 1) / workers); row < end; row++)
+            {
+                var measure = new Cells(part, null);
+                formatRow(state, row, ref measure);
+                measure.EndRow();
+            }
+
+            parts[i] = part;
+        });
+
+        Columns columns = parts[0];
+        foreach (Columns part in parts.AsSpan(1))
+        {
+            for (int c = 0; c < headers.Length; c++)
+            {
+                columns.Widths[c] = Math.Max(columns.Widths[c], part.Widths[c]);
+                columns.Numeric[c] &= part.Numeric[c];
+            }
+        }
+
+        return columns;
+    }
+
+    /// <summary>Lays out rows [<paramref name="from"/>, <paramref name="to"/>) as lines in <paramref name="block"/>; returns the characters used.</summary>
+    private static int LayOut<TState>(Columns columns, TState state, int from, int to, TextRowFormatter<TState> formatRow, string newLine, char[] block)
+    {
+        char[] line = new char[columns.LineWidth];
+        int used = 0;
+        for (int row = from; row < to; row++)
         {
             var cells = new Cells(columns, line);
             formatRow(state, row, ref cells);
-            output.WriteLine(cells.EndRow());
+            ReadOnlySpan<char> text = cells.EndRow();
+            text.CopyTo(block.AsSpan(used));
+            used += text.Length;
+            newLine.CopyTo(block.AsSpan(used));
+            used += newLine.Length;
         }
+
+        return used;
     }
 
     private static bool IsNumeric(ReadOnlySpan<char> cell)

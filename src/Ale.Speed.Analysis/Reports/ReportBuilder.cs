@@ -25,6 +25,10 @@ public static class ReportBuilder
 {
     public const string AllDirections = "all";
 
+    // Sites made at once: a worker takes at least this many sites (fewer sites are made on one thread).
+    private const int MinSitesPerWorker = 4;
+    private const int MaxWorkers = 4;
+
     private static readonly Direction[] s_directionOrder = [Direction.Approaching, Direction.Receding, Direction.Unknown];
 
     /// <param name="bins">Stored bins, writers already merged (<see cref="BinReader.MergeWriters"/>); bins outside the period or site are ignored.</param>
@@ -71,45 +75,55 @@ public static class ReportBuilder
             }
         }
 
-        var rows = new List<ReportRow>();
-        var siteCoverage = new List<SiteCoverage>();
-        var scratch = new RowScratch(grouping, groups, lookup, hours, hourGroup, statistics);
-        foreach (string id in siteIds)
+        // Sites are made apart, so several sites are made at once (each worker with its own scratch), in order.
+        string[] ids = [.. siteIds];
+        int workers = Math.Clamp(Math.Min(Environment.ProcessorCount, ids.Length / MinSitesPerWorker), 1, MaxWorkers);
+        var parts = new (List<ReportRow> Rows, List<SiteCoverage> Coverage)[workers];
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
         {
-            List<StoredBin> siteBins = bySite.GetValueOrDefault(id) ?? [];
-            string name = catalog.NameOf(id);
-            DisplayMode[] modes = [.. siteBins.Select(b => b.Key.DisplayMode).Distinct().Order()];
-            if (modes.Length == 0)
+            var rows = new List<ReportRow>();
+            var siteCoverage = new List<SiteCoverage>();
+            var scratch = new RowScratch(grouping, groups, lookup, hours, hourGroup, statistics);
+            for (int i = ids.Length * w / workers; i < ids.Length * (w + 1) / workers; i++)
             {
-                // No data at all: still one row per display mode of its units, so the absence shows.
-                modes = [.. catalog.UnitsAt(id).Select(u => u.DisplayMode).DefaultIfEmpty(DisplayMode.DisplayOn).Distinct().Order()];
-            }
-
-            foreach (DisplayMode mode in modes)
-            {
-                var modeBins = siteBins.Where(b => b.Key.DisplayMode == mode).ToList();
-                foreach (Direction direction in s_directionOrder)
+                string id = ids[i];
+                List<StoredBin> siteBins = bySite.GetValueOrDefault(id) ?? [];
+                string name = catalog.NameOf(id);
+                DisplayMode[] modes = [.. siteBins.Select(b => b.Key.DisplayMode).Distinct().Order()];
+                if (modes.Length == 0)
                 {
-                    var directionBins = modeBins.Where(b => b.Key.Direction == direction).ToList();
-                    if (directionBins.Count > 0)
-                    {
-                        scratch.AddRows(rows, id, name, StoredBins.DirectionName(direction), StoredBins.DisplayName(mode), directionBins);
-                    }
+                    // No data at all: still one row per display mode of its units, so the absence shows.
+                    modes = [.. catalog.UnitsAt(id).Select(u => u.DisplayMode).DefaultIfEmpty(DisplayMode.DisplayOn).Distinct().Order()];
                 }
 
-                scratch.AddRows(rows, id, name, AllDirections, StoredBins.DisplayName(mode), modeBins);
+                foreach (DisplayMode mode in modes)
+                {
+                    var modeBins = siteBins.Where(b => b.Key.DisplayMode == mode).ToList();
+                    foreach (Direction direction in s_directionOrder)
+                    {
+                        var directionBins = modeBins.Where(b => b.Key.Direction == direction).ToList();
+                        if (directionBins.Count > 0)
+                        {
+                            scratch.AddRows(rows, id, name, StoredBins.DirectionName(direction), StoredBins.DisplayName(mode), directionBins);
+                        }
+                    }
+
+                    scratch.AddRows(rows, id, name, AllDirections, StoredBins.DisplayName(mode), modeBins);
+                }
+
+                siteCoverage.Add(Coverage(id, name, siteBins, period, catalog, hours.Length, coverage ?? StoredCoverage.None));
             }
 
-            siteCoverage.Add(Coverage(id, name, siteBins, period, catalog, hours.Length, coverage ?? StoredCoverage.None));
-        }
+            parts[w] = (rows, siteCoverage);
+        });
 
         return new Report
         {
             Period = period,
             Grouping = grouping,
             MinimumSample = statistics.MinimumSample,
-            Rows = rows,
-            Coverage = siteCoverage,
+            Rows = workers == 1 ? parts[0].Rows : [.. parts.SelectMany(p => p.Rows)],
+            Coverage = workers == 1 ? parts[0].Coverage : [.. parts.SelectMany(p => p.Coverage)],
         };
     }
 

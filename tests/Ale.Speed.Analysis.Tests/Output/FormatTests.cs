@@ -36,6 +36,35 @@ public sealed class TextTableTests
             "b                 12.0%\n",
             output.ToString());
     }
+
+    [Fact]
+    public void Write_ALongTable_IsLaidOutInOrderWithColumnsMeasuredOverEveryRow()
+    {
+        // Long tables are measured and laid out in parts on several threads: the widest cell and the one text cell of the
+        // "n" column are in the last row, so the first rows' padding shows whether the parts' measures were combined.
+        const int Rows = 5 * 1024 + 17;
+        var output = new StringWriter { NewLine = "\r\n" };
+
+        TextTable.Write(output, ["row", "n", "e"], Rows, Rows, static (rows, r, ref cells) =>
+        {
+            Span<char> buffer = stackalloc char[16];
+            cells.Add(Format.Integer(buffer, r));
+            cells.Add(r == rows - 1 ? "wide-text-cell" : Format.Integer(buffer, r % 10));
+            cells.Add("|");
+        });
+
+        string[] lines = output.ToString().Split("\r\n");
+        Assert.Equal(Rows + 3, lines.Length);
+        Assert.Equal(" row  n               e", lines[0]);
+        Assert.Equal("----  --------------  -", lines[1]);
+        for (int r = 0; r < Rows - 1; r++)
+        {
+            Assert.Equal($"{r,4}  {r % 10,-14}  |", lines[r + 2]);
+        }
+
+        Assert.Equal($"{Rows - 1}  wide-text-cell  |", lines[^2]);
+        Assert.Equal("", lines[^1]);
+    }
 }
 
 public sealed class CsvWriterTests
