@@ -26,6 +26,9 @@ scripts/influxdb.sh start .data/influxdb 18086
 influx_query() { curl -sf -XPOST "http://127.0.0.1:18086/query" --data-urlencode "q=$1" >/dev/null; }
 influx_query 'DROP DATABASE "ale_speed_demo"'
 influx_query 'CREATE DATABASE "ale_speed_demo"'
+# The rollups in their own policy with 52-week shard groups, as docs/schema.md recommends ("Retention per level"; the
+# demo configuration's Influx.RollupRetentionPolicy); the 5-minute windows stay in the default policy.
+influx_query 'CREATE RETENTION POLICY "rollups" ON "ale_speed_demo" DURATION INF REPLICATION 1 SHARD DURATION 52w'
 rm -rf .data/demo
 
 echo "== Simulating ${days} days of traffic at five sites (four units sending live, one sign read out by hand)"
