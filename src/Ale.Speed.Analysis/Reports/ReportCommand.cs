@@ -42,6 +42,9 @@ public sealed class AnalysisRequestException : Exception
 /// <summary>The entry point of <c>ale-speed report</c>.</summary>
 public static class ReportCommand
 {
+    // Sites whose reads are under way while a site's rows are made (by day and by week over every site).
+    private const int SitesReadAhead = 2;
+
     /// <summary>
     /// Reads the bins of the period, builds the report and writes it to <paramref name="output"/> (nothing else is
     /// written there). Returns 0. Throws <see cref="AnalysisRequestException"/> for a request that cannot be answered.
@@ -81,14 +84,14 @@ public static class ReportCommand
     /// <summary>
     /// Rows by day or week over every site: a row per site, direction and day, and one merged bin per site, direction
     /// and day to make them from (~36,500 bins, ~220 MB for 50 sites × a year). Read and made one site at a time, only
-    /// one site's bins are held.
+    /// a few sites' bins are held.
     /// </summary>
     private static bool BuildsSiteBySite(ReportRequest request) => request is { SiteId: null, By: ReportGrouping.Day or ReportGrouping.Week };
 
     /// <summary>
     /// The same report as reading every site at once: the configured sites one by one, then those only the data names.
-    /// The next site's read is under way while a site's rows are made, so InfluxDB's answer and the client's work overlap
-    /// (two sites' bins are held at most).
+    /// The next sites' reads are under way while a site's rows are made, so InfluxDB's answers, their parsing and the
+    /// rows overlap on every core (<see cref="SitesReadAhead"/> + 1 sites' bins are held at most).
     /// </summary>
     private static async Task<Report> BuildSiteBySiteAsync(ReportRequest request, BinReader reader, SiteCatalog catalog, CancellationToken ct)
     {
@@ -96,17 +99,27 @@ public static class ReportCommand
         BinGrain grain = GrainOf(request);
         string[] configured = [.. catalog.Sites.Select(s => s.Id)];
         Task<StoredCoverage> coverageRead = reader.ReadCoverageAsync(request.Period.FromMs, request.Period.ToMs, null, ct);
-        Task<IReadOnlyList<StoredBin>> next = ReadSite(0);
+        // Read i is of the i-th configured site; read configured.Length, of every site the catalog does not name.
+        var reads = new Queue<Task<IReadOnlyList<StoredBin>>>();
+        for (int i = 0; i <= Math.Min(SitesReadAhead, configured.Length); i++)
+        {
+            reads.Enqueue(ReadSite(i));
+        }
+
         StoredCoverage coverage = await coverageRead.ConfigureAwait(false);
         var parts = new List<Report>(configured.Length);
         for (int i = 0; i < configured.Length; i++)
         {
-            IReadOnlyList<StoredBin> bins = await next.ConfigureAwait(false);
-            next = ReadSite(i + 1);
+            IReadOnlyList<StoredBin> bins = await reads.Dequeue().ConfigureAwait(false);
+            if (i + SitesReadAhead + 1 <= configured.Length)
+            {
+                reads.Enqueue(ReadSite(i + SitesReadAhead + 1));
+            }
+
             parts.Add(ReportBuilder.Build(bins, request.Period, catalog, request.By, request.Statistics, configured[i], coverage));
         }
 
-        foreach (IGrouping<string, StoredBin> site in (await next.ConfigureAwait(false)).GroupBy(b => b.Key.SiteId))
+        foreach (IGrouping<string, StoredBin> site in (await reads.Dequeue().ConfigureAwait(false)).GroupBy(b => b.Key.SiteId))
         {
             parts.Add(ReportBuilder.Build([.. site], request.Period, catalog, request.By, request.Statistics, site.Key, coverage));
         }
