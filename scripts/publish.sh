@@ -15,11 +15,15 @@ case "$(uname -m)" in
 esac
 rid=${RID:-linux-$arch}
 out=${OUT:-artifacts/ale-speed}
-# x64: precompile for x86-64-v3 (AVX2, 2013 on). On the default baseline, code that the runtime would run with AVX2 on an
-# AVX2 machine is not used there and is compiled again at start (docs/performance.md). On an older CPU the precompiled
-# code is not used and the runtime compiles as it goes: slower start, same results (not tried here).
+# x64: precompile for x86-64-v3 (AVX2, 2013 on) when this machine has AVX2 (X64_LEVEL=… to choose, e.g. for another
+# box). On the default baseline, code that depends on AVX2 being absent is thrown away at start on an AVX2 machine and
+# compiled again; on a CPU without AVX2, a v3 build's code is thrown away instead and the JIT compiles everything (same
+# results, ~3x the CPU for a year's report: docs/performance.md, session 8).
 isa=()
-[[ "$rid" == *-x64 ]] && isa=("-p:PublishReadyToRunCrossgen2ExtraArgs=--instruction-set:${X64_LEVEL:-x86-64-v3}")
+if [[ "$rid" == *-x64 ]]; then
+  level=${X64_LEVEL:-$(grep -qw avx2 /proc/cpuinfo && echo x86-64-v3 || echo x86-64-v2)}
+  isa=("-p:PublishReadyToRunCrossgen2ExtraArgs=--instruction-set:$level")
+fi
 dotnet publish src/Ale.Speed.Worker -c Release -r "$rid" --self-contained \
   -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true "${isa[@]}" -o "$out" -nologo -v quiet
 echo "published $rid to $out/ale-speed"
