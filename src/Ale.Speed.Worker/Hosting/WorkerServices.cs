@@ -54,9 +54,24 @@ internal sealed class StreamSourcesService(IReadOnlyList<StreamSource> sources) 
         => Task.WhenAll(sources.Select(s => s.RunAsync(stoppingToken)));
 }
 
-/// <summary>Keeps status.json current for <c>ale-speed status</c>.</summary>
-internal sealed class StatusService(StatusReporter reporter, WorkerSettings settings, TimeProvider timeProvider) : BackgroundService
+/// <summary>
+/// Keeps status.json current for <c>ale-speed status</c>; once every hosted service has stopped (the last flush done),
+/// writes it one last time marked stopped, so that a clean exit does not read as running until the file grows old.
+/// </summary>
+internal sealed class StatusService(StatusReporter reporter, WorkerSettings settings, TimeProvider timeProvider) : BackgroundService, IHostedLifecycleService
 {
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        reporter.WriteNow(stopped: true);
+        return Task.CompletedTask;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(settings.Options.Status.Interval, timeProvider);
@@ -126,7 +141,7 @@ internal sealed class StatusReporter(WorkerSettings settings, UnitRouter router,
     private readonly UnitRegistration[] _units = [.. settings.Units];
     private readonly string[] _transports = [.. settings.Units.Select(u => u.Transport.ToString().ToLowerInvariant())];
 
-    public WorkerStatus Snapshot()
+    public WorkerStatus Snapshot(bool stopped = false)
     {
         DateTimeOffset now = timeProvider.GetUtcNow();
         var units = new UnitStatus[_units.Length];
@@ -174,6 +189,7 @@ internal sealed class StatusReporter(WorkerSettings settings, UnitRouter router,
             LastWriteFailure = flusher.LastFailure is { } f ? $"{f.Failure} (HTTP {f.StatusCode})" : null,
             Coverage = _coverage is null ? null : new CoverageStatus(_coverage.TotalWritten, _coverage.PendingCount, _coverage.TotalDropped),
             StartupWarnings = _shardGroups?.Warnings ?? [],
+            StoppedAt = stopped ? now : null,
             Units = units,
             UnknownUnits = router.UnknownUnits.ToDictionary(),
             Mqtt = _mqtt is null ? null : new MqttStatus(_mqtt.IsConnected, _mqtt.MessagesReceived, _mqtt.MessagesAcknowledged, _mqtt.UnknownUnitMessages, _mqtt.Reconnects)
@@ -187,11 +203,11 @@ internal sealed class StatusReporter(WorkerSettings settings, UnitRouter router,
         };
     }
 
-    public void WriteNow()
+    public void WriteNow(bool stopped = false)
     {
         try
         {
-            Snapshot().Write(_path, _buffer);
+            Snapshot(stopped).Write(_path, _buffer);
         }
         catch (IOException)
         {

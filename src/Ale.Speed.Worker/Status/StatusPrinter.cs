@@ -16,10 +16,12 @@ internal static class StatusPrinter
         }
 
         TimeSpan age = timeProvider.GetUtcNow() - status.UpdatedAt;
-        bool running = age.TotalSeconds <= Math.Max(10, 3 * status.IntervalSeconds);
+        bool running = status.StoppedAt is null && age.TotalSeconds <= Math.Max(10, 3 * status.IntervalSeconds);
         var c = CultureInfo.InvariantCulture;
         output.WriteLine(string.Create(c, $"Worker {status.WriterId} (pid {status.ProcessId}), started {status.StartedAt:u}"));
-        output.WriteLine(running
+        output.WriteLine(status.StoppedAt is DateTimeOffset stopped
+            ? string.Create(c, $"STOPPED — shut down cleanly at {stopped:u} (figures below are from then)")
+            : running
             ? string.Create(c, $"RUNNING — status updated {age.TotalSeconds:0.0} s ago")
             : string.Create(c, $"NOT RUNNING — last status {age.TotalMinutes:0.0} min ago (figures below are from then)"));
         output.WriteLine(string.Create(c, $"Spool: {status.SpoolBytes:N0} of {status.MaxSpoolBytes:N0} bytes{(status.SpoolFull ? "  ** FULL: sources not acknowledged **" : "")}{(status.DiskFull ? "  ** DISK FULL **" : "")}"));

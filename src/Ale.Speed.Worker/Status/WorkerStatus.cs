@@ -43,6 +43,9 @@ public sealed record WorkerStatus
     /// <summary>What the worker found wrong at start without stopping (the rollups' retention policy's shard groups).</summary>
     public IReadOnlyList<string> StartupWarnings { get; init; } = [];
 
+    /// <summary>When the worker shut down cleanly, every hosted service stopped (null while it runs, or when it was killed).</summary>
+    public DateTimeOffset? StoppedAt { get; init; }
+
     public static WorkerStatus? Read(string path)
         => File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), StatusJsonContext.Default.WorkerStatus) : null;
 

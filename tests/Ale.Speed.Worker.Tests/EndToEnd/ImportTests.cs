@@ -114,6 +114,7 @@ public sealed class ImportTests
         AssertStoredEquals(unit.Vehicles, await run.ReadStoredAsync());
         Status.WorkerStatus? status = Status.WorkerStatus.Read(Path.Combine(run.DataDirectory, Status.WorkerStatus.FileName));
         Assert.Equal(readOut.Length, status!.VehiclesAlreadyImported);
+        Assert.NotNull(status.StoppedAt);
     }
 
     [Fact]

@@ -35,6 +35,27 @@ public sealed class StatusFileTests : IDisposable
         Assert.False(File.Exists(path + ".tmp"));
     }
 
+    [Fact]
+    public void Print_AfterACleanShutdown_SaysStoppedEvenWhileTheFileIsFresh()
+    {
+        // A run that has just ended (the demo's --exit-when-done) must not read as running for the next seconds.
+        var at = new DateTimeOffset(2026, 12, 6, 6, 0, 0, TimeSpan.Zero);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(at.AddSeconds(1));
+        string path = Path.Combine(_directory.FullName, WorkerStatus.FileName);
+
+        Status(at).Write(path, new ArrayBufferWriter<byte>());
+        var running = new StringWriter();
+        StatusPrinter.Print(_directory.FullName, clock, running);
+
+        (Status(at) with { StoppedAt = at }).Write(path, new ArrayBufferWriter<byte>());
+        var stopped = new StringWriter();
+        StatusPrinter.Print(_directory.FullName, clock, stopped);
+
+        Assert.Contains("RUNNING — status updated 1.0 s ago", running.ToString(), StringComparison.Ordinal);
+        Assert.Contains("STOPPED — shut down cleanly at 2026-12-06 06:00:00Z", stopped.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("RUNNING", stopped.ToString(), StringComparison.Ordinal);
+    }
+
     public void Dispose() => _directory.Delete(recursive: true);
 
     private static WorkerStatus Status(DateTimeOffset at) => new()
