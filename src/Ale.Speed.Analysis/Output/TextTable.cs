@@ -70,33 +70,23 @@ public sealed class TextTable(params string[] headers)
         }
 
         output.WriteLine(rule);
-        if (workers == 1)
-        {
-            for (int row = 0; row < rowCount; row++)
-            {
-                var cells = new Cells(columns, line);
-                formatRow(state, row, ref cells);
-                output.WriteLine(cells.EndRow());
-            }
 
-            return;
-        }
-
-        // A wave of blocks, one per worker, laid out at once and written in order; then the next wave.
+        // Waves of blocks, one per worker, laid out at once and written in order (one block a wave on one thread).
         string newLine = output.NewLine;
+        int blockRows = Math.Min(BlockRows, rowCount);
         var blocks = new char[workers][];
         var lengths = new int[workers];
         for (int i = 0; i < workers; i++)
         {
-            blocks[i] = new char[BlockRows * (columns.LineWidth + newLine.Length)];
+            blocks[i] = new char[blockRows * (columns.LineWidth + newLine.Length)];
         }
 
-        for (int waveStart = 0; waveStart < rowCount; waveStart += workers * BlockRows)
+        for (int waveStart = 0; waveStart < rowCount; waveStart += workers * blockRows)
         {
             int first = waveStart;
             Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, i =>
             {
-                int from = Math.Min(rowCount, first + i * BlockRows), to = Math.Min(rowCount, from + BlockRows);
+                int from = Math.Min(rowCount, first + i * blockRows), to = Math.Min(rowCount, from + blockRows);
                 lengths[i] = LayOut(columns, state, from, to, formatRow, newLine, blocks[i]);
             });
 

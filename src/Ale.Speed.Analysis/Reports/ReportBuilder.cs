@@ -81,40 +81,14 @@ public static class ReportBuilder
         var parts = new (List<ReportRow> Rows, List<SiteCoverage> Coverage)[workers];
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
         {
-            var rows = new List<ReportRow>();
-            var siteCoverage = new List<SiteCoverage>();
+            var part = (Rows: new List<ReportRow>(), Coverage: new List<SiteCoverage>());
             var scratch = new RowScratch(grouping, groups, lookup, hours, hourGroup, statistics);
             for (int i = ids.Length * w / workers; i < ids.Length * (w + 1) / workers; i++)
             {
-                string id = ids[i];
-                List<StoredBin> siteBins = bySite.GetValueOrDefault(id) ?? [];
-                string name = catalog.NameOf(id);
-                DisplayMode[] modes = [.. siteBins.Select(b => b.Key.DisplayMode).Distinct().Order()];
-                if (modes.Length == 0)
-                {
-                    // No data at all: still one row per display mode of its units, so the absence shows.
-                    modes = [.. catalog.UnitsAt(id).Select(u => u.DisplayMode).DefaultIfEmpty(DisplayMode.DisplayOn).Distinct().Order()];
-                }
-
-                foreach (DisplayMode mode in modes)
-                {
-                    var modeBins = siteBins.Where(b => b.Key.DisplayMode == mode).ToList();
-                    foreach (Direction direction in s_directionOrder)
-                    {
-                        var directionBins = modeBins.Where(b => b.Key.Direction == direction).ToList();
-                        if (directionBins.Count > 0)
-                        {
-                            scratch.AddRows(rows, id, name, StoredBins.DirectionName(direction), StoredBins.DisplayName(mode), directionBins);
-                        }
-                    }
-
-                    scratch.AddRows(rows, id, name, AllDirections, StoredBins.DisplayName(mode), modeBins);
-                }
-
-                siteCoverage.Add(Coverage(id, name, siteBins, period, catalog, hours.Length, coverage ?? StoredCoverage.None));
+                AddSite(ids[i], scratch, part.Rows, part.Coverage);
             }
 
-            parts[w] = (rows, siteCoverage);
+            parts[w] = part;
         });
 
         return new Report
@@ -125,6 +99,36 @@ public static class ReportBuilder
             Rows = workers == 1 ? parts[0].Rows : [.. parts.SelectMany(p => p.Rows)],
             Coverage = workers == 1 ? parts[0].Coverage : [.. parts.SelectMany(p => p.Coverage)],
         };
+
+        // A site's rows (per display mode: each direction with data, then all directions) and its coverage.
+        void AddSite(string id, RowScratch scratch, List<ReportRow> rows, List<SiteCoverage> siteCoverage)
+        {
+            List<StoredBin> siteBins = bySite.GetValueOrDefault(id) ?? [];
+            string name = catalog.NameOf(id);
+            DisplayMode[] modes = [.. siteBins.Select(b => b.Key.DisplayMode).Distinct().Order()];
+            if (modes.Length == 0)
+            {
+                // No data at all: still one row per display mode of its units, so the absence shows.
+                modes = [.. catalog.UnitsAt(id).Select(u => u.DisplayMode).DefaultIfEmpty(DisplayMode.DisplayOn).Distinct().Order()];
+            }
+
+            foreach (DisplayMode mode in modes)
+            {
+                var modeBins = siteBins.Where(b => b.Key.DisplayMode == mode).ToList();
+                foreach (Direction direction in s_directionOrder)
+                {
+                    var directionBins = modeBins.Where(b => b.Key.Direction == direction).ToList();
+                    if (directionBins.Count > 0)
+                    {
+                        scratch.AddRows(rows, id, name, StoredBins.DirectionName(direction), StoredBins.DisplayName(mode), directionBins);
+                    }
+                }
+
+                scratch.AddRows(rows, id, name, AllDirections, StoredBins.DisplayName(mode), modeBins);
+            }
+
+            siteCoverage.Add(Coverage(id, name, siteBins, period, catalog, hours.Length, coverage ?? StoredCoverage.None));
+        }
     }
 
     /// <summary>The time groups of a period, in order.</summary>

@@ -601,7 +601,7 @@ public sealed class Bin
         entries[i] = entry;
     }
 
-    /// <summary>Moves the compact entries (all under this bin's limit) into arrays, the binner's spares when it has some.</summary>
+    /// <summary>Adds a 128-bit value, given as its halves, to Σ speed² (the low half's overflow carries into the high).</summary>
     private void AddToSumOfSquares(ulong low, ulong high)
     {
         ulong sum = _sumOfSquaresLow + low;
@@ -609,6 +609,7 @@ public sealed class Bin
         _sumOfSquaresLow = sum;
     }
 
+    /// <summary>Moves the compact entries (all under this bin's limit) into arrays, the binner's spares when it has some.</summary>
     private DenseCounts Promote()
     {
         DenseCounts dense = _densePool is { Count: > 0 } pool ? pool.Pop() : new DenseCounts();
